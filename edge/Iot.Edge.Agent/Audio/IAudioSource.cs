@@ -1,0 +1,13 @@
+namespace Iot.Edge.Agent.Audio;
+
+/// <summary>16-bit mono PCM from a microphone, a file or a FIFO. Implementations own their device handle.</summary>
+public interface IAudioSource : IAsyncDisposable
+{
+    int SampleRate { get; }
+
+    /// <summary>Human-readable identity (file path, ALSA card name, WASAPI endpoint id).</summary>
+    string Name { get; }
+
+    /// <summary>Fills part of <paramref name="buffer"/>; returns 0 only at the end of a finite source.</summary>
+    ValueTask<int> ReadAsync(Memory<short> buffer, CancellationToken cancellationToken);
+}

@@ -1,0 +1,36 @@
+using Concentus;
+using Concentus.Enums;
+
+namespace Iot.Edge.Agent.Encoding;
+
+internal static class OpusEncoderFactory
+{
+    private static readonly Lock NativeSwitch = new();
+
+    public static IOpusEncoder Create(OpusSettings settings)
+    {
+        IOpusEncoder encoder;
+        // Concentus decides native vs managed through a static flag; hold it only while creating.
+        lock (NativeSwitch)
+        {
+            var previous = OpusCodecFactory.AttemptToUseNativeLibrary;
+            OpusCodecFactory.AttemptToUseNativeLibrary = settings.AllowNative;
+            try
+            {
+                encoder = OpusCodecFactory.CreateEncoder(settings.SampleRate, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+            }
+            finally
+            {
+                OpusCodecFactory.AttemptToUseNativeLibrary = previous;
+            }
+        }
+
+        encoder.Bitrate = settings.BitrateBps;
+        encoder.Complexity = settings.Complexity;
+        encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
+        encoder.UseVBR = true;
+        return encoder;
+    }
+
+    public static bool IsNative(IOpusEncoder encoder) => encoder.GetType().Namespace == "Concentus.Native";
+}

@@ -1,0 +1,15 @@
+namespace Iot.Edge.Agent.Encoding;
+
+/// <summary>Encoder knobs. Defaults: 16 kHz mono speech at 24 kbit/s, VOIP application, best quality.</summary>
+public sealed record OpusSettings
+{
+    public int SampleRate { get; init; } = 16000;
+
+    public int BitrateBps { get; init; } = 24000;
+
+    /// <summary>0-10; 10 costs ~2× the CPU of 5 for a small quality gain, still ~190× real time with native libopus.</summary>
+    public int Complexity { get; init; } = 10;
+
+    /// <summary>False forces Concentus's managed encoder even where libopus is installed (what Windows agents get).</summary>
+    public bool AllowNative { get; init; } = true;
+}

@@ -1,0 +1,62 @@
+using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Agent.Recording;
+using Iot.Edge.Agent.Uplink;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Iot.Edge.Agent.Hosting;
+
+/// <summary>Composes the agent; used by Program and by tests that run several agents in one process.</summary>
+public static class AgentHost
+{
+    public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables("IOT_AGENT_");
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddSerilog(
+            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
+            preserveStaticLogger: true);
+        builder.Services.AddSystemd();
+        AddAgent(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    public static void AddAgent(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
+        services.AddOptions<AudioOptions>().Bind(configuration.GetSection(AudioOptions.Section)).ValidateOnStart();
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AudioOptions>, AudioOptionsValidator>();
+        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ChunkOutbox(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.SpoolDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ChunkOutbox>>()));
+        services.AddSingleton<RecorderStatus>();
+        services.AddSingleton<UplinkStatus>();
+        services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
+        services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
+        services.AddHostedService<ChunkRecorder>();
+        services.AddHostedService<UplinkService>();
+        services.AddHostedService<TelemetryPublisher>();
+    }
+}

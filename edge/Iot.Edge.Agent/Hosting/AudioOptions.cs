@@ -1,0 +1,23 @@
+namespace Iot.Edge.Agent.Hosting;
+
+/// <summary>Section <c>Audio</c>: where samples come from and how they are encoded.</summary>
+public sealed class AudioOptions
+{
+    public const string Section = "Audio";
+
+    /// <summary><c>wav</c> for now; ALSA and WASAPI capture plug in behind the same interface.</summary>
+    public string Source { get; set; } = "wav";
+
+    public string? WavPath { get; set; }
+
+    public bool Loop { get; set; }
+
+    /// <summary>Pace a file like a live microphone. Off for tests and back-fills.</summary>
+    public bool RealTime { get; set; } = true;
+
+    public int BitrateBps { get; set; } = 24000;
+
+    public int Complexity { get; set; } = 10;
+
+    public bool AllowNativeOpus { get; set; } = true;
+}

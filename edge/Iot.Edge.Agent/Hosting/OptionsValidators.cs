@@ -1,0 +1,115 @@
+using Iot.Protocol;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Edge.Agent.Hosting;
+
+/// <summary>Start-up checks that name the configuration key at fault, so an installer can fix the file without reading code.</summary>
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions o)
+    {
+        var errors = new List<string>();
+        const string s = AgentOptions.Section;
+        if (!TopicTree.IsValidId(o.TenantId))
+        {
+            errors.Add($"{s}:TenantId '{o.TenantId}' must be 1-64 of [a-z0-9_-]");
+        }
+
+        if (!TopicTree.IsValidId(o.DeviceId))
+        {
+            errors.Add($"{s}:DeviceId '{o.DeviceId}' must be 1-64 of [a-z0-9_-]");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.SpoolDirectory))
+        {
+            errors.Add($"{s}:SpoolDirectory must be set");
+        }
+
+        if (o.ChunkSeconds is < 1 or > ProtocolLimits.MaxChunkDurationMs / 1000)
+        {
+            errors.Add($"{s}:ChunkSeconds {o.ChunkSeconds} must be 1..{ProtocolLimits.MaxChunkDurationMs / 1000}");
+        }
+
+        if (o.MaxPayloadBytes is < 64 * 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"{s}:MaxPayloadBytes {o.MaxPayloadBytes} must be 65536..268435456");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class AudioOptionsValidator : IValidateOptions<AudioOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AudioOptions o)
+    {
+        var errors = new List<string>();
+        const string s = AudioOptions.Section;
+        if (o.Source != "wav")
+        {
+            errors.Add($"{s}:Source '{o.Source}' is not supported (supported: wav)");
+        }
+        else if (string.IsNullOrWhiteSpace(o.WavPath) || !File.Exists(o.WavPath))
+        {
+            errors.Add($"{s}:WavPath '{o.WavPath}' must name an existing WAV file");
+        }
+
+        if (o.BitrateBps is < 6000 or > 128000)
+        {
+            errors.Add($"{s}:BitrateBps {o.BitrateBps} must be 6000..128000");
+        }
+
+        if (o.Complexity is < 0 or > 10)
+        {
+            errors.Add($"{s}:Complexity {o.Complexity} must be 0..10");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions o)
+    {
+        var errors = new List<string>();
+        const string s = MqttOptions.Section;
+        if (string.IsNullOrWhiteSpace(o.Host))
+        {
+            errors.Add($"{s}:Host must be set");
+        }
+
+        if (o.Port is < 1 or > 65535)
+        {
+            errors.Add($"{s}:Port {o.Port} must be 1..65535");
+        }
+
+        if (o.AckTimeoutSeconds is < 0.1 or > 3600)
+        {
+            errors.Add($"{s}:AckTimeoutSeconds {o.AckTimeoutSeconds} must be 0.1..3600");
+        }
+
+        if (o.MaxInFlight is < 1 or > 1000)
+        {
+            errors.Add($"{s}:MaxInFlight {o.MaxInFlight} must be 1..1000");
+        }
+
+        if (o.ReconnectMinMilliseconds < 10 || o.ReconnectMaxMilliseconds < o.ReconnectMinMilliseconds)
+        {
+            errors.Add($"{s}:ReconnectMinMilliseconds must be >= 10 and <= {s}:ReconnectMaxMilliseconds");
+        }
+
+        if (o.TelemetrySeconds < 1)
+        {
+            errors.Add($"{s}:TelemetrySeconds must be >= 1");
+        }
+
+        if (o.KeepAliveSeconds is < 5 or > 3600)
+        {
+            errors.Add($"{s}:KeepAliveSeconds {o.KeepAliveSeconds} must be 5..3600");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

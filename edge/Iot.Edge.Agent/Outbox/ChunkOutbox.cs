@@ -1,0 +1,244 @@
+using Iot.Protocol.Messages;
+using Iot.Protocol.Serialization;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace Iot.Edge.Agent.Outbox;
+
+/// <summary>
+/// Crash-safe store of sealed chunks: audio files in the spool directory, their metadata in LiteDB.
+/// The commit point of a chunk is the LiteDB insert. A file is written as <c>.partial</c>, fsynced, recorded,
+/// then renamed to <c>.opus</c>; <see cref="Recover"/> finishes or discards whatever a crash interrupted.
+/// </summary>
+public sealed partial class ChunkOutbox : IDisposable
+{
+    public const string PartialSuffix = ".opus.partial";
+    public const string SealedSuffix = ".opus";
+
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<OutboxEntry> _entries;
+    private readonly ILiteCollection<SequenceCounter> _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ChunkOutbox> _logger;
+    private readonly Lock _commitLock = new();
+
+    public ChunkOutbox(string spoolDirectory, TimeProvider time, ILogger<ChunkOutbox> logger)
+    {
+        SpoolDirectory = Path.GetFullPath(spoolDirectory);
+        Directory.CreateDirectory(SpoolDirectory);
+        _time = time;
+        _logger = logger;
+        var mapper = new BsonMapper();
+        mapper.Entity<OutboxEntry>().Id(e => e.Id, autoId: false);
+        _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(SpoolDirectory, "outbox.db"), Connection = ConnectionType.Direct }, mapper);
+        _entries = _db.GetCollection<OutboxEntry>("chunks");
+        _entries.EnsureIndex(e => e.Sequence, unique: true);
+        _entries.EnsureIndex(e => e.State);
+        _counters = _db.GetCollection<SequenceCounter>("counters");
+        Recover();
+    }
+
+    /// <summary>Raised after a chunk is committed, so the uplink can wake without polling.</summary>
+    public event Action? Committed;
+
+    public string SpoolDirectory { get; }
+
+    public string PartialPath(Guid chunkId) => Path.Combine(SpoolDirectory, chunkId.ToString("n") + PartialSuffix);
+
+    public string SealedPath(OutboxEntry entry) => Path.Combine(SpoolDirectory, entry.FileName);
+
+    /// <summary>
+    /// Records a fully written, fsynced partial file as a sealed chunk. The sequence number is assigned inside the
+    /// same LiteDB transaction as the insert, so sequences stay gap-free across crashes.
+    /// </summary>
+    public ChunkMetadata Commit(Guid chunkId, Func<long, ChunkMetadata> metadataForSequence)
+    {
+        ChunkMetadata metadata;
+        var partial = PartialPath(chunkId);
+        var fileName = chunkId.ToString("n") + SealedSuffix;
+        lock (_commitLock)
+        {
+            if (!_db.BeginTrans())
+            {
+                throw new InvalidOperationException("outbox transaction already open on this thread");
+            }
+
+            try
+            {
+                var counter = _counters.FindById("chunk-sequence") ?? new SequenceCounter();
+                counter.Value++;
+                metadata = metadataForSequence(counter.Value);
+                var now = _time.GetUtcNow().UtcTicks;
+                _entries.Insert(new OutboxEntry
+                {
+                    Id = chunkId,
+                    Sequence = counter.Value,
+                    MetadataJson = System.Text.Encoding.UTF8.GetString(ProtocolJson.Serialize(metadata)),
+                    FileName = fileName,
+                    Bytes = metadata.ByteLength,
+                    State = OutboxState.Pending,
+                    CreatedUtcTicks = now,
+                    NextAttemptUtcTicks = now,
+                });
+                _counters.Upsert(counter);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+
+        File.Move(partial, Path.Combine(SpoolDirectory, fileName), overwrite: true);
+        Committed?.Invoke();
+        return metadata;
+    }
+
+    /// <summary>Pending entries due for sending, oldest first, skipping those already in flight.</summary>
+    public IReadOnlyList<OutboxEntry> PeekReady(int max, ICollection<Guid> exclude)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        return _entries.Query()
+            .Where(e => e.State == OutboxState.Pending && e.NextAttemptUtcTicks <= now)
+            .OrderBy(e => e.Sequence)
+            .Limit(max + exclude.Count)
+            .ToEnumerable()
+            .Where(e => !exclude.Contains(e.Id))
+            .Take(max)
+            .ToList();
+    }
+
+    public OutboxEntry? Find(Guid chunkId) => _entries.FindById(chunkId);
+
+    /// <summary>The cloud has the chunk durably: forget it.</summary>
+    public bool Complete(Guid chunkId)
+    {
+        var entry = _entries.FindById(chunkId);
+        if (entry is null)
+        {
+            return false;
+        }
+
+        _entries.Delete(chunkId);
+        TryDeleteFile(SealedPath(entry));
+        return true;
+    }
+
+    /// <summary>Keeps the chunk pending but waits before the next try.</summary>
+    public void Defer(Guid chunkId, string reason, TimeSpan delay)
+    {
+        var entry = _entries.FindById(chunkId);
+        if (entry is null)
+        {
+            return;
+        }
+
+        entry.Attempts++;
+        entry.LastError = reason;
+        entry.NextAttemptUtcTicks = (_time.GetUtcNow() + delay).UtcTicks;
+        _entries.Update(entry);
+    }
+
+    public void Quarantine(Guid chunkId, string reason)
+    {
+        var entry = _entries.FindById(chunkId);
+        if (entry is null)
+        {
+            return;
+        }
+
+        entry.State = OutboxState.Quarantined;
+        entry.LastError = reason;
+        _entries.Update(entry);
+        LogQuarantined(chunkId, entry.Sequence, reason);
+    }
+
+    public OutboxStats GetStats()
+    {
+        var pending = _entries.Find(e => e.State == OutboxState.Pending).ToList();
+        var quarantined = _entries.Count(e => e.State == OutboxState.Quarantined);
+        DateTimeOffset? oldest = pending.Count == 0 ? null : new DateTimeOffset(pending.Min(e => e.CreatedUtcTicks), TimeSpan.Zero);
+        return new OutboxStats(pending.Count, pending.Sum(e => e.Bytes), quarantined, oldest);
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    /// <summary>Reconciles files and records after a crash; see the class remarks for the states this can meet.</summary>
+    private void Recover()
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in _entries.FindAll())
+        {
+            known.Add(entry.FileName);
+            var sealedPath = SealedPath(entry);
+            if (File.Exists(sealedPath))
+            {
+                continue;
+            }
+
+            var partial = PartialPath(entry.Id);
+            if (File.Exists(partial))
+            {
+                File.Move(partial, sealedPath);
+                LogRecoveredRename(entry.Id);
+            }
+            else
+            {
+                _entries.Delete(entry.Id);
+                LogLostFile(entry.Id, entry.Sequence);
+            }
+        }
+
+        foreach (var path in Directory.EnumerateFiles(SpoolDirectory, "*" + PartialSuffix))
+        {
+            // Never committed: the recording was cut by a crash before it was sealed.
+            TryDeleteFile(path);
+            LogDiscardedPartial(Path.GetFileName(path));
+        }
+
+        foreach (var path in Directory.EnumerateFiles(SpoolDirectory, "*" + SealedSuffix))
+        {
+            if (!known.Contains(Path.GetFileName(path)))
+            {
+                TryDeleteFile(path);
+                LogDiscardedOrphan(Path.GetFileName(path));
+            }
+        }
+    }
+
+    private void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException ex)
+        {
+            LogDeleteFailed(ex, path);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {ChunkId} (sequence {Sequence}) quarantined: {Reason}")]
+    private partial void LogQuarantined(Guid chunkId, long sequence, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered chunk {ChunkId}: committed before the crash, renamed now")]
+    private partial void LogRecoveredRename(Guid chunkId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Chunk {ChunkId} (sequence {Sequence}) was recorded but its file is gone; dropping the record")]
+    private partial void LogLostFile(Guid chunkId, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded unsealed recording {File} left by a crash")]
+    private partial void LogDiscardedPartial(string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded spool file {File} that has no outbox record")]
+    private partial void LogDiscardedOrphan(string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}")]
+    private partial void LogDeleteFailed(Exception exception, string path);
+}

@@ -1,0 +1,8 @@
+using Iot.Edge.Agent.Audio;
+
+namespace Iot.Edge.Agent.Recording;
+
+public interface IAudioSourceFactory
+{
+    IAudioSource Open();
+}

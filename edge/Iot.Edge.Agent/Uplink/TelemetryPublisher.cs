@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Agent.Recording;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Serialization;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Iot.Edge.Agent.Uplink;
+
+/// <summary>Publishes outbox and recorder health on the telemetry topic for operators watching the broker.</summary>
+internal sealed partial class TelemetryPublisher(
+    IMqttClient client,
+    ChunkOutbox outbox,
+    RecorderStatus recorder,
+    UplinkStatus uplink,
+    IOptions<AgentOptions> agent,
+    IOptions<MqttOptions> mqtt,
+    TimeProvider time,
+    ILogger<TelemetryPublisher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var topic = TopicTree.Telemetry(agent.Value.TenantId, agent.Value.DeviceId);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(mqtt.Value.TelemetrySeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (!client.IsConnected)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await client.PublishAsync(
+                        new MqttApplicationMessageBuilder()
+                            .WithTopic(topic)
+                            .WithPayload(ProtocolJson.Serialize(Sample()))
+                            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                            .Build(),
+                        stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPublishFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal DeviceTelemetry Sample()
+    {
+        var stats = outbox.GetStats();
+        var now = time.GetUtcNow();
+        using var process = Process.GetCurrentProcess();
+        return new DeviceTelemetry
+        {
+            AtUtc = now,
+            OutboxDepth = stats.Pending,
+            OutboxBytes = stats.PendingBytes,
+            OldestPendingAgeSeconds = stats.OldestPendingUtc is { } oldest ? (now - oldest).TotalSeconds : null,
+            QuarantinedChunks = stats.Quarantined,
+            LastAckUtc = uplink.LastAckUtc,
+            Recording = recorder.Recording,
+            RssBytes = process.WorkingSet64,
+            AgentVersion = AgentVersion.Current,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry publish failed")]
+    private partial void LogPublishFailed(Exception exception);
+}

@@ -1,0 +1,42 @@
+namespace Iot.Edge.Agent.Uplink;
+
+/// <summary>Counters and timestamps of the uplink, read by telemetry and tests.</summary>
+public sealed class UplinkStatus
+{
+    private long _published;
+    private long _acked;
+    private long _ackTimeouts;
+    private long _lastAckTicks;
+    private long _connects;
+    private int _connected;
+
+    public bool IsConnected => Volatile.Read(ref _connected) == 1;
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long Acked => Interlocked.Read(ref _acked);
+
+    public long AckTimeouts => Interlocked.Read(ref _ackTimeouts);
+
+    public long Connects => Interlocked.Read(ref _connects);
+
+    public DateTimeOffset? LastAckUtc => Interlocked.Read(ref _lastAckTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    internal void OnConnected()
+    {
+        Interlocked.Increment(ref _connects);
+        Volatile.Write(ref _connected, 1);
+    }
+
+    internal void OnDisconnected() => Volatile.Write(ref _connected, 0);
+
+    internal void OnPublished() => Interlocked.Increment(ref _published);
+
+    internal void OnAckTimedOut() => Interlocked.Increment(ref _ackTimeouts);
+
+    internal void OnAcked(DateTimeOffset at)
+    {
+        Interlocked.Increment(ref _acked);
+        Interlocked.Exchange(ref _lastAckTicks, at.UtcTicks);
+    }
+}

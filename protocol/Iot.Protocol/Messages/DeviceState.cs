@@ -1,0 +1,7 @@
+namespace Iot.Protocol.Messages;
+
+public enum DeviceState
+{
+    Online,
+    Offline,
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Iot.Protocol.Messages;
+
+namespace Iot.Protocol.Serialization;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    AllowTrailingCommas = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(ChunkMetadata))]
+[JsonSerializable(typeof(ChunkAck))]
+[JsonSerializable(typeof(DeviceStatus))]
+[JsonSerializable(typeof(DeviceTelemetry))]
+[JsonSerializable(typeof(DeviceCommand))]
+[JsonSerializable(typeof(DeviceConfigDocument))]
+public sealed partial class ProtocolJsonContext : JsonSerializerContext;
+
+/// <summary>Serialization entry points, so no caller picks its own options.</summary>
+public static class ProtocolJson
+{
+    public static byte[] Serialize(ChunkAck value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ChunkAck);
+    public static byte[] Serialize(ChunkMetadata value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ChunkMetadata);
+    public static byte[] Serialize(DeviceStatus value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceStatus);
+    public static byte[] Serialize(DeviceTelemetry value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceTelemetry);
+    public static byte[] Serialize(DeviceCommand value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCommand);
+    public static byte[] Serialize(DeviceConfigDocument value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceConfigDocument);
+
+    /// <summary>Parses a message; returns null with <paramref name="error"/> set instead of throwing on bad input.</summary>
+    public static T? TryDeserialize<T>(ReadOnlySpan<byte> utf8, out string? error)
+        where T : class
+    {
+        try
+        {
+            var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ProtocolJsonContext.Default.GetTypeInfo(typeof(T))!;
+            var value = JsonSerializer.Deserialize(utf8, typeInfo);
+            error = value is null ? "payload is JSON null" : null;
+            return value;
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+}
