@@ -5,6 +5,7 @@ using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
+using Iot.Protocol.Retry;
 using Iot.Protocol.Serialization;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Hosting;

@@ -18,6 +18,7 @@ namespace Iot.Protocol.Serialization;
 [JsonSerializable(typeof(DeviceTelemetry))]
 [JsonSerializable(typeof(DeviceCommand))]
 [JsonSerializable(typeof(DeviceConfigDocument))]
+[JsonSerializable(typeof(IReadOnlyList<SpeechSegment>))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
 /// <summary>Serialization entry points, so no caller picks its own options.</summary>
@@ -28,6 +29,7 @@ public static class ProtocolJson
     public static byte[] Serialize(DeviceStatus value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceStatus);
     public static byte[] Serialize(DeviceTelemetry value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceTelemetry);
     public static byte[] Serialize(DeviceCommand value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCommand);
+    public static string SerializeSegments(IReadOnlyList<SpeechSegment> value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.IReadOnlyListSpeechSegment);
     public static byte[] Serialize(DeviceConfigDocument value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceConfigDocument);
 
     /// <summary>Parses a message; returns null with <paramref name="error"/> set instead of throwing on bad input.</summary>

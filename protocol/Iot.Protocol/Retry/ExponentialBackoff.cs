@@ -1,6 +1,6 @@
-namespace Iot.Edge.Agent.Uplink;
+namespace Iot.Protocol.Retry;
 
-/// <summary>Exponential backoff with "equal jitter": half the step fixed, half random, so a fleet that lost the broker together does not return together.</summary>
+/// <summary>The reconnect and retry policy every MQTT client of the system follows: exponential backoff with "equal jitter": half the step fixed, half random, so a fleet that lost the broker together does not return together.</summary>
 public sealed class ExponentialBackoff(TimeSpan min, TimeSpan max, Random? random = null)
 {
     private readonly Random _random = random ?? Random.Shared;

@@ -1,0 +1,37 @@
+namespace Iot.Cloud.Bridge.Broker;
+
+public enum BrokerMode
+{
+    /// <summary>Run an MQTTnet broker inside the bridge process; the bridge connects to it over loopback.</summary>
+    Embedded,
+
+    /// <summary>Connect to Mosquitto, EMQX or another MQTT 5 broker.</summary>
+    External,
+}
+
+/// <summary>Section <c>Broker</c>.</summary>
+public sealed class BrokerOptions
+{
+    public const string Section = "Broker";
+
+    public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
+
+    /// <summary>External mode: the broker to connect to. Embedded mode: ignored (loopback).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>External mode: broker port. Embedded mode: the port the embedded broker listens on.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Embedded mode: address to listen on; 0.0.0.0 so devices on the store network can reach it.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// External mode: subscribe as <c>$share/{group}/…</c> so several bridges split the chunks. MQTTnet's embedded
+    /// server does not implement shared subscriptions, so embedded mode subscribes directly (one bridge per broker).
+    /// </summary>
+    public string SharedGroup { get; set; } = Iot.Protocol.Topics.TopicTree.DefaultSharedGroup;
+}

@@ -1,0 +1,84 @@
+using System.Threading.Channels;
+using Iot.Cloud.Bridge.Broker;
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Cloud.Bridge.Persistence;
+using Iot.Cloud.Bridge.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Iot.Cloud.Bridge.Hosting;
+
+/// <summary>Composes the bridge; used by Program and by tests that start and kill bridges in-process.</summary>
+public static class BridgeHost
+{
+    public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables("IOT_BRIDGE_");
+        var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL");
+        if (!string.IsNullOrWhiteSpace(databaseUrl))
+        {
+            builder.Configuration.AddInMemoryCollection([new($"{DatabaseOptions.Section}:ConnectionString", databaseUrl)]);
+        }
+
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddSerilog(
+            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
+            preserveStaticLogger: true);
+        builder.Services.AddSystemd();
+        AddBridge(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    public static void AddBridge(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateOnStart();
+        services.AddOptions<BrokerOptions>().Bind(configuration.GetSection(BrokerOptions.Section)).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => NpgsqlDataSource.Create(ConnectionStrings.Normalize(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DeviceRegistry>();
+        services.AddSingleton<ChunkRepository>();
+        services.AddSingleton<RecordingStore>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton(sp => Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<BridgeOptions>>().Value.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = true,
+        }));
+
+        // Registration order is start order: schema first, then the broker, then the session that uses it.
+        services.AddHostedService<StartupTasks>();
+        if (configuration.GetValue($"{BrokerOptions.Section}:Mode", BrokerMode.Embedded) == BrokerMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        services.AddSingleton<BridgeConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
+        services.AddHostedService<IngestPipeline>();
+        services.AddHostedService<MetricsReporter>();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Iot.Cloud.Bridge.Broker;
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Cloud.Bridge.Persistence;
+using Iot.Cloud.Bridge.Storage;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Iot.Cloud.Bridge.Hosting;
+
+/// <summary>Start-up checks that name the configuration key at fault.</summary>
+internal sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BridgeOptions o)
+    {
+        var errors = new List<string>();
+        const string s = BridgeOptions.Section;
+        if (!TopicTree.IsValidId(o.InstanceId))
+        {
+            errors.Add($"{s}:InstanceId '{o.InstanceId}' must be 1-64 of [a-z0-9_-]");
+        }
+
+        if (o.IngestWorkers is < 1 or > 64)
+        {
+            errors.Add($"{s}:IngestWorkers {o.IngestWorkers} must be 1..64");
+        }
+
+        if (o.BatchSize is < 1 or > 1000)
+        {
+            errors.Add($"{s}:BatchSize {o.BatchSize} must be 1..1000");
+        }
+
+        if (o.QueueCapacity is < 1 or > 100_000)
+        {
+            errors.Add($"{s}:QueueCapacity {o.QueueCapacity} must be 1..100000");
+        }
+
+        if (o.MaxPayloadBytes is < 64 * 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"{s}:MaxPayloadBytes {o.MaxPayloadBytes} must be 65536..268435456");
+        }
+
+        for (var i = 0; i < o.SeedDevices.Count; i++)
+        {
+            var parts = o.SeedDevices[i].Split('/');
+            if (parts.Length != 2 || !TopicTree.IsValidId(parts[0]) || !TopicTree.IsValidId(parts[1]))
+            {
+                errors.Add($"{s}:SeedDevices:{i} '{o.SeedDevices[i]}' must be tenant/device with ids of [a-z0-9_-]");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrokerOptions o)
+    {
+        var errors = new List<string>();
+        const string s = BrokerOptions.Section;
+        if (o.Port is < 1 or > 65535)
+        {
+            errors.Add($"{s}:Port {o.Port} must be 1..65535");
+        }
+
+        if (o.Mode == BrokerMode.External && string.IsNullOrWhiteSpace(o.Host))
+        {
+            errors.Add($"{s}:Host must be set when {s}:Mode is External");
+        }
+
+        if (o.Mode == BrokerMode.Embedded && !IPAddress.TryParse(o.ListenAddress, out _))
+        {
+            errors.Add($"{s}:ListenAddress '{o.ListenAddress}' is not an IP address");
+        }
+
+        if (!TopicTree.IsValidId(o.SharedGroup))
+        {
+            errors.Add($"{s}:SharedGroup '{o.SharedGroup}' must be 1-64 of [a-z0-9_-]");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
+    {
+        const string key = DatabaseOptions.Section + ":ConnectionString";
+        if (string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail($"{key} (or DATABASE_URL) must be set");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(ConnectionStrings.Normalize(o.ConnectionString));
+            return ValidateOptionsResult.Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
+        {
+            return ValidateOptionsResult.Fail($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+    }
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions o) =>
+        string.IsNullOrWhiteSpace(o.Root)
+            ? ValidateOptionsResult.Fail($"{StorageOptions.Section}:Root must be set")
+            : ValidateOptionsResult.Success;
+}

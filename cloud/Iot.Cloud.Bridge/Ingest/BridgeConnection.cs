@@ -1,0 +1,230 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Iot.Cloud.Bridge.Broker;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Retry;
+using Iot.Protocol.Serialization;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Iot.Cloud.Bridge.Ingest;
+
+/// <summary>
+/// The bridge's MQTT session: subscribes to every device's chunk topic (shared when the broker supports it), hands
+/// messages to the ingest queue and publishes acks. Keeps reconnecting with backoff for as long as the host runs.
+/// </summary>
+public sealed partial class BridgeConnection : BackgroundService
+{
+    private readonly IMqttClient _client;
+    private readonly ChannelWriter<ReceivedMessage> _queue;
+    private readonly IngestMetrics _metrics;
+    private readonly BrokerOptions _broker;
+    private readonly BridgeOptions _bridge;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BridgeConnection> _logger;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public BridgeConnection(
+        Channel<ReceivedMessage> queue,
+        IngestMetrics metrics,
+        IOptions<BrokerOptions> broker,
+        IOptions<BridgeOptions> bridge,
+        TimeProvider time,
+        ILogger<BridgeConnection> logger)
+    {
+        _client = new MqttClientFactory().CreateMqttClient();
+        _queue = queue.Writer;
+        _metrics = metrics;
+        _broker = broker.Value;
+        _bridge = bridge.Value;
+        _time = time;
+        _logger = logger;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>Completes once the first subscription is granted; lets callers wait until the bridge is listening.</summary>
+    public Task Subscribed => _subscribed.Task;
+
+    public bool IsConnected => _client.IsConnected;
+
+    public string SubscriptionFilter => _broker.Mode == BrokerMode.External
+        ? TopicTree.Shared(_broker.SharedGroup, TopicTree.AllChunks)
+        : TopicTree.AllChunks;
+
+    public async Task<bool> PublishAckAsync(string tenantId, string deviceId, ChunkAck ack, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(TopicTree.Ack(tenantId, deviceId))
+            .WithPayload(ProtocolJson.Serialize(ack))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        try
+        {
+            var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                LogAckRefused(tenantId, deviceId, result.ReasonCode.ToString());
+            }
+
+            return result.IsSuccess;
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
+        {
+            // The device resends after its ack timeout; the duplicate is then acked.
+            LogAckFailed(tenantId, deviceId, ex.Message);
+            return false;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                LogDisconnectFailed(ex.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Drops the broker connection without a DISCONNECT packet, as a crashed process would. For fault tests.</summary>
+    internal void Abort() => _client.Dispose();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    if (!await TryConnectAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        await Task.Delay(backoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    failures = 0;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogIterationFailed(ex);
+                await Task.Delay(backoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> TryConnectAsync(CancellationToken ct)
+    {
+        var host = _broker.Mode == BrokerMode.Embedded ? "127.0.0.1" : _broker.Host;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, _broker.Port)
+            .WithClientId(_bridge.InstanceId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(3600)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithReceiveMaximum((ushort)Math.Clamp(_bridge.QueueCapacity, 20, 65535));
+        if (!string.IsNullOrEmpty(_broker.Username))
+        {
+            builder = builder.WithCredentials(_broker.Username, _broker.Password);
+        }
+
+        MqttClientConnectResult result;
+        try
+        {
+            result = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            LogConnectFailed(host, _broker.Port, ex.Message);
+            return false;
+        }
+
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            LogConnectRefused(host, _broker.Port, result.ResultCode.ToString(), result.ReasonString);
+            return false;
+        }
+
+        var filter = SubscriptionFilter;
+        var subscribed = await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct).ConfigureAwait(false);
+        var code = subscribed.Items.Single().ResultCode;
+        if (code is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+        {
+            LogSubscribeRefused(filter, code.ToString());
+            await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
+            return false;
+        }
+
+        LogConnected(host, _broker.Port, filter, result.IsSessionPresent);
+        _subscribed.TrySetResult();
+        return true;
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        _metrics.OnReceived();
+        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow());
+        if (!_queue.TryWrite(message))
+        {
+            // Back-pressure instead of dropping: while we wait, MQTT flow control makes the broker hold the rest.
+            _metrics.OnQueueFull();
+            await _queue.WriteAsync(message).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bridge connected to {Host}:{Port}, subscribed to {Filter} (session present: {SessionPresent})")]
+    private partial void LogConnected(string host, int port, string filter, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach broker {Host}:{Port}: {Error}")]
+    private partial void LogConnectFailed(string host, int port, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Broker {Host}:{Port} refused the bridge: {Code} {ReasonString}")]
+    private partial void LogConnectRefused(string host, int port, string code, string? reasonString);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused subscription {Filter}: {Code}")]
+    private partial void LogSubscribeRefused(string filter, string code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bridge connection iteration failed")]
+    private partial void LogIterationFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ack to {TenantId}/{DeviceId} refused by broker: {Code}")]
+    private partial void LogAckRefused(string tenantId, string deviceId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ack to {TenantId}/{DeviceId} not sent: {Error}")]
+    private partial void LogAckFailed(string tenantId, string deviceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clean disconnect failed: {Error}")]
+    private partial void LogDisconnectFailed(string error);
+}

@@ -1,0 +1,25 @@
+using Iot.Protocol;
+
+namespace Iot.Cloud.Bridge.Ingest;
+
+/// <summary>Section <c>Bridge</c>.</summary>
+public sealed class BridgeOptions
+{
+    public const string Section = "Bridge";
+
+    /// <summary>Stable per instance: it names the MQTT session, so a restarted bridge picks up what queued for it.</summary>
+    public string InstanceId { get; set; } = "bridge-1";
+
+    public int IngestWorkers { get; set; } = 2;
+
+    /// <summary>Chunks persisted per database round trip.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Received chunks waiting for a worker. When full, the MQTT receive loop waits (the broker holds the rest).</summary>
+    public int QueueCapacity { get; set; } = 256;
+
+    public int MaxPayloadBytes { get; set; } = ProtocolLimits.DefaultMaxChunkPayloadBytes;
+
+    /// <summary>"tenant/device" pairs registered at start-up: a convenience for demos until provisioning registers devices.</summary>
+    public List<string> SeedDevices { get; set; } = [];
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Iot.Protocol.Messages;
+
+namespace Iot.Cloud.Bridge.Ingest;
+
+/// <summary>What the bridge has seen; every rejection is counted by reason.</summary>
+public sealed class IngestMetrics
+{
+    private readonly ConcurrentDictionary<RejectReason, long> _rejected = new();
+    private long _received;
+    private long _stored;
+    private long _duplicates;
+    private long _acksPublished;
+    private long _batchFailures;
+    private long _unroutable;
+    private long _queueFullWaits;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Stored => Interlocked.Read(ref _stored);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public long AcksPublished => Interlocked.Read(ref _acksPublished);
+
+    public long BatchFailures => Interlocked.Read(ref _batchFailures);
+
+    /// <summary>Messages whose topic names no device, so nobody can be told.</summary>
+    public long Unroutable => Interlocked.Read(ref _unroutable);
+
+    public long QueueFullWaits => Interlocked.Read(ref _queueFullWaits);
+
+    public long RejectedTotal => _rejected.Values.Sum();
+
+    public long Rejected(RejectReason reason) => _rejected.GetValueOrDefault(reason);
+
+    internal void OnReceived() => Interlocked.Increment(ref _received);
+
+    internal void OnStored() => Interlocked.Increment(ref _stored);
+
+    internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    internal void OnAckPublished() => Interlocked.Increment(ref _acksPublished);
+
+    internal void OnBatchFailed() => Interlocked.Increment(ref _batchFailures);
+
+    internal void OnUnroutable() => Interlocked.Increment(ref _unroutable);
+
+    internal void OnQueueFull() => Interlocked.Increment(ref _queueFullWaits);
+
+    internal void OnRejected(RejectReason reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public override string ToString() =>
+        $"received={Received} stored={Stored} duplicates={Duplicates} rejected={RejectedTotal} unroutable={Unroutable} acks={AcksPublished} batchFailures={BatchFailures}";
+}

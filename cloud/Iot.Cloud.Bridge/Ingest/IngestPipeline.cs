@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Iot.Cloud.Bridge.Persistence;
+using Iot.Cloud.Bridge.Storage;
+using Iot.Protocol.Chunks;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Bridge.Ingest;
+
+/// <summary>
+/// Validate → write audio atomically → insert rows idempotently → ack. Acks go out only after both the file and
+/// the row are durable. A batch that fails (database down, disk full) is not acked at all; devices resend it.
+/// </summary>
+public sealed partial class IngestPipeline(
+    Channel<ReceivedMessage> queue,
+    BridgeConnection connection,
+    RecordingStore store,
+    ChunkRepository chunks,
+    DeviceRegistry devices,
+    IngestMetrics metrics,
+    IOptions<BridgeOptions> options,
+    TimeProvider time,
+    ILogger<IngestPipeline> logger,
+    IIngestHook? hook = null) : BackgroundService
+{
+    private readonly BridgeOptions _options = options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.IngestWorkers).Select(_ => Task.Run(() => WorkerAsync(stoppingToken), stoppingToken)));
+
+    private async Task WorkerAsync(CancellationToken ct)
+    {
+        var batch = new List<ReceivedMessage>(_options.BatchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _options.BatchSize && queue.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+
+                try
+                {
+                    await ProcessAsync(batch, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    metrics.OnBatchFailed();
+                    LogBatchFailed(ex, batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal async Task ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken ct)
+    {
+        var accepted = new Dictionary<Guid, (ChunkMetadata Metadata, byte[] Audio)>();
+        var replays = new List<ChunkMetadata>();
+        foreach (var message in batch)
+        {
+            var chunk = await ScreenAsync(message, ct).ConfigureAwait(false);
+            if (chunk is null)
+            {
+                continue;
+            }
+
+            if (!accepted.TryAdd(chunk.Value.Metadata.ChunkId, chunk.Value))
+            {
+                replays.Add(chunk.Value.Metadata);
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        var writes = accepted.Values.Select(async c => (c.Metadata, Result: await store.WriteAsync(c.Metadata, c.Audio, ct).ConfigureAwait(false)));
+        var rows = new List<ChunkRow>();
+        foreach (var (metadata, result) in await Task.WhenAll(writes).ConfigureAwait(false))
+        {
+            if (result == StoreResult.Conflict)
+            {
+                await RejectAsync(metadata.TenantId, metadata.DeviceId, metadata.ChunkId, RejectReason.ConflictingDuplicate,
+                    "a different recording with this chunk id is already stored", retryable: false, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            rows.Add(new ChunkRow(metadata, RecordingStore.RelativePath(metadata)));
+        }
+
+        var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);
+        var acks = new List<(ChunkMetadata Metadata, AckStatus Status)>();
+        foreach (var row in rows)
+        {
+            var m = row.Metadata;
+            if (outcome.Inserted.Contains(m.ChunkId))
+            {
+                metrics.OnStored();
+                acks.Add((m, AckStatus.Stored));
+            }
+            else if (outcome.ExistingHashes.TryGetValue(m.ChunkId, out var sha) && sha == m.Sha256)
+            {
+                metrics.OnDuplicate();
+                acks.Add((m, AckStatus.Duplicate));
+            }
+            else
+            {
+                await RejectAsync(m.TenantId, m.DeviceId, m.ChunkId, RejectReason.ConflictingDuplicate,
+                    "a different recording with this chunk id is already recorded", retryable: false, ct).ConfigureAwait(false);
+            }
+        }
+
+        acks.AddRange(replays.Where(r => acks.Any(a => a.Metadata.ChunkId == r.ChunkId)).Select(r => (r, AckStatus.Duplicate)));
+
+        if (hook is not null && !await hook.BeforeAckAsync(acks.Select(a => a.Metadata).ToList(), ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await Task.WhenAll(acks.Select(async a =>
+        {
+            var ack = new ChunkAck { ChunkId = a.Metadata.ChunkId, Status = a.Status, AtUtc = now };
+            if (await connection.PublishAckAsync(a.Metadata.TenantId, a.Metadata.DeviceId, ack, ct).ConfigureAwait(false))
+            {
+                metrics.OnAckPublished();
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the chunk if it may be stored; otherwise rejects it (telling the device when it can be identified).</summary>
+    private async Task<(ChunkMetadata Metadata, byte[] Audio)?> ScreenAsync(ReceivedMessage message, CancellationToken ct)
+    {
+        if (!TopicTree.TryParse(message.Topic, out var topic) || topic.Kind != TopicKind.Chunk)
+        {
+            metrics.OnUnroutable();
+            LogUnroutable(message.Topic, message.Payload.Length);
+            return null;
+        }
+
+        var read = ChunkEnvelope.TryDecode(new ReadOnlySequence<byte>(message.Payload), _options.MaxPayloadBytes);
+        if (!read.Success)
+        {
+            await RejectAsync(topic.TenantId, topic.DeviceId, read.Metadata?.ChunkId, read.Reason, read.Error, retryable: false, ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var check = ChunkValidator.Validate(read.Metadata, read.Audio, topic);
+        if (!check.IsValid)
+        {
+            await RejectAsync(topic.TenantId, topic.DeviceId, read.Metadata.ChunkId, check.Reason, check.Error, retryable: false, ct).ConfigureAwait(false);
+            return null;
+        }
+
+        if (!await devices.IsKnownAsync(topic.TenantId, topic.DeviceId, ct).ConfigureAwait(false))
+        {
+            // Retryable: the device keeps the audio and tries again once it has been registered.
+            await RejectAsync(topic.TenantId, topic.DeviceId, read.Metadata.ChunkId, RejectReason.UnknownDevice,
+                $"device {topic.TenantId}/{topic.DeviceId} is not registered or disabled", retryable: true, ct).ConfigureAwait(false);
+            return null;
+        }
+
+        return (read.Metadata, read.Audio);
+    }
+
+    private async Task RejectAsync(string tenantId, string deviceId, Guid? chunkId, RejectReason reason, string? detail, bool retryable, CancellationToken ct)
+    {
+        metrics.OnRejected(reason);
+        LogRejected(reason.ToString(), tenantId, deviceId, chunkId, detail);
+        var ack = new ChunkAck { ChunkId = chunkId, Status = AckStatus.Rejected, Reason = reason, Detail = detail, Retryable = retryable, AtUtc = time.GetUtcNow() };
+        await connection.PublishAckAsync(tenantId, deviceId, ack, ct).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest batch of {Count} failed; nothing in it was acked, devices will resend")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped message on {Topic} ({Bytes} bytes): not a device chunk topic")]
+    private partial void LogUnroutable(string topic, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected chunk from {TenantId}/{DeviceId} ({ChunkId}): {Reason}: {Detail}")]
+    private partial void LogRejected(string reason, string tenantId, string deviceId, Guid? chunkId, string? detail);
+}

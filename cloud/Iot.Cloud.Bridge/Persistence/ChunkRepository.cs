@@ -1,0 +1,71 @@
+using Dapper;
+using Iot.Protocol.Serialization;
+using Npgsql;
+
+namespace Iot.Cloud.Bridge.Persistence;
+
+public sealed class ChunkRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Inserts a batch in one round trip. Rows whose chunk id exists are left untouched (ON CONFLICT DO NOTHING);
+    /// the result maps each id to the stored hash, so the caller can tell a replay from an id collision.
+    /// </summary>
+    public async Task<InsertOutcome> InsertAsync(IReadOnlyList<ChunkRow> rows, string bridgeId, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return new InsertOutcome(new HashSet<Guid>(), new Dictionary<Guid, string>());
+        }
+
+        var m = rows.Select(r => r.Metadata).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
+                                byte_length, sha256, transaction_id, speech_segments, storage_path, bridge_id)
+            SELECT u.chunk_id, u.tenant_id, u.device_id, u.seq, u.started_at, u.duration_ms, u.sample_rate, u.codec,
+                   u.byte_length, u.sha256, u.transaction_id, u.segments::jsonb, u.storage_path, @bridgeId
+            FROM unnest(@ids, @tenants, @devices, @seqs, @starts, @durations, @rates, @codecs,
+                        @lengths, @hashes, @transactions, @segments, @paths)
+                 AS u(chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
+                      byte_length, sha256, transaction_id, segments, storage_path)
+            ON CONFLICT (chunk_id) DO NOTHING
+            RETURNING chunk_id
+            """,
+            new
+            {
+                bridgeId,
+                ids = m.Select(x => x.ChunkId).ToArray(),
+                tenants = m.Select(x => x.TenantId).ToArray(),
+                devices = m.Select(x => x.DeviceId).ToArray(),
+                seqs = m.Select(x => x.Sequence).ToArray(),
+                starts = m.Select(x => x.StartedAtUtc.UtcDateTime).ToArray(),
+                durations = m.Select(x => x.DurationMs).ToArray(),
+                rates = m.Select(x => x.SampleRate).ToArray(),
+                codecs = m.Select(x => x.Codec).ToArray(),
+                lengths = m.Select(x => x.ByteLength).ToArray(),
+                hashes = m.Select(x => x.Sha256).ToArray(),
+                transactions = m.Select(x => x.TransactionId).ToArray(),
+                segments = m.Select(x => ProtocolJson.SerializeSegments(x.SpeechSegments)).ToArray(),
+                paths = rows.Select(r => r.StoragePath).ToArray(),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+
+        var existing = new Dictionary<Guid, string>();
+        var notInserted = m.Select(x => x.ChunkId).Where(id => !inserted.Contains(id)).ToArray();
+        if (notInserted.Length > 0)
+        {
+            foreach (var (id, sha) in await connection.QueryAsync<(Guid, string)>(new CommandDefinition(
+                "SELECT chunk_id, sha256 FROM chunks WHERE chunk_id = ANY(@notInserted)",
+                new { notInserted },
+                cancellationToken: cancellationToken)).ConfigureAwait(false))
+            {
+                existing[id] = sha;
+            }
+        }
+
+        return new InsertOutcome(inserted, existing);
+    }
+}
+
+public sealed record InsertOutcome(IReadOnlySet<Guid> Inserted, IReadOnlyDictionary<Guid, string> ExistingHashes);

@@ -1,0 +1,6 @@
+using Iot.Protocol.Messages;
+
+namespace Iot.Cloud.Bridge.Persistence;
+
+/// <summary>A chunk ready to be recorded: its metadata and where its audio now lives.</summary>
+public sealed record ChunkRow(ChunkMetadata Metadata, string StoragePath);

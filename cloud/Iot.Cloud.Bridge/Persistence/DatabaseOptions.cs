@@ -1,0 +1,9 @@
+namespace Iot.Cloud.Bridge.Persistence;
+
+/// <summary>Section <c>Database</c>. <c>DATABASE_URL</c> (postgres://user:pass@host:port/db) overrides it when set.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public string ConnectionString { get; set; } = "";
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Iot.Cloud.Bridge.Interop;
+using Iot.Protocol.Messages;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Bridge.Storage;
+
+/// <summary>
+/// Writes audio under <c>recordings/YYYY-MM-DD/{device}/{name}.opus</c> (UTC date of the chunk's start) atomically:
+/// temp file, fsync, rename, fsync of the directory. Existing files are never overwritten.
+/// </summary>
+public sealed class RecordingStore(IOptions<StorageOptions> options)
+{
+    private readonly string _root = Path.GetFullPath(options.Value.Root);
+
+    public string Root => _root;
+
+    /// <summary>
+    /// Relative path for a chunk. With a queue-system visit the name starts with the transaction id, so all audio of a
+    /// visit is found by date + transaction id; the chunk id keeps the several chunks of a long visit apart.
+    /// </summary>
+    public static string RelativePath(ChunkMetadata m)
+    {
+        var date = m.StartedAtUtc.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var name = m.TransactionId is null ? m.ChunkId.ToString("n") : m.TransactionId + "_" + m.ChunkId.ToString("n");
+        return Path.Combine("recordings", date, m.DeviceId, name + ".opus");
+    }
+
+    public string FullPath(string relativePath) => Path.Combine(_root, relativePath);
+
+    public async Task<StoreResult> WriteAsync(ChunkMetadata metadata, byte[] audio, CancellationToken cancellationToken)
+    {
+        var full = FullPath(RelativePath(metadata));
+        if (File.Exists(full))
+        {
+            return await SameContentAsync(full, metadata.Sha256, cancellationToken).ConfigureAwait(false) ? StoreResult.AlreadyPresent : StoreResult.Conflict;
+        }
+
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = full + "." + Guid.NewGuid().ToString("n") + ".tmp";
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: false))
+            {
+                await stream.WriteAsync(audio, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            try
+            {
+                File.Move(temp, full, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(full))
+            {
+                // Another bridge stored the same chunk a moment ago.
+                return await SameContentAsync(full, metadata.Sha256, cancellationToken).ConfigureAwait(false) ? StoreResult.AlreadyPresent : StoreResult.Conflict;
+            }
+
+            Libc.FsyncDirectory(directory);
+            return StoreResult.Written;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static async Task<bool> SameContentAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(hash) == sha256;
+    }
+}
