@@ -18,11 +18,21 @@ public static class BridgeHost
 {
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
+        // Defaults off: configuration is layered explicitly (file < environment < overrides < command line), and the
+        // file has the program's own name so agent and bridge can share a directory (tests, single-box installs).
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
+            DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "iot-bridge.json"), optional: true);
+        var configFile = Environment.GetEnvironmentVariable("IOT_BRIDGE_CONFIG");
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables("IOT_BRIDGE_");
         var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL");
         if (!string.IsNullOrWhiteSpace(databaseUrl))

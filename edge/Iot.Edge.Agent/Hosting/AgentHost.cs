@@ -17,11 +17,21 @@ public static class AgentHost
 {
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
+        // Defaults off: configuration is layered explicitly (file < environment < overrides < command line), and the
+        // file has the program's own name so agent and bridge can share a directory (tests, single-box installs).
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
+            DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "iot-agent.json"), optional: true);
+        var configFile = Environment.GetEnvironmentVariable("IOT_AGENT_CONFIG");
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables("IOT_AGENT_");
         if (overrides is not null)
         {

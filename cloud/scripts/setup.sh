@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the system and its tests need on Debian 12 (run as root), once; later runs only check.
+# Sourced by run-system.sh and tests/test.sh.
+set -euo pipefail
+
+IOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export IOT_ROOT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils)
+
+iot_setup() {
+  local missing=()
+  for p in "${iot_apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "setup: run as root (apt-get install needed)" >&2; return 1; fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # Debian starts a system mosquitto on 1883 after install; our tests and demo start their own brokers.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
+    systemctl stop mosquitto || true
+  fi
+  command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; return 1; }
+}

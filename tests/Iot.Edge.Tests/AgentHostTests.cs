@@ -1,0 +1,64 @@
+using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Agent.Outbox;
+using Iot.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Edge.Tests;
+
+public class AgentHostTests
+{
+    [Theory]
+    [InlineData("Agent:DeviceId", "Has Spaces", "Agent:DeviceId")]
+    [InlineData("Agent:TenantId", "", "Agent:TenantId")]
+    [InlineData("Agent:ChunkSeconds", "0", "Agent:ChunkSeconds")]
+    [InlineData("Audio:WavPath", "/nonexistent.wav", "Audio:WavPath")]
+    [InlineData("Audio:Source", "alsa-typo", "Audio:Source")]
+    [InlineData("Audio:Complexity", "11", "Audio:Complexity")]
+    [InlineData("Mqtt:Port", "70000", "Mqtt:Port")]
+    [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
+    public async Task A_bad_setting_stops_start_up_and_names_its_key(string key, string value, string named)
+    {
+        using var dir = new TempDirectory();
+        var settings = await ValidSettingsAsync(dir);
+        settings[key] = value;
+        using var host = AgentHost.CreateBuilder([], settings).Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stopping_the_service_mid_chunk_seals_the_audio_so_far_into_a_valid_file()
+    {
+        using var dir = new TempDirectory();
+        var settings = await ValidSettingsAsync(dir);
+        settings["Audio:RealTime"] = "true";
+        settings["Agent:ChunkSeconds"] = "60";
+        using var host = AgentHost.CreateBuilder([], settings).Build();
+
+        await host.StartAsync();
+        await Task.Delay(1500);
+        await host.StopAsync();
+
+        var outbox = host.Services.GetRequiredService<ChunkOutbox>();
+        var entry = Assert.Single(outbox.PeekReady(10, []));
+        var info = await ExternalTool.RunAsync("opusinfo", [outbox.SealedPath(entry)]);
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("Playback length: 0m:01.", info.StdOut, StringComparison.Ordinal);
+    }
+
+    internal static async Task<Dictionary<string, string?>> ValidSettingsAsync(TempDirectory dir) => new()
+    {
+        ["Agent:TenantId"] = "acme",
+        ["Agent:DeviceId"] = "pos-1",
+        ["Agent:SpoolDirectory"] = dir.Sub("spool"),
+        ["Agent:ChunkSeconds"] = "1",
+        ["Audio:WavPath"] = await SpeechAudio.WavAsync(3.27),
+        ["Audio:RealTime"] = "false",
+        // Nothing listens here: these tests exercise the device side alone.
+        ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Serilog:MinimumLevel:Default"] = "Error",
+    };
+}
