@@ -20,10 +20,17 @@ public static class SpeechAudio
                 return target;
             }
 
-            var source = Path.Combine(cache, $"source-{variant}");
-            await ExternalTool.RunCheckedAsync("bash", [Path.Combine(RepoPaths.Root, "cloud", "scripts", "speech.sh"), source, variant.ToString(CultureInfo.InvariantCulture), ((int)Math.Ceiling(seconds) + 1).ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(5));
+            var wholeSeconds = ((int)Math.Ceiling(seconds) + 1).ToString(CultureInfo.InvariantCulture);
+            var source = Path.Combine(cache, $"source-{variant}-{wholeSeconds}");
+            await ExternalTool.RunCheckedAsync("bash", [Path.Combine(RepoPaths.Root, "cloud", "scripts", "speech.sh"), source, variant.ToString(CultureInfo.InvariantCulture), wholeSeconds], TimeSpan.FromMinutes(5));
             var temp = target + ".tmp.wav";
             await ExternalTool.RunCheckedAsync("sox", [Path.Combine(source, $"device-{variant}.wav"), temp, "trim", "0", seconds.ToString(CultureInfo.InvariantCulture)]);
+            var duration = double.Parse((await ExternalTool.RunCheckedAsync("soxi", ["-D", temp])).StdOut.Trim(), CultureInfo.InvariantCulture);
+            if (Math.Abs(duration - seconds) > 0.001)
+            {
+                throw new InvalidOperationException($"generated speech is {duration} s, wanted {seconds} s");
+            }
+
             File.Move(temp, target);
             return target;
         }

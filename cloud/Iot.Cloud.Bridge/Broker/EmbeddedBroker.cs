@@ -24,6 +24,7 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             // Devices that were offline get their acks when they return; a bounded queue keeps memory in check.
             .WithMaxPendingMessagesPerClient(10_000)
             .Build();
+        _server?.Dispose();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(o.ListenAddress, o.Port);

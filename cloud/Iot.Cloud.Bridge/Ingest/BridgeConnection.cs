@@ -89,7 +89,7 @@ public sealed partial class BridgeConnection : BackgroundService
             {
                 await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
             {
                 LogDisconnectFailed(ex.Message);
             }

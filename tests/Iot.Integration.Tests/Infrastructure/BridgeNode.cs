@@ -1,0 +1,84 @@
+using System.Globalization;
+using Iot.Cloud.Bridge.Broker;
+using Iot.Cloud.Bridge.Hosting;
+using Iot.Cloud.Bridge.Ingest;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Iot.Integration.Tests.Infrastructure;
+
+/// <summary>A bridge host running in the test process against real PostgreSQL and a real broker.</summary>
+public sealed class BridgeNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private BridgeNode(IHost host) => _host = host;
+
+    public IngestMetrics Metrics => _host.Services.GetRequiredService<IngestMetrics>();
+
+    public BridgeConnection Connection => _host.Services.GetRequiredService<BridgeConnection>();
+
+    public EmbeddedBroker? EmbeddedBroker => _host.Services.GetService<EmbeddedBroker>();
+
+    public string StorageRoot { get; private init; } = "";
+
+    public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Bridge:InstanceId"] = s.InstanceId,
+            ["Bridge:MaxPayloadBytes"] = s.MaxPayloadBytes.ToString(CultureInfo.InvariantCulture),
+            ["Broker:Mode"] = s.External ? "External" : "Embedded",
+            ["Broker:Port"] = s.BrokerPort.ToString(CultureInfo.InvariantCulture),
+            ["Broker:ListenAddress"] = "127.0.0.1",
+            ["Database:ConnectionString"] = s.ConnectionString,
+            ["Storage:Root"] = s.StorageRoot,
+            ["Serilog:MinimumLevel:Default"] = "Error",
+        };
+        for (var i = 0; i < s.SeedDevices.Count; i++)
+        {
+            overrides[$"Bridge:SeedDevices:{i}"] = s.SeedDevices[i];
+        }
+
+        var builder = BridgeHost.CreateBuilder([], overrides);
+        if (hook is not null)
+        {
+            builder.Services.AddSingleton(hook);
+        }
+
+        var host = builder.Build();
+        await host.StartAsync();
+        var node = new BridgeNode(host) { StorageRoot = s.StorageRoot };
+        await node.Connection.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        return node;
+    }
+
+    /// <summary>Drops the MQTT session without DISCONNECT and stops the host, as close to kill -9 as one process allows.</summary>
+    public async Task CrashAsync()
+    {
+        Connection.Abort();
+        await _host.StopAsync(TimeSpan.FromSeconds(5));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _host.Dispose();
+    }
+}
+
+public sealed record BridgeSettings(string ConnectionString, string StorageRoot, int BrokerPort, bool External)
+{
+    public string InstanceId { get; init; } = "bridge-1";
+
+    public int MaxPayloadBytes { get; init; } = Iot.Protocol.ProtocolLimits.DefaultMaxChunkPayloadBytes;
+
+    public IReadOnlyList<string> SeedDevices { get; init; } = [];
+}

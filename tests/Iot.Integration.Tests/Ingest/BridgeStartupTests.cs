@@ -1,0 +1,77 @@
+using Dapper;
+using Iot.Cloud.Bridge.Hosting;
+using Iot.Integration.Tests.Infrastructure;
+using Iot.TestSupport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Iot.Integration.Tests.Ingest;
+
+[Collection(SystemCollection.Name)]
+public class BridgeStartupTests(PostgresServer postgres)
+{
+    [Theory]
+    [InlineData("Database:ConnectionString", "", "Database:ConnectionString")]
+    [InlineData("Database:ConnectionString", "Host=x;Bogus Key=1", "Database:ConnectionString")]
+    [InlineData("Broker:Port", "0", "Broker:Port")]
+    [InlineData("Broker:ListenAddress", "not-an-ip", "Broker:ListenAddress")]
+    [InlineData("Bridge:InstanceId", "Bridge One", "Bridge:InstanceId")]
+    [InlineData("Bridge:IngestWorkers", "0", "Bridge:IngestWorkers")]
+    [InlineData("Bridge:SeedDevices:0", "no-slash", "Bridge:SeedDevices:0")]
+    [InlineData("Storage:Root", "", "Storage:Root")]
+    public async Task A_bad_setting_stops_start_up_and_names_its_key(string key, string value, string named)
+    {
+        using var dir = new TempDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = postgres.AdminConnectionString,
+            ["Storage:Root"] = dir.Path,
+            ["Broker:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Serilog:MinimumLevel:Default"] = "Fatal",
+            [key] = value,
+        };
+        using var host = BridgeHost.CreateBuilder([], settings).Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Restarting_the_bridge_applies_no_migration_twice_and_keeps_the_data()
+    {
+        using var dir = new TempDirectory();
+        var db = await postgres.CreateDatabaseAsync();
+        var settings = new BridgeSettings(db, dir.Path, FreePort.Next(), External: false) { SeedDevices = ["acme/pos-1"] };
+
+        await (await BridgeNode.StartAsync(settings)).DisposeAsync();
+        await using (var c = new NpgsqlConnection(db))
+        {
+            await c.ExecuteAsync("INSERT INTO devices (device_id, tenant_id) VALUES ('pos-9', 'acme')");
+        }
+
+        await (await BridgeNode.StartAsync(settings with { BrokerPort = FreePort.Next() })).DisposeAsync();
+
+        await using var check = new NpgsqlConnection(db);
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM schemaversions"));
+        Assert.Equal(2, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM devices"));
+    }
+
+    [Fact]
+    public async Task Two_bridges_starting_together_on_an_empty_database_both_come_up()
+    {
+        using var dir = new TempDirectory();
+        var db = await postgres.CreateDatabaseAsync();
+
+        var nodes = await Task.WhenAll(
+            BridgeNode.StartAsync(new BridgeSettings(db, dir.Path, FreePort.Next(), External: false) { InstanceId = "a" }),
+            BridgeNode.StartAsync(new BridgeSettings(db, dir.Path, FreePort.Next(), External: false) { InstanceId = "b" }));
+
+        foreach (var node in nodes)
+        {
+            Assert.True(node.Connection.IsConnected);
+            await node.DisposeAsync();
+        }
+    }
+}
