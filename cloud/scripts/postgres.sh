@@ -26,3 +26,10 @@ iot_pg_stop() {
   local dir="$1"
   [ -f "$dir/postmaster.pid" ] && iot_pg_run "$IOT_PG_BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null || true
 }
+
+# Prints a loopback port nothing listens on, starting from $1.
+iot_free_port() {
+  local port="${1:-55432}"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}

@@ -6,7 +6,7 @@ namespace Iot.Protocol.Serialization;
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
+    Converters = [typeof(CamelCaseEnumConverter<AckStatus>), typeof(CamelCaseEnumConverter<RejectReason>), typeof(CamelCaseEnumConverter<DeviceState>)],
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,

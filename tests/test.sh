@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Command 2 of the README: installs what is missing, starts a throwaway PostgreSQL (unless DATABASE_URL is set),
+# and runs every test in IoT.sln on real parts. Brokers (Mosquitto, embedded MQTTnet) are started by the tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source cloud/scripts/setup.sh
+source cloud/scripts/postgres.sh
+iot_setup
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  export IOT_TEST_DATABASE_URL="$DATABASE_URL"
+else
+  pgdir="$(mktemp -d /tmp/iot-test-pg.XXXXXX)"
+  trap 'iot_pg_stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  iot_pg_start "$pgdir" "$(iot_free_port 55433)"
+  export IOT_TEST_DATABASE_URL="$IOT_DATABASE_URL"
+fi
+
+log="$(mktemp /tmp/iot-test-log.XXXXXX)"
+set +e
+dotnet test IoT.sln -c Release --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line across all test assemblies.
+# At this verbosity dotnet test closes each assembly with an indented "Passed: N" / "Failed: N" block.
+passed=$(grep -E '^ +Passed: +[0-9]+ *$' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -E '^ +Failed: +[0-9]+ *$' "$log" | awk '{s += $2} END {print s + 0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "tests: no test ran" >&2
+  exit 1
+fi
+exit "$status"
