@@ -25,8 +25,8 @@ set -e
 
 # One plain summary line across all test assemblies.
 # At this verbosity dotnet test closes each assembly with an indented "Passed: N" / "Failed: N" block.
-passed=$(grep -E '^ +Passed: +[0-9]+ *$' "$log" | awk '{s += $2} END {print s + 0}')
-failed=$(grep -E '^ +Failed: +[0-9]+ *$' "$log" | awk '{s += $2} END {print s + 0}')
+passed=$({ grep -E '^ +Passed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
+failed=$({ grep -E '^ +Failed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
 rm -f "$log"
 echo "tests: $passed passed, $failed failed"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then

@@ -153,7 +153,8 @@ public sealed partial class BridgeConnection : BackgroundService
             .WithSessionExpiryInterval(3600)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithReceiveMaximum((ushort)Math.Clamp(_bridge.QueueCapacity, 20, 65535));
+            // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds.
+            .WithReceiveMaximum((ushort)Math.Clamp(_bridge.QueueCapacity, 1, 65535));
         if (!string.IsNullOrEmpty(_broker.Username))
         {
             builder = builder.WithCredentials(_broker.Username, _broker.Password);
@@ -192,17 +193,28 @@ public sealed partial class BridgeConnection : BackgroundService
         return true;
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         _metrics.OnReceived();
-        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow());
+
+        // Never wait in here: this runs on MQTTnet's receive loop, which must stay free to process the PUBACKs of
+        // the acks we publish. The PUBACK for this message is sent by the worker once the chunk is settled.
+        e.AutoAcknowledge = false;
+        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync);
         if (!_queue.TryWrite(message))
         {
-            // Back-pressure instead of dropping: while we wait, MQTT flow control makes the broker hold the rest.
+            // Cannot happen while the broker honours our receive maximum (= queue capacity). If it does, the device
+            // still holds the chunk and resends it after its ack timeout.
             _metrics.OnQueueFull();
-            await _queue.WriteAsync(message).ConfigureAwait(false);
+            LogQueueFull(e.ApplicationMessage.Topic);
+            return e.AcknowledgeAsync(CancellationToken.None);
         }
+
+        return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest queue full; dropped a message on {Topic} (the device will resend)")]
+    private partial void LogQueueFull(string topic);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bridge connected to {Host}:{Port}, subscribed to {Filter} (session present: {SessionPresent})")]
     private partial void LogConnected(string host, int port, string filter, bool sessionPresent);

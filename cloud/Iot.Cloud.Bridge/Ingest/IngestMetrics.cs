@@ -28,7 +28,8 @@ public sealed class IngestMetrics
     /// <summary>Messages whose topic names no device, so nobody can be told.</summary>
     public long Unroutable => Interlocked.Read(ref _unroutable);
 
-    public long QueueFullWaits => Interlocked.Read(ref _queueFullWaits);
+    /// <summary>Messages dropped because the ingest queue was full (the device resends them).</summary>
+    public long QueueFullDrops => Interlocked.Read(ref _queueFullWaits);
 
     public long RejectedTotal => _rejected.Values.Sum();
 

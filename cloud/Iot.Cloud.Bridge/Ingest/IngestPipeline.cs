@@ -54,10 +54,36 @@ public sealed partial class IngestPipeline(
                     metrics.OnBatchFailed();
                     LogBatchFailed(ex, batch.Count);
                 }
+                finally
+                {
+                    // PUBACK whatever the outcome: unacked messages would pin the broker's in-flight window until a
+                    // reconnect, while the device resends anything that got no application ack anyway.
+                    await ReleaseAsync(batch).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task ReleaseAsync(List<ReceivedMessage> batch)
+    {
+        foreach (var message in batch)
+        {
+            if (message.Release is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await message.Release(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or ObjectDisposedException or InvalidOperationException)
+            {
+                LogReleaseFailed(ex.Message);
+            }
         }
     }
 
@@ -84,9 +110,14 @@ public sealed partial class IngestPipeline(
             return;
         }
 
-        var writes = accepted.Values.Select(async c => (c.Metadata, Result: await store.WriteAsync(c.Metadata, c.Audio, ct).ConfigureAwait(false)));
+        // File writes overlap so their fsyncs can share journal commits; the directory fsync follows once per batch.
+        var results = new (ChunkMetadata Metadata, StoreResult Result)[accepted.Count];
+        await Parallel.ForEachAsync(accepted.Values.Select((c, i) => (c, i)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
+            results[item.i] = (item.c.Metadata, await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false))).ConfigureAwait(false);
+        store.SyncDirectories(results.Where(r => r.Result == StoreResult.Written).Select(r => r.Metadata));
+
         var rows = new List<ChunkRow>();
-        foreach (var (metadata, result) in await Task.WhenAll(writes).ConfigureAwait(false))
+        foreach (var (metadata, result) in results)
         {
             if (result == StoreResult.Conflict)
             {
@@ -183,6 +214,9 @@ public sealed partial class IngestPipeline(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ingest batch of {Count} failed; nothing in it was acked, devices will resend")]
     private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "PUBACK not sent (connection gone; the broker will redeliver): {Error}")]
+    private partial void LogReleaseFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped message on {Topic} ({Bytes} bytes): not a device chunk topic")]
     private partial void LogUnroutable(string topic, int bytes);

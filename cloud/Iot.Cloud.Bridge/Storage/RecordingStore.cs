@@ -8,7 +8,8 @@ namespace Iot.Cloud.Bridge.Storage;
 
 /// <summary>
 /// Writes audio under <c>recordings/YYYY-MM-DD/{device}/{name}.opus</c> (UTC date of the chunk's start) atomically:
-/// temp file, fsync, rename, fsync of the directory. Existing files are never overwritten.
+/// temp file, fsync, rename, then (per batch, see <see cref="SyncDirectories"/>) fsync of the directory.
+/// Existing files are never overwritten.
 /// </summary>
 public sealed class RecordingStore(IOptions<StorageOptions> options)
 {
@@ -58,12 +59,23 @@ public sealed class RecordingStore(IOptions<StorageOptions> options)
                 return await SameContentAsync(full, metadata.Sha256, cancellationToken).ConfigureAwait(false) ? StoreResult.AlreadyPresent : StoreResult.Conflict;
             }
 
-            Libc.FsyncDirectory(directory);
             return StoreResult.Written;
         }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Makes the renames of a batch durable: one fsync per directory instead of one per file, which is what lets a
+    /// batch of small chunks cost little more than one. Must run before the rows are committed and acked.
+    /// </summary>
+    public void SyncDirectories(IEnumerable<ChunkMetadata> written)
+    {
+        foreach (var directory in written.Select(m => Path.GetDirectoryName(FullPath(RelativePath(m)))!).Distinct())
+        {
+            Libc.FsyncDirectory(directory);
         }
     }
 

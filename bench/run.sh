@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the ingest benchmark: sets up like the tests (packages, throwaway PostgreSQL), then prints the figures.
+# Pass --quick for a short run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source cloud/scripts/setup.sh
+source cloud/scripts/postgres.sh
+iot_setup
+if [ -z "${DATABASE_URL:-}" ]; then
+  pgdir="$(mktemp -d /tmp/iot-bench-pg.XXXXXX)"
+  trap 'iot_pg_stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  iot_pg_start "$pgdir" "$(iot_free_port 55480)"
+  export DATABASE_URL="$IOT_DATABASE_URL"
+fi
+dotnet run -c Release --project bench/Iot.Bench -- "$@"
