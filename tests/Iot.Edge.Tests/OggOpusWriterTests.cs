@@ -1,4 +1,4 @@
-using Iot.Edge.Agent.Audio;
+using Iot.Edge.Audio;
 using Iot.Edge.Agent.Encoding;
 using Iot.TestSupport;
 

@@ -1,4 +1,4 @@
-using Iot.Edge.Agent.Audio;
+using Iot.Edge.Audio;
 using Iot.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

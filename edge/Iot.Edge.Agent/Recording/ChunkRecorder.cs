@@ -41,6 +41,7 @@ internal sealed partial class ChunkRecorder(
             var buffer = new short[source.SampleRate / 10];
             var anchor = time.GetUtcNow();
             long samplesSoFar = 0;
+            var generation = source.Generation;
             status.SetRecording(true);
             LogStarted(source.Name, source.SampleRate, _agent.ChunkSeconds);
 
@@ -60,6 +61,21 @@ internal sealed partial class ChunkRecorder(
                 {
                     LogSourceEnded(source.Name);
                     break;
+                }
+
+                if (source.Generation != generation)
+                {
+                    // The microphone was lost and reopened: what came before the gap is one chunk, and the clock
+                    // restarts now, not where the sample count would put it.
+                    generation = source.Generation;
+                    if (chunk is { Samples: > 0 })
+                    {
+                        Seal(chunk);
+                    }
+
+                    chunk = null;
+                    anchor = time.GetUtcNow().AddSeconds(-(double)read / source.SampleRate);
+                    samplesSoFar = 0;
                 }
 
                 var pcm = buffer.AsSpan(0, read);

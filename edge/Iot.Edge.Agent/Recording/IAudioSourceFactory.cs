@@ -1,4 +1,4 @@
-using Iot.Edge.Agent.Audio;
+using Iot.Edge.Audio;
 
 namespace Iot.Edge.Agent.Recording;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Iot.Edge.Agent.Audio;
+namespace Iot.Edge.Audio;
 
 /// <summary>
 /// Reads a PCM WAV file (16-bit, mono) as a microphone would deliver it: optionally paced to real time and looped,
