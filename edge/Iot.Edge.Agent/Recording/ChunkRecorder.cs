@@ -72,6 +72,10 @@ internal sealed partial class ChunkRecorder(
                     {
                         Seal(chunk);
                     }
+                    else
+                    {
+                        chunk?.Dispose();
+                    }
 
                     chunk = null;
                     anchor = time.GetUtcNow().AddSeconds(-(double)read / source.SampleRate);
