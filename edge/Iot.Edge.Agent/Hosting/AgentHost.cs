@@ -55,6 +55,8 @@ public static class AgentHost
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<AudioOptions>, AudioOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddOptions<RecordingOptions>().Bind(configuration.GetSection(RecordingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecordingOptions>, RecordingOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChunkOutbox(
@@ -62,6 +64,11 @@ public static class AgentHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ChunkOutbox>>()));
         services.AddSingleton<RecorderStatus>();
+        services.AddSingleton(sp => new RecordingPolicyStore(
+            sp.GetRequiredService<IOptions<RecordingOptions>>().Value,
+            sp.GetRequiredService<ChunkOutbox>().SpoolDirectory,
+            sp.GetRequiredService<ILogger<RecordingPolicyStore>>()));
+        services.AddSingleton<RecordingController>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());

@@ -113,3 +113,40 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+internal sealed class RecordingOptionsValidator : IValidateOptions<Recording.RecordingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Recording.RecordingOptions o)
+    {
+        var errors = new List<string>();
+        const string s = Recording.RecordingOptions.Section;
+        TimeZoneInfo? zone = null;
+        try
+        {
+            zone = Recording.WeeklySchedule.FindZone(o.TimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add($"{s}:TimeZone '{o.TimeZone}' is not a known IANA time zone (e.g. Europe/Istanbul)");
+        }
+
+        if (zone is not null)
+        {
+            try
+            {
+                Recording.WeeklySchedule.Parse(o.EffectiveSchedule, zone);
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"{s}:Schedule {ex.Message}");
+            }
+        }
+
+        if (o.EnabledUsers.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add($"{s}:EnabledUsers must not contain empty names");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

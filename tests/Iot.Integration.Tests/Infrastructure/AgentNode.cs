@@ -44,6 +44,7 @@ public sealed class AgentNode : IAsyncDisposable
             ["Mqtt:AckTimeoutSeconds"] = s.AckTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MaxInFlight"] = s.MaxInFlight.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ReconnectMinMilliseconds"] = "100",
+            ["Recording:Trigger"] = "Always",
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
         };
