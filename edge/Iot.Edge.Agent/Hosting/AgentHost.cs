@@ -1,3 +1,4 @@
+using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
@@ -69,6 +70,7 @@ public static class AgentHost
             sp.GetRequiredService<ChunkOutbox>().SpoolDirectory,
             sp.GetRequiredService<ILogger<RecordingPolicyStore>>()));
         services.AddSingleton<RecordingController>();
+        services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());

@@ -48,6 +48,11 @@ public sealed class AgentNode : IAsyncDisposable
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
         };
+        foreach (var (key, value) in s.Extra)
+        {
+            overrides[key] = value;
+        }
+
         var host = AgentHost.CreateBuilder([], overrides).Build();
         await host.StartAsync();
         return new AgentNode(host, s.TenantId, s.DeviceId);
@@ -69,4 +74,6 @@ public sealed record AgentSettings(string TenantId, string DeviceId, string Spoo
     public double AckTimeoutSeconds { get; init; } = 3;
 
     public int MaxInFlight { get; init; } = 8;
+
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 }
