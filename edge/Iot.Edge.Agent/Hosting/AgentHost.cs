@@ -58,6 +58,8 @@ public static class AgentHost
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddOptions<RecordingOptions>().Bind(configuration.GetSection(RecordingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RecordingOptions>, RecordingOptionsValidator>();
+        services.AddOptions<SpoolOptions>().Bind(configuration.GetSection(SpoolOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChunkOutbox(
@@ -65,6 +67,7 @@ public static class AgentHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ChunkOutbox>>()));
         services.AddSingleton<RecorderStatus>();
+        services.AddSingleton<Iot.Edge.Audio.MicStatus>();
         services.AddSingleton(sp => new RecordingPolicyStore(
             sp.GetRequiredService<IOptions<RecordingOptions>>().Value,
             sp.GetRequiredService<ChunkOutbox>().SpoolDirectory,
@@ -77,5 +80,6 @@ public static class AgentHost
         services.AddHostedService<ChunkRecorder>();
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
+        services.AddHostedService<SpoolJanitor>();
     }
 }

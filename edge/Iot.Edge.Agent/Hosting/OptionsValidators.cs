@@ -150,3 +150,28 @@ internal sealed class RecordingOptionsValidator : IValidateOptions<Recording.Rec
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+internal sealed class SpoolOptionsValidator : IValidateOptions<Outbox.SpoolOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Outbox.SpoolOptions o)
+    {
+        var errors = new List<string>();
+        const string s = Outbox.SpoolOptions.Section;
+        if (o.MaxAgeDays is <= 0 or > 3650)
+        {
+            errors.Add($"{s}:MaxAgeDays {o.MaxAgeDays} must be > 0 and <= 3650");
+        }
+
+        if (o.MaxSizeGb is < 0.001 or > 10_000)
+        {
+            errors.Add($"{s}:MaxSizeGb {o.MaxSizeGb} must be 0.001..10000");
+        }
+
+        if (o.CheckSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"{s}:CheckSeconds {o.CheckSeconds} must be 1..86400");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
