@@ -1,6 +1,21 @@
+using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Audio;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+
+if (args.Length > 0 && args[0] == "encode")
+{
+    try
+    {
+        return await EncodeCommand.RunAsync(args, Console.Out, CancellationToken.None);
+    }
+    catch (Exception ex) when (ex is IOException or WavFormatException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync("iot-agent encode: " + ex.Message);
+        return 1;
+    }
+}
 
 try
 {

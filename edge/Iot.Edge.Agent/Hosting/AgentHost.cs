@@ -81,5 +81,11 @@ public static class AgentHost
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
         services.AddHostedService<SpoolJanitor>();
+        if (WatchdogInterval.FromEnvironment() is { } watchdog)
+        {
+            services.AddSingleton(watchdog);
+        }
+
+        services.AddHostedService<SystemdWatchdog>();
     }
 }

@@ -95,6 +95,7 @@ internal sealed partial class UplinkService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                _status.Beat(_time.GetTimestamp());
                 try
                 {
                     if (!_client.IsConnected && !await TryConnectAsync(stoppingToken).ConfigureAwait(false))
