@@ -35,11 +35,7 @@ public class AlsaReconnectTests(AlsaTestConfig alsa)
         Assert.Equal($"ALSA capture device '{AlsaTestConfig.Reconnect}': open failed: No such file or directory", _status.LastError);
         Assert.False(pending.IsCompleted);
 
-        var before = RawPcm.Samples(1600, seed: 21);
-        RawPcm.Write(input, before);
-        _time.Advance(Retry);
-        Assert.Equal(1600, await pending.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(before, buffer);
+        await PlugInAndReadAsync(input, pending, buffer, seed: 21);
         Assert.Equal(1, mic.Generation);
         Assert.Equal(MicState.Streaming, _status.State);
         var reconnects = _status.Reconnects;
@@ -59,16 +55,22 @@ public class AlsaReconnectTests(AlsaTestConfig alsa)
         Assert.False(pending.IsCompleted, "a read completed while the microphone was missing");
 
         // Back: the same PCM is opened again and the gap shows as a new generation.
-        var after = RawPcm.Samples(1600, seed: 22);
-        RawPcm.Write(input, after);
-        _time.Advance(Retry);
-        Assert.Equal(1600, await pending.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(after, buffer);
+        await PlugInAndReadAsync(input, pending, buffer, seed: 22);
         Assert.Equal(2, mic.Generation);
         Assert.Equal(reconnects + 1, _status.Reconnects);
         Assert.Equal(MicState.Streaming, _status.State);
         Assert.Equal(AlsaTestConfig.Reconnect, _status.Device!.Id);
         Assert.Equal(2, catalog.Opened.Count);
+    }
+
+    /// <summary>Gives the PCM its input back; at the next retry the waiting read must deliver exactly that audio.</summary>
+    private async Task PlugInAndReadAsync(string input, Task<int> pending, short[] buffer, int seed)
+    {
+        var speech = RawPcm.Samples(buffer.Length, seed);
+        RawPcm.Write(input, speech);
+        _time.Advance(Retry);
+        Assert.Equal(buffer.Length, await pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(speech, buffer);
     }
 
     private async Task WaitForAsync(Func<bool> condition, string what) =>
