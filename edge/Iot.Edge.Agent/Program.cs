@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Audio;
+using Iot.Edge.Capture.Alsa;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,12 @@ if (args.Length > 0 && args[0] == "encode")
         await Console.Error.WriteLineAsync("iot-agent encode: " + ex.Message);
         return 1;
     }
+}
+
+if (args.Contains("--list-devices"))
+{
+    // For the technician: what the agent sees and which microphone it would record.
+    return await AlsaDeviceListing.WriteAsync(Console.Out, AgentHost.CreateBuilder([.. args.Where(a => a != "--list-devices")]).Configuration, CancellationToken.None);
 }
 
 try

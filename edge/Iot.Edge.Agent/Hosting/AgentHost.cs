@@ -2,6 +2,8 @@ using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Audio;
+using Iot.Edge.Capture.Alsa;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,7 +69,7 @@ public static class AgentHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ChunkOutbox>>()));
         services.AddSingleton<RecorderStatus>();
-        services.AddSingleton<Iot.Edge.Audio.MicStatus>();
+        services.AddSingleton<MicStatus>();
         services.AddSingleton(sp => new RecordingPolicyStore(
             sp.GetRequiredService<IOptions<RecordingOptions>>().Value,
             sp.GetRequiredService<ChunkOutbox>().SpoolDirectory,
@@ -76,6 +78,11 @@ public static class AgentHost
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
+        services.AddAlsaCapture(configuration);
+        services.AddSingleton<IAudioSourceProvider>(sp => new AudioSourceProvider(
+            "alsa",
+            () => sp.GetRequiredService<AlsaCaptureFactory>().CreateSource(sp.GetRequiredService<MicStatus>()),
+            OperatingSystem.IsLinux() ? null : "ALSA exists only on Linux"));
         services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
         services.AddHostedService<ChunkRecorder>();
         services.AddHostedService<UplinkService>();

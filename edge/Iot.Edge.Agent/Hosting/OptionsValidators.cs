@@ -40,17 +40,23 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     }
 }
 
-internal sealed class AudioOptionsValidator : IValidateOptions<AudioOptions>
+internal sealed class AudioOptionsValidator(IEnumerable<Iot.Edge.Audio.IAudioSourceProvider> providers) : IValidateOptions<AudioOptions>
 {
     public ValidateOptionsResult Validate(string? name, AudioOptions o)
     {
         var errors = new List<string>();
         const string s = AudioOptions.Section;
-        if (o.Source != "wav")
+        var provider = providers.FirstOrDefault(p => p.Name == o.Source);
+        if (o.Source != AudioOptions.WavSource && provider is null)
         {
-            errors.Add($"{s}:Source '{o.Source}' is not supported (supported: wav)");
+            var supported = string.Join(", ", providers.Select(p => p.Name).Prepend(AudioOptions.WavSource));
+            errors.Add($"{s}:Source '{o.Source}' is not supported (supported: {supported})");
         }
-        else if (string.IsNullOrWhiteSpace(o.WavPath) || !File.Exists(o.WavPath))
+        else if (provider?.Unavailable is { } why)
+        {
+            errors.Add($"{s}:Source '{o.Source}' cannot run here: {why}");
+        }
+        else if (o.Source == AudioOptions.WavSource && (string.IsNullOrWhiteSpace(o.WavPath) || !File.Exists(o.WavPath)))
         {
             errors.Add($"{s}:WavPath '{o.WavPath}' must name an existing WAV file");
         }
