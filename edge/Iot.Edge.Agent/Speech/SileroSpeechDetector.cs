@@ -77,18 +77,27 @@ public sealed class SileroSpeechDetector : ISpeechDetector
             throw new VadModelException($"Silero VAD model '{modelPath}' cannot be loaded ({ex.Message.Trim()}); run edge/scripts/fetch-vad-model.sh to restore it", ex);
         }
 
+        SileroSpeechDetector? detector = null;
         try
         {
             CheckSignature(session, modelPath);
-            var detector = new SileroSpeechDetector(session);
+            detector = new SileroSpeechDetector(session);
             detector.Process(new float[ISpeechDetector.FrameSamples]);
             detector.Reset();
             return detector;
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or VadModelException)
         {
-            session.Dispose();
-            throw ex as VadModelException ?? new VadModelException($"Silero VAD model '{modelPath}' fails on a silent window ({ex.Message.Trim()})", ex);
+            if (detector is null)
+            {
+                session.Dispose();
+            }
+            else
+            {
+                detector.Dispose();
+            }
+
+            throw ex as VadModelException ?? new VadModelException($"Silero VAD model '{modelPath}' fails on a silent window ({ex.Message.Trim()}); run edge/scripts/fetch-vad-model.sh to restore it", ex);
         }
     }
 

@@ -55,8 +55,19 @@ public sealed partial class SpeechDetectorFactory
     public ISpeechDetector CreateDetector() =>
         _modelPath is null ? new EnergySpeechDetector() : SileroSpeechDetector.Open(_modelPath);
 
-    /// <summary>Detector plus segmenter for one recorder: feed it PCM, take segments at each chunk boundary.</summary>
-    public SpeechTracker CreateTracker() => new(CreateDetector(), _options);
+    /// <summary>
+    /// Detector plus segmenter for one recorder: feed it PCM, take segments at each chunk boundary. Both engines need
+    /// 16 kHz; another <paramref name="sampleRate"/> is refused rather than giving segments at the wrong times.
+    /// </summary>
+    public SpeechTracker CreateTracker(int sampleRate)
+    {
+        if (sampleRate != ISpeechDetector.SampleRate)
+        {
+            throw new NotSupportedException($"speech detection needs {ISpeechDetector.SampleRate} Hz audio; the source delivers {sampleRate} Hz");
+        }
+
+        return new SpeechTracker(CreateDetector(), _options);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speech detection: Silero VAD v5 from {ModelPath}")]
     private static partial void LogSileroChosen(ILogger logger, string modelPath);

@@ -18,7 +18,7 @@ public class SpeechDetectorFactoryTests
         var logger = new FakeLogger<SpeechDetectorFactory>();
         var factory = new SpeechDetectorFactory(Options.Create(new VadOptions { ModelPath = dir.Sub("absent.onnx") }), logger);
 
-        using var first = factory.CreateTracker();
+        using var first = factory.CreateTracker(16000);
         using var second = factory.CreateDetector();
 
         Assert.Equal("energy", factory.Engine);
@@ -43,6 +43,16 @@ public class SpeechDetectorFactoryTests
 
         Assert.Equal("silero", factory.Engine);
         Assert.IsType<SileroSpeechDetector>(detector);
+    }
+
+    [Fact]
+    public void A_tracker_for_audio_that_is_not_16_kHz_is_refused()
+    {
+        var factory = new SpeechDetectorFactory(Options.Create(new VadOptions { Engine = "energy" }), new FakeLogger<SpeechDetectorFactory>());
+
+        var ex = Assert.Throws<NotSupportedException>(() => factory.CreateTracker(48000));
+
+        Assert.Contains("48000 Hz", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
