@@ -17,6 +17,7 @@ internal static class VadTestSet
         new("pink noise, SNR 20 dB", NoiseKind.Pink, 20),
         new("pink noise, SNR 10 dB", NoiseKind.Pink, 10),
         new("pink noise, SNR 5 dB", NoiseKind.Pink, 5),
+        new("pink noise, SNR 0 dB", NoiseKind.Pink, 0),
         new("brown noise, SNR 10 dB", NoiseKind.Brown, 10),
         new("brown noise, SNR 5 dB", NoiseKind.Brown, 5),
         new("mains hum, SNR 10 dB", NoiseKind.Hum, 10),
