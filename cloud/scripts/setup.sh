@@ -7,7 +7,7 @@ IOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export IOT_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils)
+iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 npm qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
 
 iot_setup() {
   local missing=()
@@ -25,4 +25,6 @@ iot_setup() {
     systemctl stop mosquitto || true
   fi
   command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; return 1; }
+  # Silero VAD model from its npm package, hash-checked and cached in .cache/ (no download when cached).
+  bash "$IOT_ROOT/edge/scripts/fetch-vad-model.sh" >/dev/null
 }

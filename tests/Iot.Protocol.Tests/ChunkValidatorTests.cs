@@ -37,6 +37,16 @@ public class ChunkValidatorTests
         Assert.Equal(RejectReason.TopicMismatch, result.Reason);
     }
 
+    [Fact]
+    public void A_metadata_only_chunk_has_no_bytes_no_segments_and_the_empty_hash()
+    {
+        var (m, _) = ChunkSamples.Valid();
+        var silent = m with { AudioIncluded = false, ByteLength = 0, Sha256 = ChunkValidator.Sha256Hex([]), SpeechSegments = [] };
+
+        Assert.True(ChunkValidator.Validate(silent, [], OwnTopic).IsValid);
+        Assert.Equal(RejectReason.InvalidMetadata, ChunkValidator.Validate(silent with { SpeechSegments = [new SpeechSegment(0, 10)] }, [], OwnTopic).Reason);
+    }
+
     public static TheoryData<string, Func<ChunkMetadata, ChunkMetadata>> BadMetadata => new()
     {
         { "uuid v4 id", m => m with { ChunkId = Guid.NewGuid() } },
@@ -51,6 +61,7 @@ public class ChunkValidatorTests
         { "overlapping segments", m => m with { SpeechSegments = [new SpeechSegment(0, 500), new SpeechSegment(400, 900)] } },
         { "empty segment", m => m with { SpeechSegments = [new SpeechSegment(10, 10)] } },
         { "length lie", m => m with { ByteLength = m.ByteLength + 1 } },
+        { "no audio but a length", m => m with { AudioIncluded = false } },
     };
 
     [Theory]

@@ -113,7 +113,9 @@ public sealed partial class IngestPipeline(
         // File writes overlap so their fsyncs can share journal commits; the directory fsync follows once per batch.
         var results = new (ChunkMetadata Metadata, StoreResult Result)[accepted.Count];
         await Parallel.ForEachAsync(accepted.Values.Select((c, i) => (c, i)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
-            results[item.i] = (item.c.Metadata, await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false))).ConfigureAwait(false);
+            results[item.i] = (item.c.Metadata, item.c.Metadata.AudioIncluded
+                ? await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false)
+                : StoreResult.NoAudio)).ConfigureAwait(false);
         store.SyncDirectories(results.Where(r => r.Result == StoreResult.Written).Select(r => r.Metadata));
 
         var rows = new List<ChunkRow>();
@@ -126,7 +128,7 @@ public sealed partial class IngestPipeline(
                 continue;
             }
 
-            rows.Add(new ChunkRow(metadata, RecordingStore.RelativePath(metadata)));
+            rows.Add(new ChunkRow(metadata, result == StoreResult.NoAudio ? null : RecordingStore.RelativePath(metadata)));
         }
 
         var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);

@@ -22,9 +22,9 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource)
         var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
-                                byte_length, sha256, transaction_id, speech_segments, storage_path, bridge_id)
+                                byte_length, sha256, transaction_id, speech_segments, storage_path, audio_included, bridge_id)
             SELECT u.chunk_id, u.tenant_id, u.device_id, u.seq, u.started_at, u.duration_ms, u.sample_rate, u.codec,
-                   u.byte_length, u.sha256, u.transaction_id, u.segments::jsonb, u.storage_path, @bridgeId
+                   u.byte_length, u.sha256, u.transaction_id, u.segments::jsonb, u.storage_path, u.storage_path IS NOT NULL, @bridgeId
             FROM unnest(@ids, @tenants, @devices, @seqs, @starts, @durations, @rates, @codecs,
                         @lengths, @hashes, @transactions, @segments, @paths)
                  AS u(chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,

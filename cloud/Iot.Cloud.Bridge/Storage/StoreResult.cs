@@ -9,4 +9,7 @@ public enum StoreResult
 
     /// <summary>Different bytes already live under this name; nothing was overwritten.</summary>
     Conflict,
+
+    /// <summary>A metadata-only chunk: nothing to write.</summary>
+    NoAudio,
 }

@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Agent.Speech;
 using Iot.Edge.Agent.Uplink;
 using Iot.Edge.Audio;
 using Iot.Edge.Capture.Alsa;
@@ -79,6 +80,7 @@ public static class AgentHost
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddAlsaCapture(configuration);
+        services.AddSpeechDetection(configuration);
         services.AddSingleton<IAudioSourceProvider>(sp => new AudioSourceProvider(
             "alsa",
             () => sp.GetRequiredService<AlsaCaptureFactory>().CreateSource(sp.GetRequiredService<MicStatus>()),

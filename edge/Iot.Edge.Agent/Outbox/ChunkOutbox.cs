@@ -58,6 +58,7 @@ public sealed partial class ChunkOutbox : IDisposable
         ChunkMetadata metadata;
         var partial = PartialPath(chunkId);
         var fileName = chunkId.ToString("n") + SealedSuffix;
+        var withAudio = true;
         lock (_commitLock)
         {
             if (!_db.BeginTrans())
@@ -70,13 +71,14 @@ public sealed partial class ChunkOutbox : IDisposable
                 var counter = _counters.FindById(SequenceCounterId) ?? new SequenceCounter { Id = SequenceCounterId };
                 counter.Value++;
                 metadata = metadataForSequence(counter.Value);
+                withAudio = metadata.AudioIncluded;
                 var now = _time.GetUtcNow().UtcTicks;
                 _entries.Insert(new OutboxEntry
                 {
                     Id = chunkId,
                     Sequence = counter.Value,
                     MetadataJson = System.Text.Encoding.UTF8.GetString(ProtocolJson.Serialize(metadata)),
-                    FileName = fileName,
+                    FileName = withAudio ? fileName : "",
                     Bytes = metadata.ByteLength,
                     State = OutboxState.Pending,
                     CreatedUtcTicks = now,
@@ -92,7 +94,11 @@ public sealed partial class ChunkOutbox : IDisposable
             }
         }
 
-        File.Move(partial, Path.Combine(SpoolDirectory, fileName), overwrite: true);
+        if (withAudio)
+        {
+            File.Move(partial, Path.Combine(SpoolDirectory, fileName), overwrite: true);
+        }
+
         Committed?.Invoke();
         return metadata;
     }
@@ -128,7 +134,11 @@ public sealed partial class ChunkOutbox : IDisposable
         }
 
         _entries.Delete(chunkId);
-        TryDeleteFile(SealedPath(entry));
+        if (entry.FileName.Length > 0)
+        {
+            TryDeleteFile(SealedPath(entry));
+        }
+
         return true;
     }
 
@@ -186,7 +196,11 @@ public sealed partial class ChunkOutbox : IDisposable
             }
 
             _entries.Delete(entry.Id);
-            TryDeleteFile(SealedPath(entry));
+            if (entry.FileName.Length > 0)
+            {
+                TryDeleteFile(SealedPath(entry));
+            }
+
             total -= entry.Bytes;
             dropped++;
             LogDropped(entry.Id, entry.Sequence, new DateTimeOffset(entry.CreatedUtcTicks, TimeSpan.Zero));
@@ -215,6 +229,11 @@ public sealed partial class ChunkOutbox : IDisposable
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in _entries.FindAll())
         {
+            if (entry.FileName.Length == 0)
+            {
+                continue; // metadata-only chunk (speech-only mode, no speech heard)
+            }
+
             known.Add(entry.FileName);
             var sealedPath = SealedPath(entry);
             if (File.Exists(sealedPath))

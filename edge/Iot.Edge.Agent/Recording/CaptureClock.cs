@@ -7,5 +7,8 @@ internal sealed class CaptureClock(DateTimeOffset start, int sampleRate)
 
     public DateTimeOffset Now => start.AddTicks(_samples * TimeSpan.TicksPerSecond / sampleRate);
 
+    /// <summary>Samples read since this clock started; the stream position voice detection counts in.</summary>
+    public long Samples => _samples;
+
     public void Advance(int samples) => _samples += samples;
 }

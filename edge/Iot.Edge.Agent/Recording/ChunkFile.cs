@@ -8,9 +8,10 @@ internal sealed class ChunkFile : IDisposable
     private readonly FileStream _stream;
     private readonly OggOpusWriter _writer;
 
-    public ChunkFile(Guid id, string partialPath, DateTimeOffset startedAtUtc, string? transactionId, OpusSettings settings, IReadOnlyList<string> comments)
+    public ChunkFile(Guid id, string partialPath, DateTimeOffset startedAtUtc, long startSample, string? transactionId, OpusSettings settings, IReadOnlyList<string> comments)
     {
         Id = id;
+        StartSample = startSample;
         StartedAtUtc = startedAtUtc;
         TransactionId = transactionId;
         PartialPath = partialPath;
@@ -31,6 +32,9 @@ internal sealed class ChunkFile : IDisposable
     public DateTimeOffset StartedAtUtc { get; }
 
     public string? TransactionId { get; }
+
+    /// <summary>Position of the chunk's first sample in the capture stream, for voice-activity bookkeeping.</summary>
+    public long StartSample { get; }
 
     public string PartialPath { get; }
 

@@ -1,7 +1,9 @@
 using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Agent.Speech;
 using Iot.Edge.Audio;
+using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +20,7 @@ namespace Iot.Edge.Agent.Recording;
 /// </summary>
 internal sealed partial class ChunkRecorder(
     IAudioSourceFactory sources,
+    SpeechDetectorFactory speech,
     ChunkOutbox outbox,
     RecordingController controller,
     RecorderStatus status,
@@ -36,6 +39,8 @@ internal sealed partial class ChunkRecorder(
     };
 
     private ChunkFile? _chunk;
+    private SpeechTracker? _vad;
+    private UploadMode _upload;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,6 +48,8 @@ internal sealed partial class ChunkRecorder(
         try
         {
             await using var source = sources.Open();
+            using var vad = speech.CreateTracker(source.SampleRate);
+            _vad = vad;
             var opus = _opus with { SampleRate = source.SampleRate };
             var chunkSamples = (long)_agent.ChunkSeconds * source.SampleRate;
             var buffer = new short[source.SampleRate / 10];
@@ -76,8 +83,12 @@ internal sealed partial class ChunkRecorder(
                     generation = source.Generation;
                     CloseChunk();
                     clock = new CaptureClock(time.GetUtcNow().AddSeconds(-(double)read / source.SampleRate), source.SampleRate);
+                    vad.Reset();
                 }
 
+                // Detection runs on everything heard, recorded or not, so it is warmed up when a recording starts.
+                vad.Feed(buffer.AsSpan(0, read));
+                _upload = controller.Upload;
                 var decision = controller.Evaluate();
                 status.SetDecision(decision);
                 if (!decision.Record || (_chunk is not null && _chunk.TransactionId != decision.TransactionId))
@@ -118,7 +129,7 @@ internal sealed partial class ChunkRecorder(
     {
         while (!pcm.IsEmpty)
         {
-            _chunk ??= OpenChunk(clock.Now, transactionId, opus);
+            _chunk ??= OpenChunk(clock.Now, clock.Samples, transactionId, opus);
             var take = (int)Math.Min(pcm.Length, chunkSamples - _chunk.Samples);
             _chunk.Write(pcm[..take]);
             clock.Advance(take);
@@ -172,17 +183,26 @@ internal sealed partial class ChunkRecorder(
         return false;
     }
 
-    private ChunkFile OpenChunk(DateTimeOffset startedAt, string? transactionId, OpusSettings opus)
+    private ChunkFile OpenChunk(DateTimeOffset startedAt, long startSample, string? transactionId, OpusSettings opus)
     {
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        return new ChunkFile(id, outbox.PartialPath(id), startedAt, transactionId, opus, [$"DEVICE={_agent.DeviceId}"]);
+        return new ChunkFile(id, outbox.PartialPath(id), startedAt, startSample, transactionId, opus, [$"DEVICE={_agent.DeviceId}"]);
     }
 
     private void Seal(ChunkFile chunk)
     {
         var durationMs = (int)Math.Max(1, chunk.Samples * 1000 / chunk.SampleRate);
         var sampleRate = chunk.SampleRate;
+        var segments = _vad?.TakeSegments(chunk.StartSample, chunk.StartSample + chunk.Samples) ?? [];
+        var withAudio = _upload == UploadMode.Continuous || segments.Count > 0;
         var (length, sha) = chunk.Seal();
+        if (!withAudio)
+        {
+            // Speech-only: the audio is deleted here and now; only the fact that the device listened travels.
+            File.Delete(chunk.PartialPath);
+            (length, sha) = (0, ChunkValidator.Sha256Hex([]));
+        }
+
         var metadata = outbox.Commit(chunk.Id, sequence => new ChunkMetadata
         {
             ChunkId = chunk.Id,
@@ -196,9 +216,11 @@ internal sealed partial class ChunkRecorder(
             ByteLength = length,
             Sha256 = sha,
             TransactionId = chunk.TransactionId,
+            SpeechSegments = withAudio ? segments : [],
+            AudioIncluded = withAudio,
         });
         status.ChunkSealed();
-        LogSealed(metadata.ChunkId, metadata.Sequence, durationMs, length, metadata.TransactionId);
+        LogSealed(metadata.ChunkId, metadata.Sequence, durationMs, length, metadata.TransactionId, segments.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Capturing from {Source} at {SampleRate} Hz in {ChunkSeconds} s chunks")]
@@ -207,8 +229,8 @@ internal sealed partial class ChunkRecorder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Audio source {Source} ended")]
     private partial void LogSourceEnded(string source);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sealed chunk {ChunkId} #{Sequence}: {DurationMs} ms, {Bytes} bytes, visit {TransactionId}")]
-    private partial void LogSealed(Guid chunkId, long sequence, int durationMs, int bytes, string? transactionId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sealed chunk {ChunkId} #{Sequence}: {DurationMs} ms, {Bytes} bytes, visit {TransactionId}, {Segments} speech segment(s)")]
+    private partial void LogSealed(Guid chunkId, long sequence, int durationMs, int bytes, string? transactionId, int segments);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the spool {Spool} failed; the chunk in progress is lost, recording resumes in 5 s")]
     private partial void LogWriteFailed(Exception exception, string spool);

@@ -38,6 +38,8 @@ public sealed partial class RecordingController
         }
     }
 
+    public UploadMode Upload => _policy.Current.Options.Upload;
+
     public RecordingDecision Evaluate()
     {
         var now = _time.GetUtcNow();

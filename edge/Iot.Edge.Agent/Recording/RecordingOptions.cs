@@ -7,6 +7,9 @@ public sealed class RecordingOptions
 
     public RecordingTrigger Trigger { get; set; } = RecordingTrigger.Schedule;
 
+    /// <summary>SpeechOnly (default): a chunk in which voice detection found no speech is sent as metadata only.</summary>
+    public UploadMode Upload { get; set; } = UploadMode.SpeechOnly;
+
     /// <summary>IANA zone of the store (e.g. Europe/Istanbul); schedules are in its local time, DST included.</summary>
     public string TimeZone { get; set; } = "Etc/UTC";
 

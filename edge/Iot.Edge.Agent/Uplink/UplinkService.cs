@@ -247,7 +247,7 @@ internal sealed partial class UplinkService : BackgroundService
         byte[] audio;
         try
         {
-            audio = File.ReadAllBytes(_outbox.SealedPath(entry));
+            audio = entry.FileName.Length == 0 ? [] : File.ReadAllBytes(_outbox.SealedPath(entry));
         }
         catch (IOException ex)
         {

@@ -75,6 +75,11 @@ public static class ChunkValidator
             return "sha256 must be 64 lower-case hex digits";
         }
 
+        if (!m.AudioIncluded && (m.ByteLength != 0 || m.SpeechSegments is { Count: > 0 }))
+        {
+            return "a chunk without audio must have byteLength 0 and no speech segments";
+        }
+
         if (m.TransactionId is not null && !TopicTree.IsValidId(m.TransactionId))
         {
             return "transactionId must be 1-64 of [a-z0-9_-]";

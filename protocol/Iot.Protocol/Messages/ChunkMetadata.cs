@@ -30,4 +30,10 @@ public sealed record ChunkMetadata
     public string? TransactionId { get; init; }
 
     public IReadOnlyList<SpeechSegment> SpeechSegments { get; init; } = [];
+
+    /// <summary>
+    /// False when the device records in speech-only mode and heard no speech: only this metadata travels
+    /// (<see cref="ByteLength"/> 0), so audio without speech never leaves the device.
+    /// </summary>
+    public bool AudioIncluded { get; init; } = true;
 }

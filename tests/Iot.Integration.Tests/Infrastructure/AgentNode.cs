@@ -45,6 +45,7 @@ public sealed class AgentNode : IAsyncDisposable
             ["Mqtt:MaxInFlight"] = s.MaxInFlight.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ReconnectMinMilliseconds"] = "100",
             ["Recording:Trigger"] = "Always",
+            ["Recording:Upload"] = "Continuous",
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
         };

@@ -20,4 +20,4 @@ public sealed class ChunkTable(string connectionString)
     }
 }
 
-public sealed record StoredChunk(Guid ChunkId, string DeviceId, long Sequence, int DurationMs, string Sha256, string StoragePath, DateTime ReceivedAt);
+public sealed record StoredChunk(Guid ChunkId, string DeviceId, long Sequence, int DurationMs, string Sha256, string? StoragePath, DateTime ReceivedAt);

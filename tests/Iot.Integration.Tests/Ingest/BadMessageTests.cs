@@ -179,7 +179,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
         var rows = await _table.AllAsync();
         var row = Assert.Single(rows);
         Assert.Equal(_stored.Metadata.ChunkId, row.ChunkId);
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(_bridge.StorageRoot, row.StoragePath));
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_bridge.StorageRoot, row.StoragePath!));
         Assert.Equal(_stored.Audio, bytes);
         Assert.Single(Directory.GetFiles(Path.Combine(_bridge.StorageRoot, "recordings"), "*", SearchOption.AllDirectories));
     }
