@@ -7,13 +7,15 @@ IOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export IOT_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 npm qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
+iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
 
 iot_setup() {
   local missing=()
   for p in "${iot_apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
+  # npm fetches the VAD model; machines with Node.js from elsewhere already have it, and Debian's would clash.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
     if [ "$(id -u)" -ne 0 ]; then echo "setup: run as root (apt-get install needed)" >&2; return 1; fi

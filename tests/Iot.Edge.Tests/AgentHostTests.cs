@@ -74,6 +74,7 @@ public class AgentHostTests
         ["Audio:WavPath"] = await SpeechAudio.WavAsync(3.27),
         ["Audio:RealTime"] = "false",
         ["Recording:Trigger"] = "Always",
+        ["Recording:Upload"] = "Continuous",
         // Nothing listens here: these tests exercise the device side alone.
         ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Serilog:MinimumLevel:Default"] = "Error",

@@ -30,7 +30,8 @@ public sealed partial class ChunkOutbox : IDisposable
         Directory.CreateDirectory(SpoolDirectory);
         _time = time;
         _logger = logger;
-        var mapper = new BsonMapper();
+        // LiteDB turns "" into null by default; an empty FileName means "metadata only" here and must survive.
+        var mapper = new BsonMapper { EmptyStringToNull = false };
         mapper.Entity<OutboxEntry>().Id(e => e.Id, autoId: false);
         _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(SpoolDirectory, "outbox.db"), Connection = ConnectionType.Direct }, mapper);
         _entries = _db.GetCollection<OutboxEntry>("chunks");
