@@ -14,6 +14,7 @@ namespace Iot.Edge.Capture.Windows;
 public sealed class MonoPcmConverter
 {
     private readonly WdlResampler? _resampler;
+    private float[] _decoded = [];
     private float[] _mono = [];
     private float[] _resampled = [];
 
@@ -81,28 +82,63 @@ public sealed class MonoPcmConverter
     private void Downmix(ReadOnlySpan<byte> interleaved, Span<float> mono)
     {
         var channels = Input.Channels;
-        var width = Input.BytesPerSample;
+        Grow(ref _decoded, mono.Length * channels);
+        var decoded = _decoded.AsSpan(0, mono.Length * channels);
+        Decode(Input.Encoding, interleaved, decoded);
+        if (channels == 1)
+        {
+            decoded.CopyTo(mono);
+            return;
+        }
+
         var scale = 1f / channels;
         for (var frame = 0; frame < mono.Length; frame++)
         {
             var sum = 0f;
-            var offset = frame * width * channels;
-            for (var channel = 0; channel < channels; channel++, offset += width)
+            foreach (var sample in decoded.Slice(frame * channels, channels))
             {
-                sum += ReadSample(interleaved.Slice(offset, width));
+                sum += sample;
             }
 
             mono[frame] = sum * scale;
         }
     }
 
-    private float ReadSample(ReadOnlySpan<byte> sample) => Input.Encoding switch
+    private static void Decode(SampleEncoding encoding, ReadOnlySpan<byte> source, Span<float> destination)
     {
-        SampleEncoding.Float32 => BinaryPrimitives.ReadSingleLittleEndian(sample),
-        SampleEncoding.Pcm16 => BinaryPrimitives.ReadInt16LittleEndian(sample) / 32768f,
-        SampleEncoding.Pcm24 => (sample[0] | (sample[1] << 8) | ((sbyte)sample[2] << 16)) / 8388608f,
-        _ => BinaryPrimitives.ReadInt32LittleEndian(sample) / 2147483648f,
-    };
+        switch (encoding)
+        {
+            case SampleEncoding.Float32:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * 4)..]);
+                }
+
+                break;
+            case SampleEncoding.Pcm16:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt16LittleEndian(source[(i * 2)..]) / 32768f;
+                }
+
+                break;
+            case SampleEncoding.Pcm24:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    var s = source.Slice(i * 3, 3);
+                    destination[i] = (s[0] | (s[1] << 8) | ((sbyte)s[2] << 16)) / 8388608f;
+                }
+
+                break;
+            default:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt32LittleEndian(source[(i * 4)..]) / 2147483648f;
+                }
+
+                break;
+        }
+    }
 
     private static void ToPcm16(ReadOnlySpan<float> samples, Span<short> destination)
     {
