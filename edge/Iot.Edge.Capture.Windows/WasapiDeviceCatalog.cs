@@ -47,9 +47,9 @@ public sealed class WasapiDeviceCatalog(TimeProvider time, ILogger? logger = nul
         {
             return endpoint.Properties.TryGetValue<string>(key, out var value) ? value : null;
         }
-        catch (System.Runtime.InteropServices.COMException)
+        catch (Exception ex) when (ex is System.Runtime.InteropServices.COMException or InvalidCastException or NotImplementedException)
         {
-            // Some drivers refuse single properties; the device is still usable, just not classified.
+            // Some drivers refuse or mistype single properties; the device is still usable, just not classified.
             return null;
         }
     }
