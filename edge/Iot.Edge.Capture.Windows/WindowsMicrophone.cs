@@ -10,13 +10,13 @@ public static class WindowsMicrophone
     /// A microphone that survives unplugging: chosen by <paramref name="device"/> (endpoint id or part of the name;
     /// otherwise the first USB microphone), then only that endpoint again unless <paramref name="allowOtherDevice"/>.
     /// </summary>
-    public static IAudioSource Create(string? device, bool allowOtherDevice, int sampleRate, MicStatus status, TimeProvider time, ILogger? logger = null)
+    public static IAudioSource Create(string? device, bool allowOtherDevice, int sampleRate, MicStatus status, TimeProvider time, ILogger? logger = null, CaptureBufferOptions? buffer = null)
     {
         if (!OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("WASAPI capture needs Windows");
         }
 
-        return new ReconnectingAudioSource(new WasapiDeviceCatalog(time, logger), new DeviceSelector(device, allowOtherDevice), sampleRate, status, time);
+        return new ReconnectingAudioSource(new WasapiDeviceCatalog(time, logger, buffer), new DeviceSelector(device, allowOtherDevice), sampleRate, status, time);
     }
 }

@@ -74,7 +74,10 @@ if ($TenantId) { Set-Key $config.Agent 'TenantId' $TenantId }
 if ($DeviceId) { Set-Key $config.Agent 'DeviceId' $DeviceId }
 if ($MqttHost) { Set-Key $config.Mqtt 'Host' $MqttHost }
 if ($PSBoundParameters.ContainsKey('MqttPort')) { Set-Key $config.Mqtt 'Port' $MqttPort }
-if ($PSBoundParameters.ContainsKey('Microphone')) { Set-Key $config.Audio 'Device' $Microphone }
+if ($PSBoundParameters.ContainsKey('Microphone')) {
+    if (-not $config.Audio.Wasapi) { Set-Key $config.Audio 'Wasapi' ([pscustomobject]@{}) }
+    Set-Key $config.Audio.Wasapi 'Device' $(if ($Microphone) { $Microphone } else { $null })
+}
 if (-not $config.Agent.TenantId -or -not $config.Agent.DeviceId) {
     throw "Agent:TenantId and Agent:DeviceId must be set: pass -TenantId and -DeviceId (or edit $configPath)."
 }

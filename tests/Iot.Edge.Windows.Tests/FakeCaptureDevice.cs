@@ -6,7 +6,7 @@ namespace Iot.Edge.Windows.Tests;
 /// Stands in for a WASAPI or WinMM device (no Windows sound hardware here): the test pushes packets in the device's
 /// format and raises the faults the real wrappers raise on removal.
 /// </summary>
-internal sealed class FakeCaptureDevice(CaptureFormat format, string api = "wasapi", Exception? failOnStart = null) : ICaptureDevice
+internal sealed class FakeCaptureDevice(CaptureFormat format, string api = "wasapi", Exception? failOnStart = null, byte[]? deliverOnStart = null) : ICaptureDevice
 {
     private ICaptureSink? _sink;
 
@@ -26,6 +26,10 @@ internal sealed class FakeCaptureDevice(CaptureFormat format, string api = "wasa
         }
 
         _sink = sink;
+        if (deliverOnStart is not null)
+        {
+            PushInPackets(deliverOnStart);
+        }
     }
 
     public void Push(ReadOnlySpan<byte> packet, bool discontinuity = false) => Sink.OnSamples(packet, discontinuity);

@@ -19,6 +19,9 @@ internal sealed class FakeWasapiCatalog(TimeProvider time) : IAudioDeviceCatalog
 
     public int Opens { get; private set; }
 
+    /// <summary>Opened endpoints deliver this much of a tone at once, for callers that only read.</summary>
+    public double DeliverOnStartSeconds { get; set; }
+
     public Dictionary<string, FakeCaptureDevice> Devices { get; } = [];
 
     private readonly HashSet<string> _failing = [];
@@ -62,7 +65,8 @@ internal sealed class FakeWasapiCatalog(TimeProvider time) : IAudioDeviceCatalog
         }
 
         Opens++;
-        var device = new FakeCaptureDevice(endpoint.MixFormat);
+        var tone = DeliverOnStartSeconds > 0 ? Signals.Sine(endpoint.MixFormat, 440, 0.3, DeliverOnStartSeconds) : null;
+        var device = new FakeCaptureDevice(endpoint.MixFormat, deliverOnStart: tone);
         Devices[id] = device;
         return device;
     }
