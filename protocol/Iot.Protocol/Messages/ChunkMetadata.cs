@@ -30,4 +30,7 @@ public sealed record ChunkMetadata
     public string? TransactionId { get; init; }
 
     public IReadOnlyList<SpeechSegment> SpeechSegments { get; init; } = [];
+
+    /// <summary>On-device transcript; null (and absent on the wire) when the device produced none.</summary>
+    public ChunkTranscript? Transcript { get; init; }
 }
