@@ -60,4 +60,24 @@ public class TranscriptTimelineTests
         Assert.All(onChunk.Segments, s => Assert.Equal(ProtocolLimits.MaxTranscriptSegmentChars, s.Text.Length));
         Assert.Equal(ProtocolLimits.MaxTranscriptChars / ProtocolLimits.MaxTranscriptSegmentChars, onChunk.Segments.Count);
     }
+
+    [Fact]
+    public void A_chunk_request_carries_only_the_speech_samples_in_order()
+    {
+        var chunk = Enumerable.Range(0, 16_000).Select(i => (short)i).ToArray();
+
+        var request = TranscriptionRequest.ForChunk(Guid.CreateVersion7(), chunk, 16_000, [new(100, 200), new(500, 510)])!;
+
+        Assert.Equal(1_000, request.ChunkDurationMs);
+        Assert.Equal(1_600 + 160, request.Pcm.Length);
+        Assert.Equal(1_600, request.Pcm.Span[0]);
+        Assert.Equal(3_199, request.Pcm.Span[1_599]);
+        Assert.Equal(8_000, request.Pcm.Span[1_600]);
+    }
+
+    [Fact]
+    public void A_chunk_without_speech_makes_no_request()
+    {
+        Assert.Null(TranscriptionRequest.ForChunk(Guid.CreateVersion7(), new short[16_000], 16_000, []));
+    }
 }
