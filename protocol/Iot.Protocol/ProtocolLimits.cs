@@ -13,4 +13,13 @@ public static class ProtocolLimits
     public const int MaxIdLength = 64;
     public const int MaxSpeechSegments = 4096;
     public const int MaxChunkDurationMs = 60 * 60 * 1000;
+
+    /// <summary>
+    /// The transcript rides in the header (<see cref="MaxHeaderBytes"/>), so its text is capped well below it: 32 K
+    /// characters is ~30 minutes of dense speech. A sender with more drops the transcript, not the chunk.
+    /// </summary>
+    public const int MaxTranscriptChars = 32 * 1024;
+
+    public const int MaxTranscriptSegmentChars = 1024;
+    public const int MaxTranscriptSegments = 4096;
 }

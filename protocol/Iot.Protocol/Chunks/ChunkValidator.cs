@@ -90,7 +90,45 @@ public static class ChunkValidator
             return "startedAtUtc must be a UTC time after 2020";
         }
 
-        return FindSegmentProblem(m.SpeechSegments, m.DurationMs);
+        return FindSegmentProblem(m.SpeechSegments, m.DurationMs) ?? FindTranscriptProblem(m.Transcript, m.DurationMs);
+    }
+
+    private static string? FindTranscriptProblem(ChunkTranscript? transcript, int durationMs)
+    {
+        if (transcript is null)
+        {
+            return null;
+        }
+
+        if (transcript.Language is not { Length: 2 or 3 } || !transcript.Language.All(char.IsAsciiLetterLower))
+        {
+            return "transcript.language must be 2-3 lower-case letters";
+        }
+
+        if (transcript.Segments is null || transcript.Segments.Count > ProtocolLimits.MaxTranscriptSegments)
+        {
+            return $"transcript.segments must be a list of at most {ProtocolLimits.MaxTranscriptSegments}";
+        }
+
+        var previousEnd = 0;
+        var chars = 0;
+        foreach (var s in transcript.Segments)
+        {
+            if (s is null || s.StartMs < previousEnd || s.EndMs <= s.StartMs || s.EndMs > durationMs)
+            {
+                return "transcript segments must be ordered, non-overlapping and inside the chunk";
+            }
+
+            if (s.Text is null || s.Text.Length > ProtocolLimits.MaxTranscriptSegmentChars)
+            {
+                return $"transcript segment text must be at most {ProtocolLimits.MaxTranscriptSegmentChars} characters";
+            }
+
+            chars += s.Text.Length;
+            previousEnd = s.EndMs;
+        }
+
+        return chars > ProtocolLimits.MaxTranscriptChars ? $"transcript text exceeds {ProtocolLimits.MaxTranscriptChars} characters" : null;
     }
 
     private static string? FindSegmentProblem(IReadOnlyList<SpeechSegment>? segments, int durationMs)

@@ -36,4 +36,7 @@ public sealed record ChunkMetadata
     /// (<see cref="ByteLength"/> 0), so audio without speech never leaves the device.
     /// </summary>
     public bool AudioIncluded { get; init; } = true;
+
+    /// <summary>On-device transcript; null (and absent on the wire) when the device produced none.</summary>
+    public ChunkTranscript? Transcript { get; init; }
 }

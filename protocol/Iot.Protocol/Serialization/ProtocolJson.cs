@@ -19,6 +19,7 @@ namespace Iot.Protocol.Serialization;
 [JsonSerializable(typeof(DeviceCommand))]
 [JsonSerializable(typeof(DeviceConfigDocument))]
 [JsonSerializable(typeof(IReadOnlyList<SpeechSegment>))]
+[JsonSerializable(typeof(ChunkTranscript))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
 /// <summary>Serialization entry points, so no caller picks its own options.</summary>
@@ -30,6 +31,7 @@ public static class ProtocolJson
     public static byte[] Serialize(DeviceTelemetry value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceTelemetry);
     public static byte[] Serialize(DeviceCommand value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCommand);
     public static string SerializeSegments(IReadOnlyList<SpeechSegment> value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.IReadOnlyListSpeechSegment);
+    public static string SerializeTranscript(ChunkTranscript value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.ChunkTranscript);
     public static byte[] Serialize(DeviceConfigDocument value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceConfigDocument);
 
     /// <summary>Parses a message; returns null with <paramref name="error"/> set instead of throwing on bad input.</summary>
