@@ -1,3 +1,5 @@
+using Iot.Edge.Agent.Gpio;
+using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
@@ -68,5 +70,7 @@ public static class AgentHost
         services.AddHostedService<ChunkRecorder>();
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
+        services.AddAgentGpio(configuration);
+        services.AddAgentHealth(configuration);
     }
 }
