@@ -59,6 +59,8 @@ public class AgentHostTests
         ["Audio:RealTime"] = "false",
         // Nothing listens here: these tests exercise the device side alone.
         ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Agents run side by side in the test process: each gets its own health port.
+        ["Health:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Serilog:MinimumLevel:Default"] = "Error",
     };
 }

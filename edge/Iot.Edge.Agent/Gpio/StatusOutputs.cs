@@ -82,7 +82,7 @@ internal sealed partial class StatusOutputs : IDisposable
 
             _failing = false;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             if (!_failing)
             {

@@ -46,6 +46,8 @@ public sealed class AgentNode : IAsyncDisposable
             ["Mqtt:ReconnectMinMilliseconds"] = "100",
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
+            // Several agents share this process; the loopback health endpoint is tested in Iot.Edge.Tests.
+            ["Health:Enabled"] = "false",
         };
         var host = AgentHost.CreateBuilder([], overrides).Build();
         await host.StartAsync();
