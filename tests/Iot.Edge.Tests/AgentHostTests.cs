@@ -17,6 +17,9 @@ public class AgentHostTests
     [InlineData("Audio:Complexity", "11", "Audio:Complexity")]
     [InlineData("Mqtt:Port", "70000", "Mqtt:Port")]
     [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
+    [InlineData("Health:Port", "0", "Health:Port")]
+    [InlineData("Health:Port", "70000", "Health:Port")]
+    [InlineData("Health:BootGraceSeconds", "-1", "Health:BootGraceSeconds")]
     public async Task A_bad_setting_stops_start_up_and_names_its_key(string key, string value, string named)
     {
         using var dir = new TempDirectory();

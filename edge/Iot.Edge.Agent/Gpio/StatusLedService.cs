@@ -40,6 +40,7 @@ internal sealed partial class StatusLedService(
         }
         finally
         {
+            _player = null;
             _ready.TrySetResult();
         }
     }

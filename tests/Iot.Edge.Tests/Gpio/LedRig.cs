@@ -5,8 +5,6 @@ using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
 using Iot.Edge.Audio;
-using Iot.Protocol.Chunks;
-using Iot.Protocol.Messages;
 using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -128,23 +126,7 @@ internal sealed class LedRig : IAsyncDisposable
     {
         for (var i = 0; i < chunks; i++)
         {
-            var id = Guid.CreateVersion7();
-            var audio = new byte[100];
-            Random.Shared.NextBytes(audio);
-            File.WriteAllBytes(Outbox.PartialPath(id), audio);
-            Outbox.Commit(id, seq => new ChunkMetadata
-            {
-                ChunkId = id,
-                TenantId = "acme",
-                DeviceId = "pos-1",
-                Sequence = seq,
-                StartedAtUtc = Time.GetUtcNow(),
-                DurationMs = 1000,
-                SampleRate = 16000,
-                Codec = AudioCodecs.OggOpus,
-                ByteLength = audio.Length,
-                Sha256 = ChunkValidator.Sha256Hex(audio),
-            });
+            OutboxChunks.Commit(Outbox, Time.GetUtcNow(), bytes: 100);
         }
     }
 
