@@ -50,7 +50,7 @@ for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null 
 for ((i = 1; i <= devices; i++)); do
   dotnet edge/Iot.Edge.Agent/bin/Release/net10.0/iot-agent.dll \
     --Agent:TenantId=demo --Agent:DeviceId="pos-$i" --Agent:SpoolDirectory="$state/spool/pos-$i" \
-    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio/device-$i.wav" --Audio:Loop=true \
+    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio/device-$i.wav" --Audio:Loop=true --Recording:Trigger=Always \
     --Mqtt:Port="$broker_port" --Mqtt:TelemetrySeconds=15 >"$state/logs/agent-pos-$i.log" 2>&1 &
   pids+=($!)
 done

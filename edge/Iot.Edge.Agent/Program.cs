@@ -1,6 +1,28 @@
+using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Audio;
+using Iot.Edge.Capture.Alsa;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+
+if (args.Length > 0 && args[0] == "encode")
+{
+    try
+    {
+        return await EncodeCommand.RunAsync(args, Console.Out, CancellationToken.None);
+    }
+    catch (Exception ex) when (ex is IOException or WavFormatException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync("iot-agent encode: " + ex.Message);
+        return 1;
+    }
+}
+
+if (args.Contains("--list-devices"))
+{
+    // For the technician: what the agent sees and which microphone it would record.
+    return await AlsaDeviceListing.WriteAsync(Console.Out, AgentHost.CreateBuilder([.. args.Where(a => a != "--list-devices")]).Configuration, CancellationToken.None);
+}
 
 try
 {
@@ -11,5 +33,11 @@ try
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync("iot-agent: invalid configuration:\n  " + string.Join("\n  ", ex.Failures));
+    return 2;
+}
+catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    // A value of the wrong type (e.g. a word where a number belongs); the binder's message names the key.
+    await Console.Error.WriteLineAsync("iot-agent: invalid configuration:\n  " + ex.Message);
     return 2;
 }

@@ -17,6 +17,9 @@ public class AgentHostTests
     [InlineData("Audio:Complexity", "11", "Audio:Complexity")]
     [InlineData("Mqtt:Port", "70000", "Mqtt:Port")]
     [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
+    [InlineData("Recording:TimeZone", "Mars/Olympus", "Recording:TimeZone")]
+    [InlineData("Recording:Schedule:Mon-Fri", "8-22", "Recording:Schedule")]
+    [InlineData("Recording:Schedule:Funday", "08:00-22:00", "Recording:Schedule")]
     [InlineData("Health:Port", "0", "Health:Port")]
     [InlineData("Health:Port", "70000", "Health:Port")]
     [InlineData("Health:BootGraceSeconds", "-1", "Health:BootGraceSeconds")]
@@ -30,6 +33,19 @@ public class AgentHostTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_value_that_does_not_bind_stops_start_up_and_names_its_key()
+    {
+        using var dir = new TempDirectory();
+        var settings = await ValidSettingsAsync(dir);
+        settings["Recording:Trigger"] = "Sometimes";
+        using var host = AgentHost.CreateBuilder([], settings).Build();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("Recording:Trigger", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,6 +76,7 @@ public class AgentHostTests
         ["Agent:ChunkSeconds"] = "1",
         ["Audio:WavPath"] = await SpeechAudio.WavAsync(3.27),
         ["Audio:RealTime"] = "false",
+        ["Recording:Trigger"] = "Always",
         // Nothing listens here: these tests exercise the device side alone.
         ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Agents run side by side in the test process: each gets its own health port.

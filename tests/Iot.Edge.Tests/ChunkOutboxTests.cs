@@ -153,6 +153,50 @@ public sealed class ChunkOutboxTests : IDisposable
         Assert.Equal(0, reopened.GetStats().Pending);
     }
 
+    [Fact]
+    public void Chunks_older_than_the_age_limit_are_dropped_oldest_first_and_counted_persistently()
+    {
+        using (var outbox = Open())
+        {
+            var old = CommitChunk(outbox);
+            _time.Advance(TimeSpan.FromDays(2));
+            var fresh = CommitChunk(outbox);
+
+            Assert.Equal(1, outbox.EnforceLimits(_time.GetUtcNow().AddDays(-1), long.MaxValue));
+
+            Assert.Null(outbox.Find(old.ChunkId));
+            Assert.NotNull(outbox.Find(fresh.ChunkId));
+            Assert.Single(Directory.GetFiles(outbox.SpoolDirectory, "*" + ChunkOutbox.SealedSuffix));
+        }
+
+        using var reopened = Open();
+        Assert.Equal(1, reopened.GetStats().DroppedTotal);
+    }
+
+    [Fact]
+    public void Over_the_size_limit_the_oldest_unsent_chunks_go_until_the_rest_fits()
+    {
+        using var outbox = Open();
+        var ids = Enumerable.Range(0, 5).Select(_ => CommitChunk(outbox, bytes: 100).ChunkId).ToList();
+        outbox.Quarantine(ids[1], "rejected");
+
+        var dropped = outbox.EnforceLimits(DateTimeOffset.MinValue, maxBytes: 250);
+
+        Assert.Equal(3, dropped);
+        Assert.Equal([ids[3], ids[4]], outbox.PeekReady(10, []).Select(e => e.Id));
+        Assert.Equal(3, outbox.GetStats().DroppedTotal);
+    }
+
+    [Fact]
+    public void Within_limits_nothing_is_dropped()
+    {
+        using var outbox = Open();
+        CommitChunk(outbox, bytes: 100);
+
+        Assert.Equal(0, outbox.EnforceLimits(_time.GetUtcNow().AddDays(-30), 1000));
+        Assert.Equal(1, outbox.GetStats().Pending);
+    }
+
     private ChunkOutbox Open() => new(_dir.Sub("spool"), _time, NullLogger<ChunkOutbox>.Instance);
 
     private ChunkMetadata CommitChunk(ChunkOutbox outbox, int bytes = 10) => OutboxChunks.Commit(outbox, _time.GetUtcNow(), bytes);

@@ -23,7 +23,13 @@ public sealed record AgentHealthSnapshot
 
     public bool Recording { get; init; }
 
+    /// <summary>Why the recorder records or not right now (<c>schedule</c>, <c>outside-schedule</c>, <c>visit</c>, ...).</summary>
+    public string RecordingReason { get; init; } = "";
+
     public long ChunksSealed { get; init; }
+
+    /// <summary>Chunks in progress that could not be written (disk full, I/O error) and were discarded.</summary>
+    public long ChunksLost { get; init; }
 
     public bool Connected { get; init; }
 

@@ -10,6 +10,7 @@ internal static class AgentMetrics
         var top = ConditionEvaluator.Top(s);
         var text = new PrometheusText()
             .Counter("iot_agent_chunks_sealed_total", "Chunks sealed into the outbox since the agent started.", s.ChunksSealed)
+            .Counter("iot_agent_chunks_lost_total", "Chunks in progress discarded because they could not be written (disk full, I/O error).", s.ChunksLost)
             .Counter("iot_agent_chunks_published_total", "Chunk publishes accepted by the broker since start (resends included).", s.Published)
             .Counter("iot_agent_chunks_acked_total", "Chunks the cloud confirmed stored since start.", s.Acked)
             .Counter("iot_agent_ack_timeouts_total", "Chunks resent because the cloud's ack did not arrive in time.", s.AckTimeouts)

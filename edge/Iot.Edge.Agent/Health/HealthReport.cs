@@ -29,7 +29,11 @@ public sealed record HealthReport
 
     public required bool Recording { get; init; }
 
+    public required string RecordingReason { get; init; }
+
     public required long ChunksSealed { get; init; }
+
+    public required long ChunksLost { get; init; }
 
     public required bool Connected { get; init; }
 
@@ -75,7 +79,9 @@ public sealed record HealthReport
             MicDevice = s.MicDevice,
             MicError = s.MicError,
             Recording = s.Recording,
+            RecordingReason = s.RecordingReason,
             ChunksSealed = s.ChunksSealed,
+            ChunksLost = s.ChunksLost,
             Connected = s.Connected,
             Published = s.Published,
             Acked = s.Acked,

@@ -1,3 +1,8 @@
+using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Agent.Recording;
+using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Audio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,6 +12,10 @@ namespace Iot.Edge.Agent.Health;
 
 public static class HealthServiceCollectionExtensions
 {
+    /// <summary>A file source has no microphone: its never-touched MicStatus must not read as "missing".</summary>
+    private static MicStatus? MicToReport(IServiceProvider sp) =>
+        sp.GetService<IOptions<AudioOptions>>()?.Value.Source == AudioOptions.WavSource ? null : sp.GetService<MicStatus>();
+
     /// <summary>The loopback web host with <c>/health</c> and <c>/metrics</c>; needs the agent's core services.</summary>
     public static IServiceCollection AddAgentHealth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,7 +36,14 @@ public static class HealthServiceCollectionExtensions
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton<AgentConditions>();
-        services.AddSingleton<AgentHealthProbe>();
+        services.AddSingleton(sp => new AgentHealthProbe(
+            sp.GetRequiredService<ChunkOutbox>(),
+            sp.GetRequiredService<RecorderStatus>(),
+            sp.GetRequiredService<UplinkStatus>(),
+            sp.GetRequiredService<AgentConditions>(),
+            sp.GetRequiredService<IOptions<HealthOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            MicToReport(sp)));
         return services;
     }
 }

@@ -1,8 +1,11 @@
+using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Gpio;
 using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Audio;
+using Iot.Edge.Capture.Alsa;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,6 +60,10 @@ public static class AgentHost
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<AudioOptions>, AudioOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddOptions<RecordingOptions>().Bind(configuration.GetSection(RecordingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecordingOptions>, RecordingOptionsValidator>();
+        services.AddOptions<SpoolOptions>().Bind(configuration.GetSection(SpoolOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChunkOutbox(
@@ -64,12 +71,31 @@ public static class AgentHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ChunkOutbox>>()));
         services.AddSingleton<RecorderStatus>();
+        services.AddSingleton<MicStatus>();
+        services.AddSingleton(sp => new RecordingPolicyStore(
+            sp.GetRequiredService<IOptions<RecordingOptions>>().Value,
+            sp.GetRequiredService<ChunkOutbox>().SpoolDirectory,
+            sp.GetRequiredService<ILogger<RecordingPolicyStore>>()));
+        services.AddSingleton<RecordingController>();
+        services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
+        services.AddAlsaCapture(configuration);
+        services.AddSingleton<IAudioSourceProvider>(sp => new AudioSourceProvider(
+            "alsa",
+            () => sp.GetRequiredService<AlsaCaptureFactory>().CreateSource(sp.GetRequiredService<MicStatus>()),
+            OperatingSystem.IsLinux() ? null : "ALSA exists only on Linux"));
         services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
         services.AddHostedService<ChunkRecorder>();
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
+        services.AddHostedService<SpoolJanitor>();
+        if (WatchdogInterval.FromEnvironment() is { } watchdog)
+        {
+            services.AddSingleton(watchdog);
+        }
+
+        services.AddHostedService<SystemdWatchdog>();
         services.AddAgentGpio(configuration);
         services.AddAgentHealth(configuration);
     }

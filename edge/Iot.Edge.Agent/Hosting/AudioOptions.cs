@@ -5,8 +5,10 @@ public sealed class AudioOptions
 {
     public const string Section = "Audio";
 
-    /// <summary><c>wav</c> for now; ALSA and WASAPI capture plug in behind the same interface.</summary>
-    public string Source { get; set; } = "wav";
+    public const string WavSource = "wav";
+
+    /// <summary><c>wav</c> (a file, for simulation), <c>alsa</c> (Linux, Raspberry Pi) or <c>wasapi</c> (Windows).</summary>
+    public string Source { get; set; } = WavSource;
 
     public string? WavPath { get; set; }
 

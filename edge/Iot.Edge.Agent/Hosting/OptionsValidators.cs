@@ -40,17 +40,23 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     }
 }
 
-internal sealed class AudioOptionsValidator : IValidateOptions<AudioOptions>
+internal sealed class AudioOptionsValidator(IEnumerable<Iot.Edge.Audio.IAudioSourceProvider> providers) : IValidateOptions<AudioOptions>
 {
     public ValidateOptionsResult Validate(string? name, AudioOptions o)
     {
         var errors = new List<string>();
         const string s = AudioOptions.Section;
-        if (o.Source != "wav")
+        var provider = providers.FirstOrDefault(p => p.Name == o.Source);
+        if (o.Source != AudioOptions.WavSource && provider is null)
         {
-            errors.Add($"{s}:Source '{o.Source}' is not supported (supported: wav)");
+            var supported = string.Join(", ", providers.Select(p => p.Name).Prepend(AudioOptions.WavSource));
+            errors.Add($"{s}:Source '{o.Source}' is not supported (supported: {supported})");
         }
-        else if (string.IsNullOrWhiteSpace(o.WavPath) || !File.Exists(o.WavPath))
+        else if (provider?.Unavailable is { } why)
+        {
+            errors.Add($"{s}:Source '{o.Source}' cannot run here: {why}");
+        }
+        else if (o.Source == AudioOptions.WavSource && (string.IsNullOrWhiteSpace(o.WavPath) || !File.Exists(o.WavPath)))
         {
             errors.Add($"{s}:WavPath '{o.WavPath}' must name an existing WAV file");
         }
@@ -108,6 +114,68 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (o.KeepAliveSeconds is < 5 or > 3600)
         {
             errors.Add($"{s}:KeepAliveSeconds {o.KeepAliveSeconds} must be 5..3600");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class RecordingOptionsValidator : IValidateOptions<Recording.RecordingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Recording.RecordingOptions o)
+    {
+        var errors = new List<string>();
+        const string s = Recording.RecordingOptions.Section;
+        TimeZoneInfo? zone = null;
+        try
+        {
+            zone = Recording.WeeklySchedule.FindZone(o.TimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add($"{s}:TimeZone '{o.TimeZone}' is not a known IANA time zone (e.g. Europe/Istanbul)");
+        }
+
+        if (zone is not null)
+        {
+            try
+            {
+                Recording.WeeklySchedule.Parse(o.EffectiveSchedule, zone);
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"{s}:Schedule {ex.Message}");
+            }
+        }
+
+        if (o.EnabledUsers.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add($"{s}:EnabledUsers must not contain empty names");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class SpoolOptionsValidator : IValidateOptions<Outbox.SpoolOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Outbox.SpoolOptions o)
+    {
+        var errors = new List<string>();
+        const string s = Outbox.SpoolOptions.Section;
+        if (o.MaxAgeDays is <= 0 or > 3650)
+        {
+            errors.Add($"{s}:MaxAgeDays {o.MaxAgeDays} must be > 0 and <= 3650");
+        }
+
+        if (o.MaxSizeGb is < 0.001 or > 10_000)
+        {
+            errors.Add($"{s}:MaxSizeGb {o.MaxSizeGb} must be 0.001..10000");
+        }
+
+        if (o.CheckSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"{s}:CheckSeconds {o.CheckSeconds} must be 1..86400");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

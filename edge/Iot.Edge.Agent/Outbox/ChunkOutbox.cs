@@ -14,6 +14,8 @@ public sealed partial class ChunkOutbox : IDisposable
 {
     public const string PartialSuffix = ".opus.partial";
     public const string SealedSuffix = ".opus";
+    private const string SequenceCounterId = "chunk-sequence";
+    private const string DroppedCounter = "dropped-chunks";
 
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<OutboxEntry> _entries;
@@ -65,7 +67,7 @@ public sealed partial class ChunkOutbox : IDisposable
 
             try
             {
-                var counter = _counters.FindById("chunk-sequence") ?? new SequenceCounter();
+                var counter = _counters.FindById(SequenceCounterId) ?? new SequenceCounter { Id = SequenceCounterId };
                 counter.Value++;
                 metadata = metadataForSequence(counter.Value);
                 var now = _time.GetUtcNow().UtcTicks;
@@ -164,8 +166,46 @@ public sealed partial class ChunkOutbox : IDisposable
         var pending = _entries.Find(e => e.State == OutboxState.Pending).ToList();
         var quarantined = _entries.Count(e => e.State == OutboxState.Quarantined);
         DateTimeOffset? oldest = pending.Count == 0 ? null : new DateTimeOffset(pending.Min(e => e.CreatedUtcTicks), TimeSpan.Zero);
-        return new OutboxStats(pending.Count, pending.Sum(e => e.Bytes), quarantined, oldest);
+        return new OutboxStats(pending.Count, pending.Sum(e => e.Bytes), quarantined, oldest, Counter(DroppedCounter));
     }
+
+    /// <summary>
+    /// Drops the oldest unsent chunks (pending or quarantined) until none is older than <paramref name="notBefore"/>
+    /// and all together fit in <paramref name="maxBytes"/>. Every drop is counted persistently; returns this call's drops.
+    /// </summary>
+    public int EnforceLimits(DateTimeOffset notBefore, long maxBytes)
+    {
+        var all = _entries.Query().OrderBy(e => e.Sequence).ToList();
+        var total = all.Sum(e => e.Bytes);
+        var dropped = 0;
+        foreach (var entry in all)
+        {
+            if (entry.CreatedUtcTicks >= notBefore.UtcTicks && total <= maxBytes)
+            {
+                break;
+            }
+
+            _entries.Delete(entry.Id);
+            TryDeleteFile(SealedPath(entry));
+            total -= entry.Bytes;
+            dropped++;
+            LogDropped(entry.Id, entry.Sequence, new DateTimeOffset(entry.CreatedUtcTicks, TimeSpan.Zero));
+        }
+
+        if (dropped > 0)
+        {
+            lock (_commitLock)
+            {
+                var counter = _counters.FindById(DroppedCounter) ?? new SequenceCounter { Id = DroppedCounter };
+                counter.Value += dropped;
+                _counters.Upsert(counter);
+            }
+        }
+
+        return dropped;
+    }
+
+    private long Counter(string id) => _counters.FindById(id)?.Value ?? 0;
 
     public void Dispose() => _db.Dispose();
 
@@ -226,6 +266,9 @@ public sealed partial class ChunkOutbox : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {ChunkId} (sequence {Sequence}) quarantined: {Reason}")]
     private partial void LogQuarantined(Guid chunkId, long sequence, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spool limit reached: dropped unsent chunk {ChunkId} (sequence {Sequence}, recorded {CreatedUtc:O})")]
+    private partial void LogDropped(Guid chunkId, long sequence, DateTimeOffset createdUtc);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered chunk {ChunkId}: committed before the crash, renamed now")]
     private partial void LogRecoveredRename(Guid chunkId);

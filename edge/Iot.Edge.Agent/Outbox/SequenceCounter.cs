@@ -1,9 +1,9 @@
 namespace Iot.Edge.Agent.Outbox;
 
-/// <summary>LiteDB document holding the last sequence number handed out; updated in the same transaction as the insert.</summary>
+/// <summary>A persistent counter in LiteDB (last sequence handed out, chunks dropped); updated inside the relevant write.</summary>
 public sealed class SequenceCounter
 {
-    public string Id { get; set; } = "chunk-sequence";
+    public string Id { get; set; } = "";
 
     public long Value { get; set; }
 }

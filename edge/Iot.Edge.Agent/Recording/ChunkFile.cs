@@ -8,10 +8,12 @@ internal sealed class ChunkFile : IDisposable
     private readonly FileStream _stream;
     private readonly OggOpusWriter _writer;
 
-    public ChunkFile(Guid id, string partialPath, DateTimeOffset startedAtUtc, OpusSettings settings, IReadOnlyList<string> comments)
+    public ChunkFile(Guid id, string partialPath, DateTimeOffset startedAtUtc, string? transactionId, OpusSettings settings, IReadOnlyList<string> comments)
     {
         Id = id;
         StartedAtUtc = startedAtUtc;
+        TransactionId = transactionId;
+        PartialPath = partialPath;
         _stream = new FileStream(partialPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
         try
         {
@@ -27,6 +29,10 @@ internal sealed class ChunkFile : IDisposable
     public Guid Id { get; }
 
     public DateTimeOffset StartedAtUtc { get; }
+
+    public string? TransactionId { get; }
+
+    public string PartialPath { get; }
 
     public long Samples => _writer.SampleCount;
 
@@ -50,5 +56,19 @@ internal sealed class ChunkFile : IDisposable
     {
         _writer.Dispose();
         _stream.Dispose();
+    }
+
+    /// <summary>Gives up on this chunk (the disk refused it): close and remove what was written.</summary>
+    public void Discard()
+    {
+        Dispose();
+        try
+        {
+            File.Delete(PartialPath);
+        }
+        catch (IOException)
+        {
+            // Startup recovery removes leftover partial files.
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Audio;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,18 +10,23 @@ using Microsoft.Extensions.Options;
 namespace Iot.Edge.Agent.Recording;
 
 /// <summary>
-/// Pulls PCM from the audio source, cuts it into fixed-length chunks, encodes each to Ogg Opus in the spool and
-/// commits it to the outbox. On stop the chunk in progress is sealed, so a service stop never loses audio.
+/// Pulls PCM from the audio source continuously and, while the <see cref="RecordingController"/> allows it, cuts it
+/// into fixed-length chunks encoded to Ogg Opus in the spool and committed to the outbox. A chunk ends at its
+/// length, when recording stops, when the visit changes, when the microphone was lost, and on service stop, so a
+/// stop never loses audio. Time comes from a capture clock (start instant + samples read), which stays exact while
+/// audio is being discarded between recordings.
 /// </summary>
 internal sealed partial class ChunkRecorder(
     IAudioSourceFactory sources,
     ChunkOutbox outbox,
+    RecordingController controller,
     RecorderStatus status,
     IOptions<AgentOptions> agentOptions,
     IOptions<AudioOptions> audioOptions,
     TimeProvider time,
     ILogger<ChunkRecorder> logger) : BackgroundService
 {
+    private static readonly TimeSpan DiskErrorPause = TimeSpan.FromSeconds(5);
     private readonly AgentOptions _agent = agentOptions.Value;
     private readonly OpusSettings _opus = new()
     {
@@ -29,20 +35,20 @@ internal sealed partial class ChunkRecorder(
         AllowNative = audioOptions.Value.AllowNativeOpus,
     };
 
+    private ChunkFile? _chunk;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        ChunkFile? chunk = null;
         try
         {
             await using var source = sources.Open();
             var opus = _opus with { SampleRate = source.SampleRate };
             var chunkSamples = (long)_agent.ChunkSeconds * source.SampleRate;
             var buffer = new short[source.SampleRate / 10];
-            var anchor = time.GetUtcNow();
-            long samplesSoFar = 0;
+            CaptureClock? clock = null;
             var generation = source.Generation;
-            status.SetRecording(true);
+            var discardUntil = DateTimeOffset.MinValue;
             LogStarted(source.Name, source.SampleRate, _agent.ChunkSeconds);
 
             while (!stoppingToken.IsCancellationRequested)
@@ -63,67 +69,117 @@ internal sealed partial class ChunkRecorder(
                     break;
                 }
 
-                if (source.Generation != generation)
+                if (clock is null || source.Generation != generation)
                 {
-                    // The microphone was lost and reopened: what came before the gap is one chunk, and the clock
-                    // restarts now, not where the sample count would put it.
+                    // First block, or the microphone was lost and reopened (the samples are no longer continuous):
+                    // a read returns once its block has been captured, so the block began one block-length ago.
                     generation = source.Generation;
-                    if (chunk is { Samples: > 0 })
-                    {
-                        Seal(chunk);
-                    }
-                    else
-                    {
-                        chunk?.Dispose();
-                    }
-
-                    chunk = null;
-                    anchor = time.GetUtcNow().AddSeconds(-(double)read / source.SampleRate);
-                    samplesSoFar = 0;
+                    CloseChunk();
+                    clock = new CaptureClock(time.GetUtcNow().AddSeconds(-(double)read / source.SampleRate), source.SampleRate);
                 }
 
-                var pcm = buffer.AsSpan(0, read);
-                while (!pcm.IsEmpty)
+                var decision = controller.Evaluate();
+                status.SetDecision(decision);
+                if (!decision.Record || (_chunk is not null && _chunk.TransactionId != decision.TransactionId))
                 {
-                    chunk ??= OpenChunk(anchor, samplesSoFar, source.SampleRate, opus);
+                    CloseChunk();
+                }
 
-                    var take = (int)Math.Min(pcm.Length, chunkSamples - chunk!.Samples);
-                    chunk.Write(pcm[..take]);
-                    samplesSoFar += take;
-                    pcm = pcm[take..];
-                    if (chunk.Samples >= chunkSamples)
-                    {
-                        Seal(chunk);
-                        chunk = null;
-                    }
+                if (!decision.Record || time.GetUtcNow() < discardUntil)
+                {
+                    clock.Advance(read);
+                    continue;
+                }
+
+                try
+                {
+                    Record(buffer.AsSpan(0, read), decision.TransactionId, clock, chunkSamples, opus);
+                }
+                catch (Exception ex) when (ex is IOException or LiteDB.LiteException)
+                {
+                    // Disk full or failing: drop the chunk in progress, keep the agent and its backlog alive, try later.
+                    _chunk?.Discard();
+                    _chunk = null;
+                    status.ChunkLost();
+                    discardUntil = time.GetUtcNow() + DiskErrorPause;
+                    LogWriteFailed(ex, outbox.SpoolDirectory);
                 }
             }
         }
         finally
         {
-            if (chunk is { Samples: > 0 })
-            {
-                Seal(chunk);
-            }
-            else
-            {
-                chunk?.Dispose();
-            }
-
+            CloseChunk();
             status.SetRecording(false);
             status.SourceFinished.TrySetResult();
         }
     }
 
-    private ChunkFile OpenChunk(DateTimeOffset anchor, long samplesSoFar, int sampleRate, OpusSettings opus)
+    private void Record(ReadOnlySpan<short> pcm, string? transactionId, CaptureClock clock, long chunkSamples, OpusSettings opus)
+    {
+        while (!pcm.IsEmpty)
+        {
+            _chunk ??= OpenChunk(clock.Now, transactionId, opus);
+            var take = (int)Math.Min(pcm.Length, chunkSamples - _chunk.Samples);
+            _chunk.Write(pcm[..take]);
+            clock.Advance(take);
+            pcm = pcm[take..];
+            if (_chunk.Samples >= chunkSamples)
+            {
+                var full = _chunk;
+                _chunk = null;
+                try
+                {
+                    Seal(full);
+                }
+                catch (Exception) when (Discard(full))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private void CloseChunk()
+    {
+        var chunk = _chunk;
+        _chunk = null;
+        if (chunk is null)
+        {
+            return;
+        }
+
+        if (chunk.Samples == 0)
+        {
+            chunk.Discard();
+            return;
+        }
+
+        try
+        {
+            Seal(chunk);
+        }
+        catch (Exception ex) when (ex is IOException or LiteDB.LiteException)
+        {
+            chunk.Discard();
+            status.ChunkLost();
+            LogWriteFailed(ex, outbox.SpoolDirectory);
+        }
+    }
+
+    private static bool Discard(ChunkFile chunk)
+    {
+        chunk.Discard();
+        return false;
+    }
+
+    private ChunkFile OpenChunk(DateTimeOffset startedAt, string? transactionId, OpusSettings opus)
     {
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        return new ChunkFile(id, outbox.PartialPath(id), anchor.AddSeconds((double)samplesSoFar / sampleRate), opus, [$"DEVICE={_agent.DeviceId}"]);
+        return new ChunkFile(id, outbox.PartialPath(id), startedAt, transactionId, opus, [$"DEVICE={_agent.DeviceId}"]);
     }
 
     private void Seal(ChunkFile chunk)
     {
-        var startedAt = chunk.StartedAtUtc;
         var durationMs = (int)Math.Max(1, chunk.Samples * 1000 / chunk.SampleRate);
         var sampleRate = chunk.SampleRate;
         var (length, sha) = chunk.Seal();
@@ -133,23 +189,27 @@ internal sealed partial class ChunkRecorder(
             TenantId = _agent.TenantId,
             DeviceId = _agent.DeviceId,
             Sequence = sequence,
-            StartedAtUtc = startedAt,
+            StartedAtUtc = chunk.StartedAtUtc,
             DurationMs = durationMs,
             SampleRate = sampleRate,
             Codec = AudioCodecs.OggOpus,
             ByteLength = length,
             Sha256 = sha,
+            TransactionId = chunk.TransactionId,
         });
         status.ChunkSealed();
-        LogSealed(metadata.ChunkId, metadata.Sequence, durationMs, length);
+        LogSealed(metadata.ChunkId, metadata.Sequence, durationMs, length, metadata.TransactionId);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recording from {Source} at {SampleRate} Hz in {ChunkSeconds} s chunks")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Capturing from {Source} at {SampleRate} Hz in {ChunkSeconds} s chunks")]
     private partial void LogStarted(string source, int sampleRate, int chunkSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audio source {Source} ended")]
     private partial void LogSourceEnded(string source);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sealed chunk {ChunkId} #{Sequence}: {DurationMs} ms, {Bytes} bytes")]
-    private partial void LogSealed(Guid chunkId, long sequence, int durationMs, int bytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sealed chunk {ChunkId} #{Sequence}: {DurationMs} ms, {Bytes} bytes, visit {TransactionId}")]
+    private partial void LogSealed(Guid chunkId, long sequence, int durationMs, int bytes, string? transactionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the spool {Spool} failed; the chunk in progress is lost, recording resumes in 5 s")]
+    private partial void LogWriteFailed(Exception exception, string spool);
 }

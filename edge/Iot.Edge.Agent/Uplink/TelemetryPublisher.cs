@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Audio;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 using Iot.Protocol.Topics;
@@ -18,6 +19,7 @@ internal sealed partial class TelemetryPublisher(
     IMqttClient client,
     ChunkOutbox outbox,
     RecorderStatus recorder,
+    MicStatus mic,
     UplinkStatus uplink,
     IOptions<AgentOptions> agent,
     IOptions<MqttOptions> mqtt,
@@ -62,6 +64,7 @@ internal sealed partial class TelemetryPublisher(
     {
         var stats = outbox.GetStats();
         var now = time.GetUtcNow();
+        var recording = recorder.Snapshot;
         using var process = Process.GetCurrentProcess();
         return new DeviceTelemetry
         {
@@ -72,6 +75,12 @@ internal sealed partial class TelemetryPublisher(
             QuarantinedChunks = stats.Quarantined,
             LastAckUtc = uplink.LastAckUtc,
             Recording = recorder.Recording,
+            RecordingReason = recording.Reason,
+            TransactionId = recording.TransactionId,
+            LastRefusal = recording.LastRefusal is { } r ? $"{r.TransactionId ?? "-"}: {r.Reason} at {r.AtUtc:O}" : null,
+            Mic = mic.Device is null && mic.State == MicState.Missing && mic.LastError is null ? null : mic.State.ToString().ToLowerInvariant(),
+            DroppedChunks = stats.DroppedTotal,
+            LostChunks = recorder.ChunksLost,
             RssBytes = process.WorkingSet64,
             AgentVersion = AgentVersion.Current,
         };

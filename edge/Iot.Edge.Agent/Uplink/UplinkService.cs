@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Protocol.Chunks;
@@ -25,6 +26,7 @@ internal sealed partial class UplinkService : BackgroundService
 {
     private readonly IMqttClient _client;
     private readonly ChunkOutbox _outbox;
+    private readonly CommandDispatcher _commands;
     private readonly UplinkStatus _status;
     private readonly AgentOptions _agent;
     private readonly MqttOptions _mqtt;
@@ -35,6 +37,7 @@ internal sealed partial class UplinkService : BackgroundService
     private readonly ConcurrentDictionary<Guid, long> _inFlight = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly string _ackTopic;
+    private readonly string _cmdTopic;
     private readonly string _chunkTopic;
     private readonly string _statusTopic;
     private string _reconnectReason = "first-connect";
@@ -42,6 +45,7 @@ internal sealed partial class UplinkService : BackgroundService
     public UplinkService(
         IMqttClient client,
         ChunkOutbox outbox,
+        CommandDispatcher commands,
         UplinkStatus status,
         IOptions<AgentOptions> agent,
         IOptions<MqttOptions> mqtt,
@@ -50,6 +54,7 @@ internal sealed partial class UplinkService : BackgroundService
     {
         _client = client;
         _outbox = outbox;
+        _commands = commands;
         _status = status;
         _agent = agent.Value;
         _mqtt = mqtt.Value;
@@ -57,6 +62,7 @@ internal sealed partial class UplinkService : BackgroundService
         _logger = logger;
         _reconnectBackoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(_mqtt.ReconnectMinMilliseconds), TimeSpan.FromMilliseconds(_mqtt.ReconnectMaxMilliseconds));
         _ackTopic = TopicTree.Ack(_agent.TenantId, _agent.DeviceId);
+        _cmdTopic = TopicTree.Cmd(_agent.TenantId, _agent.DeviceId);
         _chunkTopic = TopicTree.Chunk(_agent.TenantId, _agent.DeviceId);
         _statusTopic = TopicTree.Status(_agent.TenantId, _agent.DeviceId);
     }
@@ -89,6 +95,7 @@ internal sealed partial class UplinkService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                _status.Beat(_time.GetTimestamp());
                 try
                 {
                     if (!_client.IsConnected && !await TryConnectAsync(stoppingToken).ConfigureAwait(false))
@@ -162,14 +169,19 @@ internal sealed partial class UplinkService : BackgroundService
             return false;
         }
 
-        var subscribe = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_ackTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build();
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(_ackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_cmdTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
         var subscribed = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
-        var code = subscribed.Items.Single().ResultCode;
-        if (code is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+        foreach (var item in subscribed.Items)
         {
-            LogSubscribeRefused(_ackTopic, code.ToString());
-            await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
-            return false;
+            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+            {
+                LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
+                await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
+                return false;
+            }
         }
 
         if (!result.IsSessionPresent)
@@ -271,6 +283,21 @@ internal sealed partial class UplinkService : BackgroundService
     {
         try
         {
+            if (e.ApplicationMessage.Topic == _cmdTopic)
+            {
+                var command = ProtocolJson.TryDeserialize<DeviceCommand>(e.ApplicationMessage.Payload.ToArray(), out var commandError);
+                if (command is null)
+                {
+                    LogBadCommand(commandError);
+                }
+                else
+                {
+                    _commands.Dispatch(command);
+                }
+
+                return Task.CompletedTask;
+            }
+
             if (e.ApplicationMessage.Topic != _ackTopic)
             {
                 LogUnexpectedTopic(e.ApplicationMessage.Topic);
@@ -392,6 +419,9 @@ internal sealed partial class UplinkService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message on unexpected topic {Topic} ignored")]
     private partial void LogUnexpectedTopic(string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable command ignored: {Error}")]
+    private partial void LogBadCommand(string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable ack ignored: {Error}")]
     private partial void LogBadAck(string? error);

@@ -9,8 +9,12 @@ public sealed class UplinkStatus
     private long _lastAckTicks;
     private long _connects;
     private int _connected;
+    private long _heartbeatTimestamp;
 
     public bool IsConnected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the uplink loop's last turn; the systemd watchdog's proof of life.</summary>
+    public long HeartbeatTimestamp => Interlocked.Read(ref _heartbeatTimestamp);
 
     public long Published => Interlocked.Read(ref _published);
 
@@ -29,6 +33,8 @@ public sealed class UplinkStatus
     }
 
     internal void OnDisconnected() => Volatile.Write(ref _connected, 0);
+
+    internal void Beat(long timestamp) => Interlocked.Exchange(ref _heartbeatTimestamp, timestamp);
 
     internal void OnPublished() => Interlocked.Increment(ref _published);
 

@@ -17,6 +17,23 @@ public sealed record DeviceTelemetry
 
     public bool Recording { get; init; }
 
+    /// <summary>Why the device is or is not recording: in-schedule, outside-schedule, visit, no-visit, branch-disabled, …</summary>
+    public string? RecordingReason { get; init; }
+
+    public string? TransactionId { get; init; }
+
+    /// <summary>Last refused recording start, e.g. "t-5: user-not-enabled".</summary>
+    public string? LastRefusal { get; init; }
+
+    /// <summary>missing, present or streaming; null for file sources.</summary>
+    public string? Mic { get; init; }
+
+    /// <summary>Unsent chunks dropped by spool limits since installation.</summary>
+    public long DroppedChunks { get; init; }
+
+    /// <summary>Chunks lost while being written (disk full or failing) since the agent started.</summary>
+    public long LostChunks { get; init; }
+
     public long RssBytes { get; init; }
 
     public string? AgentVersion { get; init; }

@@ -7,7 +7,6 @@ using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
-using Iot.Edge.Audio;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +47,8 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal(3, root.GetProperty("healthCode").GetInt32());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("micState").ValueKind);
         Assert.False(root.GetProperty("recording").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("recordingReason").GetString()));
+        Assert.Equal(0, root.GetProperty("chunksLost").GetInt64());
         Assert.Equal(4, root.GetProperty("chunksSealed").GetInt64());
         Assert.False(root.GetProperty("connected").GetBoolean());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("lastAckUtc").ValueKind);
@@ -74,6 +75,7 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Contains("counter iot_agent_chunks_sealed_total  4.0", parsed);
         Assert.Contains("counter iot_agent_chunks_acked_total  0.0", parsed);
+        Assert.Contains("counter iot_agent_chunks_lost_total  0.0", parsed);
         Assert.Contains("counter iot_agent_ack_timeouts_total  0.0", parsed);
         Assert.Contains("gauge iot_agent_outbox_depth  4.0", parsed);
         Assert.Contains("gauge iot_agent_mqtt_connected  0.0", parsed);
@@ -98,9 +100,20 @@ public sealed class HealthEndpointTests : IDisposable
     [Fact]
     public async Task A_missing_microphone_makes_health_answer_503_and_metrics_show_it()
     {
-        // A fresh MicStatus is Missing: what a capture source reports before any microphone was found.
-        await using var agent = await StartAgentAsync(services: s => s.AddSingleton(new MicStatus()));
+        // Real ALSA on a machine without that microphone: the capture source reports it missing and keeps waiting.
+        await using var agent = await StartAgentAsync(
+            tweak: s =>
+            {
+                s["Audio:Source"] = "alsa";
+                s["Audio:Alsa:Device"] = "no-such-mic";
+            },
+            waitForSourceEnd: false);
 
+        await Eventually.WaitAsync(
+            async () => (await (await _http.GetAsync(agent.Url("/health"))).Content.ReadAsStringAsync()).Contains("\"micError\":\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "the capture source to have looked for the microphone",
+            async () => await (await _http.GetAsync(agent.Url("/health"))).Content.ReadAsStringAsync());
         using var health = await _http.GetAsync(agent.Url("/health"));
         using var json = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
         var metrics = await _http.GetStringAsync(agent.Url("/metrics"));
@@ -108,7 +121,9 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal("error", json.RootElement.GetProperty("status").GetString());
         Assert.Equal("micMissing", json.RootElement.GetProperty("condition").GetString());
+        Assert.Equal(4, json.RootElement.GetProperty("healthCode").GetInt32());
         Assert.Equal("missing", json.RootElement.GetProperty("micState").GetString());
+        Assert.Contains("no capture device", json.RootElement.GetProperty("micError").GetString(), StringComparison.Ordinal);
         Assert.Contains("iot_agent_mic_state{state=\"missing\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("iot_agent_mic_state{state=\"streaming\"} 0\n", metrics, StringComparison.Ordinal);
     }
@@ -177,18 +192,20 @@ public sealed class HealthEndpointTests : IDisposable
         await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, agent.Port));
     }
 
-    private async Task<RunningAgent> StartAgentAsync(Action<IServiceCollection>? services = null, Action<Dictionary<string, string?>>? tweak = null, int? port = null)
+    private async Task<RunningAgent> StartAgentAsync(Action<Dictionary<string, string?>>? tweak = null, int? port = null, bool waitForSourceEnd = true)
     {
         var settings = await AgentHostTests.ValidSettingsAsync(_dir);
         var p = port ?? FreePort.Next();
         settings["Health:Port"] = p.ToString(CultureInfo.InvariantCulture);
         settings["Health:BootGraceSeconds"] = "0";
         tweak?.Invoke(settings);
-        var builder = AgentHost.CreateBuilder([], settings);
-        services?.Invoke(builder.Services);
-        var host = builder.Build();
+        var host = AgentHost.CreateBuilder([], settings).Build();
         await host.StartAsync();
-        await host.Services.GetRequiredService<RecorderStatus>().SourceFinished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        if (waitForSourceEnd)
+        {
+            await host.Services.GetRequiredService<RecorderStatus>().SourceFinished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
         return new RunningAgent(host, p);
     }
 

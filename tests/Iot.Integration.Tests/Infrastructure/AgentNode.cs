@@ -44,11 +44,17 @@ public sealed class AgentNode : IAsyncDisposable
             ["Mqtt:AckTimeoutSeconds"] = s.AckTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MaxInFlight"] = s.MaxInFlight.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ReconnectMinMilliseconds"] = "100",
+            ["Recording:Trigger"] = "Always",
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
             // Several agents share this process; the loopback health endpoint is tested in Iot.Edge.Tests.
             ["Health:Enabled"] = "false",
         };
+        foreach (var (key, value) in s.Extra)
+        {
+            overrides[key] = value;
+        }
+
         var host = AgentHost.CreateBuilder([], overrides).Build();
         await host.StartAsync();
         return new AgentNode(host, s.TenantId, s.DeviceId);
@@ -70,4 +76,6 @@ public sealed record AgentSettings(string TenantId, string DeviceId, string Spoo
     public double AckTimeoutSeconds { get; init; } = 3;
 
     public int MaxInFlight { get; init; } = 8;
+
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 }

@@ -1,0 +1,93 @@
+using Iot.Edge.Agent.Speech;
+using Iot.TestSupport;
+
+namespace Iot.Edge.Tests.Speech;
+
+public class SileroSpeechDetectorTests
+{
+    private readonly VadOptions _options = new();
+
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData(NoiseKind.Pink, 10)]
+    [InlineData(NoiseKind.Pink, 5)]
+    [InlineData(NoiseKind.Brown, 5)]
+    [InlineData(NoiseKind.Hum, 0)]
+    public async Task Silero_finds_each_utterance_where_it_was_placed_and_nothing_else(NoiseKind? noise, double snrDb)
+    {
+        var clip = await SpeechClips.CounterAsync(noise, snrDb);
+        using var silero = SpeechClips.Silero();
+
+        var found = SpeechClips.OnePass(silero, _options, clip.Samples);
+
+        SpeechClips.AssertFindsEachLabel(clip, found, _options);
+    }
+
+    [Theory]
+    [InlineData(NoiseKind.Pink)]
+    [InlineData(NoiseKind.Brown)]
+    [InlineData(NoiseKind.Hum)]
+    public async Task Silero_finds_no_speech_in_loud_noise_alone(NoiseKind noise)
+    {
+        // With no speech to scale against, SNR 0 means noise at a talker's level (RMS ~ -20 dBFS).
+        var clip = LabelledSpeech.Compose(20, [], await LabelledSpeech.NoiseAsync(noise, 20), snrDb: 0);
+        using var silero = SpeechClips.Silero();
+
+        var found = SpeechClips.OnePass(silero, _options, clip.Samples);
+
+        Assert.True(found.Count == 0, $"speech found in {noise} noise: {SpeechClips.Describe(found)}");
+    }
+
+    [Fact]
+    public void Silero_finds_no_speech_in_digital_silence()
+    {
+        using var silero = SpeechClips.Silero();
+
+        var found = SpeechClips.OnePass(silero, _options, new short[16000 * 10]);
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public async Task Silero_carries_its_state_from_frame_to_frame_and_Reset_forgets_it()
+    {
+        var clip = await SpeechClips.CounterAsync();
+        var speech = clip.Samples.AsSpan((int)clip.Speech[0].Start, 20 * ISpeechDetector.FrameSamples).ToArray().Select(x => x / 32768f).ToArray();
+        using var silero = SpeechClips.Silero();
+
+        var fresh = Probabilities(silero, speech);
+        var continued = Probabilities(silero, speech);
+        silero.Reset();
+        var afterReset = Probabilities(silero, speech);
+
+        Assert.Contains(fresh.Zip(continued), p => Math.Abs(p.First - p.Second) > 1e-4);
+        Assert.Equal(fresh, afterReset);
+        Assert.True(fresh.Skip(5).Average() > 0.5, $"speech scored {string.Join(' ', fresh)}");
+    }
+
+    [Fact]
+    public void A_corrupt_model_is_refused_with_its_path_and_the_fetch_script()
+    {
+        using var dir = new TempDirectory();
+        var model = dir.Sub("silero_vad_v5.onnx");
+        File.WriteAllBytes(model, File.ReadAllBytes(VadModelFile.Locate()).AsSpan(0, 4096).ToArray());
+
+        var ex = Assert.Throws<VadModelException>(() => SileroSpeechDetector.Open(model));
+
+        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("fetch-vad-model.sh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_frame_of_the_wrong_length_is_refused()
+    {
+        using var silero = SpeechClips.Silero();
+
+        Assert.Throws<ArgumentException>(() => silero.Process(new float[480]));
+    }
+
+    private static float[] Probabilities(ISpeechDetector detector, float[] samples) =>
+        Enumerable.Range(0, samples.Length / ISpeechDetector.FrameSamples)
+            .Select(i => detector.Process(samples.AsSpan(i * ISpeechDetector.FrameSamples, ISpeechDetector.FrameSamples)))
+            .ToArray();
+}
