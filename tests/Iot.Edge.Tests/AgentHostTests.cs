@@ -20,6 +20,9 @@ public class AgentHostTests
     [InlineData("Recording:TimeZone", "Mars/Olympus", "Recording:TimeZone")]
     [InlineData("Recording:Schedule:Mon-Fri", "8-22", "Recording:Schedule")]
     [InlineData("Recording:Schedule:Funday", "08:00-22:00", "Recording:Schedule")]
+    [InlineData("Health:Port", "0", "Health:Port")]
+    [InlineData("Health:Port", "70000", "Health:Port")]
+    [InlineData("Health:BootGraceSeconds", "-1", "Health:BootGraceSeconds")]
     public async Task A_bad_setting_stops_start_up_and_names_its_key(string key, string value, string named)
     {
         using var dir = new TempDirectory();
@@ -77,6 +80,8 @@ public class AgentHostTests
         ["Recording:Upload"] = "Continuous",
         // Nothing listens here: these tests exercise the device side alone.
         ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Agents run side by side in the test process: each gets its own health port.
+        ["Health:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Serilog:MinimumLevel:Default"] = "Error",
     };
 }

@@ -1,5 +1,4 @@
 using Iot.Edge.Agent.Outbox;
-using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -200,24 +199,5 @@ public sealed class ChunkOutboxTests : IDisposable
 
     private ChunkOutbox Open() => new(_dir.Sub("spool"), _time, NullLogger<ChunkOutbox>.Instance);
 
-    private ChunkMetadata CommitChunk(ChunkOutbox outbox, int bytes = 10)
-    {
-        var id = Guid.CreateVersion7();
-        var audio = new byte[bytes];
-        Random.Shared.NextBytes(audio);
-        File.WriteAllBytes(outbox.PartialPath(id), audio);
-        return outbox.Commit(id, seq => new ChunkMetadata
-        {
-            ChunkId = id,
-            TenantId = "acme",
-            DeviceId = "pos-1",
-            Sequence = seq,
-            StartedAtUtc = _time.GetUtcNow(),
-            DurationMs = 1000,
-            SampleRate = 16000,
-            Codec = AudioCodecs.OggOpus,
-            ByteLength = bytes,
-            Sha256 = ChunkValidator.Sha256Hex(audio),
-        });
-    }
+    private ChunkMetadata CommitChunk(ChunkOutbox outbox, int bytes = 10) => OutboxChunks.Commit(outbox, _time.GetUtcNow(), bytes);
 }

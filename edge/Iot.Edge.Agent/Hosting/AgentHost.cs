@@ -1,4 +1,6 @@
 using Iot.Edge.Agent.Commands;
+using Iot.Edge.Agent.Gpio;
+using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Speech;
@@ -96,5 +98,7 @@ public static class AgentHost
         }
 
         services.AddHostedService<SystemdWatchdog>();
+        services.AddAgentGpio(configuration);
+        services.AddAgentHealth(configuration);
     }
 }

@@ -48,6 +48,8 @@ public sealed class AgentNode : IAsyncDisposable
             ["Recording:Upload"] = "Continuous",
             ["Mqtt:ReconnectMaxMilliseconds"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Error",
+            // Several agents share this process; the loopback health endpoint is tested in Iot.Edge.Tests.
+            ["Health:Enabled"] = "false",
         };
         foreach (var (key, value) in s.Extra)
         {
