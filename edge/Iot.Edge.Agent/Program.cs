@@ -21,7 +21,10 @@ if (args.Length > 0 && args[0] == "encode")
 if (args.Contains("--list-devices"))
 {
     // For the technician: what the agent sees and which microphone it would record.
-    return await AlsaDeviceListing.WriteAsync(Console.Out, AgentHost.CreateBuilder([.. args.Where(a => a != "--list-devices")]).Configuration, CancellationToken.None);
+    var configuration = AgentHost.CreateBuilder([.. args.Where(a => a != "--list-devices")]).Configuration;
+    return OperatingSystem.IsWindows()
+        ? await Iot.Edge.Capture.Windows.WasapiDeviceListing.WriteAsync(Console.Out, configuration, CancellationToken.None)
+        : await AlsaDeviceListing.WriteAsync(Console.Out, configuration, CancellationToken.None);
 }
 
 try

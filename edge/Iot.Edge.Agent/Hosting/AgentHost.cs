@@ -7,6 +7,8 @@ using Iot.Edge.Agent.Speech;
 using Iot.Edge.Agent.Uplink;
 using Iot.Edge.Audio;
 using Iot.Edge.Capture.Alsa;
+using Iot.Edge.Capture.Windows;
+using Iot.Edge.Agent.Transcription;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,6 +51,7 @@ public static class AgentHost
             (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
             preserveStaticLogger: true);
         builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "iot-agent");
         AddAgent(builder.Services, builder.Configuration);
         return builder;
     }
@@ -87,7 +90,11 @@ public static class AgentHost
             "alsa",
             () => sp.GetRequiredService<AlsaCaptureFactory>().CreateSource(sp.GetRequiredService<MicStatus>()),
             OperatingSystem.IsLinux() ? null : "ALSA exists only on Linux"));
+        services.AddWasapiCapture(configuration);
         services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
+
+        // Before the recorder: a configured but unusable Whisper model must stop start-up before recording begins.
+        services.AddTranscription(configuration);
         services.AddHostedService<ChunkRecorder>();
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
@@ -98,7 +105,9 @@ public static class AgentHost
         }
 
         services.AddHostedService<SystemdWatchdog>();
+        services.AddSingleton(sp => new AgentConditions { VadEngine = sp.GetRequiredService<SpeechDetectorFactory>().Engine });
         services.AddAgentGpio(configuration);
         services.AddAgentHealth(configuration);
+        services.AddSingleton(new AgentEndpoints((endpoints, sp) => endpoints.MapAgentEvents(sp)));
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class ChunkOutbox : IDisposable
     /// Records a fully written, fsynced partial file as a sealed chunk. The sequence number is assigned inside the
     /// same LiteDB transaction as the insert, so sequences stay gap-free across crashes.
     /// </summary>
-    public ChunkMetadata Commit(Guid chunkId, Func<long, ChunkMetadata> metadataForSequence)
+    public ChunkMetadata Commit(Guid chunkId, Func<long, ChunkMetadata> metadataForSequence, TimeSpan? holdFor = null)
     {
         ChunkMetadata metadata;
         var partial = PartialPath(chunkId);
@@ -83,7 +83,7 @@ public sealed partial class ChunkOutbox : IDisposable
                     Bytes = metadata.ByteLength,
                     State = OutboxState.Pending,
                     CreatedUtcTicks = now,
-                    NextAttemptUtcTicks = now,
+                    NextAttemptUtcTicks = now + (holdFor ?? TimeSpan.Zero).Ticks,
                 });
                 _counters.Upsert(counter);
                 _db.Commit();
@@ -141,6 +141,29 @@ public sealed partial class ChunkOutbox : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Adds the on-device transcript to a chunk held back for it and releases the hold. With a null transcript
+    /// (too slow, failed) the chunk is released as it is: transcription never holds audio back for long.
+    /// </summary>
+    public void AttachTranscript(Guid chunkId, ChunkTranscript? transcript)
+    {
+        var entry = _entries.FindById(chunkId);
+        if (entry is null)
+        {
+            return;
+        }
+
+        if (transcript is not null
+            && ProtocolJson.TryDeserialize<ChunkMetadata>(System.Text.Encoding.UTF8.GetBytes(entry.MetadataJson), out _) is { } metadata)
+        {
+            entry.MetadataJson = System.Text.Encoding.UTF8.GetString(ProtocolJson.Serialize(metadata with { Transcript = transcript }));
+        }
+
+        entry.NextAttemptUtcTicks = _time.GetUtcNow().UtcTicks;
+        _entries.Update(entry);
+        Committed?.Invoke();
     }
 
     /// <summary>Keeps the chunk pending but waits before the next try.</summary>

@@ -2,6 +2,7 @@ using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Speech;
+using Iot.Edge.Agent.Transcription;
 using Iot.Edge.Audio;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
@@ -21,6 +22,7 @@ namespace Iot.Edge.Agent.Recording;
 internal sealed partial class ChunkRecorder(
     IAudioSourceFactory sources,
     SpeechDetectorFactory speech,
+    ITranscriptionQueue transcription,
     ChunkOutbox outbox,
     RecordingController controller,
     RecorderStatus status,
@@ -30,6 +32,9 @@ internal sealed partial class ChunkRecorder(
     ILogger<ChunkRecorder> logger) : BackgroundService
 {
     private static readonly TimeSpan DiskErrorPause = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long beyond its own length a chunk may wait for its transcript before it is sent without.</summary>
+    private static readonly TimeSpan TranscriptHoldMargin = TimeSpan.FromSeconds(60);
     private readonly AgentOptions _agent = agentOptions.Value;
     private readonly OpusSettings _opus = new()
     {
@@ -39,6 +44,8 @@ internal sealed partial class ChunkRecorder(
     };
 
     private ChunkFile? _chunk;
+    private short[]? _pcm;
+    private CancellationToken _stopping;
     private SpeechTracker? _vad;
     private UploadMode _upload;
 
@@ -52,6 +59,10 @@ internal sealed partial class ChunkRecorder(
             _vad = vad;
             var opus = _opus with { SampleRate = source.SampleRate };
             var chunkSamples = (long)_agent.ChunkSeconds * source.SampleRate;
+            _stopping = stoppingToken;
+
+            // On-device transcription needs the chunk's PCM after sealing; kept only when it is switched on.
+            _pcm = transcription.Enabled ? new short[chunkSamples] : null;
             var buffer = new short[source.SampleRate / 10];
             CaptureClock? clock = null;
             var generation = source.Generation;
@@ -131,6 +142,11 @@ internal sealed partial class ChunkRecorder(
         {
             _chunk ??= OpenChunk(clock.Now, clock.Samples, transactionId, opus);
             var take = (int)Math.Min(pcm.Length, chunkSamples - _chunk.Samples);
+            if (_pcm is not null)
+            {
+                pcm[..take].CopyTo(_pcm.AsSpan((int)_chunk.Samples));
+            }
+
             _chunk.Write(pcm[..take]);
             clock.Advance(take);
             pcm = pcm[take..];
@@ -177,6 +193,24 @@ internal sealed partial class ChunkRecorder(
         }
     }
 
+    /// <summary>Waits for the chunk's transcript (bounded by the hold) and hands the chunk to the uplink either way.</summary>
+    private async Task AttachTranscriptAsync(Guid chunkId, TimeSpan hold)
+    {
+        try
+        {
+            var transcript = await transcription.WaitAsync(chunkId, hold, _stopping).ConfigureAwait(false);
+            outbox.AttachTranscript(chunkId, transcript);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the hold expires by itself and the chunk goes without transcript after restart.
+        }
+        catch (Exception ex) when (ex is IOException or LiteDB.LiteException)
+        {
+            LogAttachFailed(ex, chunkId);
+        }
+    }
+
     private static bool Discard(ChunkFile chunk)
     {
         chunk.Discard();
@@ -203,6 +237,10 @@ internal sealed partial class ChunkRecorder(
             (length, sha) = (0, ChunkValidator.Sha256Hex([]));
         }
 
+        var transcribing = withAudio && _pcm is not null
+            && TranscriptionRequest.ForChunk(chunk.Id, _pcm.AsSpan(0, (int)chunk.Samples), sampleRate, segments) is { } request
+            && transcription.TryEnqueue(request);
+        var hold = TimeSpan.FromMilliseconds(durationMs) + TranscriptHoldMargin;
         var metadata = outbox.Commit(chunk.Id, sequence => new ChunkMetadata
         {
             ChunkId = chunk.Id,
@@ -218,7 +256,12 @@ internal sealed partial class ChunkRecorder(
             TransactionId = chunk.TransactionId,
             SpeechSegments = withAudio ? segments : [],
             AudioIncluded = withAudio,
-        });
+        }, transcribing ? hold : null);
+        if (transcribing)
+        {
+            _ = AttachTranscriptAsync(chunk.Id, hold);
+        }
+
         status.ChunkSealed();
         LogSealed(metadata.ChunkId, metadata.Sequence, durationMs, length, metadata.TransactionId, segments.Count);
     }
@@ -231,6 +274,9 @@ internal sealed partial class ChunkRecorder(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sealed chunk {ChunkId} #{Sequence}: {DurationMs} ms, {Bytes} bytes, visit {TransactionId}, {Segments} speech segment(s)")]
     private partial void LogSealed(Guid chunkId, long sequence, int durationMs, int bytes, string? transactionId, int segments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not attach the transcript of chunk {ChunkId}; it goes without")]
+    private partial void LogAttachFailed(Exception exception, Guid chunkId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the spool {Spool} failed; the chunk in progress is lost, recording resumes in 5 s")]
     private partial void LogWriteFailed(Exception exception, string spool);

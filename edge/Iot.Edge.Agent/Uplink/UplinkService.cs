@@ -269,7 +269,16 @@ internal sealed partial class UplinkService : BackgroundService
             return null;
         }
 
-        var payload = ChunkEnvelope.Encode(metadata, audio);
+        byte[] payload;
+        try
+        {
+            payload = ChunkEnvelope.Encode(metadata, audio);
+        }
+        catch (ArgumentException) when (metadata.Transcript is not null)
+        {
+            // A transcript that does not fit the header limit is dropped rather than holding the audio back.
+            payload = ChunkEnvelope.Encode(metadata with { Transcript = null }, audio);
+        }
         if (payload.Length > _agent.MaxPayloadBytes)
         {
             _outbox.Quarantine(entry.Id, $"payload {payload.Length} bytes exceeds {AgentOptions.Section}:MaxPayloadBytes {_agent.MaxPayloadBytes}");

@@ -82,7 +82,7 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Contains("gauge iot_agent_chunks_quarantined  0.0", parsed);
         Assert.Contains("gauge iot_agent_condition condition=offlineWithBacklog 1.0", parsed);
         Assert.Contains("gauge iot_agent_condition condition=error 0.0", parsed);
-        Assert.Contains($"gauge iot_agent_info vad_engine=none,version={AgentVersion.Current} 1.0", parsed);
+        Assert.Contains($"gauge iot_agent_info vad_engine=silero,version={AgentVersion.Current} 1.0", parsed); // the test build has the Silero model
         Assert.Single(parsed, l => l.StartsWith("gauge iot_agent_outbox_bytes  ", StringComparison.Ordinal) && l != "gauge iot_agent_outbox_bytes  0.0");
         Assert.Single(parsed, l => l.StartsWith("gauge iot_agent_uptime_seconds  ", StringComparison.Ordinal));
         Assert.DoesNotContain(parsed, l => l.Contains("iot_agent_mic_state", StringComparison.Ordinal));
