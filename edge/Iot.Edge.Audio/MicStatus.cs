@@ -4,6 +4,7 @@ namespace Iot.Edge.Audio;
 public sealed class MicStatus
 {
     private readonly Lock _gate = new();
+    private bool _hasStreamed;
 
     public MicState State { get; private set; } = MicState.Missing;
 
@@ -24,10 +25,13 @@ public sealed class MicStatus
                 return;
             }
 
-            if (state != MicState.Missing && State == MicState.Missing && Device is not null)
+            // A reconnect is a return after streaming had begun, not a first open that needed a few tries.
+            if (state != MicState.Missing && State == MicState.Missing && _hasStreamed)
             {
                 Reconnects++;
             }
+
+            _hasStreamed |= state == MicState.Streaming;
 
             State = state;
             Device = device ?? Device;

@@ -13,6 +13,7 @@ public sealed class ReconnectingAudioSource : IAudioSource
     private readonly TimeSpan _retryInterval;
     private IAudioSource? _current;
     private string? _pinnedId;
+    private int _innerGeneration;
 
     public ReconnectingAudioSource(IAudioDeviceCatalog catalog, DeviceSelector selector, int sampleRate, MicStatus status, TimeProvider time, TimeSpan? retryInterval = null)
     {
@@ -46,6 +47,13 @@ public sealed class ReconnectingAudioSource : IAudioSource
             try
             {
                 var read = await _current!.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (_current.Generation != _innerGeneration)
+                {
+                    // The device itself reported a gap (overrun, dropped samples): pass it on so the recorder splits.
+                    _innerGeneration = _current.Generation;
+                    Generation++;
+                }
+
                 if (read > 0)
                 {
                     Status.Set(MicState.Streaming, Status.Device);
@@ -84,6 +92,7 @@ public sealed class ReconnectingAudioSource : IAudioSource
             }
 
             _current = _catalog.Open(device, SampleRate);
+            _innerGeneration = _current.Generation;
             _pinnedId = device.Id;
             Generation++;
             Status.Set(MicState.Present, device);

@@ -23,6 +23,9 @@ internal sealed class FakeAudioDeviceCatalog : IAudioDeviceCatalog
         }
     }
 
+    /// <summary>Makes the open device report a gap in its samples, as an ALSA overrun does.</summary>
+    public void Glitch(string id) => _open[id].Generation++;
+
     public IReadOnlyList<AudioDeviceInfo> ListCaptureDevices() => _plugged.Values.Select(p => p.Info).ToList();
 
     public IAudioSource Open(AudioDeviceInfo device, int sampleRate)
@@ -41,6 +44,8 @@ internal sealed class FakeAudioDeviceCatalog : IAudioDeviceCatalog
     private sealed class FakeDeviceSource(string name, int sampleRate, short value) : IAudioSource
     {
         public bool Unplugged { get; set; }
+
+        public int Generation { get; set; }
 
         public int SampleRate => sampleRate;
 

@@ -42,6 +42,22 @@ public class ReconnectingAudioSourceTests
     }
 
     [Fact]
+    public async Task A_gap_reported_by_the_device_itself_is_passed_on_as_a_new_generation()
+    {
+        _catalog.Plug("desk", 7);
+        await using var source = new ReconnectingAudioSource(_catalog, new DeviceSelector(null, false), 16000, _status, _time);
+        var buffer = new short[16];
+        await source.ReadAsync(buffer, CancellationToken.None);
+        Assert.Equal(1, source.Generation);
+
+        _catalog.Glitch("desk");
+        await source.ReadAsync(buffer, CancellationToken.None);
+
+        Assert.Equal(2, source.Generation);
+        Assert.Equal(0, _status.Reconnects);
+    }
+
+    [Fact]
     public async Task With_no_microphone_at_start_reads_wait_and_report_missing()
     {
         await using var source = new ReconnectingAudioSource(_catalog, new DeviceSelector(null, false), 16000, _status, _time);
