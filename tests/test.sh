@@ -7,6 +7,7 @@ cd "$root"
 source cloud/scripts/setup.sh
 source cloud/scripts/postgres.sh
 iot_setup
+bash edge/scripts/arm64-sysroot.sh
 
 if [ -n "${DATABASE_URL:-}" ]; then
   export IOT_TEST_DATABASE_URL="$DATABASE_URL"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prepares an arm64 library root for running the Raspberry Pi build of the agent on an x86-64 machine with
+# qemu-aarch64-static (tests and technicians' dry runs): Debian's arm64 cross C/C++ runtime plus arm64 libssl3,
+# which .NET needs for hashing. Idempotent.   Usage: arm64-sysroot.sh [DIR]   (default: REPO/.cache/arm64-sysroot)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+dir="${1:-$root/.cache/arm64-sysroot}"
+[ -f "$dir/lib/libssl.so.3" ] && [ -e "$dir/lib/ld-linux-aarch64.so.1" ] && exit 0
+
+[ -d /usr/aarch64-linux-gnu/lib ] || { echo "arm64-sysroot: install libc6-arm64-cross libstdc++6-arm64-cross" >&2; exit 1; }
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+  apt-get update -qq
+fi
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+chmod 777 "$tmp"
+(cd "$tmp" && apt-get download -qq libssl3:arm64 2>/dev/null)
+mkdir -p "$dir/lib"
+cp -a /usr/aarch64-linux-gnu/lib/. "$dir/lib/"
+dpkg-deb -x "$tmp"/libssl3_*_arm64.deb "$tmp/ssl"
+cp -a "$tmp"/ssl/usr/lib/aarch64-linux-gnu/. "$dir/lib/"
+echo "arm64-sysroot: ready in $dir" >&2
