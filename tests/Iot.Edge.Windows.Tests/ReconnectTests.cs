@@ -27,9 +27,22 @@ public class ReconnectTests
         Assert.Equal((MicState.Streaming, 1), (_status.State, source.Generation));
 
         _catalog.Unplug(Endpoints.DeskMic.Id);
-        var pending = source.ReadAsync(buffer, CancellationToken.None).AsTask(); // the 100 ms captured so far were read above
+
+        // Samples the resampler still held from before the unplug may come first; the read that blocks is the one
+        // waiting for the microphone to return.
+        Task<int> pending;
+        while (true)
+        {
+            pending = source.ReadAsync(buffer, CancellationToken.None).AsTask();
+            if (await Task.WhenAny(pending, Task.Delay(300)) != pending)
+            {
+                break;
+            }
+        }
+
         await Eventually(() => _status.State == MicState.Missing, "microphone reported missing");
-        Assert.Contains("Unplugged", _status.LastError, StringComparison.Ordinal);
+        // First the unplug itself, then each reopen attempt names the missing microphone.
+        Assert.Contains(Endpoints.DeskMic.Id, _status.LastError, StringComparison.Ordinal);
 
         _time.Advance(TimeSpan.FromSeconds(2));
         await Task.Delay(50);
@@ -74,7 +87,7 @@ public class ReconnectTests
 
     private static async Task Eventually(Func<bool> condition, string what)
     {
-        for (var i = 0; i < 100 && !condition(); i++)
+        for (var i = 0; i < 500 && !condition(); i++)
         {
             await Task.Delay(20);
         }
