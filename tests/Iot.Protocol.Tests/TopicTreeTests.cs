@@ -11,6 +11,8 @@ public class TopicTreeTests
     [InlineData(TopicKind.Telemetry, "iot/v1/acme/pos-1/telemetry")]
     [InlineData(TopicKind.Cmd, "iot/v1/acme/pos-1/cmd")]
     [InlineData(TopicKind.Config, "iot/v1/acme/pos-1/config")]
+    [InlineData(TopicKind.Reported, "iot/v1/acme/pos-1/reported")]
+    [InlineData(TopicKind.CmdResult, "iot/v1/acme/pos-1/cmdresult")]
     public void Every_topic_kind_builds_and_parses_back(TopicKind kind, string expected)
     {
         var topic = TopicTree.For("acme", "pos-1", kind);

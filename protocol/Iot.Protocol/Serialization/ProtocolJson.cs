@@ -6,7 +6,11 @@ namespace Iot.Protocol.Serialization;
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    Converters = [typeof(CamelCaseEnumConverter<AckStatus>), typeof(CamelCaseEnumConverter<RejectReason>), typeof(CamelCaseEnumConverter<DeviceState>)],
+    Converters =
+    [
+        typeof(CamelCaseEnumConverter<AckStatus>), typeof(CamelCaseEnumConverter<RejectReason>), typeof(CamelCaseEnumConverter<DeviceState>),
+        typeof(CamelCaseEnumConverter<CommandStatus>), typeof(CamelCaseEnumConverter<Iot.Protocol.Provisioning.ProvisionStatus>),
+    ],
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
@@ -19,6 +23,11 @@ namespace Iot.Protocol.Serialization;
 [JsonSerializable(typeof(DeviceCommand))]
 [JsonSerializable(typeof(DeviceConfigDocument))]
 [JsonSerializable(typeof(IReadOnlyList<SpeechSegment>))]
+[JsonSerializable(typeof(ReportedConfig))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(FleetSummary))]
+[JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionRequest))]
+[JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionResponse))]
 [JsonSerializable(typeof(ChunkTranscript))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
@@ -30,6 +39,11 @@ public static class ProtocolJson
     public static byte[] Serialize(DeviceStatus value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceStatus);
     public static byte[] Serialize(DeviceTelemetry value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceTelemetry);
     public static byte[] Serialize(DeviceCommand value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCommand);
+    public static byte[] Serialize(ReportedConfig value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ReportedConfig);
+    public static byte[] Serialize(CommandResult value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.CommandResult);
+    public static byte[] Serialize(FleetSummary value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.FleetSummary);
+    public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionRequest value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionRequest);
+    public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionResponse value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionResponse);
     public static string SerializeSegments(IReadOnlyList<SpeechSegment> value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.IReadOnlyListSpeechSegment);
     public static string SerializeTranscript(ChunkTranscript value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.ChunkTranscript);
     public static byte[] Serialize(DeviceConfigDocument value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceConfigDocument);

@@ -9,4 +9,10 @@ public enum TopicKind
     Telemetry,
     Cmd,
     Config,
+
+    /// <summary>Device → cloud: the configuration the device actually runs (retained).</summary>
+    Reported,
+
+    /// <summary>Device → cloud: acknowledgement and result of a command.</summary>
+    CmdResult,
 }

@@ -30,6 +30,15 @@ public static class TopicTree
     public static string Telemetry(string tenantId, string deviceId) => For(tenantId, deviceId, TopicKind.Telemetry);
     public static string Cmd(string tenantId, string deviceId) => For(tenantId, deviceId, TopicKind.Cmd);
     public static string Config(string tenantId, string deviceId) => For(tenantId, deviceId, TopicKind.Config);
+    public static string Reported(string tenantId, string deviceId) => For(tenantId, deviceId, TopicKind.Reported);
+    public static string CmdResult(string tenantId, string deviceId) => For(tenantId, deviceId, TopicKind.CmdResult);
+
+    /// <summary>Cloud → operators: per-tenant fleet summary (retained), outside the device tree.</summary>
+    public static string FleetSummary(string tenantId)
+    {
+        EnsureValidId(tenantId, nameof(tenantId));
+        return "iot/fleet/v1/" + tenantId + "/summary";
+    }
 
     /// <summary>MQTT 5 shared subscription: each message goes to one member of <paramref name="group"/>.</summary>
     public static string Shared(string group, string filter)

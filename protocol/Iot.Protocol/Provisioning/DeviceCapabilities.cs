@@ -1,0 +1,3 @@
+namespace Iot.Protocol.Provisioning;
+
+public sealed record DeviceCapabilities(bool Microphone, bool Gpio);
