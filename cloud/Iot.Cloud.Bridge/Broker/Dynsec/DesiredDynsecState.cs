@@ -20,7 +20,7 @@ public sealed class DesiredDynsecState(NpgsqlDataSource dataSource)
     public const string RolePrefix = "iot-";
     public const string Marker = "iot:";
 
-    public async Task<DynsecState> LoadAsync(SecretSealer sealer, IReadOnlyDictionary<string, string> serviceSecrets, string sharedGroup, CancellationToken cancellationToken)
+    public async Task<DynsecState> LoadAsync(SecretSealer sealer, IReadOnlyDictionary<string, string> serviceSecrets, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var devices = await connection.QueryAsync<(string Tenant, string Device, byte[] Sealed)>(new CommandDefinition(
@@ -79,8 +79,9 @@ public sealed class DesiredDynsecState(NpgsqlDataSource dataSource)
             var username = MqttIdentities.Service(name);
             var role = RolePrefix + username;
             var rules = AccessRules.ForService(name);
-            // Mosquitto checks a shared subscription against its full filter, so the $share form is granted explicitly.
-            var shared = rules.Subscribe.Where(f => !f.StartsWith('$')).Select(f => TopicTree.Shared(sharedGroup, f));
+            // Mosquitto checks a shared subscription against its full filter, so the $share form is granted explicitly
+            // (any group: several bridges or provisioning instances pick their own).
+            var shared = rules.Subscribe.Where(f => !f.StartsWith('$')).Select(f => "$share/+/" + f);
             roles.Add(RoleFrom(role, rules with { Subscribe = [.. rules.Subscribe, .. shared] }, literal: false));
             clients.Add(new DynsecClient(username, null, [role], Marker + sealer.Fingerprint(username, secret), false, secret));
         }
