@@ -44,12 +44,12 @@ public sealed partial class BrokerGatekeeper(
     public Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
         // Messages the server injects itself carry no client session; they are the bridge process's own.
-        if (!Enforcing || string.IsNullOrEmpty(e.ClientId) || e.SessionItems is null)
+        if (!Enforcing || string.IsNullOrEmpty(e.ClientId))
         {
             return Task.CompletedTask;
         }
 
-        var principal = e.SessionItems[PrincipalItem] as MqttPrincipal;
+        var principal = e.SessionItems?[PrincipalItem] as MqttPrincipal;
         var topic = e.ApplicationMessage.Topic;
         if (principal is not null && AccessRules.For(principal).CanPublish(topic))
         {
