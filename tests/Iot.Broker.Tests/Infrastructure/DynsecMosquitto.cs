@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Iot.TestSupport;
 
@@ -65,34 +64,7 @@ public sealed class DynsecMosquitto : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var psi = new ProcessStartInfo(ExternalTool.Require("mosquitto")) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(_dir.Sub("mosquitto.conf"));
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("mosquitto did not start");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            if (_process.HasExited)
-            {
-                var log = File.Exists(LogPath) ? await File.ReadAllTextAsync(LogPath) : "";
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {log}");
-            }
-
-            try
-            {
-                using var plain = new TcpClient();
-                await plain.ConnectAsync("127.0.0.1", Port);
-                using var tls = new TcpClient();
-                await tls.ConnectAsync("127.0.0.1", TlsPort);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"mosquitto did not listen on {Port}/{TlsPort}");
+        _process = await MosquittoProcess.StartAsync(_dir.Sub("mosquitto.conf"), LogPath, [Port, TlsPort]);
     }
 
     private async Task StopAsync()
