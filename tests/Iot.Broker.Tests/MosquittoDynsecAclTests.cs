@@ -73,7 +73,7 @@ public sealed class MosquittoDynsecAclTests
         await reconciler.ReconcileAsync(CancellationToken.None);
         Assert.Equal(0, await reconciler.ReconcileAsync(CancellationToken.None));
 
-        await using (var control = await DynsecControl.ConnectAsync("127.0.0.1", broker.Port, "admin", broker.AdminPassword, "test-admin", CancellationToken.None))
+        await using (var control = await DynsecControl.ConnectAsync("127.0.0.1", broker.Port, "admin", broker.AdminPassword, "test-admin", TimeProvider.System, CancellationToken.None))
         {
             await control.ExecuteAsync(
                 [

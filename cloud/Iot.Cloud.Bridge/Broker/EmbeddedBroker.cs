@@ -65,8 +65,9 @@ public sealed partial class EmbeddedBroker(
     }
 
     /// <summary>Usernames of the devices and claims connected now; services and anonymous clients are not listed.</summary>
-    internal async Task<IReadOnlyCollection<string>> ConnectedCredentialsAsync()
+    internal async Task<IReadOnlyCollection<string>> ConnectedCredentialsAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_server is not { IsStarted: true })
         {
             return [];

@@ -16,22 +16,27 @@ public sealed class DynsecControl : IAsyncDisposable
 
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
     private TaskCompletionSource<JsonArray>? _pending;
 
-    private DynsecControl() => _client.ApplicationMessageReceivedAsync += e =>
+    private DynsecControl(TimeProvider time)
     {
-        if (e.ApplicationMessage.Topic == ResponseTopic && JsonNode.Parse(e.ApplicationMessage.ConvertPayloadToString()) is JsonObject o
-            && o["responses"] is JsonArray responses)
+        _time = time;
+        _client.ApplicationMessageReceivedAsync += e =>
         {
-            _pending?.TrySetResult(responses);
-        }
+            if (e.ApplicationMessage.Topic == ResponseTopic && JsonNode.Parse(e.ApplicationMessage.ConvertPayloadToString()) is JsonObject o
+                && o["responses"] is JsonArray responses)
+            {
+                _pending?.TrySetResult(responses);
+            }
 
-        return Task.CompletedTask;
-    };
+            return Task.CompletedTask;
+        };
+    }
 
-    public static async Task<DynsecControl> ConnectAsync(string host, int port, string username, string password, string clientId, CancellationToken cancellationToken)
+    public static async Task<DynsecControl> ConnectAsync(string host, int port, string username, string password, string clientId, TimeProvider time, CancellationToken cancellationToken)
     {
-        var control = new DynsecControl();
+        var control = new DynsecControl(time);
         var result = await control._client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithClientId(clientId)
@@ -91,7 +96,7 @@ public sealed class DynsecControl : IAsyncDisposable
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                var responses = await _pending.Task.WaitAsync(TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+                var responses = await _pending.Task.WaitAsync(TimeSpan.FromSeconds(15), _time, cancellationToken).ConfigureAwait(false);
                 if (responses.Count > 0 && responses[0]?["correlationData"]?.GetValue<string>()?.StartsWith(marker, StringComparison.Ordinal) == true)
                 {
                     return responses.Select(r => (JsonObject)r!).ToList();

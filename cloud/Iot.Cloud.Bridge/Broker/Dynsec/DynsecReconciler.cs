@@ -25,7 +25,7 @@ public sealed partial class DynsecReconciler(
         var o = options.Value;
         var sealer = SecretSealer.FromBase64(o.Dynsec.SecretKey);
         var want = await desired.LoadAsync(sealer, o.ServiceAccounts, cancellationToken).ConfigureAwait(false);
-        await using var control = await DynsecControl.ConnectAsync(o.Host, o.Port, o.Dynsec.AdminUsername, o.Dynsec.AdminPassword, "iot-dynsec-" + Guid.NewGuid().ToString("n")[..8], cancellationToken).ConfigureAwait(false);
+        await using var control = await DynsecControl.ConnectAsync(o.Host, o.Port, o.Dynsec.AdminUsername, o.Dynsec.AdminPassword, "iot-dynsec-" + Guid.NewGuid().ToString("n")[..8], time, cancellationToken).ConfigureAwait(false);
         var have = await DynsecReader.ReadAsync(control, cancellationToken).ConfigureAwait(false);
         var commands = DynsecPlan.Compute(have, want, o.Dynsec.AdminUsername);
         var failed = 0;

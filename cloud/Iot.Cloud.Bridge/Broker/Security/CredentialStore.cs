@@ -45,9 +45,12 @@ public sealed class CredentialStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
             """
             SELECT u FROM unnest(@usernames) AS u
-            WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.tenant_id || '.' || d.device_id = u AND d.revoked_at IS NULL AND d.enabled)
-              AND NOT EXISTS (SELECT 1 FROM claim_tokens c WHERE 'claim.' || c.claim_id = u AND c.revoked_at IS NULL
-                              AND (c.expires_at IS NULL OR c.expires_at > now()))
+            WHERE NOT EXISTS (SELECT 1 FROM devices d
+                              WHERE d.device_id = substr(u, strpos(u, '.') + 1) AND d.tenant_id = split_part(u, '.', 1)
+                                AND d.revoked_at IS NULL AND d.enabled)
+              AND NOT EXISTS (SELECT 1 FROM claim_tokens c
+                              WHERE u LIKE 'claim.%' AND c.claim_id = substr(u, 7) AND c.revoked_at IS NULL
+                                AND (c.expires_at IS NULL OR c.expires_at > now()))
             """,
             new { usernames = usernames.ToArray() },
             cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed partial class RevocationSweeper(
             {
                 try
                 {
-                    var connected = await broker.ConnectedCredentialsAsync().ConfigureAwait(false);
+                    var connected = await broker.ConnectedCredentialsAsync(stoppingToken).ConfigureAwait(false);
                     foreach (var username in await store.FindBarredUsernamesAsync(connected, stoppingToken).ConfigureAwait(false))
                     {
                         await broker.KickAsync(username, stoppingToken).ConfigureAwait(false);
