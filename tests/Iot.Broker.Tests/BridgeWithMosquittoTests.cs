@@ -1,4 +1,5 @@
 using Iot.Broker.Tests.Infrastructure;
+using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Broker.Dynsec;
 using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
@@ -11,7 +12,7 @@ namespace Iot.Broker.Tests;
 public sealed class BridgeWithMosquittoTests
 {
     [Fact]
-    public async Task A_bridge_with_dynsec_enabled_fills_Mosquitto_at_start_and_subscribes_as_svc_bridge()
+    public async Task A_bridge_with_dynsec_enabled_fills_Mosquitto_at_start_subscribes_as_svc_bridge_and_kicks_on_revocation()
     {
         var fleet = new TestFleet();
         var db = await fleet.CreateDatabaseAsync();
@@ -40,6 +41,11 @@ public sealed class BridgeWithMosquittoTests
             var reconciler = host.Services.GetRequiredService<DynsecReconciler>();
             await Eventually.WaitAsync(() => Task.FromResult(reconciler.Passes >= 1), TimeSpan.FromSeconds(10), "the start-up reconcile pass to finish");
             await using var a = await MqttProbe.ConnectOrFailAsync(broker.Port, TestFleet.UserA, fleet.SecretA, TestFleet.UserA);
+
+            // Revocation through the same interface provisioning uses with the embedded broker.
+            await db.RevokeDeviceAsync(TestFleet.Tenant, TestFleet.DeviceA);
+            await host.Services.GetRequiredService<IDeviceSessionControl>().KickAsync(TestFleet.UserA, CancellationToken.None);
+            await a.Disconnected.WaitAsync(TimeSpan.FromSeconds(5));
         }
         finally
         {

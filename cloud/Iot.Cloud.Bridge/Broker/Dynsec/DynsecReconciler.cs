@@ -15,12 +15,33 @@ public sealed partial class DynsecReconciler(
     TimeProvider time,
     ILogger<DynsecReconciler> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _onePass = new(1, 1);
     private long _passes;
 
     public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>One full pass; returns the number of commands sent.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        // Periodic passes and on-demand ones (revocations) must not interleave their command batches.
+        await _onePass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReconcileOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _onePass.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<int> ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var sealer = SecretSealer.FromBase64(o.Dynsec.SecretKey);

@@ -8,6 +8,7 @@ public static class DynsecServices
     {
         services.AddSingleton<DesiredDynsecState>();
         services.AddSingleton<DynsecReconciler>();
+        services.AddSingleton<IDeviceSessionControl, DynsecSessionControl>();
         services.AddHostedService(sp => sp.GetRequiredService<DynsecReconciler>());
         return services;
     }
