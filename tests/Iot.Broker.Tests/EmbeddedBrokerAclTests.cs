@@ -19,7 +19,7 @@ public sealed class EmbeddedBrokerAclTests
         var marker = "forbidden-" + Guid.NewGuid().ToString("n");
         var tally = new ProbeTally("embedded MQTTnet");
 
-        await AclProbes.RefusalsAsync(broker.Port, _fleet, tally, marker, brokerTiesClaimToSerial: true);
+        await AclProbes.RefusalsAsync(broker.Port, _fleet, tally, marker, brokerBindsClientIdPatterns: true);
 
         await AclProbes.AssertNothingLeakedAsync(watcher, marker);
         tally.AssertAllRefused();

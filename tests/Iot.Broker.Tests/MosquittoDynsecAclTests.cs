@@ -32,7 +32,7 @@ public sealed class MosquittoDynsecAclTests
             var marker = "forbidden-" + Guid.NewGuid().ToString("n");
             var tally = new ProbeTally(label);
 
-            await AclProbes.RefusalsAsync(broker.Port, _fleet, tally, marker, brokerTiesClaimToSerial: false);
+            await AclProbes.RefusalsAsync(broker.Port, _fleet, tally, marker, brokerBindsClientIdPatterns: false);
             await CliProbes.RefusalsAsync(broker, _fleet, tally, marker);
 
             await AclProbes.AssertNothingLeakedAsync(watcher, marker);

@@ -11,7 +11,7 @@ namespace Iot.Broker.Tests.Infrastructure;
 /// </summary>
 public static class AclProbes
 {
-    public static async Task RefusalsAsync(int port, TestFleet f, ProbeTally tally, string marker, bool brokerTiesClaimToSerial)
+    public static async Task RefusalsAsync(int port, TestFleet f, ProbeTally tally, string marker, bool brokerBindsClientIdPatterns)
     {
         async Task Connect(string what, string? user, string? password, string clientId)
         {
@@ -32,9 +32,11 @@ public static class AclProbes
         await Connect("as an unknown device", "t1.ghost", "whatever-secret", "t1.ghost");
         await Connect("claim with a wrong secret", ClaimUser, "wrong-password", ClaimClient);
         await Connect("claim that is used up", MqttIdentities.ClaimUser(UsedClaimId), f.ClaimSecret, ClaimClient);
-        if (brokerTiesClaimToSerial)
+        if (brokerBindsClientIdPatterns)
         {
+            // Mosquitto pins a client id only to one literal value, so these two hold on pattern-aware brokers only.
             await Connect("claim with a device's client id", ClaimUser, f.ClaimSecret, UserA);
+            await Connect("svc.ops with a device's client id", "svc.ops", f.OpsSecret, UserA);
         }
 
         await Connect("as an unknown service", "svc.root", "whatever-secret", "root-1");
@@ -59,7 +61,7 @@ public static class AclProbes
         {
             await PublishAll(claim, "claim", [TopicTree.Chunk(Tenant, DeviceA), TopicTree.Status(Tenant, DeviceA), ProvisioningTopics.Response(Serial), "iot/other"]);
             await SubscribeAll(claim, "claim", ["#", ProvisioningTopics.Prefix + "+/response", ProvisioningTopics.Request(Serial), TopicTree.Ack(Tenant, DeviceA), "iot/provision/v1/#"]);
-            if (brokerTiesClaimToSerial)
+            if (brokerBindsClientIdPatterns)
             {
                 // Mosquitto cannot express "the serial in my client id": there a claim reaches every preregistered serial of its tenant.
                 await PublishAll(claim, "claim", [ProvisioningTopics.Request(OtherSerial)]);

@@ -16,10 +16,14 @@ public sealed class BrokerAuthenticator(CredentialStore store, IOptions<BrokerOp
 {
     private static readonly TimeSpan PositiveTtl = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(2);
+    private const int MaxCachedVerdicts = 20_000;
 
     // Keyed by an HMAC of the password under a per-process key, so the cache never holds a usable secret.
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<(string User, string Client, string Digest), (AuthVerdict Verdict, long Expires)> _cache = new();
+
+    // PBKDF2 is deliberately slow; a flood of CONNECTs with made-up passwords must not starve ingest of CPU.
+    private readonly SemaphoreSlim _hashing = new(Math.Max(1, Environment.ProcessorCount / 2));
 
     public async Task<AuthVerdict> AuthenticateAsync(string? username, string? password, string? clientId, CancellationToken cancellationToken)
     {
@@ -35,7 +39,31 @@ public sealed class BrokerAuthenticator(CredentialStore store, IOptions<BrokerOp
             return hit.Verdict;
         }
 
-        var verdict = await DecideAsync(username, password, clientId, cancellationToken).ConfigureAwait(false);
+        AuthVerdict verdict;
+        await _hashing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            verdict = await DecideAsync(username, password, clientId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+
+        if (_cache.Count >= MaxCachedVerdicts)
+        {
+            // Random passwords would otherwise grow the cache without bound; expired verdicts go first.
+            foreach (var stale in _cache.Where(kv => kv.Value.Expires <= now).Select(kv => kv.Key).ToList())
+            {
+                _cache.TryRemove(stale, out _);
+            }
+
+            if (_cache.Count >= MaxCachedVerdicts)
+            {
+                _cache.Clear();
+            }
+        }
+
         _cache[key] = (verdict, now + (verdict.Principal is null ? NegativeTtl : PositiveTtl).Ticks);
         return verdict;
     }
@@ -49,6 +77,10 @@ public sealed class BrokerAuthenticator(CredentialStore store, IOptions<BrokerOp
         }
     }
 
+    private static bool IsDeviceOrClaimClientId(string clientId) =>
+        clientId.StartsWith(MqttIdentities.ClaimPrefix, StringComparison.Ordinal)
+        || (clientId.Contains('.', StringComparison.Ordinal) && !clientId.StartsWith(MqttIdentities.ServicePrefix, StringComparison.Ordinal));
+
     private async Task<AuthVerdict> DecideAsync(string username, string password, string clientId, CancellationToken ct)
     {
         if (username.StartsWith(MqttIdentities.ServicePrefix, StringComparison.Ordinal))
@@ -57,6 +89,12 @@ public sealed class BrokerAuthenticator(CredentialStore store, IOptions<BrokerOp
             if (!ServiceNames.All.Contains(name) || !options.Value.ServiceAccounts.TryGetValue(name, out var secret) || string.IsNullOrEmpty(secret))
             {
                 return AuthVerdict.Refuse("unknown service account");
+            }
+
+            if (IsDeviceOrClaimClientId(clientId))
+            {
+                // Taking over a device's or claim's client id would disconnect it: not something a service does.
+                return AuthVerdict.Refuse("service client id in the device/claim namespace");
             }
 
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(secret))
