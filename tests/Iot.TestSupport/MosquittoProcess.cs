@@ -41,4 +41,21 @@ public static class MosquittoProcess
         process.Dispose();
         throw new TimeoutException($"mosquitto did not listen on {string.Join('/', ports)}");
     }
+
+    /// <summary>SIGKILL and wait: no clean shutdown, no last save, like a crash or power cut.</summary>
+    public static async Task KillAsync(Process? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
 }

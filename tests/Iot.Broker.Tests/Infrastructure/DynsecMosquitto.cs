@@ -69,13 +69,7 @@ public sealed class DynsecMosquitto : IAsyncDisposable
 
     private async Task StopAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await MosquittoProcess.KillAsync(_process);
         _process = null;
     }
 

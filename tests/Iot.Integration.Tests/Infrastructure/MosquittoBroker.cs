@@ -49,13 +49,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>SIGKILL: no clean shutdown, no last save, exactly like a crash or power cut.</summary>
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await MosquittoProcess.KillAsync(_process);
         _process = null;
     }
 
