@@ -6,7 +6,11 @@ using Iot.TestSupport;
 namespace Iot.Bench.Edge;
 
 /// <summary>Resident memory of the agent when the recorder had sealed the chunk ending at that minute of audio.</summary>
-internal sealed record RssSample(double AudioMinutes, double RssMb, double PeakMb, TimeSpan Wall);
+/// <remarks>RSS = anonymous (GC heap, native heaps) + file-backed (mapped runtime, assemblies, native libraries) + shared memory.</remarks>
+internal sealed record RssSample(double AudioMinutes, double RssMb, double PeakMb, double AnonMb, double FileMb, double ShmemMb, TimeSpan Wall);
+
+/// <summary>How the agent is launched: extra environment variables and configuration arguments, for what-if runs.</summary>
+internal sealed record AgentLaunch(string AgentPath, string WavPath, string ModelPath, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<string> ExtraArgs);
 
 /// <summary>
 /// The real <c>iot-agent</c> as a child process on CPU 0, product defaults (60 s chunks, speech-only upload, Silero,
@@ -23,7 +27,7 @@ internal sealed class AgentRssRun
     /// <summary>Right after start-up, when the recorder announced its capture (model loaded, nothing encoded yet).</summary>
     public RssSample? AtCaptureStart { get; private set; }
 
-    public static async Task<AgentRssRun> MeasureAsync(string agentPath, string wavPath, string modelPath, int minutes)
+    public static async Task<AgentRssRun> MeasureAsync(AgentLaunch launch, int minutes)
     {
         using var spool = new TempDirectory("iot-bench-rss");
         var start = new ProcessStartInfo("taskset")
@@ -32,13 +36,18 @@ internal sealed class AgentRssRun
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in OneCore.TasksetArgs([agentPath, .. Settings(spool.Path, wavPath, modelPath)]))
+        foreach (var arg in OneCore.TasksetArgs([launch.AgentPath, .. Settings(spool.Path, launch.WavPath, launch.ModelPath), .. launch.ExtraArgs]))
         {
             start.ArgumentList.Add(arg);
         }
 
         OneCore.AddGcSettings(start);
         start.Environment.Remove("IOT_AGENT_CONFIG");
+        foreach (var (name, value) in launch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var run = new AgentRssRun();
         using var agent = Process.Start(start) ?? throw new InvalidOperationException("taskset did not start");
         var stderr = run.DrainErrorsAsync(agent);
@@ -128,24 +137,12 @@ internal sealed class AgentRssRun
 
     private static RssSample Sample(int pid, double audioMinutes, long started)
     {
-        double rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = Kilobytes(line) / 1024;
-            }
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                peak = Kilobytes(line) / 1024;
-            }
-        }
-
-        return new RssSample(audioMinutes, rss, peak, Stopwatch.GetElapsedTime(started));
+        var status = File.ReadLines($"/proc/{pid}/status")
+            .Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2 && pair[1].TrimEnd().EndsWith(" kB", StringComparison.Ordinal))
+            .ToDictionary(pair => pair[0], pair => double.Parse(pair[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024, StringComparer.Ordinal);
+        return new RssSample(audioMinutes, status["VmRSS"], status["VmHWM"], status["RssAnon"], status["RssFile"], status["RssShmem"], Stopwatch.GetElapsedTime(started));
     }
-
-    private static double Kilobytes(string statusLine) =>
-        double.Parse(statusLine.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static string[] Settings(string spool, string wavPath, string modelPath) =>
     [
