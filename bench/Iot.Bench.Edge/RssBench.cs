@@ -49,7 +49,12 @@ internal static class RssBench
         var peak = Figures.Median(results.Select(r => r.Samples[^1].PeakMb));
         var trend = Figures.Median(results.Select(Trend));
         Console.WriteLine($"median RSS (MB) at {string.Join(", ", checkpoints.Select(c => $"{c} min {Figures.Median(results.Select(r => At(r, c).RssMb)):0.0}"))}");
-        Console.WriteLine($"median at {minutes} min: anonymous {Figures.Median(results.Select(r => r.Samples[^1].AnonMb)):0.0} MB (GC + native heaps), file-backed {Figures.Median(results.Select(r => r.Samples[^1].FileMb)):0.0} MB (runtime, assemblies, native libraries), shared {Figures.Median(results.Select(r => r.Samples[^1].ShmemMb)):0.0} MB (W^X double-mapped code)");
+        Console.WriteLine("median breakdown (MB): anonymous = GC + native heaps; file = runtime, assemblies, native libraries; shared = W^X double-mapped JIT code");
+        foreach (var (name, part) in new (string, Func<RssSample, double>)[] { ("anonymous", r => r.AnonMb), ("file", r => r.FileMb), ("shared", r => r.ShmemMb) })
+        {
+            Console.WriteLine($"  {name,-10} {Figures.Median(results.Select(r => part(r.AtCaptureStart ?? r.Samples[0]))),6:0.0} {string.Join(' ', checkpoints.Select(c => $"{Figures.Median(results.Select(r => part(At(r, c)))),7:0.0}"))}");
+        }
+
         Console.WriteLine($"median peak (VmHWM) {peak:0.0} MB; median trend from minute {CheckpointMinutes} on {trend:+0.00;-0.00} MB per hour of audio");
         Console.WriteLine($"target peak < {TargetMb:0} MB: {(peak < TargetMb ? "met" : "MISSED")}; no growth (|trend| < {FlatMbPerHour:0} MB/h): {(Math.Abs(trend) < FlatMbPerHour ? "met" : "MISSED")}");
         Console.WriteLine($"load average at the end: {OneCore.LoadAverage()}");
