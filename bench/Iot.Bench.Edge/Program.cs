@@ -4,6 +4,8 @@ using Iot.Bench.Edge;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
     ["vad"] = VadBench.RunAsync,
+    ["pipeline"] = PipelineBench.RunAsync,
+    ["rss"] = RssBench.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace Iot.Bench.Edge;
+
+internal static class BenchArgs
+{
+    /// <summary>A numeric <c>--name value</c> option, or the fallback when absent.</summary>
+    public static double Option(string[] args, string name, double fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
