@@ -16,6 +16,7 @@ public sealed partial class DeviceIdentityStore
     private readonly Lock _gate = new();
     private AgentIdentity? _current;
     private StoredCredentials? _stored;
+    private long _generation;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DeviceIdentityStore(IOptions<AgentOptions> agent, IOptions<MqttOptions> mqtt, IOptions<ProvisioningOptions> provisioning, ILogger<DeviceIdentityStore> logger)
@@ -41,6 +42,18 @@ public sealed partial class DeviceIdentityStore
             {
                 return _current;
             }
+        }
+    }
+
+    /// <summary>
+    /// The identity with a counter that changes on every save or delete, so a session can tell that a re-provision
+    /// happened even when the cloud hands back the same name.
+    /// </summary>
+    public (AgentIdentity? Identity, long Generation) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (_current, _generation);
         }
     }
 
@@ -116,6 +129,7 @@ public sealed partial class DeviceIdentityStore
         {
             _current = identity;
             _stored = stored;
+            _generation++;
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

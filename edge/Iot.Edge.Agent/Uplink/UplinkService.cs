@@ -48,6 +48,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
     private volatile SessionTopics? _topics;
     private AgentIdentity? _session;
+    private long _sessionGeneration;
     private string _reconnectReason = "first-connect";
 
     public UplinkService(
@@ -120,6 +121,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             if (await TryConnectAsync(candidate, ct).ConfigureAwait(false))
             {
                 _identity.Save(rotated);
+                _sessionGeneration = _identity.Snapshot().Generation;
                 LogRotated(candidate.ClientId);
                 return null;
             }
@@ -153,10 +155,10 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                 _status.Beat(_time.GetTimestamp());
                 try
                 {
-                    var identity = _identity.Current;
-                    if (identity is null || (_session is not null && _session != identity))
+                    var (identity, generation) = _identity.Snapshot();
+                    if (identity is null || (_session is not null && _sessionGeneration != generation))
                     {
-                        await LeaveSessionAsync(identity, stoppingToken).ConfigureAwait(false);
+                        await LeaveSessionAsync(identity, generation, stoppingToken).ConfigureAwait(false);
                         if (identity is null)
                         {
                             // Awaiting provisioning: chunks pile up in the outbox until an identity exists.
@@ -165,7 +167,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                         }
                     }
 
-                    if (!_client.IsConnected && !await ConnectUnderGateAsync(identity, stoppingToken).ConfigureAwait(false))
+                    if (!_client.IsConnected && !await ConnectUnderGateAsync(identity, generation, stoppingToken).ConfigureAwait(false))
                     {
                         await Task.Delay(_reconnectBackoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
                         continue;
@@ -194,12 +196,18 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
     }
 
-    private async Task<bool> ConnectUnderGateAsync(AgentIdentity identity, CancellationToken ct)
+    private async Task<bool> ConnectUnderGateAsync(AgentIdentity identity, long generation, CancellationToken ct)
     {
         await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return _client.IsConnected || await TryConnectAsync(identity, ct).ConfigureAwait(false);
+            if (_client.IsConnected)
+            {
+                return true;
+            }
+
+            _sessionGeneration = generation;
+            return await TryConnectAsync(identity, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -208,12 +216,12 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     }
 
     /// <summary>The identity changed (re-provision, or approval under a new name): close the old session first.</summary>
-    private async Task LeaveSessionAsync(AgentIdentity? next, CancellationToken ct)
+    private async Task LeaveSessionAsync(AgentIdentity? next, long generation, CancellationToken ct)
     {
         await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_session is { } old && old != next && _topics is { } topics)
+            if (_session is { } old && (next is null || _sessionGeneration != generation) && _topics is { } topics)
             {
                 if (next is null || next.ClientId != old.ClientId)
                 {
