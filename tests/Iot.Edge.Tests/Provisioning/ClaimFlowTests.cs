@@ -111,7 +111,7 @@ public class ClaimFlowTests
         cloud.Responder = AgentRig.ApproveAs(cloud, "acme", "pos-1", "pw-1");
         await agent.StartAsync();
         await WaitForChunkAsync(cloud, "acme", "pos-1");
-        cloud.Responder = (r, _) => [FakeCloud.Answer(r, ProvisionStatus.Pending, retryAfter: 60)];
+        cloud.PendForever();
 
         var command = new DeviceCommand { CommandId = Guid.NewGuid(), Name = "reprovision", IssuedAtUtc = DateTimeOffset.UtcNow };
         await cloud.PublishAsync(TopicTree.Cmd("acme", "pos-1"), command);
@@ -136,10 +136,8 @@ public class ClaimFlowTests
         await using var cloud = await FakeCloud.StartAsync();
         using var dir = new TempDirectory();
         await using var agent = await AgentRig.CreateAsync(cloud, dir);
-        cloud.Responder = AgentRig.ApproveAs(cloud, "acme", "pos-1", "pw-1");
-        await agent.StartAsync();
-        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(agent.CredentialsPath)), TimeSpan.FromSeconds(15), "provisioned");
-        cloud.Responder = (r, _) => [FakeCloud.Answer(r, ProvisionStatus.Pending, retryAfter: 60)];
+        await agent.StartProvisionedAsync(cloud);
+        cloud.PendForever();
 
         agent.Get<IReprovisionRequest>().Request("button");
 

@@ -83,6 +83,9 @@ internal sealed class FakeCloud : IAsyncDisposable
 
     public void Allow(string username, string password) => _passwords[username] = password;
 
+    /// <summary>Answers every request with Pending, retry in a minute: "an operator has not decided yet".</summary>
+    public void PendForever() => Responder = (r, _) => [Answer(r, ProvisionStatus.Pending, retryAfter: 60)];
+
     public static DeviceCredentials Credentials(string tenant, string device, string password) =>
         new(tenant, device, "branch-1", MqttIdentities.Device(tenant, device), password);
 

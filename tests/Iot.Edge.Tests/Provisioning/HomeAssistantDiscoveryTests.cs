@@ -32,7 +32,7 @@ public class HomeAssistantDiscoveryTests
         await cloud.PublishRawAsync("homeassistant/status", "online");
         await Eventually.WaitAsync(() => Task.FromResult(cloud.On(ConfigTopic).Count == 2), TimeSpan.FromSeconds(15), "re-announced after HA birth");
         await cloud.PublishRawAsync("homeassistant/status", "offline");
-        cloud.Responder = (r, _) => [FakeCloud.Answer(r, Iot.Protocol.Provisioning.ProvisionStatus.Pending, retryAfter: 60)];
+        cloud.PendForever();
 
         agent.Get<Reprovisioner>().Reprovision("test");
 
