@@ -8,6 +8,9 @@ public sealed record ClaimFile(string ClaimId, string Secret, string Broker)
 {
     public (string Host, int Port) Endpoint => BrokerAddress.Parse(Broker);
 
+    // A record prints every member; the secret must never reach a log line by accident.
+    public override string ToString() => $"claim {ClaimId} @ {Broker}";
+
     /// <summary>Null when the file is absent; throws <see cref="InvalidDataException"/> when it is there but unusable.</summary>
     public static ClaimFile? Load(string path)
     {

@@ -45,3 +45,18 @@ public class HardwareIdentityTests
         Assert.Equal(expected, DeviceSerial.Resolve(configured, hardwareId));
     }
 }
+
+public class SecretPrintingTests
+{
+    [Fact]
+    public void Credentials_and_claims_print_without_their_secrets()
+    {
+        var stored = new StoredCredentials("acme", "pos-1", null, "acme.pos-1", "s3cret-pw", "h:1883");
+        var claim = new ClaimFile("c1", "claim-s3cret", "h:1883");
+        var identity = new AgentIdentity("acme", "pos-1", "h", 1883, "acme.pos-1", "s3cret-pw", FromCredentialsFile: true);
+
+        Assert.DoesNotContain("s3cret", stored.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", claim.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", identity.ToString(), StringComparison.Ordinal);
+    }
+}
