@@ -37,8 +37,15 @@ public sealed partial class HomeAssistantDiscovery(IOptions<HomeAssistantOptions
             return;
         }
 
-        await PublishAsync(client, ConfigTopic(topics), System.Text.Encoding.UTF8.GetBytes(Payload(topics).ToJsonString()), ct).ConfigureAwait(false);
-        LogAnnounced(ConfigTopic(topics));
+        var result = await PublishAsync(client, ConfigTopic(topics), System.Text.Encoding.UTF8.GetBytes(Payload(topics).ToJsonString()), ct).ConfigureAwait(false);
+        if (result.IsSuccess)
+        {
+            LogAnnounced(ConfigTopic(topics));
+        }
+        else
+        {
+            LogRefused(ConfigTopic(topics), result.ReasonCode.ToString());
+        }
     }
 
     public async Task RemoveAsync(IMqttClient client, SessionTopics topics, CancellationToken ct)
@@ -101,13 +108,16 @@ public sealed partial class HomeAssistantDiscovery(IOptions<HomeAssistantOptions
         return backlog;
     }
 
-    private static Task PublishAsync(IMqttClient client, string topic, byte[] payload, CancellationToken ct) =>
+    private static Task<MqttClientPublishResult> PublishAsync(IMqttClient client, string topic, byte[] payload, CancellationToken ct) =>
         client.PublishAsync(
             new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(true).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Home Assistant discovery published on {Topic}")]
     private partial void LogAnnounced(string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused Home Assistant discovery on {Topic}: {Code} (broker ACL?)")]
+    private partial void LogRefused(string topic, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Home Assistant discovery withdrawn from {Topic}")]
     private partial void LogRemoved(string topic);

@@ -298,7 +298,13 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         var subscribed = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)
+                && item.TopicFilter.Topic == _homeAssistant.StatusTopic)
+            {
+                // Home Assistant is an extra: a broker whose ACL has no room for it must not cost the upload.
+                LogHomeAssistantRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
+            }
+            else if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
             {
                 LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
                 await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
@@ -650,6 +656,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker {Host}:{Port} refused the connection: {Code} {ReasonString}")]
     private partial void LogConnectRefused(string host, int port, string code, string? reasonString);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused Home Assistant's {Topic} ({Code}); discovery is published at connect only")]
+    private partial void LogHomeAssistantRefused(string topic, string code);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Code}")]
     private partial void LogSubscribeRefused(string topic, string code);

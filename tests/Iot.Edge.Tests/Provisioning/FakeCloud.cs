@@ -45,11 +45,33 @@ internal sealed class FakeCloud : IAsyncDisposable
 
             return Task.CompletedTask;
         };
+        _server.InterceptingSubscriptionAsync += e =>
+        {
+            if (RefuseHomeAssistant && e.ClientId != "svc.cloud" && e.TopicFilter.Topic.StartsWith("homeassistant/", StringComparison.Ordinal))
+            {
+                e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        };
+        _server.InterceptingPublishAsync += e =>
+        {
+            if (RefuseHomeAssistant && e.ClientId != "svc.cloud" && e.ApplicationMessage.Topic.StartsWith("homeassistant/", StringComparison.Ordinal))
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        };
         Allow(MqttIdentities.ClaimUser(ClaimId), ClaimSecret);
         Allow("svc.cloud", "svc-secret");
     }
 
     public int Port { get; }
+
+    /// <summary>Behave like a cloud broker whose device ACL has no Home Assistant topics.</summary>
+    public bool RefuseHomeAssistant { get; set; }
 
     public string Broker => "127.0.0.1:" + Port;
 

@@ -42,6 +42,22 @@ public class HomeAssistantDiscoveryTests
     }
 
     [Fact]
+    public async Task A_broker_that_refuses_home_assistant_topics_does_not_stop_the_upload()
+    {
+        await using var cloud = await FakeCloud.StartAsync();
+        cloud.RefuseHomeAssistant = true;
+        using var dir = new TempDirectory();
+        await using var agent = await AgentRig.CreateAsync(cloud, dir);
+        agent.Settings["HomeAssistant:Enabled"] = "true";
+
+        await agent.StartProvisionedAsync(cloud);
+        await ClaimFlowTests.WaitForChunkAsync(cloud, "acme", "pos-1");
+
+        Assert.Empty(cloud.On(ConfigTopic));
+        Assert.Single(cloud.Connects, c => c.ClientId == "acme.pos-1");
+    }
+
+    [Fact]
     public async Task Discovery_is_off_by_default()
     {
         await using var cloud = await FakeCloud.StartAsync();
