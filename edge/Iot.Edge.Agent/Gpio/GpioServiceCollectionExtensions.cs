@@ -16,6 +16,7 @@ public static class GpioServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GpioOptions>, GpioOptionsValidator>();
         services.TryAddSingleton<IGpioControllerFactory, SystemGpioControllerFactory>();
         services.TryAddSingleton<IReprovisionRequest, ReprovisionRequest>();
+        services.TryAddSingleton<HealthCodeBlinkRequest>();
         services.AddHostedService<StatusLedService>();
         return services;
     }

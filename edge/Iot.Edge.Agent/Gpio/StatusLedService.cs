@@ -15,6 +15,7 @@ internal sealed partial class StatusLedService(
     IGpioControllerFactory controllers,
     AgentHealthProbe probe,
     IReprovisionRequest reprovision,
+    HealthCodeBlinkRequest blink,
     TimeProvider time,
     ILogger<StatusLedService> logger) : BackgroundService
 {
@@ -78,6 +79,7 @@ internal sealed partial class StatusLedService(
             }
 
             Refresh();
+            blink.Attach(OnShortPress);
             using var refresh = time.CreateTimer(_ => Refresh(), null, RefreshPeriod, RefreshPeriod);
             LogStarted(o.Chip, o.StatusLedPin, o.SecondLedPin, o.BuzzerPin, o.ButtonPin);
             _ready.TrySetResult();
@@ -87,6 +89,10 @@ internal sealed partial class StatusLedService(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+            }
+            finally
+            {
+                blink.Detach();
             }
         }
     }

@@ -1,4 +1,7 @@
 using Iot.Edge.Agent.Commands;
+using Iot.Edge.Agent.DesiredConfig;
+using Iot.Edge.Agent.HomeAssistant;
+using Iot.Edge.Agent.Provisioning;
 using Iot.Edge.Agent.Gpio;
 using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Outbox;
@@ -11,6 +14,7 @@ using Iot.Edge.Capture.Windows;
 using Iot.Edge.Agent.Transcription;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,6 +51,7 @@ public static class AgentHost
         }
 
         builder.Configuration.AddCommandLine(args);
+        InsertDesiredConfig(builder.Configuration, overrides is null ? 1 : 2);
         builder.Services.AddSerilog(
             (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
             preserveStaticLogger: true);
@@ -54,6 +59,23 @@ public static class AgentHost
         builder.Services.AddWindowsService(o => o.ServiceName = "iot-agent");
         AddAgent(builder.Services, builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// The cloud's last accepted configuration (persisted in the spool) goes below overrides and the command line, so
+    /// start-up-only settings it changed take effect at this start while a technician can still pin a value locally.
+    /// </summary>
+    private static void InsertDesiredConfig(ConfigurationManager configuration, int sourcesAbove)
+    {
+        var spool = configuration[$"{AgentOptions.Section}:SpoolDirectory"];
+        var path = Path.Combine(string.IsNullOrWhiteSpace(spool) ? new AgentOptions().SpoolDirectory : spool, DesiredConfigApplier.FileName);
+        if (DesiredConfigApplier.Load(path) is not { } desired)
+        {
+            return;
+        }
+
+        var sources = (IList<IConfigurationSource>)((IConfigurationBuilder)configuration).Sources;
+        sources.Insert(sources.Count - sourcesAbove, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = DesiredConfigLayer.Keys(desired) });
     }
 
     public static void AddAgent(IServiceCollection services, IConfiguration configuration)
@@ -82,6 +104,16 @@ public static class AgentHost
             sp.GetRequiredService<ILogger<RecordingPolicyStore>>()));
         services.AddSingleton<RecordingController>();
         services.AddSingleton<CommandDispatcher>();
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
+        services.AddOptions<HomeAssistantOptions>().Bind(configuration.GetSection(HomeAssistantOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HomeAssistantOptions>, HomeAssistantOptionsValidator>();
+        services.AddSingleton<DeviceIdentityStore>();
+        services.TryAddSingleton<IHardwareIdentity>(_ => new SystemHardwareIdentity());
+        services.AddSingleton<ProvisioningClient>();
+        services.AddSingleton<Reprovisioner>();
+        services.AddSingleton<DesiredConfigApplier>();
+        services.AddSingleton<HomeAssistantDiscovery>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddAlsaCapture(configuration);
@@ -96,6 +128,7 @@ public static class AgentHost
         // Before the recorder: a configured but unusable Whisper model must stop start-up before recording begins.
         services.AddTranscription(configuration);
         services.AddHostedService<ChunkRecorder>();
+        services.AddHostedService<ProvisioningService>();
         services.AddHostedService<UplinkService>();
         services.AddHostedService<TelemetryPublisher>();
         services.AddHostedService<SpoolJanitor>();

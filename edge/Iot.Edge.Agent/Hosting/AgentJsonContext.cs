@@ -8,4 +8,6 @@ namespace Iot.Edge.Agent.Hosting;
 [JsonSerializable(typeof(RecordingOptions))]
 [JsonSerializable(typeof(AgentEvent))]
 [JsonSerializable(typeof(EventOutcome))]
+[JsonSerializable(typeof(Iot.Edge.Agent.Provisioning.ClaimFile))]
+[JsonSerializable(typeof(Iot.Edge.Agent.Provisioning.StoredCredentials))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -5,18 +5,21 @@ using Microsoft.Extensions.Options;
 namespace Iot.Edge.Agent.Hosting;
 
 /// <summary>Start-up checks that name the configuration key at fault, so an installer can fix the file without reading code.</summary>
-internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+internal sealed class AgentOptionsValidator(IOptions<Provisioning.ProvisioningOptions> provisioning) : IValidateOptions<AgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions o)
     {
         var errors = new List<string>();
         const string s = AgentOptions.Section;
-        if (!TopicTree.IsValidId(o.TenantId))
+
+        // With provisioning the identity comes from the credentials file; ids given anyway must still be valid.
+        var optional = provisioning.Value.Enabled;
+        if (!(optional && string.IsNullOrEmpty(o.TenantId)) && !TopicTree.IsValidId(o.TenantId))
         {
             errors.Add($"{s}:TenantId '{o.TenantId}' must be 1-64 of [a-z0-9_-]");
         }
 
-        if (!TopicTree.IsValidId(o.DeviceId))
+        if (!(optional && string.IsNullOrEmpty(o.DeviceId)) && !TopicTree.IsValidId(o.DeviceId))
         {
             errors.Add($"{s}:DeviceId '{o.DeviceId}' must be 1-64 of [a-z0-9_-]");
         }

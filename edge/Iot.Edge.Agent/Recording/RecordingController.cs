@@ -18,6 +18,7 @@ public sealed partial class RecordingController
     private readonly Lock _gate = new();
     private Visit? _visit;
     private string? _deskUser;
+    private (bool Record, RecordingPolicy Policy)? _manual;
 
     public RecordingController(RecordingPolicyStore policy, RecorderStatus status, TimeProvider time, ILogger<RecordingController> logger)
     {
@@ -46,10 +47,17 @@ public sealed partial class RecordingController
         var policy = _policy.Current;
         Visit? visit;
         string? user;
+        bool? manual;
         lock (_gate)
         {
             visit = _visit;
             user = visit?.Operator ?? _deskUser;
+            manual = _manual is { } m && ReferenceEquals(m.Policy, policy) ? m.Record : null;
+        }
+
+        if (manual == false)
+        {
+            return new(false, null, "manual-stop");
         }
 
         if (!policy.Options.BranchEnabled)
@@ -67,12 +75,31 @@ public sealed partial class RecordingController
             return new(false, null, "user-not-enabled");
         }
 
+        if (manual == true)
+        {
+            return new(true, visit?.TransactionId, "manual-start");
+        }
+
         return policy.Options.Trigger switch
         {
             RecordingTrigger.Always => new(true, null, "always"),
             RecordingTrigger.Schedule => policy.Schedule.IsOpen(now) ? new(true, null, "in-schedule") : new(false, null, "outside-schedule"),
             _ => visit is null ? new(false, null, "no-visit") : new(true, visit.TransactionId, "visit"),
         };
+    }
+
+    /// <summary>
+    /// An operator's start/stop (cmd topic) that overrides the trigger until the policy next changes; permissions still
+    /// apply to a start. Null clears it.
+    /// </summary>
+    public void SetManualOverride(bool? record)
+    {
+        lock (_gate)
+        {
+            _manual = record is { } r ? (r, _policy.Current) : null;
+        }
+
+        LogManual(record?.ToString() ?? "cleared");
     }
 
     public EventOutcome Handle(AgentEvent e)
@@ -175,6 +202,9 @@ public sealed partial class RecordingController
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Type} ({TransactionId}): accepted={Accepted}, {Message}")]
     private partial void LogEvent(string type, string? transactionId, bool accepted, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Manual recording override: {Record}")]
+    private partial void LogManual(string record);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording of visit {TransactionId} refused: {Reason}")]
     private partial void LogRefused(string? transactionId, string reason);

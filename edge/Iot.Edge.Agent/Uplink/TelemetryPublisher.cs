@@ -21,23 +21,24 @@ internal sealed partial class TelemetryPublisher(
     RecorderStatus recorder,
     MicStatus mic,
     UplinkStatus uplink,
-    IOptions<AgentOptions> agent,
+    Provisioning.DeviceIdentityStore identity,
     IOptions<MqttOptions> mqtt,
     TimeProvider time,
     ILogger<TelemetryPublisher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var topic = TopicTree.Telemetry(agent.Value.TenantId, agent.Value.DeviceId);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(mqtt.Value.TelemetrySeconds), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (!client.IsConnected)
+                if (!client.IsConnected || identity.Current is not { } who)
                 {
                     continue;
                 }
+
+                var topic = TopicTree.Telemetry(who.TenantId, who.DeviceId);
 
                 try
                 {

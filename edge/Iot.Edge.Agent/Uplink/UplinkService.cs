@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Iot.Edge.Agent.Commands;
+using Iot.Edge.Agent.DesiredConfig;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
+using Iot.Edge.Agent.Provisioning;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Retry;
@@ -21,13 +23,19 @@ namespace Iot.Edge.Agent.Uplink;
 /// Drains the outbox to the broker, oldest first, keeping up to <see cref="MqttOptions.MaxInFlight"/> chunks awaiting
 /// the cloud's application ack. A chunk leaves the outbox only on a Stored/Duplicate ack; a PUBACK alone proves nothing
 /// about durability. Unacked chunks are resent after the ack timeout, so the bridge must be (and is) idempotent.
+/// The session follows <see cref="DeviceIdentityStore"/>: no identity (awaiting provisioning) means no session and
+/// chunks wait; a new identity ends the old session. Commands and desired config are handled off MQTTnet's receive
+/// loop (a QoS 1 publish awaited inside its handler would wait for a PUBACK that loop has to read).
 /// </summary>
-internal sealed partial class UplinkService : BackgroundService
+internal sealed partial class UplinkService : BackgroundService, ICommandSession
 {
     private readonly IMqttClient _client;
     private readonly ChunkOutbox _outbox;
     private readonly CommandDispatcher _commands;
     private readonly UplinkStatus _status;
+    private readonly DeviceIdentityStore _identity;
+    private readonly DesiredConfigApplier _config;
+    private readonly HomeAssistant.HomeAssistantDiscovery _homeAssistant;
     private readonly AgentOptions _agent;
     private readonly MqttOptions _mqtt;
     private readonly TimeProvider _time;
@@ -36,10 +44,11 @@ internal sealed partial class UplinkService : BackgroundService
     private readonly ExponentialBackoff _retryBackoff = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
     private readonly ConcurrentDictionary<Guid, long> _inFlight = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly string _ackTopic;
-    private readonly string _cmdTopic;
-    private readonly string _chunkTopic;
-    private readonly string _statusTopic;
+    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _sessionGate = new(1, 1);
+    private volatile SessionTopics? _topics;
+    private AgentIdentity? _session;
+    private long _sessionGeneration;
     private string _reconnectReason = "first-connect";
 
     public UplinkService(
@@ -47,6 +56,9 @@ internal sealed partial class UplinkService : BackgroundService
         ChunkOutbox outbox,
         CommandDispatcher commands,
         UplinkStatus status,
+        DeviceIdentityStore identity,
+        DesiredConfigApplier config,
+        HomeAssistant.HomeAssistantDiscovery homeAssistant,
         IOptions<AgentOptions> agent,
         IOptions<MqttOptions> mqtt,
         TimeProvider time,
@@ -56,32 +68,76 @@ internal sealed partial class UplinkService : BackgroundService
         _outbox = outbox;
         _commands = commands;
         _status = status;
+        _identity = identity;
+        _config = config;
+        _homeAssistant = homeAssistant;
         _agent = agent.Value;
         _mqtt = mqtt.Value;
         _time = time;
         _logger = logger;
         _reconnectBackoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(_mqtt.ReconnectMinMilliseconds), TimeSpan.FromMilliseconds(_mqtt.ReconnectMaxMilliseconds));
-        _ackTopic = TopicTree.Ack(_agent.TenantId, _agent.DeviceId);
-        _cmdTopic = TopicTree.Cmd(_agent.TenantId, _agent.DeviceId);
-        _chunkTopic = TopicTree.Chunk(_agent.TenantId, _agent.DeviceId);
-        _statusTopic = TopicTree.Status(_agent.TenantId, _agent.DeviceId);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await EndSessionAsync("shutdown", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Says offline (a clean disconnect does not fire the will) and disconnects.</summary>
+    private async Task EndSessionAsync(string reason, CancellationToken ct)
+    {
         if (_client.IsConnected)
         {
             try
             {
-                // A clean stop does not fire the will, so say offline ourselves.
-                await PublishStatusAsync(DeviceState.Offline, "shutdown", cancellationToken).ConfigureAwait(false);
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken).ConfigureAwait(false);
+                await PublishStatusAsync(DeviceState.Offline, reason, ct).ConfigureAwait(false);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
             {
                 LogShutdownPublishFailed(ex);
             }
+        }
+
+        _session = null;
+    }
+
+    public async Task<string?> RotateCredentialsAsync(string password, CancellationToken ct)
+    {
+        var rotated = _identity.WithPassword(password);
+        if (rotated is null)
+        {
+            return "this device's credentials come from configuration, not from provisioning; nothing to rotate";
+        }
+
+        await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var old = _session ?? _identity.Current;
+            var candidate = _identity.Preview(rotated);
+            await EndSessionAsync("rotate-credentials", ct).ConfigureAwait(false);
+            _reconnectReason = "rotate-credentials";
+            if (await TryConnectAsync(candidate, ct).ConfigureAwait(false))
+            {
+                _identity.Save(rotated);
+                _sessionGeneration = _identity.Snapshot().Generation;
+                LogRotated(candidate.ClientId);
+                return null;
+            }
+
+            // The new password is not good: the stored credentials stay, and the session comes back with them.
+            LogRotationRefused(candidate.ClientId);
+            if (old is not null)
+            {
+                await TryConnectAsync(old, ct).ConfigureAwait(false);
+            }
+
+            return "the broker refused the new credentials; the old ones are kept";
+        }
+        finally
+        {
+            _sessionGate.Release();
         }
     }
 
@@ -91,6 +147,7 @@ internal sealed partial class UplinkService : BackgroundService
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _outbox.Committed += Wake;
         var failures = 0;
+        var inbound = ProcessInboundAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -98,7 +155,19 @@ internal sealed partial class UplinkService : BackgroundService
                 _status.Beat(_time.GetTimestamp());
                 try
                 {
-                    if (!_client.IsConnected && !await TryConnectAsync(stoppingToken).ConfigureAwait(false))
+                    var (identity, generation) = _identity.Snapshot();
+                    if (identity is null || (_session is not null && _sessionGeneration != generation))
+                    {
+                        await LeaveSessionAsync(identity, generation, stoppingToken).ConfigureAwait(false);
+                        if (identity is null)
+                        {
+                            // Awaiting provisioning: chunks pile up in the outbox until an identity exists.
+                            await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                            continue;
+                        }
+                    }
+
+                    if (!_client.IsConnected && !await ConnectUnderGateAsync(identity, generation, stoppingToken).ConfigureAwait(false))
                     {
                         await Task.Delay(_reconnectBackoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
                         continue;
@@ -122,11 +191,57 @@ internal sealed partial class UplinkService : BackgroundService
         finally
         {
             _outbox.Committed -= Wake;
+            _inbound.Writer.TryComplete();
+            await inbound.ConfigureAwait(false);
         }
     }
 
-    private async Task<bool> TryConnectAsync(CancellationToken ct)
+    private async Task<bool> ConnectUnderGateAsync(AgentIdentity identity, long generation, CancellationToken ct)
     {
+        await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_client.IsConnected)
+            {
+                return true;
+            }
+
+            _sessionGeneration = generation;
+            return await TryConnectAsync(identity, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sessionGate.Release();
+        }
+    }
+
+    /// <summary>The identity changed (re-provision, or approval under a new name): close the old session first.</summary>
+    private async Task LeaveSessionAsync(AgentIdentity? next, long generation, CancellationToken ct)
+    {
+        await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_session is { } old && (next is null || _sessionGeneration != generation) && _topics is { } topics)
+            {
+                if (next is null || next.ClientId != old.ClientId)
+                {
+                    await _homeAssistant.RemoveAsync(_client, topics, ct).ConfigureAwait(false);
+                }
+
+                await EndSessionAsync(next is null ? "reprovision" : "identity-changed", ct).ConfigureAwait(false);
+                _inFlight.Clear();
+                LogSessionLeft(old.ClientId, next?.ClientId ?? "(none)");
+            }
+        }
+        finally
+        {
+            _sessionGate.Release();
+        }
+    }
+
+    private async Task<bool> TryConnectAsync(AgentIdentity identity, CancellationToken ct)
+    {
+        var topics = new SessionTopics(identity.TenantId, identity.DeviceId);
         var will = ProtocolJson.Serialize(new DeviceStatus
         {
             State = DeviceState.Offline,
@@ -135,20 +250,20 @@ internal sealed partial class UplinkService : BackgroundService
             ReconnectReason = "connection-lost",
         });
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_mqtt.Host, _mqtt.Port)
-            .WithClientId(_agent.TenantId + "." + _agent.DeviceId)
+            .WithTcpServer(identity.Host, identity.Port)
+            .WithClientId(identity.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(7 * 24 * 3600)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(_statusTopic)
+            .WithWillTopic(topics.Status)
             .WithWillPayload(will)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (!string.IsNullOrEmpty(_mqtt.Username))
+        if (!string.IsNullOrEmpty(identity.Username))
         {
-            builder = builder.WithCredentials(_mqtt.Username, _mqtt.Password);
+            builder = builder.WithCredentials(identity.Username, identity.Password);
         }
 
         MqttClientConnectResult result;
@@ -158,25 +273,38 @@ internal sealed partial class UplinkService : BackgroundService
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            LogConnectFailed(_mqtt.Host, _mqtt.Port, ex.Message);
+            LogConnectFailed(identity.Host, identity.Port, ex.Message);
             return false;
         }
 
         // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) as a result code, not an exception.
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            LogConnectRefused(_mqtt.Host, _mqtt.Port, result.ResultCode.ToString(), result.ReasonString);
+            LogConnectRefused(identity.Host, identity.Port, result.ResultCode.ToString(), result.ReasonString);
             return false;
         }
 
-        var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(_ackTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(_cmdTopic, MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+        _topics = topics;
+        var subscribeBuilder = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(topics.Ack, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(topics.Cmd, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(topics.Config, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_homeAssistant.Enabled)
+        {
+            subscribeBuilder = subscribeBuilder.WithTopicFilter(_homeAssistant.StatusTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribe = subscribeBuilder.Build();
         var subscribed = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
+            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)
+                && item.TopicFilter.Topic == _homeAssistant.StatusTopic)
+            {
+                // Home Assistant is an extra: a broker whose ACL has no room for it must not cost the upload.
+                LogHomeAssistantRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
+            }
+            else if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
             {
                 LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
                 await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
@@ -184,20 +312,28 @@ internal sealed partial class UplinkService : BackgroundService
             }
         }
 
-        if (!result.IsSessionPresent)
+        if (!result.IsSessionPresent || _session != identity)
         {
             // Acks queued for an old session are gone with it; resend everything that was waiting.
             _inFlight.Clear();
         }
 
+        _session = identity;
         await PublishStatusAsync(DeviceState.Online, _reconnectReason, ct).ConfigureAwait(false);
+        await PublishReportedAsync(_config.Report(), ct).ConfigureAwait(false);
+        await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
         _status.OnConnected();
-        LogConnected(_mqtt.Host, _mqtt.Port, result.IsSessionPresent, _reconnectReason);
+        LogConnected(identity.ClientId, identity.Host, identity.Port, result.IsSessionPresent, _reconnectReason);
         return true;
     }
 
     private async Task PumpAsync(CancellationToken ct)
     {
+        if (_topics is not { } topics)
+        {
+            return;
+        }
+
         var timeoutTicks = _time.GetUtcNow().AddSeconds(-_mqtt.AckTimeoutSeconds).UtcTicks;
         foreach (var (id, sentTicks) in _inFlight)
         {
@@ -216,14 +352,14 @@ internal sealed partial class UplinkService : BackgroundService
                 return;
             }
 
-            var payload = BuildPayload(entry);
+            var payload = BuildPayload(entry, topics);
             if (payload is null)
             {
                 continue;
             }
 
             var message = new MqttApplicationMessageBuilder()
-                .WithTopic(_chunkTopic)
+                .WithTopic(topics.Chunk)
                 .WithPayload(payload)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
@@ -241,9 +377,13 @@ internal sealed partial class UplinkService : BackgroundService
         }
     }
 
-    private byte[]? BuildPayload(OutboxEntry entry)
+    private byte[]? BuildPayload(OutboxEntry entry, SessionTopics topics)
     {
         var metadata = ProtocolJson.TryDeserialize<ChunkMetadata>(System.Text.Encoding.UTF8.GetBytes(entry.MetadataJson), out var error);
+
+        // Stamped at send time: a chunk recorded while awaiting provisioning (or before a re-provision) belongs to the
+        // identity that uploads it.
+        metadata = metadata is null ? null : metadata with { TenantId = topics.TenantId, DeviceId = topics.DeviceId };
         byte[] audio;
         try
         {
@@ -292,24 +432,17 @@ internal sealed partial class UplinkService : BackgroundService
     {
         try
         {
-            if (e.ApplicationMessage.Topic == _cmdTopic)
+            var topic = e.ApplicationMessage.Topic;
+            var topics = _topics;
+            if (topics is not null && (topic == topics.Cmd || topic == topics.Config || (_homeAssistant.Enabled && topic == _homeAssistant.StatusTopic)))
             {
-                var command = ProtocolJson.TryDeserialize<DeviceCommand>(e.ApplicationMessage.Payload.ToArray(), out var commandError);
-                if (command is null)
-                {
-                    LogBadCommand(commandError);
-                }
-                else
-                {
-                    _commands.Dispatch(command);
-                }
-
+                _inbound.Writer.TryWrite(e.ApplicationMessage);
                 return Task.CompletedTask;
             }
 
-            if (e.ApplicationMessage.Topic != _ackTopic)
+            if (topics is null || topic != topics.Ack)
             {
-                LogUnexpectedTopic(e.ApplicationMessage.Topic);
+                LogUnexpectedTopic(topic);
                 return Task.CompletedTask;
             }
 
@@ -328,6 +461,99 @@ internal sealed partial class UplinkService : BackgroundService
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task ProcessInboundAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var message in _inbound.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await HandleInboundAsync(message, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogInboundFailed(ex, message.Topic);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleInboundAsync(MqttApplicationMessage message, CancellationToken ct)
+    {
+        if (_topics is not { } topics)
+        {
+            return;
+        }
+
+        var payload = message.Payload.ToArray();
+        if (_homeAssistant.Enabled && message.Topic == _homeAssistant.StatusTopic)
+        {
+            if (System.Text.Encoding.UTF8.GetString(payload) == "online")
+            {
+                await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
+            }
+        }
+        else if (message.Topic == topics.Config)
+        {
+            if (payload.Length == 0)
+            {
+                return;
+            }
+
+            var desired = ProtocolJson.TryDeserialize<DeviceConfigDocument>(payload, out var configError);
+            var report = desired is null ? null : _config.Apply(desired);
+            if (desired is null)
+            {
+                LogBadConfig(configError);
+            }
+            else if (report is not null)
+            {
+                await PublishReportedAsync(report, ct).ConfigureAwait(false);
+            }
+        }
+        else if (message.Topic == topics.Cmd)
+        {
+            var command = ProtocolJson.TryDeserialize<DeviceCommand>(payload, out var commandError);
+            if (command is null)
+            {
+                LogBadCommand(commandError);
+                return;
+            }
+
+            var outcome = await _commands.HandleAsync(command, this, ct).ConfigureAwait(false);
+            var answerTopics = _topics ?? topics;
+            await _client.PublishAsync(
+                new MqttApplicationMessageBuilder()
+                    .WithTopic(answerTopics.CmdResult)
+                    .WithPayload(ProtocolJson.Serialize(outcome.Result))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build(),
+                ct).ConfigureAwait(false);
+            outcome.AfterAnswer?.Invoke();
+        }
+    }
+
+    private async Task PublishReportedAsync(ReportedConfig report, CancellationToken ct)
+    {
+        if (_topics is not { } topics)
+        {
+            return;
+        }
+
+        await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topics.Reported)
+                .WithPayload(ProtocolJson.Serialize(report))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(true)
+                .Build(),
+            ct).ConfigureAwait(false);
     }
 
     private void HandleAck(ChunkAck ack)
@@ -376,9 +602,14 @@ internal sealed partial class UplinkService : BackgroundService
 
     private async Task PublishStatusAsync(DeviceState state, string reason, CancellationToken ct)
     {
+        if (_topics is not { } topics)
+        {
+            return;
+        }
+
         var status = new DeviceStatus { State = state, AtUtc = _time.GetUtcNow(), AgentVersion = AgentVersion.Current, ReconnectReason = reason };
         var message = new MqttApplicationMessageBuilder()
-            .WithTopic(_statusTopic)
+            .WithTopic(topics.Status)
             .WithPayload(ProtocolJson.Serialize(status))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(true)
@@ -402,14 +633,32 @@ internal sealed partial class UplinkService : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Host}:{Port} (session present: {SessionPresent}, reason: {Reason})")]
-    private partial void LogConnected(string host, int port, bool sessionPresent, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected as {ClientId} to {Host}:{Port} (session present: {SessionPresent}, reason: {Reason})")]
+    private partial void LogConnected(string clientId, string host, int port, bool sessionPresent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session as {Old} ended; next identity: {Next}")]
+    private partial void LogSessionLeft(string old, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Credentials of {ClientId} rotated; reconnected with the new password")]
+    private partial void LogRotated(string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused the rotated credentials of {ClientId}; keeping the old ones")]
+    private partial void LogRotationRefused(string clientId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a message on {Topic} failed")]
+    private partial void LogInboundFailed(Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable desired config ignored: {Error}")]
+    private partial void LogBadConfig(string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach broker {Host}:{Port}: {Error}")]
     private partial void LogConnectFailed(string host, int port, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker {Host}:{Port} refused the connection: {Code} {ReasonString}")]
     private partial void LogConnectRefused(string host, int port, string code, string? reasonString);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused Home Assistant's {Topic} ({Code}); discovery is published at connect only")]
+    private partial void LogHomeAssistantRefused(string topic, string code);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Code}")]
     private partial void LogSubscribeRefused(string topic, string code);

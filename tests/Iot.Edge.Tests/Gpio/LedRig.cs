@@ -44,7 +44,7 @@ internal sealed class LedRig : IAsyncDisposable
         var probe = new AgentHealthProbe(Outbox, Recorder, Uplink, Conditions, Microsoft.Extensions.Options.Options.Create(new HealthOptions { BootGraceSeconds = bootGraceSeconds }), Time, mic);
         Reprovision = new ReprovisionRequest(NullLogger<ReprovisionRequest>.Instance);
         Factory = factory ?? new FakeControllerFactory(Driver);
-        _service = new StatusLedService(Microsoft.Extensions.Options.Options.Create(Options), Factory, probe, Reprovision, Time, Log);
+        _service = new StatusLedService(Microsoft.Extensions.Options.Options.Create(Options), Factory, probe, Reprovision, Blink, Time, Log);
     }
 
     public FakeTimeProvider Time { get; }
@@ -64,6 +64,8 @@ internal sealed class LedRig : IAsyncDisposable
     public AgentConditions Conditions { get; } = new();
 
     public ReprovisionRequest Reprovision { get; }
+
+    public HealthCodeBlinkRequest Blink { get; } = new();
 
     public RecordingLogger<StatusLedService> Log { get; } = new();
 

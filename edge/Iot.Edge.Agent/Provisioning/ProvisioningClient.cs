@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Iot.Protocol.Provisioning;
+using Iot.Protocol.Serialization;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Iot.Edge.Agent.Provisioning;
+
+/// <summary>
+/// One provisioning attempt over a short-lived claim session: connect as <c>claim.{claimId}</c>, subscribe the response
+/// topic, publish the request with a fresh nonce, wait for the answer carrying that nonce. Answers with any other nonce
+/// (retained from an earlier attempt, or replayed) are ignored.
+/// </summary>
+public sealed partial class ProvisioningClient(TimeProvider time, ILogger<ProvisioningClient> logger)
+{
+    public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The matching response, or null when the broker was unreachable or nobody answered in time.</summary>
+    public async Task<ProvisionResponse?> RequestAsync(ClaimFile claim, ProvisionRequest request, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(request);
+        var (host, port) = claim.Endpoint;
+        var responseTopic = ProvisioningTopics.Response(request.Serial);
+        var answer = new TaskCompletionSource<ProvisionResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic != responseTopic)
+            {
+                return Task.CompletedTask;
+            }
+
+            var response = ProtocolJson.TryDeserialize<ProvisionResponse>(e.ApplicationMessage.Payload.ToArray(), out var error);
+            if (response is null)
+            {
+                LogBadResponse(error);
+            }
+            else if (!string.Equals(response.Nonce, request.Nonce, StringComparison.Ordinal))
+            {
+                LogStaleResponse(response.Status.ToString());
+            }
+            else
+            {
+                answer.TrySetResult(response);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithClientId(MqttIdentities.ClaimClient(request.Serial))
+            .WithCredentials(MqttIdentities.ClaimUser(claim.ClaimId), claim.Secret)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        try
+        {
+            var connected = await client.ConnectAsync(options, ct).ConfigureAwait(false);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                LogClaimRefused(host, port, connected.ResultCode.ToString());
+                return null;
+            }
+
+            var subscribed = await client.SubscribeAsync(
+                new MqttClientSubscribeOptionsBuilder().WithTopicFilter(responseTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct).ConfigureAwait(false);
+            if (subscribed.Items.Any(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)))
+            {
+                LogClaimRefused(host, port, "subscribe refused");
+                return null;
+            }
+
+            await client.PublishAsync(
+                new MqttApplicationMessageBuilder()
+                    .WithTopic(ProvisioningTopics.Request(request.Serial))
+                    .WithPayload(ProtocolJson.Serialize(request))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build(),
+                ct).ConfigureAwait(false);
+            LogRequested(request.Serial, host, port);
+            try
+            {
+                return await answer.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogNoAnswer(timeout.TotalSeconds);
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || ex is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            LogUnreachable(host, port, ex.Message);
+            return null;
+        }
+        finally
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning request for serial {Serial} sent to {Host}:{Port}")]
+    private partial void LogRequested(string serial, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claim broker {Host}:{Port} unreachable: {Error}")]
+    private partial void LogUnreachable(string host, int port, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claim broker {Host}:{Port} refused the claim credential: {Code}")]
+    private partial void LogClaimRefused(string host, int port, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No provisioning answer within {Seconds} s")]
+    private partial void LogNoAnswer(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable provisioning response ignored: {Error}")]
+    private partial void LogBadResponse(string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning response ({Status}) for another nonce ignored: stale or replayed")]
+    private partial void LogStaleResponse(string status);
+}
