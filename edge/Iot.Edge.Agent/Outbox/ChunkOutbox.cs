@@ -125,6 +125,9 @@ public sealed partial class ChunkOutbox : IDisposable
 
     public OutboxEntry? Find(Guid chunkId) => _entries.FindById(chunkId);
 
+    /// <summary>Chunks the cloud refused for good, with the reason, for technicians and diagnostics.</summary>
+    public IReadOnlyList<OutboxEntry> Quarantined() => _entries.Find(e => e.State == OutboxState.Quarantined).OrderBy(e => e.Sequence).ToList();
+
     /// <summary>The cloud has the chunk durably: forget it.</summary>
     public bool Complete(Guid chunkId)
     {

@@ -32,7 +32,12 @@ public sealed class Fleet : IAsyncDisposable
 
     public IReadOnlyDictionary<string, long> RecordedPerDevice() => Agents.ToDictionary(a => a.DeviceId, a => a.Recorder.ChunksSealed);
 
-    public string Describe() => string.Join(", ", Agents.Select(a => $"{a.DeviceId}: sealed {a.Recorder.ChunksSealed}, pending {a.Outbox.GetStats().Pending}, acked {a.Uplink.Acked}, connected {a.Uplink.IsConnected}"));
+    public string Describe() => string.Join(", ", Agents.Select(a =>
+    {
+        var stats = a.Outbox.GetStats();
+        var quarantined = a.Outbox.Quarantined().Select(e => $"#{e.Sequence} {e.LastError}");
+        return $"{a.DeviceId}: sealed {a.Recorder.ChunksSealed}, pending {stats.Pending}, quarantined {stats.Quarantined} [{string.Join("; ", quarantined)}], acked {a.Uplink.Acked}, connected {a.Uplink.IsConnected}";
+    }));
 
     public async ValueTask DisposeAsync()
     {
