@@ -3,6 +3,7 @@ using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
+using Iot.Provisioning.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -90,5 +91,6 @@ public static class BridgeHost
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddProvisioning(configuration);
     }
 }
