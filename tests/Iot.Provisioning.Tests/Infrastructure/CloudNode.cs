@@ -1,0 +1,96 @@
+using System.Globalization;
+using Dapper;
+using Iot.Cloud.Bridge.Hosting;
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Protocol.Provisioning;
+using Iot.Provisioning.Admin;
+using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Storage;
+using Iot.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Iot.Provisioning.Tests.Infrastructure;
+
+/// <summary>A real bridge (embedded broker, real PostgreSQL) with provisioning, in the test process.</summary>
+public sealed class CloudNode : IAsyncDisposable
+{
+    public const string Tenant = "acme";
+    public const string Branch = "north";
+    private readonly IHost _host;
+    private readonly TempDirectory _storage;
+
+    private CloudNode(IHost host, TempDirectory storage, int port, string connectionString)
+    {
+        _host = host;
+        _storage = storage;
+        Port = port;
+        ConnectionString = connectionString;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public ProvisioningAdmin Admin => Services.GetRequiredService<ProvisioningAdmin>();
+
+    public ProvisioningStore Store => Services.GetRequiredService<ProvisioningStore>();
+
+    public static async Task<CloudNode> StartAsync(IDictionary<string, string?>? extra = null)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var port = FreePort.Next();
+        var storage = new TempDirectory();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Broker:Mode"] = "Embedded",
+            ["Broker:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Broker:ListenAddress"] = "127.0.0.1",
+            ["Database:ConnectionString"] = connectionString,
+            ["Storage:Root"] = storage.Path,
+            ["Serilog:MinimumLevel:Default"] = "Error",
+            ["Provisioning:PendingRetrySeconds"] = "5",
+            ["Provisioning:CommandSweepSeconds"] = "1",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            overrides[k] = v;
+        }
+
+        var host = BridgeHost.CreateBuilder([], overrides).Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<BridgeConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await host.Services.GetRequiredService<ProvisioningConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        var node = new CloudNode(host, storage, port, connectionString);
+        await node.Admin.EnsureTenantAsync(Tenant, ReprovisionPolicy.AutoKnownHardware, CancellationToken.None);
+        await node.Admin.EnsureBranchAsync(Tenant, Branch, "North store", CancellationToken.None);
+        return node;
+    }
+
+    /// <summary>Creates a claim and tells the cache that <paramref name="serial"/> publishes with it, as the broker integration does.</summary>
+    public async Task<ClaimToken> ClaimForAsync(string serial, int? maxUses = null, DateTimeOffset? expires = null)
+    {
+        var claim = await Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
+        UseClaim(serial, claim);
+        return claim;
+    }
+
+    public void UseClaim(string serial, ClaimToken claim) =>
+        Services.GetRequiredService<ClaimIdentityCache>().Record(ProvisioningTopics.Request(serial), claim.Username);
+
+    public async Task<T?> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString);
+        return await c.ExecuteScalarAsync<T>(sql, args);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+        _storage.Dispose();
+    }
+}
