@@ -27,7 +27,7 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         var original = await ProvisionAsync("sn-7001", "till-1");
 
         // Same hardware, same serial, all state wiped: a new nonce and no credentials.
-        await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001");
+        await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001", (await _node.CreateClaimAsync()).Username);
         var answer = await reset.AskAsync();
 
         if (policy == ReprovisionPolicy.AutoKnownHardware)
@@ -190,7 +190,7 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
     private async Task<DeviceCredentials> ProvisionAsync(string serial, string deviceId)
     {
         await _node.Admin.PreregisterAsync(new StringReader($"{serial},{CloudNode.Tenant},{CloudNode.Branch},{deviceId},"), default);
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, serial);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, serial, "claim.installer");
         var answer = await device.AskAsync();
         Assert.Equal(ProvisionStatus.Approved, answer.Status);
         return answer.Credentials!;

@@ -1,4 +1,5 @@
 using System.Net;
+using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ using MQTTnet.Server;
 namespace Iot.Cloud.Bridge.Broker;
 
 /// <summary>The default broker: MQTTnet's server in the bridge process, so a single binary runs a store or a demo.</summary>
-public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger, ClaimIdentityCache? claims = null)
+    : IHostedService, IAsyncDisposable
 {
     private MqttServer? _server;
 
@@ -26,6 +28,16 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             .Build();
         _server?.Dispose();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        if (claims is not null)
+        {
+            // Subscribers cannot see who published; provisioning needs the claim credential behind each request.
+            _server.InterceptingPublishAsync += e =>
+            {
+                claims.Record(e.ApplicationMessage.Topic, e.UserName);
+                return Task.CompletedTask;
+            };
+        }
+
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(o.ListenAddress, o.Port);
     }

@@ -53,7 +53,7 @@ public sealed class ProvisioningDecider(
         if (claimId is not null)
         {
             claim = await store.ClaimAsync(claimId, ct).ConfigureAwait(false);
-            if (claim is null)
+            if (claim is null && prereg is null)
             {
                 return Invalid(request.Nonce, $"claim '{claimId}' is unknown");
             }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Dapper;
 using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
-using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Storage;
@@ -70,16 +69,8 @@ public sealed class CloudNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Creates a claim and tells the cache that <paramref name="serial"/> publishes with it, as the broker integration does.</summary>
-    public async Task<ClaimToken> ClaimForAsync(string serial, int? maxUses = null, DateTimeOffset? expires = null)
-    {
-        var claim = await Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
-        UseClaim(serial, claim);
-        return claim;
-    }
-
-    public void UseClaim(string serial, ClaimToken claim) =>
-        Services.GetRequiredService<ClaimIdentityCache>().Record(ProvisioningTopics.Request(serial), claim.Username);
+    public Task<ClaimToken> CreateClaimAsync(int? maxUses = null, DateTimeOffset? expires = null) =>
+        Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
 
     public async Task<T?> ScalarAsync<T>(string sql, object? args = null)
     {

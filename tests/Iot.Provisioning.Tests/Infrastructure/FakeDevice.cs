@@ -34,10 +34,11 @@ public sealed class FakeDevice : IAsyncDisposable
 
     public ConcurrentQueue<(string Topic, byte[] Payload, bool Retain)> Received { get; } = new();
 
-    public static async Task<FakeDevice> ClaimAsync(int port, string serial, string? hardwareId = null)
+    /// <summary>Connects with a claim credential; the embedded broker tells provisioning which claim published.</summary>
+    public static async Task<FakeDevice> ClaimAsync(int port, string serial, string claimUsername, string? hardwareId = null)
     {
         var device = new FakeDevice(port, serial, hardwareId ?? "hw-" + serial);
-        await device.ConnectAsync(MqttIdentities.ClaimClient(serial), "claim.any", "secret");
+        await device.ConnectAsync(MqttIdentities.ClaimClient(serial), claimUsername, "claim-secret");
         await device.SubscribeAsync(ProvisioningTopics.Response(serial));
         return device;
     }
