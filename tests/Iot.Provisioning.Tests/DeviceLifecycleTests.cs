@@ -116,9 +116,16 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         Assert.Equal(16000, doc.BitrateBps);
         Assert.Equal("Visits", doc.Recording!.Trigger);
 
+        await device.PublishAsync(TopicTree.Reported(CloudNode.Tenant, "till-4"), ProtocolJson.Serialize(
+            new ReportedConfig { AppliedVersion = 2, LastSeenVersion = 2, Effective = doc, AtUtc = DateTimeOffset.UtcNow }), retain: true);
+        await Iot.TestSupport.Eventually.WaitAsync(
+            async () => await _node.ScalarAsync<long?>("SELECT reported_version FROM device_configs WHERE device_id = 'till-4'") == 2,
+            TimeSpan.FromSeconds(10),
+            "the reported version to be stored");
         var get = await Iotctl.RunAsync(_node, "config", "get", "till-4");
         Assert.Equal(0, get.ExitCode);
         Assert.Contains("\"version\":2", get.StdOut, StringComparison.Ordinal);
+        Assert.Contains("reported version: 2", get.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<ProvisioningDecider>();
         services.AddSingleton<CommandTracker>();
+        services.AddSingleton<ReportedConfigTracker>();
         services.AddSingleton<FleetTracker>();
         services.AddSingleton<ProvisioningConnection>();
         services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<ProvisioningConnection>());

@@ -26,6 +26,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     private readonly Channel<(string Topic, byte[] Payload)> _inbox = Channel.CreateUnbounded<(string, byte[])>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ProvisioningDecider _decider;
     private readonly CommandTracker _commands;
+    private readonly ReportedConfigTracker _reported;
     private readonly FleetTracker _fleet;
     private readonly ProvisioningOptions _o;
     private readonly TimeProvider _time;
@@ -35,6 +36,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     public ProvisioningConnection(
         ProvisioningDecider decider,
         CommandTracker commands,
+        ReportedConfigTracker reported,
         FleetTracker fleet,
         IOptions<ProvisioningOptions> options,
         TimeProvider time,
@@ -42,6 +44,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     {
         _decider = decider;
         _commands = commands;
+        _reported = reported;
         _fleet = fleet;
         _o = options.Value;
         _time = time;
@@ -143,6 +146,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
         {
             MaybeShared(ProvisioningTopics.AllRequests),
             MaybeShared(TopicTree.Prefix + "+/+/cmdresult"),
+            MaybeShared(TopicTree.Prefix + "+/+/reported"),
             TopicTree.Prefix + "+/+/status",
             TopicTree.Prefix + "+/+/telemetry",
         };
@@ -206,6 +210,9 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
         {
             case TopicKind.CmdResult:
                 await _commands.OnResultAsync(parsed.TenantId, parsed.DeviceId, payload, ct).ConfigureAwait(false);
+                break;
+            case TopicKind.Reported:
+                await _reported.OnReportedAsync(parsed.TenantId, parsed.DeviceId, payload, ct).ConfigureAwait(false);
                 break;
             case TopicKind.Status:
             case TopicKind.Telemetry:
