@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Iot.TestSupport;
 
 namespace Iot.Provisioning.Tests.Infrastructure;
@@ -7,12 +8,32 @@ public static class Iotctl
 {
     public static Task<ToolResult> RunAsync(CloudNode node, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "iotctl.dll");
-        if (!File.Exists(dll))
+        if (!File.Exists(Dll))
         {
-            throw new InvalidOperationException($"{dll} missing: the test project must reference Iot.Provisioning.Cli");
+            throw new InvalidOperationException($"{Dll} missing: the test project must reference Iot.Provisioning.Cli");
         }
 
-        return ExternalTool.RunAsync("dotnet", [dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}"], TimeSpan.FromSeconds(60));
+        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}"], TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>Runs iotctl with exactly these arguments and no DATABASE_URL/IOT_BROKER in its environment.</summary>
+    public static async Task<ToolResult> RunBareAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Remove("DATABASE_URL");
+        psi.Environment.Remove("IOT_BROKER");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new ToolResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "iotctl.dll");
 }
