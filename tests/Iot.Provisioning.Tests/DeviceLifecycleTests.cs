@@ -26,6 +26,9 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         await _node.Admin.EnsureTenantAsync(CloudNode.Tenant, policy, default);
         var original = await ProvisionAsync("sn-7001", "till-1");
 
+        // Outside the window in which a retry counts as a lost approval answer.
+        await _node.Store.ExecuteAsync("UPDATE provisioning_requests SET decided_at = decided_at - interval '1 hour'", null, default);
+
         // Same hardware, same serial, all state wiped: a new nonce and no credentials.
         await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001", (await _node.CreateClaimAsync()).Username);
         var answer = await reset.AskAsync();
@@ -48,6 +51,20 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         }
 
         Assert.Equal(1, await _node.ScalarAsync<long>("SELECT count(*) FROM devices WHERE hardware_id = 'hw-sn-7001'"));
+    }
+
+    [Fact]
+    public async Task A_device_that_lost_its_approval_answer_is_approved_again_even_when_the_tenant_queues_known_hardware()
+    {
+        await _node.Admin.EnsureTenantAsync(CloudNode.Tenant, ReprovisionPolicy.Queue, default);
+        var first = await ProvisionAsync("sn-7101", "till-9");
+
+        await using var retry = await FakeDevice.ClaimAsync(_node.Port, "sn-7101", "claim.installer");
+        var answer = await retry.AskAsync();
+
+        Assert.Equal(ProvisionStatus.Approved, answer.Status);
+        Assert.Equal(first.Username, answer.Credentials!.Username);
+        Assert.True(SecretHasher.Verify(answer.Credentials.Password, await _node.ScalarAsync<string>("SELECT secret_hash FROM devices WHERE device_id = 'till-9'")));
     }
 
     [Fact]

@@ -182,14 +182,19 @@ public sealed class ProvisioningDecider(
         // Approved by an operator and not yet collected: the first request after approval picks up the secret.
         var awaitingPickup = device.SecretHash is null;
         var sameHardware = string.Equals(device.HardwareId, request.HardwareId, StringComparison.Ordinal);
-        if (awaitingPickup
+        var latest = await store.LatestRequestAsync(request.Serial, ct).ConfigureAwait(false);
+
+        // A device that lost its approval answer retries with a new nonce; that is not a factory reset to queue.
+        var justApproved = sameHardware && latest is { Status: "approved", DecidedAt: { } decided }
+                           && time.GetUtcNow().UtcDateTime - decided <= TimeSpan.FromMinutes(_o.ReplayWindowMinutes);
+        if (awaitingPickup || justApproved
             || (sameHardware && await store.PolicyAsync(device.TenantId, ct).ConfigureAwait(false) == ReprovisionPolicy.AutoKnownHardware))
         {
-            await RecordAsync(request, claim, device.TenantId, "approved", awaitingPickup ? "operator approval collected" : "known hardware re-provisioned", device.DeviceId, ct).ConfigureAwait(false);
+            var why = awaitingPickup ? "operator approval collected" : justApproved ? "approval answer re-sent" : "known hardware re-provisioned";
+            await RecordAsync(request, claim, device.TenantId, "approved", why, device.DeviceId, ct).ConfigureAwait(false);
             return await ApprovedAsync(request.Nonce, device, ct).ConfigureAwait(false);
         }
 
-        var latest = await store.LatestRequestAsync(request.Serial, ct).ConfigureAwait(false);
         if (latest is { Status: "pending" })
         {
             await store.ExecuteAsync("UPDATE provisioning_requests SET nonce = @Nonce WHERE request_id = @id", new { request.Nonce, id = latest.RequestId }, ct).ConfigureAwait(false);

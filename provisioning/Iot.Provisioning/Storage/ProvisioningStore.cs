@@ -6,7 +6,7 @@ namespace Iot.Provisioning.Storage;
 /// <summary>Registry reads and writes for provisioning: claims, preregistrations, requests and devices.</summary>
 public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
 {
-    internal const string DeviceColumns = """
+    private const string DeviceColumns = """
         device_id AS DeviceId, tenant_id AS TenantId, branch_id AS BranchId, serial AS Serial, hardware_id AS HardwareId,
         model AS Model, agent_version AS AgentVersion, display_name AS DisplayName, enabled AS Enabled,
         secret_hash AS SecretHash, pending_secret_hash AS PendingSecretHash, provisioned_at AS ProvisionedAt,
@@ -21,12 +21,6 @@ public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    public async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
-    }
-
     public Task<DeviceRow?> DeviceAsync(string deviceId, CancellationToken ct) =>
         QuerySingleAsync<DeviceRow>($"SELECT {DeviceColumns} FROM devices WHERE device_id = @deviceId", new { deviceId }, ct);
 
@@ -39,15 +33,11 @@ public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
             new { tenantId, hardwareId },
             ct);
 
-    public async Task<IReadOnlyList<DeviceRow>> DevicesAsync(string? tenantId, CancellationToken ct)
-    {
-        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        var rows = await c.QueryAsync<DeviceRow>(new CommandDefinition(
+    public Task<IReadOnlyList<DeviceRow>> DevicesAsync(string? tenantId, CancellationToken ct) =>
+        QueryAsync<DeviceRow>(
             $"SELECT {DeviceColumns} FROM devices WHERE (@tenantId::text IS NULL OR tenant_id = @tenantId) ORDER BY tenant_id, device_id",
             new { tenantId },
-            cancellationToken: ct)).ConfigureAwait(false);
-        return rows.AsList();
-    }
+            ct);
 
     public Task<RequestRow?> RequestAsync(string serial, string nonce, CancellationToken ct) =>
         QuerySingleAsync<RequestRow>($"SELECT {RequestColumns} FROM provisioning_requests WHERE serial = @serial AND nonce = @nonce", new { serial, nonce }, ct);
@@ -61,15 +51,11 @@ public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
             new { serial },
             ct);
 
-    public async Task<IReadOnlyList<RequestRow>> PendingAsync(string? tenantId, CancellationToken ct)
-    {
-        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        var rows = await c.QueryAsync<RequestRow>(new CommandDefinition(
+    public Task<IReadOnlyList<RequestRow>> PendingAsync(string? tenantId, CancellationToken ct) =>
+        QueryAsync<RequestRow>(
             $"SELECT {RequestColumns} FROM provisioning_requests WHERE status = 'pending' AND (@tenantId::text IS NULL OR tenant_id = @tenantId) ORDER BY received_at",
             new { tenantId },
-            cancellationToken: ct)).ConfigureAwait(false);
-        return rows.AsList();
-    }
+            ct);
 
     public Task<ClaimRow?> ClaimAsync(string claimId, CancellationToken ct) =>
         QuerySingleAsync<ClaimRow>(
