@@ -10,12 +10,13 @@ public sealed class ProvisioningOptionsTests
     [Fact]
     public void Broker_settings_default_to_the_bridge_broker_and_external_mode_uses_shared_subscriptions()
     {
-        var options = Resolve(new() { ["Broker:Mode"] = "External", ["Broker:Host"] = "mqtt.example", ["Broker:Port"] = "8883" });
+        var options = Resolve(new() { ["Broker:Mode"] = "External", ["Broker:Host"] = "mqtt.example", ["Broker:Port"] = "8883", ["Bridge:InstanceId"] = "bridge-7" });
 
         Assert.Equal("mqtt.example", options.BrokerHost);
         Assert.Equal(8883, options.BrokerPort);
         Assert.True(options.UseSharedSubscription);
         Assert.Equal("svc.provisioning", options.Username);
+        Assert.Equal("svc.provisioning.bridge-7", options.ClientId);
         Assert.False(Resolve(new() { ["Broker:Port"] = "1884" }).UseSharedSubscription);
     }
 

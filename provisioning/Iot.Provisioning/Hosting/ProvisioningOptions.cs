@@ -14,6 +14,9 @@ public sealed class ProvisioningOptions
 
     public string? Password { get; set; }
 
+    /// <summary>Unique per bridge instance, or two bridges would take each other's session. Default: {Username}.{Bridge:InstanceId}.</summary>
+    public string ClientId { get; set; } = "";
+
     /// <summary>True on brokers with MQTT 5 shared subscriptions (External mode), so several bridges split requests.</summary>
     public bool UseSharedSubscription { get; set; }
 

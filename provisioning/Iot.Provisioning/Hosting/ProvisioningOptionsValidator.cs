@@ -23,6 +23,11 @@ internal sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioni
             errors.Add($"{s}:Username must be set");
         }
 
+        if (string.IsNullOrWhiteSpace(o.ClientId))
+        {
+            errors.Add($"{s}:ClientId must be set");
+        }
+
         if (!Iot.Protocol.Topics.TopicTree.IsValidId(o.SharedGroup))
         {
             errors.Add($"{s}:SharedGroup '{o.SharedGroup}' must be 1-64 of [a-z0-9_-]");

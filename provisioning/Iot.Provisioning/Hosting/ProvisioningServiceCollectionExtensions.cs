@@ -34,6 +34,11 @@ public static class ProvisioningServiceCollectionExtensions
                     o.BrokerPort = configuration.GetValue("Broker:Port", 1883);
                 }
 
+                if (string.IsNullOrWhiteSpace(o.ClientId))
+                {
+                    o.ClientId = o.Username + "." + (configuration["Bridge:InstanceId"] ?? Environment.MachineName.ToLowerInvariant());
+                }
+
                 if (configuration[$"{ProvisioningOptions.Section}:UseSharedSubscription"] is null)
                 {
                     o.UseSharedSubscription = external;

@@ -119,7 +119,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_o.BrokerHost, _o.BrokerPort)
-            .WithClientId(_o.Username + "-" + Environment.ProcessId)
+            .WithClientId(_o.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
