@@ -39,7 +39,7 @@ internal static class ProvisionCommands
         var create = new Command("create", "Create a claim credential for installers (the secret is shown once)") { tenant, branch, maxUses, days };
         create.Handle(async (p, c, ct) =>
         {
-            DateTimeOffset? expires = p.GetValue(days) is { } d ? DateTimeOffset.UtcNow.AddDays(d) : null;
+            DateTimeOffset? expires = p.GetValue(days) is { } d ? TimeProvider.System.GetUtcNow().AddDays(d) : null;
             var claim = await c.Admin().CreateClaimAsync(p.GetValue(tenant)!, p.GetValue(branch), p.GetValue(maxUses), expires, ct);
             Console.WriteLine($"claim id:  {claim.ClaimId}");
             Console.WriteLine($"username:  {claim.Username}");
