@@ -43,6 +43,7 @@ seed=()
 for ((i = 1; i <= devices; i++)); do seed+=("--Bridge:SeedDevices:$((i - 1))=demo/pos-$i"); done
 dotnet cloud/Iot.Cloud.Bridge/bin/Release/net10.0/iot-bridge.dll \
   --Database:ConnectionString="$db" --Storage:Root="$state/store" --Broker:Port="$broker_port" "${seed[@]}" \
+  --Broker:RequireAuthentication=false \
   >"$state/logs/bridge.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && break; sleep 0.2; done

@@ -4,7 +4,10 @@ using MQTTnet.Protocol;
 
 namespace Iot.Provisioning.Cli;
 
-/// <summary>The CLI's own short MQTT session (svc.ops), opened only by commands that publish or read live state.</summary>
+/// <summary>
+/// The CLI's own short MQTT session, opened only by commands that publish or read live state. It logs in as
+/// svc.provisioning by default: publishing config and commands is that account's right (svc.ops is read-only).
+/// </summary>
 internal sealed class CliConnection(string host, int port, string? username, string? password) : IMessagePublisher, IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -24,7 +27,7 @@ internal sealed class CliConnection(string host, int port, string? username, str
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithCredentials(username ?? Iot.Protocol.Provisioning.MqttIdentities.Service("ops"), password)
+            .WithCredentials(username ?? Iot.Protocol.Provisioning.MqttIdentities.Service("provisioning"), password)
             .Build();
         MqttClientConnectResult result;
         try

@@ -21,7 +21,7 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static readonly Option<string?> MqttUser = new("--mqtt-user") { Description = "MQTT username (default svc.ops)", Recursive = true };
+    public static readonly Option<string?> MqttUser = new("--mqtt-user") { Description = "MQTT username (default svc.provisioning)", Recursive = true };
 
     public static readonly Option<string?> MqttPassword = new("--mqtt-password") { Description = "MQTT password (default: IOT_MQTT_PASSWORD)", Recursive = true };
 

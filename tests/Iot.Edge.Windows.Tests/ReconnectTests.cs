@@ -78,7 +78,14 @@ public class ReconnectTests
         await WaitUntilOpenedAsync(Endpoints.DeskMic.Id, opens: 1);
         _catalog.Devices[Endpoints.DeskMic.Id].PushInPackets(Signals.Sine(Endpoints.DeskMic.MixFormat, 440, 0.5, seconds: 0.06));
 
-        Assert.Equal(960, await pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        // 60 ms at 16 kHz, possibly over several reads: a read returns what the device has delivered so far.
+        var total = await pending.WaitAsync(TimeSpan.FromSeconds(5));
+        while (total < 960)
+        {
+            total += await source.ReadAsync(buffer.AsMemory(total), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(960, total);
         Assert.Equal(MicState.Streaming, _status.State);
     }
 

@@ -34,4 +34,16 @@ public sealed class BrokerOptions
     /// server does not implement shared subscriptions, so embedded mode subscribes directly (one bridge per broker).
     /// </summary>
     public string SharedGroup { get; set; } = Iot.Protocol.Topics.TopicTree.DefaultSharedGroup;
+
+    /// <summary>
+    /// Embedded mode: every CONNECT must present a device, claim or service credential and is confined by ACLs.
+    /// False restores the open broker (anyone, any topic); only for closed demo networks, and it must be said explicitly.
+    /// </summary>
+    public bool RequireAuthentication { get; set; } = true;
+
+    /// <summary>Service secrets by name (<c>bridge</c>, <c>provisioning</c>, <c>ops</c>): username <c>svc.{name}</c>.</summary>
+    public Dictionary<string, string> ServiceAccounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Section <c>Broker:Dynsec</c>: keep Mosquitto's dynamic-security clients and roles in step with PostgreSQL.</summary>
+    public Dynsec.DynsecOptions Dynsec { get; set; } = new();
 }

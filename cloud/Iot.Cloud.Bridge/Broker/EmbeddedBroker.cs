@@ -1,15 +1,22 @@
 using System.Net;
+using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace Iot.Cloud.Bridge.Broker;
 
 /// <summary>The default broker: MQTTnet's server in the bridge process, so a single binary runs a store or a demo.</summary>
-public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILogger<EmbeddedBroker> logger, ClaimIdentityCache? claims = null)
-    : IHostedService, IAsyncDisposable
+public sealed partial class EmbeddedBroker(
+    IOptions<BrokerOptions> options,
+    BrokerGatekeeper gatekeeper,
+    BrokerAuthenticator authenticator,
+    BrokerSecurityMetrics metrics,
+    ILogger<EmbeddedBroker> logger,
+    ClaimIdentityCache? claims = null) : IHostedService, IAsyncDisposable, IDeviceSessionControl
 {
     private MqttServer? _server;
 
@@ -28,18 +35,65 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             .Build();
         _server?.Dispose();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += gatekeeper.ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += gatekeeper.InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += gatekeeper.InterceptSubscriptionAsync;
         if (claims is not null)
         {
             // Subscribers cannot see who published; provisioning needs the claim credential behind each request.
             _server.InterceptingPublishAsync += e =>
             {
-                claims.Record(e.ApplicationMessage.Topic, e.UserName);
+                if (e.ProcessPublish)
+                {
+                    claims.Record(e.ApplicationMessage.Topic, e.UserName);
+                }
+
                 return Task.CompletedTask;
             };
         }
-
         await _server.StartAsync().ConfigureAwait(false);
-        LogStarted(o.ListenAddress, o.Port);
+        LogStarted(o.ListenAddress, o.Port, o.RequireAuthentication);
+    }
+
+    public async Task<int> KickAsync(string username, CancellationToken cancellationToken)
+    {
+        authenticator.Forget(username);
+        if (_server is not { IsStarted: true })
+        {
+            return 0;
+        }
+
+        var kicked = 0;
+        foreach (var client in await _server.GetClientsAsync().ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (client.Session.Items[BrokerGatekeeper.PrincipalItem] is MqttPrincipal p && p.Username == username)
+            {
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized }).ConfigureAwait(false);
+                metrics.OnKicked();
+                LogKicked(username, client.Id);
+                kicked++;
+            }
+        }
+
+        return kicked;
+    }
+
+    /// <summary>Usernames of the devices and claims connected now; services and anonymous clients are not listed.</summary>
+    internal async Task<IReadOnlyCollection<string>> ConnectedCredentialsAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_server is not { IsStarted: true })
+        {
+            return [];
+        }
+
+        return (await _server.GetClientsAsync().ConfigureAwait(false))
+            .Select(c => c.Session.Items[BrokerGatekeeper.PrincipalItem] as MqttPrincipal)
+            .Where(p => p is { Kind: PrincipalKind.Device or PrincipalKind.Claim })
+            .Select(p => p!.Username)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -61,9 +115,12 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
-    private partial void LogStarted(string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (authentication required: {RequireAuthentication})")]
+    private partial void LogStarted(string address, int port, bool requireAuthentication);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private partial void LogStopped();
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Disconnected {Username} (client {ClientId}): credential no longer valid")]
+    private partial void LogKicked(string username, string clientId);
 }

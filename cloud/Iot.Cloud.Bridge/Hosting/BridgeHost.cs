@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Iot.Cloud.Bridge.Broker;
+using Iot.Cloud.Bridge.Broker.Dynsec;
+using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
@@ -83,14 +85,22 @@ public static class BridgeHost
         services.AddHostedService<StartupTasks>();
         if (configuration.GetValue($"{BrokerOptions.Section}:Mode", BrokerMode.Embedded) == BrokerMode.Embedded)
         {
+            services.AddBrokerSecurity();
             services.AddSingleton<EmbeddedBroker>();
+            services.AddSingleton<IDeviceSessionControl>(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+            services.AddHostedService<RevocationSweeper>();
+        }
+        else if (configuration.GetValue($"{BrokerOptions.Section}:Dynsec:Enabled", false))
+        {
+            services.AddDynsecReconciler();
         }
 
         services.AddSingleton<BridgeConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddProvisioningBrokerWiring();
         services.AddProvisioning(configuration);
     }
 }

@@ -31,6 +31,8 @@ public sealed class BridgeNode : IAsyncDisposable
             ["Broker:Mode"] = s.External ? "External" : "Embedded",
             ["Broker:Port"] = s.BrokerPort.ToString(CultureInfo.InvariantCulture),
             ["Broker:ListenAddress"] = "127.0.0.1",
+            // These tests are about ingest, with anonymous agents; broker authentication is tested in Iot.Broker.Tests.
+            ["Broker:RequireAuthentication"] = "false",
             ["Database:ConnectionString"] = s.ConnectionString,
             ["Storage:Root"] = s.StorageRoot,
             ["Serilog:MinimumLevel:Default"] = "Error",

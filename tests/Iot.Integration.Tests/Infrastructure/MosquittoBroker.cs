@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Iot.TestSupport;
 
 namespace Iot.Integration.Tests.Infrastructure;
@@ -44,43 +43,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
             await ExternalTool.RunCheckedAsync("chown", ["-R", "mosquitto:mosquitto", _dir.Path]);
         }
 
-        var psi = new ProcessStartInfo(ExternalTool.Require("mosquitto")) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(config);
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("mosquitto did not start");
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", Port, cancellationToken);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-
-        throw new TimeoutException($"mosquitto did not listen on {Port}");
+        _process = await MosquittoProcess.StartAsync(config, LogPath, [Port], cancellationToken);
     }
 
     /// <summary>SIGKILL: no clean shutdown, no last save, exactly like a crash or power cut.</summary>
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await MosquittoProcess.KillAsync(_process);
         _process = null;
     }
 

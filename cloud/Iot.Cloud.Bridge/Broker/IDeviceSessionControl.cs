@@ -1,0 +1,8 @@
+namespace Iot.Cloud.Bridge.Broker;
+
+/// <summary>Ends live MQTT sessions of a credential, e.g. right after provisioning revokes a device.</summary>
+public interface IDeviceSessionControl
+{
+    /// <summary>Disconnects every live connection authenticated as <paramref name="username"/>; returns how many were closed.</summary>
+    Task<int> KickAsync(string username, CancellationToken cancellationToken);
+}
