@@ -30,7 +30,7 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         await _node.Store.ExecuteAsync("UPDATE provisioning_requests SET decided_at = decided_at - interval '1 hour'", null, default);
 
         // Same hardware, same serial, all state wiped: a new nonce and no credentials.
-        await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001", (await _node.CreateClaimAsync()).Username);
+        await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001", await _node.CreateClaimAsync());
         var answer = await reset.AskAsync();
 
         if (policy == ReprovisionPolicy.AutoKnownHardware)
@@ -59,30 +59,12 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         await _node.Admin.EnsureTenantAsync(CloudNode.Tenant, ReprovisionPolicy.Queue, default);
         var first = await ProvisionAsync("sn-7101", "till-9");
 
-        await using var retry = await FakeDevice.ClaimAsync(_node.Port, "sn-7101", "claim.installer");
+        await using var retry = await FakeDevice.ClaimAsync(_node.Port, "sn-7101", await _node.CreateClaimAsync());
         var answer = await retry.AskAsync();
 
         Assert.Equal(ProvisionStatus.Approved, answer.Status);
         Assert.Equal(first.Username, answer.Credentials!.Username);
         Assert.True(SecretHasher.Verify(answer.Credentials.Password, await _node.ScalarAsync<string>("SELECT secret_hash FROM devices WHERE device_id = 'till-9'")));
-    }
-
-    [Fact]
-    public async Task A_revoked_device_is_unknown_to_ingest_and_its_chunks_are_refused()
-    {
-        var credentials = await ProvisionAsync("sn-8001", "till-2");
-        var registry = new DeviceRegistry(_node.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), TimeProvider.System);
-        Assert.True(await registry.IsKnownAsync(CloudNode.Tenant, "till-2", default));
-
-        await _node.Admin.RevokeAsync("till-2", default);
-
-        var fresh = new DeviceRegistry(_node.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), TimeProvider.System);
-        Assert.False(await fresh.IsKnownAsync(CloudNode.Tenant, "till-2", default));
-        await using var device = await FakeDevice.AsIdentityAsync(_node.Port, credentials);
-        var ack = await device.SendChunkAsync(CloudNode.Tenant, "till-2");
-        Assert.Equal(AckStatus.Rejected, ack.Status);
-        Assert.Equal(RejectReason.UnknownDevice, ack.Reason);
-        Assert.Null(await _node.ScalarAsync<string>("SELECT secret_hash FROM devices WHERE device_id = 'till-2'"));
     }
 
     [Fact]
@@ -201,24 +183,18 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         Assert.Contains("till-6", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("1 device(s), 1 online", run.StdOut, StringComparison.Ordinal);
 
-        await device.SubscribeAsync(TopicTree.FleetSummary(CloudNode.Tenant));
+        await using var observer = await FakeDevice.AsProvisioningServiceAsync(_node.Port);
+        await observer.SubscribeAsync(TopicTree.FleetSummary(CloudNode.Tenant));
         await Iot.TestSupport.Eventually.WaitAsync(async () =>
         {
             await _node.Services.GetRequiredService<Iot.Provisioning.Fleet.FleetSummaryPublisher>().PublishOnceAsync(default);
             await Task.Delay(200);
-            return device.Received.Any(m => m.Topic == TopicTree.FleetSummary(CloudNode.Tenant)
+            return observer.Received.Any(m => m.Topic == TopicTree.FleetSummary(CloudNode.Tenant)
                                             && ProtocolJson.TryDeserialize<FleetSummary>(m.Payload, out _) is { Online: 1, Devices: 1 });
         }, TimeSpan.FromSeconds(10), "a fleet summary with one online device");
     }
 
-    private async Task<DeviceCredentials> ProvisionAsync(string serial, string deviceId)
-    {
-        await _node.Admin.PreregisterAsync(new StringReader($"{serial},{CloudNode.Tenant},{CloudNode.Branch},{deviceId},"), default);
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, serial, "claim.installer");
-        var answer = await device.AskAsync();
-        Assert.Equal(ProvisionStatus.Approved, answer.Status);
-        return answer.Credentials!;
-    }
+    private Task<DeviceCredentials> ProvisionAsync(string serial, string deviceId) => _node.ProvisionAsync(serial, deviceId);
 
     private static async Task AnswerCommandsAsync(FakeDevice device, string deviceId, CancellationToken ct)
     {

@@ -44,7 +44,7 @@ public sealed class IotctlTests
         Assert.True(SecretHasher.Verify(secret, hash));
         Assert.Equal(5, await node.ScalarAsync<int>("SELECT max_uses FROM claim_tokens WHERE claim_id = @claimId", new { claimId }));
 
-        await using var device = await FakeDevice.ClaimAsync(node.Port, "sn-q1", username);
+        await using var device = await FakeDevice.ClaimAsync(node.Port, "sn-q1", username, secret);
         Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync()).Status);
         var list = await Iotctl.RunAsync(node, "devices", "list");
         Assert.True(list.ExitCode == 0, list.StdErr);

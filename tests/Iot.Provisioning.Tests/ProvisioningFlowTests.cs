@@ -17,7 +17,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
     public async Task An_unknown_device_waits_for_an_operator_then_collects_credentials_and_publishes_as_itself()
     {
         var claim = await _node.CreateClaimAsync();
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-1001", claim.Username);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-1001", claim);
 
         var first = await device.AskAsync();
         Assert.Equal(ProvisionStatus.Pending, first.Status);
@@ -47,7 +47,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
     public async Task An_operator_approves_with_the_iotctl_process()
     {
         var claim = await _node.CreateClaimAsync();
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-1002", claim.Username);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-1002", claim);
         Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync()).Status);
 
         var run = await Iotctl.RunAsync(_node, "devices", "approve", "sn-1002", "--branch", CloudNode.Branch, "--device-id", "till-8", "--by", "ops");
@@ -71,7 +71,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
             "UPDATE branches SET default_config = '{\"version\": 3, \"issuedAtUtc\": \"2026-11-01T00:00:00+00:00\", \"chunkSeconds\": 45}'::jsonb WHERE branch_id = 'north'", null, default);
         var import = await _node.Admin.PreregisterAsync(new StringReader("serial,tenant,branch,device_id,display_name\nsn-2001,acme,north,desk-1,Front desk\n"), default);
         Assert.True(import.Succeeded, string.Join("; ", import.Errors));
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-2001", "claim.unknown");
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-2001", await _node.CreateClaimAsync());
 
         var answer = await device.AskAsync();
 
@@ -86,7 +86,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
     public async Task A_replayed_request_gets_the_same_answer_and_an_approved_replay_rotates_the_secret()
     {
         var claim = await _node.CreateClaimAsync();
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-3001", claim.Username);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-3001", claim);
         var pendingNonce = FakeDevice.NewNonce();
         Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync(pendingNonce)).Status);
         Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync(pendingNonce)).Status);
@@ -108,7 +108,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
     public async Task A_rejected_device_is_told_to_back_off()
     {
         var claim = await _node.CreateClaimAsync();
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-4001", claim.Username);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-4001", claim);
         await device.AskAsync();
 
         await _node.Admin.RejectAsync("sn-4001", "not our hardware", "tester", default);
@@ -120,26 +120,6 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
         Assert.Null(answer.Credentials);
     }
 
-    [Fact]
-    public async Task A_claim_is_refused_once_its_uses_are_spent_or_it_has_expired()
-    {
-        var claim = await _node.CreateClaimAsync(maxUses: 1);
-        await using var first = await FakeDevice.ClaimAsync(_node.Port, "sn-5001", claim.Username);
-        Assert.Equal(ProvisionStatus.Pending, (await first.AskAsync()).Status);
-        Assert.Equal(ProvisionStatus.Pending, (await first.AskAsync()).Status);
-
-        await using var second = await FakeDevice.ClaimAsync(_node.Port, "sn-5002", claim.Username);
-        var spent = await second.AskAsync();
-        Assert.Equal(ProvisionStatus.Invalid, spent.Status);
-        Assert.Contains("used 1 of 1", spent.Reason, StringComparison.Ordinal);
-
-        var old = await _node.CreateClaimAsync(expires: DateTimeOffset.UtcNow.AddMinutes(-1));
-        await using var third = await FakeDevice.ClaimAsync(_node.Port, "sn-5003", old.Username);
-        var expired = await third.AskAsync();
-        Assert.Equal(ProvisionStatus.Invalid, expired.Status);
-        Assert.Contains("expired", expired.Reason, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("serial", "serial 'sn-other' does not match")]
     [InlineData("nonce", "nonce must be 16-64 characters")]
@@ -148,7 +128,7 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
     public async Task A_request_with_bad_fields_is_answered_invalid_with_the_reason(string fault, string reason)
     {
         var claim = await _node.CreateClaimAsync();
-        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-6001", claim.Username);
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-6001", claim);
         var good = device.Request();
         var (payload, nonce) = fault switch
         {

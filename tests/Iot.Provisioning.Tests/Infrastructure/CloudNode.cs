@@ -38,7 +38,11 @@ public sealed class CloudNode : IAsyncDisposable
 
     public ProvisioningStore Store => Services.GetRequiredService<ProvisioningStore>();
 
-    public static async Task<CloudNode> StartAsync(IDictionary<string, string?>? extra = null)
+    /// <summary>The svc.provisioning secret the embedded broker is given, so iotctl can log in as that service.</summary>
+    public const string ProvisioningSecret = "provisioning-test-secret";
+
+    /// <summary><paramref name="authentication"/> false = the broker checks nobody, as with an external broker that cannot tell claims apart.</summary>
+    public static async Task<CloudNode> StartAsync(IDictionary<string, string?>? extra = null, bool authentication = true)
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
         var port = FreePort.Next();
@@ -53,6 +57,8 @@ public sealed class CloudNode : IAsyncDisposable
             ["Serilog:MinimumLevel:Default"] = "Error",
             ["Provisioning:PendingRetrySeconds"] = "5",
             ["Provisioning:CommandSweepSeconds"] = "1",
+            ["Broker:RequireAuthentication"] = authentication ? "true" : "false",
+            ["Broker:ServiceAccounts:provisioning"] = ProvisioningSecret,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
@@ -71,6 +77,17 @@ public sealed class CloudNode : IAsyncDisposable
 
     public Task<ClaimToken> CreateClaimAsync(int? maxUses = null, DateTimeOffset? expires = null) =>
         Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
+
+    /// <summary>Preregisters <paramref name="serial"/> and lets a device collect its credentials.</summary>
+    public async Task<Iot.Protocol.Provisioning.DeviceCredentials> ProvisionAsync(string serial, string deviceId)
+    {
+        var import = await Admin.PreregisterAsync(new StringReader($"{serial},{Tenant},{Branch},{deviceId},"), CancellationToken.None);
+        Assert.True(import.Succeeded, string.Join("; ", import.Errors));
+        await using var device = await FakeDevice.ClaimAsync(Port, serial, await CreateClaimAsync());
+        var answer = await device.AskAsync();
+        Assert.Equal(Iot.Protocol.Provisioning.ProvisionStatus.Approved, answer.Status);
+        return answer.Credentials!;
+    }
 
     public async Task<T?> ScalarAsync<T>(string sql, object? args = null)
     {

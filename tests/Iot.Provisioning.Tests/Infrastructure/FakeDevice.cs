@@ -35,10 +35,13 @@ public sealed class FakeDevice : IAsyncDisposable
     public ConcurrentQueue<(string Topic, byte[] Payload, bool Retain)> Received { get; } = new();
 
     /// <summary>Connects with a claim credential; the embedded broker tells provisioning which claim published.</summary>
-    public static async Task<FakeDevice> ClaimAsync(int port, string serial, string claimUsername, string? hardwareId = null)
+    public static Task<FakeDevice> ClaimAsync(int port, string serial, Iot.Provisioning.Admin.ClaimToken claim) =>
+        ClaimAsync(port, serial, claim.Username, claim.Secret);
+
+    public static async Task<FakeDevice> ClaimAsync(int port, string serial, string claimUsername, string claimSecret, string? hardwareId = null)
     {
         var device = new FakeDevice(port, serial, hardwareId ?? "hw-" + serial);
-        await device.ConnectAsync(MqttIdentities.ClaimClient(serial), claimUsername, "claim-secret");
+        await device.ConnectAsync(MqttIdentities.ClaimClient(serial), claimUsername, claimSecret);
         await device.SubscribeAsync(ProvisioningTopics.Response(serial));
         return device;
     }
@@ -51,6 +54,14 @@ public sealed class FakeDevice : IAsyncDisposable
         await device.SubscribeAsync(TopicTree.Cmd(credentials.TenantId, credentials.DeviceId));
         await device.SubscribeAsync(TopicTree.Config(credentials.TenantId, credentials.DeviceId));
         return device;
+    }
+
+    /// <summary>An operator-side observer logged in as svc.provisioning (devices may not read fleet topics).</summary>
+    public static async Task<FakeDevice> AsProvisioningServiceAsync(int port)
+    {
+        var observer = new FakeDevice(port, "observer", "");
+        await observer.ConnectAsync("svc.provisioning.observer", "svc.provisioning", CloudNode.ProvisioningSecret);
+        return observer;
     }
 
     public static string NewNonce() => Guid.NewGuid().ToString("n");
@@ -139,6 +150,19 @@ public sealed class FakeDevice : IAsyncDisposable
 
         _client.Dispose();
     }
+
+    /// <summary>Connects without asserting success; for checking what the broker refuses.</summary>
+    public static async Task<MqttClientConnectResultCode> TryConnectAsync(int port, string clientId, string username, string password)
+    {
+        // MQTTnet 5 reports a refused CONNECT in the result rather than by throwing.
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port).WithClientId(clientId).WithCredentials(username, password)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        return result.ResultCode;
+    }
+
+    public bool IsConnected => _client.IsConnected;
 
     private async Task ConnectAsync(string clientId, string username, string password)
     {

@@ -13,7 +13,7 @@ public static class Iotctl
             throw new InvalidOperationException($"{Dll} missing: the test project must reference Iot.Provisioning.Cli");
         }
 
-        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}"], TimeSpan.FromSeconds(60));
+        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}", "--mqtt-password", CloudNode.ProvisioningSecret], TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Runs iotctl with exactly these arguments and no DATABASE_URL/IOT_BROKER in its environment.</summary>
