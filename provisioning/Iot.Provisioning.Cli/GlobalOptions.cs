@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Security;
 using Iot.Provisioning.Storage;
 using Npgsql;
 
@@ -45,7 +46,8 @@ internal sealed class CliContext : IAsyncDisposable
 
     public CliConnection Broker => _broker ??= CreateBroker();
 
-    public ProvisioningAdmin Admin() => new(new ProvisioningStore(DataSource()), Broker, new NoSessionControl(), TimeProvider.System);
+    // Secrets minted here keep only their hashes: a Mosquitto dynsec deployment mints through the bridge instead.
+    public ProvisioningAdmin Admin() => new(new ProvisioningStore(DataSource()), Broker, new NoSessionControl(), new NoSecretSealing(), TimeProvider.System);
 
     public NpgsqlDataSource DataSource()
     {

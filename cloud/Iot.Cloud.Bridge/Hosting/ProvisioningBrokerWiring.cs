@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Iot.Cloud.Bridge.Broker;
+using Iot.Cloud.Bridge.Broker.Dynsec;
 using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Provisioning.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,16 @@ internal static class ProvisioningBrokerWiring
         services.AddSingleton<IPostConfigureOptions<ProvisioningOptions>>(sp => sp.GetRequiredService<EmbeddedProvisioningAccount>());
         services.AddSingleton<Iot.Provisioning.Messaging.IDeviceSessionControl>(sp =>
             new SessionControlAdapter(sp.GetService<IDeviceSessionControl>()));
+        services.AddSingleton<Iot.Provisioning.Security.ISecretSealer>(sp =>
+        {
+            var dynsec = sp.GetRequiredService<IOptions<BrokerOptions>>().Value.Dynsec;
+            return dynsec.Enabled ? new DynsecSealer(SecretSealer.FromBase64(dynsec.SecretKey)) : new Iot.Provisioning.Security.NoSecretSealing();
+        });
+    }
+
+    private sealed class DynsecSealer(SecretSealer sealer) : Iot.Provisioning.Security.ISecretSealer
+    {
+        public byte[]? Seal(string username, string secret) => sealer.Seal(username, secret);
     }
 
     private sealed class EmbeddedProvisioningAccount(IServiceProvider services) : IPostConfigureOptions<BrokerOptions>, IPostConfigureOptions<ProvisioningOptions>

@@ -16,7 +16,8 @@ namespace Iot.Provisioning.Admin;
 /// Operator actions on the registry, shared by the bridge (in-process callers) and iotctl. Refusals an operator can act
 /// on throw <see cref="ProvisioningException"/>.
 /// </summary>
-public sealed class ProvisioningAdmin(ProvisioningStore store, IMessagePublisher publisher, IDeviceSessionControl sessions, TimeProvider time)
+public sealed class ProvisioningAdmin(
+    ProvisioningStore store, IMessagePublisher publisher, IDeviceSessionControl sessions, ISecretSealer sealer, TimeProvider time)
 {
     public async Task EnsureTenantAsync(string tenantId, ReprovisionPolicy policy, CancellationToken ct)
     {
@@ -60,7 +61,7 @@ public sealed class ProvisioningAdmin(ProvisioningStore store, IMessagePublisher
         {
             id = request.DeviceId;
             await store.ExecuteAsync(
-                "UPDATE devices SET secret_hash = NULL, pending_secret_hash = NULL, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion WHERE device_id = @id",
+                "UPDATE devices SET secret_hash = NULL, secret_sealed = NULL, pending_secret_hash = NULL, pending_secret_sealed = NULL, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion WHERE device_id = @id",
                 new { request.HardwareId, request.Model, request.AgentVersion, id },
                 ct).ConfigureAwait(false);
         }
@@ -97,7 +98,7 @@ public sealed class ProvisioningAdmin(ProvisioningStore store, IMessagePublisher
     {
         var device = await ShowDeviceAsync(deviceId, ct).ConfigureAwait(false);
         await store.ExecuteAsync(
-            "UPDATE devices SET revoked_at = COALESCE(revoked_at, @now), secret_hash = NULL, pending_secret_hash = NULL WHERE device_id = @deviceId",
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, @now), secret_hash = NULL, secret_sealed = NULL, pending_secret_hash = NULL, pending_secret_sealed = NULL WHERE device_id = @deviceId",
             new { now = time.GetUtcNow(), deviceId },
             ct).ConfigureAwait(false);
         await sessions.KickAsync(MqttIdentities.Device(device.TenantId, device.DeviceId), ct).ConfigureAwait(false);
@@ -111,11 +112,12 @@ public sealed class ProvisioningAdmin(ProvisioningStore store, IMessagePublisher
     {
         var device = await ActiveDeviceAsync(deviceId, ct).ConfigureAwait(false);
         var secret = SecretGenerator.NewSecret();
+        var username = MqttIdentities.Device(device.TenantId, device.DeviceId);
         await store.ExecuteAsync(
-            "UPDATE devices SET pending_secret_hash = @hash WHERE device_id = @deviceId",
-            new { hash = SecretHasher.Hash(secret), deviceId },
+            "UPDATE devices SET pending_secret_hash = @hash, pending_secret_sealed = @sealed WHERE device_id = @deviceId",
+            new { hash = SecretHasher.Hash(secret), @sealed = sealer.Seal(username, secret), deviceId },
             ct).ConfigureAwait(false);
-        var args = new Dictionary<string, string> { ["username"] = MqttIdentities.Device(device.TenantId, device.DeviceId), ["password"] = secret };
+        var args = new Dictionary<string, string> { ["username"] = username, ["password"] = secret };
         return await SendAsync(device, CommandTracker.RotateCredentials, args, timeout, recordArgs: false, ct).ConfigureAwait(false);
     }
 
@@ -181,8 +183,11 @@ public sealed class ProvisioningAdmin(ProvisioningStore store, IMessagePublisher
         var claimId = SecretGenerator.NewId();
         var secret = SecretGenerator.NewSecret();
         await store.ExecuteAsync(
-            "INSERT INTO claim_tokens (claim_id, tenant_id, branch_id, secret_hash, max_uses, expires_at) VALUES (@claimId, @tenantId, @branchId, @hash, @maxUses, @expiresAt)",
-            new { claimId, tenantId, branchId, hash = SecretHasher.Hash(secret), maxUses, expiresAt },
+            """
+            INSERT INTO claim_tokens (claim_id, tenant_id, branch_id, secret_hash, secret_sealed, max_uses, expires_at)
+            VALUES (@claimId, @tenantId, @branchId, @hash, @sealed, @maxUses, @expiresAt)
+            """,
+            new { claimId, tenantId, branchId, hash = SecretHasher.Hash(secret), @sealed = sealer.Seal(MqttIdentities.ClaimUser(claimId), secret), maxUses, expiresAt },
             ct).ConfigureAwait(false);
         return new ClaimToken(claimId, MqttIdentities.ClaimUser(claimId), secret, tenantId, branchId, maxUses, expiresAt);
     }

@@ -1,6 +1,7 @@
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Fleet;
 using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Security;
 using Iot.Provisioning.Service;
 using Iot.Provisioning.Storage;
 using Microsoft.Extensions.Configuration;
@@ -48,6 +49,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDeviceSessionControl, NoSessionControl>();
+        services.TryAddSingleton<ISecretSealer, NoSecretSealing>();
         services.AddSingleton<ClaimIdentityCache>();
         services.AddSingleton<ProvisioningStore>();
         services.AddSingleton<CredentialIssuer>();

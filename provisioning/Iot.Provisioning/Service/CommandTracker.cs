@@ -43,7 +43,8 @@ public sealed partial class CommandTracker(ProvisioningStore store, TimeProvider
         {
             await store.ExecuteAsync(
                 """
-                UPDATE devices SET secret_hash = pending_secret_hash, pending_secret_hash = NULL, secret_rotated_at = @now
+                UPDATE devices SET secret_hash = pending_secret_hash, secret_sealed = pending_secret_sealed,
+                                   pending_secret_hash = NULL, pending_secret_sealed = NULL, secret_rotated_at = @now
                 WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL
                 """,
                 new { deviceId, now = time.GetUtcNow() },

@@ -10,3 +10,6 @@ ALTER TABLE provisioning_requests
 -- Defaults for a device's first desired configuration: branch over tenant.
 ALTER TABLE tenant_policies ADD COLUMN default_config jsonb;
 ALTER TABLE branches ADD COLUMN default_config jsonb;
+
+-- Rotation with Mosquitto dynsec: the new secret, sealed like secret_sealed, promoted with pending_secret_hash.
+ALTER TABLE devices ADD COLUMN pending_secret_sealed bytea;
