@@ -14,6 +14,9 @@ public static class SecretHasher
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    // A stored hash with absurd iterations would turn every broker CONNECT into a CPU burn.
+    private const int MaxIterations = 5_000_000;
+
     public static string Hash(string secret, int iterations = DefaultIterations)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
@@ -23,7 +26,10 @@ public static class SecretHasher
         return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
-    /// <summary>False for a wrong secret or a malformed stored value; never throws on attacker-controlled input.</summary>
+    /// <summary>
+    /// False for a wrong secret or a malformed stored value; never throws on attacker-controlled input. The broker's
+    /// CONNECT check uses this same method.
+    /// </summary>
     public static bool Verify(string secret, string? stored)
     {
         if (string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(stored))
@@ -33,7 +39,7 @@ public static class SecretHasher
 
         var parts = stored.Split('$');
         if (parts.Length != 4 || parts[0] != Scheme
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations < 1)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations is < 1 or > MaxIterations)
         {
             return false;
         }
@@ -45,6 +51,11 @@ public static class SecretHasher
             expected = Convert.FromBase64String(parts[3]);
         }
         catch (FormatException)
+        {
+            return false;
+        }
+
+        if (salt.Length == 0 || expected.Length is < 16 or > 64)
         {
             return false;
         }
