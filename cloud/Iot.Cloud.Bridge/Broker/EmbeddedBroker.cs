@@ -1,5 +1,6 @@
 using System.Net;
 using Iot.Cloud.Bridge.Broker.Security;
+using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ public sealed partial class EmbeddedBroker(
     BrokerGatekeeper gatekeeper,
     BrokerAuthenticator authenticator,
     BrokerSecurityMetrics metrics,
-    ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable, IDeviceSessionControl
+    ILogger<EmbeddedBroker> logger,
+    ClaimIdentityCache? claims = null) : IHostedService, IAsyncDisposable, IDeviceSessionControl
 {
     private MqttServer? _server;
 
@@ -36,6 +38,19 @@ public sealed partial class EmbeddedBroker(
         _server.ValidatingConnectionAsync += gatekeeper.ValidateConnectionAsync;
         _server.InterceptingPublishAsync += gatekeeper.InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += gatekeeper.InterceptSubscriptionAsync;
+        if (claims is not null)
+        {
+            // Subscribers cannot see who published; provisioning needs the claim credential behind each request.
+            _server.InterceptingPublishAsync += e =>
+            {
+                if (e.ProcessPublish)
+                {
+                    claims.Record(e.ApplicationMessage.Topic, e.UserName);
+                }
+
+                return Task.CompletedTask;
+            };
+        }
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(o.ListenAddress, o.Port, o.RequireAuthentication);
     }

@@ -5,6 +5,7 @@ using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
+using Iot.Provisioning.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -99,5 +100,7 @@ public static class BridgeHost
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddProvisioningBrokerWiring();
+        services.AddProvisioning(configuration);
     }
 }

@@ -107,39 +107,7 @@ public sealed partial class BridgeConnection : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
-        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!_client.IsConnected)
-                {
-                    if (!await TryConnectAsync(stoppingToken).ConfigureAwait(false))
-                    {
-                        await Task.Delay(backoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    failures = 0;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogIterationFailed(ex);
-                await Task.Delay(backoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
-            }
-        }
+        await ReconnectLoop.RunAsync(() => _client.IsConnected, TryConnectAsync, LogIterationFailed, _time, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task<bool> TryConnectAsync(CancellationToken ct)

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Iot.Cloud.Bridge.Persistence;
 
 /// <summary>
-/// Answers "is this a registered, enabled device of this tenant?" for every chunk. Answers are cached briefly:
+/// Answers "is this a registered, enabled, unrevoked device of this tenant?" for every chunk. Answers are cached briefly:
 /// positive ones longer, so a newly provisioned device is accepted within seconds and ingest costs no extra query.
 /// </summary>
 public sealed class DeviceRegistry(NpgsqlDataSource dataSource, TimeProvider time)
@@ -24,7 +24,7 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource, TimeProvider tim
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = @deviceId AND tenant_id = @tenantId AND enabled)",
+            "SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = @deviceId AND tenant_id = @tenantId AND enabled AND revoked_at IS NULL)",
             new { tenantId, deviceId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         _cache[(tenantId, deviceId)] = (known, now + (known ? KnownTtl : UnknownTtl).Ticks);

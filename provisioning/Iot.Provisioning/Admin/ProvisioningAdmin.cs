@@ -1,0 +1,317 @@
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Provisioning;
+using Iot.Protocol.Serialization;
+using Iot.Protocol.Topics;
+using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Security;
+using Iot.Provisioning.Service;
+using Iot.Provisioning.Storage;
+
+namespace Iot.Provisioning.Admin;
+
+/// <summary>
+/// Operator actions on the registry, shared by the bridge (in-process callers) and iotctl. Refusals an operator can act
+/// on throw <see cref="ProvisioningException"/>.
+/// </summary>
+public sealed class ProvisioningAdmin(
+    ProvisioningStore store, IMessagePublisher publisher, IDeviceSessionControl sessions, ISecretSealer sealer, TimeProvider time)
+{
+    public async Task EnsureTenantAsync(string tenantId, ReprovisionPolicy policy, CancellationToken ct)
+    {
+        RequireId(tenantId, "tenant");
+        await store.ExecuteAsync(
+            """
+            INSERT INTO tenants (tenant_id, name) VALUES (@tenantId, @tenantId) ON CONFLICT DO NOTHING;
+            INSERT INTO tenant_policies (tenant_id, reprovision_policy) VALUES (@tenantId, @policy)
+            ON CONFLICT (tenant_id) DO UPDATE SET reprovision_policy = EXCLUDED.reprovision_policy;
+            """,
+            new { tenantId, policy = ReprovisionPolicies.ToDb(policy) },
+            ct).ConfigureAwait(false);
+    }
+
+    public async Task EnsureBranchAsync(string tenantId, string branchId, string name, CancellationToken ct)
+    {
+        RequireId(branchId, "branch");
+        await store.ExecuteAsync(
+            "INSERT INTO branches (branch_id, tenant_id, name) VALUES (@branchId, @tenantId, @name) ON CONFLICT DO NOTHING",
+            new { branchId, tenantId, name },
+            ct).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<DeviceRow>> ListDevicesAsync(string? tenantId, CancellationToken ct) => store.DevicesAsync(tenantId, ct);
+
+    public async Task<DeviceRow> ShowDeviceAsync(string deviceId, CancellationToken ct) =>
+        await store.DeviceAsync(deviceId, ct).ConfigureAwait(false) ?? throw new ProvisioningException($"device '{deviceId}' does not exist");
+
+    public Task<IReadOnlyList<RequestRow>> ListPendingAsync(string? tenantId, CancellationToken ct) => store.PendingAsync(tenantId, ct);
+
+    /// <summary>
+    /// Approves the serial's pending request. The device collects its secret with its next request, so nothing secret
+    /// passes through the operator. A queued re-provisioning keeps its device id; its old secret stops working.
+    /// </summary>
+    public async Task<DeviceRow> ApproveAsync(string serial, string? tenantId, string? branchId, string? deviceId, string decidedBy, CancellationToken ct)
+    {
+        var request = await PendingRequestAsync(serial, ct).ConfigureAwait(false);
+        var tenant = tenantId ?? request.TenantId ?? throw new ProvisioningException($"serial '{serial}': no tenant known; pass one");
+        string id;
+        if (request.DeviceId is not null)
+        {
+            id = request.DeviceId;
+            await store.ExecuteAsync(
+                "UPDATE devices SET secret_hash = NULL, secret_sealed = NULL, pending_secret_hash = NULL, pending_secret_sealed = NULL, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion WHERE device_id = @id",
+                new { request.HardwareId, request.Model, request.AgentVersion, id },
+                ct).ConfigureAwait(false);
+        }
+        else
+        {
+            id = deviceId ?? serial;
+            RequireId(id, "device id");
+            if (await store.DeviceAsync(id, ct).ConfigureAwait(false) is not null)
+            {
+                throw new ProvisioningException($"device id '{id}' is already taken");
+            }
+
+            await store.ExecuteAsync(
+                """
+                INSERT INTO devices (device_id, tenant_id, branch_id, serial, hardware_id, model, agent_version, capabilities)
+                SELECT @id, @tenant, @branch, serial, hardware_id, model, agent_version, capabilities FROM provisioning_requests WHERE request_id = @RequestId
+                """,
+                new { id, tenant, branch = branchId ?? request.BranchId, request.RequestId },
+                ct).ConfigureAwait(false);
+        }
+
+        await Decide(request.RequestId, "approved", null, id, decidedBy, ct).ConfigureAwait(false);
+        return (await store.DeviceAsync(id, ct).ConfigureAwait(false))!;
+    }
+
+    public async Task RejectAsync(string serial, string reason, string decidedBy, CancellationToken ct)
+    {
+        var request = await PendingRequestAsync(serial, ct).ConfigureAwait(false);
+        await Decide(request.RequestId, "rejected", reason, request.DeviceId, decidedBy, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Revocation is immediate for ingest (the registry stops knowing the device) and ends a live session.</summary>
+    public async Task RevokeAsync(string deviceId, CancellationToken ct)
+    {
+        var device = await ShowDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        await store.ExecuteAsync(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, @now), secret_hash = NULL, secret_sealed = NULL, pending_secret_hash = NULL, pending_secret_sealed = NULL WHERE device_id = @deviceId",
+            new { now = time.GetUtcNow(), deviceId },
+            ct).ConfigureAwait(false);
+        await sessions.KickAsync(MqttIdentities.Device(device.TenantId, device.DeviceId), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a rotation: the new secret is valid beside the old one until the device confirms the command, then it
+    /// replaces it (<see cref="CommandTracker"/>). Returns the command id to wait on.
+    /// </summary>
+    public async Task<Guid> RotateAsync(string deviceId, TimeSpan timeout, CancellationToken ct)
+    {
+        var device = await ActiveDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        var secret = SecretGenerator.NewSecret();
+        var username = MqttIdentities.Device(device.TenantId, device.DeviceId);
+        await store.ExecuteAsync(
+            "UPDATE devices SET pending_secret_hash = @hash, pending_secret_sealed = @sealed WHERE device_id = @deviceId",
+            new { hash = SecretHasher.Hash(secret), @sealed = sealer.Seal(username, secret), deviceId },
+            ct).ConfigureAwait(false);
+        var args = new Dictionary<string, string> { ["username"] = username, ["password"] = secret };
+        return await SendAsync(device, CommandTracker.RotateCredentials, args, timeout, recordArgs: false, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>All or nothing: one bad line imports no line, and every bad line is reported.</summary>
+    public async Task<PreregistrationResult> PreregisterAsync(TextReader csv, CancellationToken ct)
+    {
+        var (lines, errors) = CsvPreregistration.Parse(csv);
+        var problems = errors.ToList();
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        foreach (var line in lines)
+        {
+            var known = await connection.QuerySingleAsync<(bool Tenant, bool Branch, bool Serial, bool DeviceId)>(new CommandDefinition(
+                """
+                SELECT EXISTS (SELECT 1 FROM tenants WHERE tenant_id = @TenantId),
+                       @BranchId::text IS NULL OR EXISTS (SELECT 1 FROM branches WHERE branch_id = @BranchId AND tenant_id = @TenantId),
+                       EXISTS (SELECT 1 FROM devices WHERE serial = @Serial) OR EXISTS (SELECT 1 FROM preregistrations WHERE serial = @Serial),
+                       @DeviceId::text IS NOT NULL AND EXISTS (SELECT 1 FROM devices WHERE device_id = @DeviceId)
+                """,
+                line,
+                cancellationToken: ct)).ConfigureAwait(false);
+            var problem = !known.Tenant ? $"tenant '{line.TenantId}' does not exist"
+                : !known.Branch ? $"branch '{line.BranchId}' does not exist in tenant '{line.TenantId}'"
+                : known.Serial ? $"serial '{line.Serial}' is already registered"
+                : known.DeviceId ? $"device id '{line.DeviceId}' is already taken"
+                : null;
+            if (problem is not null)
+            {
+                problems.Add($"line {line.LineNumber}: {problem}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new PreregistrationResult(0, problems.OrderBy(LineNumberOf).ToList());
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        foreach (var line in lines)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO preregistrations (serial, tenant_id, branch_id, device_id, display_name) VALUES (@Serial, @TenantId, @BranchId, @DeviceId, @DisplayName)",
+                line,
+                tx,
+                cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return new PreregistrationResult(lines.Count, []);
+    }
+
+    public async Task<ClaimToken> CreateClaimAsync(string tenantId, string? branchId, int? maxUses, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        if (maxUses is < 1)
+        {
+            throw new ProvisioningException("max uses must be at least 1");
+        }
+
+        if (await store.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tenants WHERE tenant_id = @tenantId)", new { tenantId }, ct).ConfigureAwait(false) is false)
+        {
+            throw new ProvisioningException($"tenant '{tenantId}' does not exist");
+        }
+
+        var claimId = SecretGenerator.NewId();
+        var secret = SecretGenerator.NewSecret();
+        await store.ExecuteAsync(
+            """
+            INSERT INTO claim_tokens (claim_id, tenant_id, branch_id, secret_hash, secret_sealed, max_uses, expires_at)
+            VALUES (@claimId, @tenantId, @branchId, @hash, @sealed, @maxUses, @expiresAt)
+            """,
+            new { claimId, tenantId, branchId, hash = SecretHasher.Hash(secret), @sealed = sealer.Seal(MqttIdentities.ClaimUser(claimId), secret), maxUses, expiresAt },
+            ct).ConfigureAwait(false);
+        return new ClaimToken(claimId, MqttIdentities.ClaimUser(claimId), secret, tenantId, branchId, maxUses, expiresAt);
+    }
+
+    /// <summary>Stores the next desired version and publishes it retained, so the device gets it whenever it connects.</summary>
+    public async Task<DeviceConfigDocument> SetConfigAsync(string deviceId, DeviceConfigDocument changes, CancellationToken ct)
+    {
+        var device = await ActiveDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        var current = await store.ScalarAsync<long?>("SELECT desired_version FROM device_configs WHERE device_id = @deviceId", new { deviceId }, ct).ConfigureAwait(false);
+        var document = changes with { Version = (current ?? 0) + 1, IssuedAtUtc = time.GetUtcNow() };
+        var json = ProtocolJson.Serialize(document);
+        await store.ExecuteAsync(
+            """
+            INSERT INTO device_configs (device_id, desired_version, desired, issued_at) VALUES (@deviceId, @version, @json::jsonb, @now)
+            ON CONFLICT (device_id) DO UPDATE SET desired_version = EXCLUDED.desired_version, desired = EXCLUDED.desired, issued_at = EXCLUDED.issued_at
+            """,
+            new { deviceId, version = document.Version, json = Encoding.UTF8.GetString(json), now = document.IssuedAtUtc },
+            ct).ConfigureAwait(false);
+        await publisher.PublishAsync(TopicTree.Config(device.TenantId, device.DeviceId), json, retain: true, ct).ConfigureAwait(false);
+        return document;
+    }
+
+    public async Task<DeviceConfigState> GetConfigAsync(string deviceId, CancellationToken ct)
+    {
+        await ShowDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        var row = await store.QuerySingleAsync<ConfigRow>(
+            "SELECT device_id AS DeviceId, desired_version AS DesiredVersion, desired::text AS Desired, reported_version AS ReportedVersion, reported_error AS ReportedError FROM device_configs WHERE device_id = @deviceId",
+            new { deviceId },
+            ct).ConfigureAwait(false);
+        return row is null
+            ? new DeviceConfigState(null, null, null)
+            : new DeviceConfigState(ProtocolJson.TryDeserialize<DeviceConfigDocument>(Encoding.UTF8.GetBytes(row.Desired), out _), row.ReportedVersion, row.ReportedError);
+    }
+
+    public async Task<Guid> SendCommandAsync(string deviceId, string name, IReadOnlyDictionary<string, string> args, TimeSpan timeout, CancellationToken ct)
+    {
+        var device = await ActiveDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ProvisioningException("command name is empty");
+        }
+
+        return await SendAsync(device, name, args, timeout, recordArgs: true, ct).ConfigureAwait(false);
+    }
+
+    public Task<CommandRow?> CommandAsync(Guid commandId, CancellationToken ct) =>
+        store.QuerySingleAsync<CommandRow>(
+            """
+            SELECT command_id AS CommandId, device_id AS DeviceId, name AS Name, issued_at AS IssuedAt, expires_at AS ExpiresAt,
+                   status AS Status, detail AS Detail, completed_at AS CompletedAt
+            FROM device_commands WHERE command_id = @commandId
+            """,
+            new { commandId },
+            ct);
+
+    /// <summary>Polls until the command has a final status; past its expiry it is marked (and returned as) timeout.</summary>
+    public async Task<CommandRow> WaitForCommandAsync(Guid commandId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var row = await CommandAsync(commandId, ct).ConfigureAwait(false) ?? throw new ProvisioningException($"command {commandId} does not exist");
+            if (row.Status is not ("sent" or "accepted"))
+            {
+                return row;
+            }
+
+            if (row.ExpiresAt is { } expires && expires <= time.GetUtcNow().UtcDateTime)
+            {
+                await store.ExecuteAsync(
+                    "UPDATE device_commands SET status = 'timeout', completed_at = @now WHERE command_id = @commandId AND status IN ('sent', 'accepted')",
+                    new { commandId, now = time.GetUtcNow() },
+                    ct).ConfigureAwait(false);
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Guid> SendAsync(DeviceRow device, string name, IReadOnlyDictionary<string, string> args, TimeSpan timeout, bool recordArgs, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var command = new DeviceCommand { CommandId = Guid.CreateVersion7(), Name = name, Args = args, IssuedAtUtc = now, ExpiresAtUtc = now + timeout };
+
+        // A rotation's new secret must not be stored in clear; its args are recorded without values.
+        var stored = recordArgs ? args : args.ToDictionary(a => a.Key, _ => "***");
+        await store.ExecuteAsync(
+            "INSERT INTO device_commands (command_id, device_id, name, args, issued_at, expires_at) VALUES (@CommandId, @deviceId, @Name, @args::jsonb, @IssuedAtUtc, @ExpiresAtUtc)",
+            new
+            {
+                command.CommandId, deviceId = device.DeviceId, command.Name, command.IssuedAtUtc, command.ExpiresAtUtc,
+                args = JsonSerializer.Serialize(stored.ToDictionary(), ProvisioningJson.Default.DictionaryStringString),
+            },
+            ct).ConfigureAwait(false);
+        await publisher.PublishAsync(TopicTree.Cmd(device.TenantId, device.DeviceId), ProtocolJson.Serialize(command), retain: false, ct).ConfigureAwait(false);
+        return command.CommandId;
+    }
+
+    private async Task<DeviceRow> ActiveDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        var device = await ShowDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        return device.IsRevoked ? throw new ProvisioningException($"device '{deviceId}' is revoked") : device;
+    }
+
+    private async Task<RequestRow> PendingRequestAsync(string serial, CancellationToken ct)
+    {
+        var request = await store.LatestRequestAsync(serial, ct).ConfigureAwait(false);
+        return request is { Status: "pending" } ? request : throw new ProvisioningException($"serial '{serial}' has no pending request");
+    }
+
+    private Task Decide(Guid requestId, string status, string? reason, string? deviceId, string decidedBy, CancellationToken ct) =>
+        store.ExecuteAsync(
+            "UPDATE provisioning_requests SET status = @status, reason = @reason, device_id = @deviceId, decided_at = @now, decided_by = @decidedBy WHERE request_id = @requestId",
+            new { requestId, status, reason, deviceId, decidedBy, now = time.GetUtcNow() },
+            ct);
+
+    private static void RequireId(string id, string what)
+    {
+        if (!TopicTree.IsValidId(id))
+        {
+            throw new ProvisioningException($"{what} '{id}' must be 1-64 of [a-z0-9_-], starting with a letter or digit");
+        }
+    }
+
+    private static int LineNumberOf(string error) =>
+        int.TryParse(error.AsSpan(5, error.IndexOf(':', StringComparison.Ordinal) - 5), out var n) ? n : 0;
+}

@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Serialization;
+using Iot.Protocol.Topics;
+
+namespace Iot.Provisioning.Fleet;
+
+/// <summary>Last known status and telemetry per device, from the retained status and periodic telemetry topics.</summary>
+public sealed class FleetTracker
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Device), DeviceState> _online = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Device), DeviceTelemetry> _telemetry = new();
+
+    public void Observe(DeviceTopic topic, byte[] payload)
+    {
+        var key = (topic.TenantId, topic.DeviceId);
+        if (topic.Kind == TopicKind.Status && ProtocolJson.TryDeserialize<DeviceStatus>(payload, out _) is { } status)
+        {
+            _online[key] = status.State;
+        }
+        else if (topic.Kind == TopicKind.Telemetry && ProtocolJson.TryDeserialize<DeviceTelemetry>(payload, out _) is { } telemetry)
+        {
+            _telemetry[key] = telemetry;
+        }
+    }
+
+    public (int Online, int MicMissing, long Backlog) Snapshot(string tenantId, IReadOnlySet<string> registered)
+    {
+        var online = _online.Count(p => p.Key.Tenant == tenantId && registered.Contains(p.Key.Device) && p.Value == DeviceState.Online);
+        var telemetry = _telemetry.Where(p => p.Key.Tenant == tenantId && registered.Contains(p.Key.Device)).Select(p => p.Value).ToList();
+        return (online, telemetry.Count(t => t.Mic == "missing"), telemetry.Sum(t => (long)t.OutboxDepth));
+    }
+}

@@ -1,0 +1,69 @@
+using Iot.Provisioning.Admin;
+using Iot.Provisioning.Fleet;
+using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Security;
+using Iot.Provisioning.Service;
+using Iot.Provisioning.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Provisioning.Hosting;
+
+public static class ProvisioningServiceCollectionExtensions
+{
+    /// <summary>
+    /// Provisioning, operations API, command tracking and fleet summaries, in a host that already registers an
+    /// <see cref="Npgsql.NpgsqlDataSource"/> (the bridge). Broker settings default to the host's <c>Broker</c> section:
+    /// loopback in Embedded mode, <c>Broker:Host</c> with shared subscriptions in External mode.
+    /// </summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ProvisioningOptions>()
+            .Bind(configuration.GetSection(ProvisioningOptions.Section))
+            .PostConfigure(o =>
+            {
+                var external = string.Equals(configuration["Broker:Mode"], "External", StringComparison.OrdinalIgnoreCase);
+                if (string.IsNullOrWhiteSpace(o.BrokerHost))
+                {
+                    o.BrokerHost = external ? configuration["Broker:Host"] ?? "127.0.0.1" : "127.0.0.1";
+                }
+
+                if (o.BrokerPort == 0)
+                {
+                    o.BrokerPort = configuration.GetValue("Broker:Port", 1883);
+                }
+
+                if (string.IsNullOrWhiteSpace(o.ClientId))
+                {
+                    o.ClientId = o.Username + "." + (configuration["Bridge:InstanceId"] ?? Environment.MachineName.ToLowerInvariant());
+                }
+
+                if (configuration[$"{ProvisioningOptions.Section}:UseSharedSubscription"] is null)
+                {
+                    o.UseSharedSubscription = external;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDeviceSessionControl, NoSessionControl>();
+        services.TryAddSingleton<ISecretSealer, NoSecretSealing>();
+        services.AddSingleton<ClaimIdentityCache>();
+        services.AddSingleton<ProvisioningStore>();
+        services.AddSingleton<CredentialIssuer>();
+        services.AddSingleton<ProvisioningDecider>();
+        services.AddSingleton<CommandTracker>();
+        services.AddSingleton<ReportedConfigTracker>();
+        services.AddSingleton<FleetTracker>();
+        services.AddSingleton<ProvisioningConnection>();
+        services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<ProvisioningConnection>());
+        services.AddSingleton<ProvisioningAdmin>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisioningConnection>());
+        services.AddHostedService<CommandSweeper>();
+        services.AddSingleton<FleetSummaryPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetSummaryPublisher>());
+        return services;
+    }
+}

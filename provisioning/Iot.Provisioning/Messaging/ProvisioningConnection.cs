@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Iot.Protocol.Provisioning;
+using Iot.Protocol.Retry;
+using Iot.Protocol.Serialization;
+using Iot.Protocol.Topics;
+using Iot.Provisioning.Fleet;
+using Iot.Provisioning.Hosting;
+using Iot.Provisioning.Service;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Iot.Provisioning.Messaging;
+
+/// <summary>
+/// The provisioning service's own MQTT session (<c>svc.provisioning</c>): answers provisioning requests, records
+/// command results, feeds the fleet tracker, and publishes for the operations API. Messages are handled on a worker,
+/// never on MQTTnet's receive loop, which must stay free for the PUBACKs of what the handlers publish.
+/// </summary>
+public sealed partial class ProvisioningConnection : BackgroundService, IMessagePublisher
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly Channel<(string Topic, byte[] Payload)> _inbox = Channel.CreateUnbounded<(string, byte[])>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ProvisioningDecider _decider;
+    private readonly CommandTracker _commands;
+    private readonly ReportedConfigTracker _reported;
+    private readonly FleetTracker _fleet;
+    private readonly ProvisioningOptions _o;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProvisioningConnection> _logger;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ProvisioningConnection(
+        ProvisioningDecider decider,
+        CommandTracker commands,
+        ReportedConfigTracker reported,
+        FleetTracker fleet,
+        IOptions<ProvisioningOptions> options,
+        TimeProvider time,
+        ILogger<ProvisioningConnection> logger)
+    {
+        _decider = decider;
+        _commands = commands;
+        _reported = reported;
+        _fleet = fleet;
+        _o = options.Value;
+        _time = time;
+        _logger = logger;
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            _inbox.Writer.TryWrite((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Completes once every subscription is granted.</summary>
+    public Task Subscribed => _subscribed.Task;
+
+    public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        MqttClientPublishResult result;
+        try
+        {
+            result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
+        {
+            throw new InvalidOperationException($"cannot publish to {topic}: {ex.Message}", ex);
+        }
+
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"broker refused publish to {topic}: {result.ReasonCode}");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
+            {
+                LogDisconnectFailed(ex.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var worker = ProcessInboxAsync(stoppingToken);
+        await ReconnectLoop.RunAsync(() => _client.IsConnected, TryConnectAsync, LogIterationFailed, _time, stoppingToken).ConfigureAwait(false);
+        _inbox.Writer.TryComplete();
+        await worker.ConfigureAwait(false);
+    }
+
+    private string MaybeShared(string filter) => _o.UseSharedSubscription ? TopicTree.Shared(_o.SharedGroup, filter) : filter;
+
+    private async Task<bool> TryConnectAsync(CancellationToken ct)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_o.BrokerHost, _o.BrokerPort)
+            .WithClientId(_o.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithCredentials(_o.Username, _o.Password);
+        MqttClientConnectResult result;
+        try
+        {
+            result = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            LogConnectFailed(_o.BrokerHost, _o.BrokerPort, ex.Message);
+            return false;
+        }
+
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            LogConnectRefused(_o.BrokerHost, _o.BrokerPort, result.ResultCode.ToString(), result.ReasonString);
+            return false;
+        }
+
+        var filters = new[]
+        {
+            MaybeShared(ProvisioningTopics.AllRequests),
+            MaybeShared(TopicTree.Prefix + "+/+/cmdresult"),
+            MaybeShared(TopicTree.Prefix + "+/+/reported"),
+            TopicTree.Prefix + "+/+/status",
+            TopicTree.Prefix + "+/+/telemetry",
+        };
+        var options = new MqttClientSubscribeOptionsBuilder();
+        foreach (var f in filters)
+        {
+            options = options.WithTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribed = await _client.SubscribeAsync(options.Build(), ct).ConfigureAwait(false);
+        var refused = subscribed.Items.Where(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)).ToList();
+        if (refused.Count > 0)
+        {
+            LogSubscribeRefused(string.Join(", ", refused.Select(r => r.TopicFilter.Topic + " " + r.ResultCode)));
+            await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
+            return false;
+        }
+
+        LogConnected(_o.BrokerHost, _o.BrokerPort, _o.Username);
+        _subscribed.TrySetResult();
+        return true;
+    }
+
+    private async Task ProcessInboxAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var (topic, payload) in _inbox.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await DispatchAsync(topic, payload, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogHandlerFailed(topic, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DispatchAsync(string topic, byte[] payload, CancellationToken ct)
+    {
+        if (ProvisioningTopics.TryParseRequest(topic, out var serial))
+        {
+            var response = await _decider.DecideAsync(serial, payload, ct).ConfigureAwait(false);
+            LogAnswered(serial, response.Status.ToString(), response.Reason);
+            await PublishAsync(ProvisioningTopics.Response(serial), ProtocolJson.Serialize(response), retain: false, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (!TopicTree.TryParse(topic, out var parsed))
+        {
+            return;
+        }
+
+        switch (parsed.Kind)
+        {
+            case TopicKind.CmdResult:
+                await _commands.OnResultAsync(parsed.TenantId, parsed.DeviceId, payload, ct).ConfigureAwait(false);
+                break;
+            case TopicKind.Reported:
+                await _reported.OnReportedAsync(parsed.TenantId, parsed.DeviceId, payload, ct).ConfigureAwait(false);
+                break;
+            case TopicKind.Status:
+            case TopicKind.Telemetry:
+                _fleet.Observe(parsed, payload);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning session connected to {Host}:{Port} as {Username}")]
+    private partial void LogConnected(string host, int port, string username);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning cannot reach broker {Host}:{Port}: {Error}")]
+    private partial void LogConnectFailed(string host, int port, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Broker {Host}:{Port} refused the provisioning session: {Code} {ReasonString}")]
+    private partial void LogConnectRefused(string host, int port, string code, string? reasonString);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused provisioning subscriptions: {Refused}")]
+    private partial void LogSubscribeRefused(string refused);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Provisioning connection iteration failed")]
+    private partial void LogIterationFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Topic} failed")]
+    private partial void LogHandlerFailed(string topic, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning request from {Serial}: {Status} {Reason}")]
+    private partial void LogAnswered(string serial, string status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clean disconnect failed: {Error}")]
+    private partial void LogDisconnectFailed(string error);
+}

@@ -1,0 +1,83 @@
+namespace Iot.Provisioning.Storage;
+
+public sealed class DeviceRow
+{
+    public string DeviceId { get; init; } = "";
+    public string TenantId { get; init; } = "";
+    public string? BranchId { get; init; }
+    public string? Serial { get; init; }
+    public string? HardwareId { get; init; }
+    public string? Model { get; init; }
+    public string? AgentVersion { get; init; }
+    public string? DisplayName { get; init; }
+    public bool Enabled { get; init; }
+    public string? SecretHash { get; init; }
+    public string? PendingSecretHash { get; init; }
+    public DateTime? ProvisionedAt { get; init; }
+    public DateTime? RevokedAt { get; init; }
+    public DateTime? LastSeenAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+public sealed class RequestRow
+{
+    public Guid RequestId { get; init; }
+    public string Serial { get; init; } = "";
+    public string HardwareId { get; init; } = "";
+    public string Model { get; init; } = "";
+    public string AgentVersion { get; init; } = "";
+    public string Nonce { get; init; } = "";
+    public string? ClaimId { get; init; }
+    public string? TenantId { get; init; }
+    public string? BranchId { get; init; }
+    public string Status { get; init; } = "";
+    public string? Reason { get; init; }
+    public string? DeviceId { get; init; }
+    public DateTime ReceivedAt { get; init; }
+    public DateTime? DecidedAt { get; init; }
+    public string? DecidedBy { get; init; }
+}
+
+public sealed class ClaimRow
+{
+    public string ClaimId { get; init; } = "";
+    public string TenantId { get; init; } = "";
+    public string? BranchId { get; init; }
+    public int? MaxUses { get; init; }
+    public int Uses { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+    public DateTime? RevokedAt { get; init; }
+}
+
+public sealed class PreregistrationRow
+{
+    public string Serial { get; init; } = "";
+    public string TenantId { get; init; } = "";
+    public string? BranchId { get; init; }
+    public string? DeviceId { get; init; }
+    public string? DisplayName { get; init; }
+    public DateTime? ConsumedAt { get; init; }
+}
+
+public sealed class CommandRow
+{
+    public Guid CommandId { get; init; }
+    public string DeviceId { get; init; } = "";
+    public string Name { get; init; } = "";
+    public DateTime IssuedAt { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+    public string Status { get; init; } = "";
+    public string? Detail { get; init; }
+    public DateTime? CompletedAt { get; init; }
+}
+
+public sealed class ConfigRow
+{
+    public string DeviceId { get; init; } = "";
+    public long DesiredVersion { get; init; }
+    public string Desired { get; init; } = "";
+    public long? ReportedVersion { get; init; }
+    public string? ReportedError { get; init; }
+}

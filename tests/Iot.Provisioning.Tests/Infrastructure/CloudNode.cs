@@ -1,0 +1,104 @@
+using System.Globalization;
+using Dapper;
+using Iot.Cloud.Bridge.Hosting;
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Provisioning.Admin;
+using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Storage;
+using Iot.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Iot.Provisioning.Tests.Infrastructure;
+
+/// <summary>A real bridge (embedded broker, real PostgreSQL) with provisioning, in the test process.</summary>
+public sealed class CloudNode : IAsyncDisposable
+{
+    public const string Tenant = "acme";
+    public const string Branch = "north";
+    private readonly IHost _host;
+    private readonly TempDirectory _storage;
+
+    private CloudNode(IHost host, TempDirectory storage, int port, string connectionString)
+    {
+        _host = host;
+        _storage = storage;
+        Port = port;
+        ConnectionString = connectionString;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public ProvisioningAdmin Admin => Services.GetRequiredService<ProvisioningAdmin>();
+
+    public ProvisioningStore Store => Services.GetRequiredService<ProvisioningStore>();
+
+    /// <summary>The svc.provisioning secret the embedded broker is given, so iotctl can log in as that service.</summary>
+    public const string ProvisioningSecret = "provisioning-test-secret";
+
+    /// <summary><paramref name="authentication"/> false = the broker checks nobody, as with an external broker that cannot tell claims apart.</summary>
+    public static async Task<CloudNode> StartAsync(IDictionary<string, string?>? extra = null, bool authentication = true)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var port = FreePort.Next();
+        var storage = new TempDirectory();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Broker:Mode"] = "Embedded",
+            ["Broker:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Broker:ListenAddress"] = "127.0.0.1",
+            ["Database:ConnectionString"] = connectionString,
+            ["Storage:Root"] = storage.Path,
+            ["Serilog:MinimumLevel:Default"] = "Error",
+            ["Provisioning:PendingRetrySeconds"] = "5",
+            ["Provisioning:CommandSweepSeconds"] = "1",
+            ["Broker:RequireAuthentication"] = authentication ? "true" : "false",
+            ["Broker:ServiceAccounts:provisioning"] = ProvisioningSecret,
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            overrides[k] = v;
+        }
+
+        var host = BridgeHost.CreateBuilder([], overrides).Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<BridgeConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await host.Services.GetRequiredService<ProvisioningConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        var node = new CloudNode(host, storage, port, connectionString);
+        await node.Admin.EnsureTenantAsync(Tenant, ReprovisionPolicy.AutoKnownHardware, CancellationToken.None);
+        await node.Admin.EnsureBranchAsync(Tenant, Branch, "North store", CancellationToken.None);
+        return node;
+    }
+
+    public Task<ClaimToken> CreateClaimAsync(int? maxUses = null, DateTimeOffset? expires = null) =>
+        Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
+
+    /// <summary>Preregisters <paramref name="serial"/> and lets a device collect its credentials.</summary>
+    public async Task<Iot.Protocol.Provisioning.DeviceCredentials> ProvisionAsync(string serial, string deviceId)
+    {
+        var import = await Admin.PreregisterAsync(new StringReader($"{serial},{Tenant},{Branch},{deviceId},"), CancellationToken.None);
+        Assert.True(import.Succeeded, string.Join("; ", import.Errors));
+        await using var device = await FakeDevice.ClaimAsync(Port, serial, await CreateClaimAsync());
+        var answer = await device.AskAsync();
+        Assert.Equal(Iot.Protocol.Provisioning.ProvisionStatus.Approved, answer.Status);
+        return answer.Credentials!;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString);
+        return await c.ExecuteScalarAsync<T>(sql, args);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+        _storage.Dispose();
+    }
+}

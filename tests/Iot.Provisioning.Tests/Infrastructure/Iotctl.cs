@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Iot.TestSupport;
+
+namespace Iot.Provisioning.Tests.Infrastructure;
+
+/// <summary>Runs the real iotctl build (copied next to the tests) as a separate process.</summary>
+public static class Iotctl
+{
+    public static Task<ToolResult> RunAsync(CloudNode node, params string[] args)
+    {
+        if (!File.Exists(Dll))
+        {
+            throw new InvalidOperationException($"{Dll} missing: the test project must reference Iot.Provisioning.Cli");
+        }
+
+        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}", "--mqtt-password", CloudNode.ProvisioningSecret], TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs iotctl with exactly these arguments and no DATABASE_URL/IOT_BROKER in its environment.</summary>
+    public static async Task<ToolResult> RunBareAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Remove("DATABASE_URL");
+        psi.Environment.Remove("IOT_BROKER");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new ToolResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "iotctl.dll");
+}

@@ -1,0 +1,58 @@
+using Iot.Protocol.Provisioning;
+using Iot.Provisioning.Security;
+using Iot.Provisioning.Tests.Infrastructure;
+
+namespace Iot.Provisioning.Tests;
+
+public sealed class IotctlTests
+{
+    [Theory]
+    [InlineData(new[] { "devices", "list" }, "no database given")]
+    [InlineData(new[] { "devices", "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
+    [InlineData(new[] { "cmd", "send", "d1", "x", "--arg", "novalue", "--database", "Host=127.0.0.1" }, "--arg 'novalue' is not key=value")]
+    [InlineData(new[] { "devices", "list", "--broker", "host:notaport", "--database", "Host=127.0.0.1" }, "--broker: 'host:notaport' is not host:port")]
+    public async Task Usage_and_configuration_errors_exit_2_with_a_message(string[] args, string message)
+    {
+        var run = await Iotctl.RunBareAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_an_operation_failure_with_exit_1()
+    {
+        var run = await Iotctl.RunBareAsync("devices", "list", "--database", $"Host=127.0.0.1;Port={Iot.TestSupport.FreePort.Next()};Username=x;Timeout=3");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("iotctl: ", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Claims_create_shows_a_secret_once_and_stores_only_its_hash_and_devices_list_shows_the_queue()
+    {
+        await using var node = await CloudNode.StartAsync();
+
+        var run = await Iotctl.RunAsync(node, "claims", "create", "--tenant", CloudNode.Tenant, "--max-uses", "5", "--expires-days", "7");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var lines = run.StdOut.Split('\n').Select(l => l.Trim()).ToList();
+        var username = lines.Single(l => l.StartsWith("username:", StringComparison.Ordinal))["username:".Length..].Trim();
+        var secret = lines.Single(l => l.StartsWith("password:", StringComparison.Ordinal))["password:".Length..].Trim();
+        var claimId = username[MqttIdentities.ClaimPrefix.Length..];
+        var hash = await node.ScalarAsync<string>("SELECT secret_hash FROM claim_tokens WHERE claim_id = @claimId", new { claimId });
+        Assert.True(SecretHasher.Verify(secret, hash));
+        Assert.Equal(5, await node.ScalarAsync<int>("SELECT max_uses FROM claim_tokens WHERE claim_id = @claimId", new { claimId }));
+
+        await using var device = await FakeDevice.ClaimAsync(node.Port, "sn-q1", username, secret);
+        Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync()).Status);
+        var list = await Iotctl.RunAsync(node, "devices", "list");
+        Assert.True(list.ExitCode == 0, list.StdErr);
+        Assert.Contains("sn-q1", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("0 device(s), 1 pending", list.StdOut, StringComparison.Ordinal);
+
+        var unknown = await Iotctl.RunAsync(node, "devices", "show", "ghost");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("device 'ghost' does not exist", unknown.StdErr, StringComparison.Ordinal);
+    }
+}
