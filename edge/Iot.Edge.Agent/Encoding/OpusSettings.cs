@@ -7,7 +7,7 @@ public sealed record OpusSettings
 
     public int BitrateBps { get; init; } = 24000;
 
-    /// <summary>0-10; 10 costs ~2× the CPU of 5 for a small quality gain, still ~190× real time with native libopus.</summary>
+    /// <summary>0-10; 10 costs about twice the CPU of 5 for a small quality gain (bench/Iot.Bench.Edge pipeline measures both).</summary>
     public int Complexity { get; init; } = 10;
 
     /// <summary>False forces Concentus's managed encoder even where libopus is installed (what Windows agents get).</summary>
