@@ -24,7 +24,8 @@ public class ClaimFlowTests
             : [FakeCloud.Answer(r, ProvisionStatus.Approved, FakeCloud.Credentials("acme", "pos-7", "device-pw-1"))];
 
         await agent.StartAsync();
-        Assert.True(agent.Get<AgentConditions>().AwaitingProvisioning || File.Exists(agent.CredentialsPath));
+        // The provisioning service starts on a pool thread; the flag may take a moment under load.
+        await Eventually.WaitAsync(() => Task.FromResult(agent.Get<AgentConditions>().AwaitingProvisioning || File.Exists(agent.CredentialsPath)), TimeSpan.FromSeconds(20), "awaiting provisioning");
         var chunk = await WaitForChunkAsync(cloud, "acme", "pos-7");
 
         var requests = cloud.Requests.ToArray();
