@@ -51,7 +51,7 @@ for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null 
 for ((i = 1; i <= devices; i++)); do
   dotnet edge/Iot.Edge.Agent/bin/Release/net10.0/iot-agent.dll \
     --Agent:TenantId=demo --Agent:DeviceId="pos-$i" --Agent:SpoolDirectory="$state/spool/pos-$i" \
-    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio/device-$i.wav" --Audio:Loop=true --Recording:Trigger=Always \
+    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio/device-$i.wav" --Audio:Loop=true --Recording:Trigger=Always --Health:Port=$((8042 + i)) \
     --Mqtt:Port="$broker_port" --Mqtt:TelemetrySeconds=15 >"$state/logs/agent-pos-$i.log" 2>&1 &
   pids+=($!)
 done
@@ -63,6 +63,7 @@ cat <<INFO
     PostgreSQL:              $psql_url
     Recordings:              $state/store/recordings/
     Logs (JSON):             $state/logs/
+    Device health:           http://127.0.0.1:8043/health … :$((8042 + devices))/health (and /metrics)
     Dashboard:               not built yet (issue 6); row counts are printed below every 15 s.
   Devices demo/pos-1..$devices speak generated speech in real time and upload a chunk every $chunk_seconds s.
   Press Ctrl+C to stop.
