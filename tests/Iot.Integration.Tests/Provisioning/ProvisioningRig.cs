@@ -6,6 +6,7 @@ using Iot.Provisioning.Admin;
 using Iot.Provisioning.Storage;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
 using Npgsql;
 
 namespace Iot.Integration.Tests.Provisioning;
@@ -110,6 +111,16 @@ public sealed class ProvisioningRig : IAsyncDisposable
             "dotnet",
             [dll, .. args, "--database", ConnectionString, "--broker", $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}", "--mqtt-password", BridgeSettings.ProvisioningSecret],
             TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>What the broker answers a CONNECT with these credentials; MQTTnet 5 reports a refusal in the result.</summary>
+    public async Task<MqttClientConnectResultCode> TryConnectAsync(string clientId, string username, string password)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", Port).WithClientId(clientId).WithCredentials(username, password)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        return result.ResultCode;
     }
 
     /// <summary>Chunk rows of one device as (tenant, sequence), to prove where and how often they landed.</summary>
