@@ -13,16 +13,19 @@ public sealed class AgentNode : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private AgentNode(IHost host, string tenantId, string deviceId)
+    private AgentNode(IHost host, string? tenantId, string? deviceId)
     {
         _host = host;
         TenantId = tenantId;
         DeviceId = deviceId;
     }
 
-    public string TenantId { get; }
+    /// <summary>Null for a device that gets its identity through provisioning.</summary>
+    public string? TenantId { get; }
 
-    public string DeviceId { get; }
+    public string? DeviceId { get; }
+
+    public IServiceProvider Services => _host.Services;
 
     public ChunkOutbox Outbox => _host.Services.GetRequiredService<ChunkOutbox>();
 
@@ -34,8 +37,6 @@ public sealed class AgentNode : IAsyncDisposable
     {
         var overrides = new Dictionary<string, string?>
         {
-            ["Agent:TenantId"] = s.TenantId,
-            ["Agent:DeviceId"] = s.DeviceId,
             ["Agent:SpoolDirectory"] = s.SpoolDirectory,
             ["Agent:ChunkSeconds"] = s.ChunkSeconds.ToString(CultureInfo.InvariantCulture),
             ["Audio:WavPath"] = s.WavPath,
@@ -51,6 +52,12 @@ public sealed class AgentNode : IAsyncDisposable
             // Several agents share this process; the loopback health endpoint is tested in Iot.Edge.Tests.
             ["Health:Enabled"] = "false",
         };
+        if (s.TenantId is not null)
+        {
+            overrides["Agent:TenantId"] = s.TenantId;
+            overrides["Agent:DeviceId"] = s.DeviceId;
+        }
+
         foreach (var (key, value) in s.Extra)
         {
             overrides[key] = value;
@@ -68,7 +75,7 @@ public sealed class AgentNode : IAsyncDisposable
     }
 }
 
-public sealed record AgentSettings(string TenantId, string DeviceId, string SpoolDirectory, string WavPath, int BrokerPort)
+public sealed record AgentSettings(string? TenantId, string? DeviceId, string SpoolDirectory, string WavPath, int BrokerPort)
 {
     public int ChunkSeconds { get; init; } = 1;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
+using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -22,6 +23,8 @@ public sealed class BridgeNode : IAsyncDisposable
 
     public string StorageRoot { get; private init; } = "";
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null)
     {
         var overrides = new Dictionary<string, string?>
@@ -31,12 +34,18 @@ public sealed class BridgeNode : IAsyncDisposable
             ["Broker:Mode"] = s.External ? "External" : "Embedded",
             ["Broker:Port"] = s.BrokerPort.ToString(CultureInfo.InvariantCulture),
             ["Broker:ListenAddress"] = "127.0.0.1",
-            // These tests are about ingest, with anonymous agents; broker authentication is tested in Iot.Broker.Tests.
-            ["Broker:RequireAuthentication"] = "false",
+            // Ingest tests use anonymous agents; provisioning tests need the broker to check every identity.
+            ["Broker:RequireAuthentication"] = s.RequireAuthentication ? "true" : "false",
+            ["Broker:ServiceAccounts:provisioning"] = BridgeSettings.ProvisioningSecret,
             ["Database:ConnectionString"] = s.ConnectionString,
             ["Storage:Root"] = s.StorageRoot,
             ["Serilog:MinimumLevel:Default"] = "Error",
         };
+        foreach (var (key, value) in s.Extra)
+        {
+            overrides[key] = value;
+        }
+
         for (var i = 0; i < s.SeedDevices.Count; i++)
         {
             overrides[$"Bridge:SeedDevices:{i}"] = s.SeedDevices[i];
@@ -52,6 +61,7 @@ public sealed class BridgeNode : IAsyncDisposable
         await host.StartAsync();
         var node = new BridgeNode(host) { StorageRoot = s.StorageRoot };
         await node.Connection.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await host.Services.GetRequiredService<ProvisioningConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
         return node;
     }
 
@@ -82,5 +92,12 @@ public sealed record BridgeSettings(string ConnectionString, string StorageRoot,
 
     public int MaxPayloadBytes { get; init; } = Iot.Protocol.ProtocolLimits.DefaultMaxChunkPayloadBytes;
 
+    /// <summary>The svc.provisioning secret the embedded broker is given, so iotctl can log in as that service.</summary>
+    public const string ProvisioningSecret = "provisioning-test-secret";
+
     public IReadOnlyList<string> SeedDevices { get; init; } = [];
+
+    public bool RequireAuthentication { get; init; }
+
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 }

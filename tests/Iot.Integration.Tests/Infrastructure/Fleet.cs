@@ -30,7 +30,7 @@ public sealed class Fleet : IAsyncDisposable
 
     public bool OutboxesEmpty() => Agents.All(a => a.Outbox.GetStats() is { Pending: 0, Quarantined: 0 });
 
-    public IReadOnlyDictionary<string, long> RecordedPerDevice() => Agents.ToDictionary(a => a.DeviceId, a => a.Recorder.ChunksSealed);
+    public IReadOnlyDictionary<string, long> RecordedPerDevice() => Agents.ToDictionary(a => a.DeviceId!, a => a.Recorder.ChunksSealed);
 
     public string Describe() => string.Join(", ", Agents.Select(a =>
     {
