@@ -69,6 +69,7 @@ public sealed class AgentHealthProbe(
             OutboxDepth = stats?.Pending ?? 0,
             OutboxBytes = stats?.PendingBytes ?? 0,
             Quarantined = stats?.Quarantined ?? 0,
+            DroppedChunks = stats?.DroppedTotal ?? 0,
             OldestPendingAge = stats?.OldestPendingUtc is { } oldest ? now - oldest : null,
             SpoolUsageBytes = spoolBytes,
             SpoolFreeBytes = spoolFree,

@@ -49,6 +49,9 @@ public sealed record AgentHealthSnapshot
 
     public int Quarantined { get; init; }
 
+    /// <summary>Unsent chunks dropped by spool limits since installation.</summary>
+    public long DroppedChunks { get; init; }
+
     public TimeSpan? OldestPendingAge { get; init; }
 
     public long SpoolUsageBytes { get; init; }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Iot.Edge.Agent.Hosting;
-using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
-using Iot.Edge.Audio;
+using Iot.Edge.Agent.Health;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 using Iot.Protocol.Topics;
@@ -17,10 +16,8 @@ namespace Iot.Edge.Agent.Uplink;
 /// <summary>Publishes outbox and recorder health on the telemetry topic for operators watching the broker.</summary>
 internal sealed partial class TelemetryPublisher(
     IMqttClient client,
-    ChunkOutbox outbox,
+    AgentHealthProbe health,
     RecorderStatus recorder,
-    MicStatus mic,
-    UplinkStatus uplink,
     Provisioning.DeviceIdentityStore identity,
     IOptions<MqttOptions> mqtt,
     TimeProvider time,
@@ -61,29 +58,32 @@ internal sealed partial class TelemetryPublisher(
         }
     }
 
+    /// <summary>
+    /// Built from the same snapshot as /health and the status LED, so all three report one truth (e.g. whether a
+    /// microphone is part of this device at all); telemetry adds only what the snapshot does not carry.
+    /// </summary>
     internal DeviceTelemetry Sample()
     {
-        var stats = outbox.GetStats();
-        var now = time.GetUtcNow();
+        var snapshot = health.Capture();
         var recording = recorder.Snapshot;
         using var process = Process.GetCurrentProcess();
         return new DeviceTelemetry
         {
-            AtUtc = now,
-            OutboxDepth = stats.Pending,
-            OutboxBytes = stats.PendingBytes,
-            OldestPendingAgeSeconds = stats.OldestPendingUtc is { } oldest ? (now - oldest).TotalSeconds : null,
-            QuarantinedChunks = stats.Quarantined,
-            LastAckUtc = uplink.LastAckUtc,
-            Recording = recorder.Recording,
-            RecordingReason = recording.Reason,
+            AtUtc = snapshot.AtUtc,
+            OutboxDepth = snapshot.OutboxDepth,
+            OutboxBytes = snapshot.OutboxBytes,
+            OldestPendingAgeSeconds = snapshot.OldestPendingAge?.TotalSeconds,
+            QuarantinedChunks = snapshot.Quarantined,
+            LastAckUtc = snapshot.LastAckUtc,
+            Recording = snapshot.Recording,
+            RecordingReason = snapshot.RecordingReason,
             TransactionId = recording.TransactionId,
             LastRefusal = recording.LastRefusal is { } r ? $"{r.TransactionId ?? "-"}: {r.Reason} at {r.AtUtc:O}" : null,
-            Mic = mic.Device is null && mic.State == MicState.Missing && mic.LastError is null ? null : mic.State.ToString().ToLowerInvariant(),
-            DroppedChunks = stats.DroppedTotal,
-            LostChunks = recorder.ChunksLost,
+            Mic = snapshot.Mic?.ToString().ToLowerInvariant(),
+            DroppedChunks = snapshot.DroppedChunks,
+            LostChunks = snapshot.ChunksLost,
             RssBytes = process.WorkingSet64,
-            AgentVersion = AgentVersion.Current,
+            AgentVersion = snapshot.Version,
         };
     }
 
