@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using System.Threading.Channels;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Broker.Dynsec;

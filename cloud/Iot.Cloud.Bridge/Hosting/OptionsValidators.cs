@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using System.Net;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Ingest;

@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Microsoft.Extensions.Hosting;

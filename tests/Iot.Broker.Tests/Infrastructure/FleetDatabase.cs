@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using Dapper;
 using Iot.Cloud.Bridge.Broker.Dynsec;
 using Iot.Cloud.Bridge.Broker.Security;

@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using Npgsql;
 
 namespace Iot.Integration.Tests.Infrastructure;
@@ -20,7 +21,7 @@ public sealed class PostgresServer
                 $"{EnvironmentVariable} is not set. Run tests/test.sh (it starts a throwaway PostgreSQL) or point it at a server you own.");
         }
 
-        AdminConnectionString = Iot.Cloud.Bridge.Persistence.ConnectionStrings.Normalize(value);
+        AdminConnectionString = Iot.Cloud.Data.ConnectionStrings.Normalize(value);
     }
 
     public string AdminConnectionString { get; }

@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using Dapper;
 using Iot.Cloud.Bridge.Hosting;
 using Iot.Integration.Tests.Infrastructure;
@@ -54,7 +55,7 @@ public class BridgeStartupTests(PostgresServer postgres)
         await (await BridgeNode.StartAsync(settings with { BrokerPort = FreePort.Next() })).DisposeAsync();
 
         await using var check = new NpgsqlConnection(db);
-        var scripts = typeof(Iot.Cloud.Bridge.Persistence.DatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Migrations.", StringComparison.Ordinal));
+        var scripts = typeof(Iot.Cloud.Data.DatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Migrations.", StringComparison.Ordinal));
         Assert.True(scripts >= 2);
         Assert.Equal(scripts, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM schemaversions"));
         Assert.Equal(2, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM devices"));

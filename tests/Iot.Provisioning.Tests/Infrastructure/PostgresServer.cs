@@ -1,3 +1,4 @@
+using Iot.Cloud.Data;
 using Npgsql;
 
 namespace Iot.Provisioning.Tests.Infrastructure;
@@ -17,7 +18,7 @@ public static class PostgresServer
                 $"{EnvironmentVariable} is not set. Run tests/test.sh (it starts a throwaway PostgreSQL) or point it at a server you own.");
         }
 
-        var admin = Iot.Cloud.Bridge.Persistence.ConnectionStrings.Normalize(value);
+        var admin = Iot.Cloud.Data.ConnectionStrings.Normalize(value);
         var name = $"iot_prov_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid().ToString("n")[..6]}";
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Iot.Cloud.Bridge.Persistence;
+namespace Iot.Cloud.Data;
 
 public static class ConnectionStrings
 {

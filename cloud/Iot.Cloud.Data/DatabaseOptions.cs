@@ -1,4 +1,4 @@
-namespace Iot.Cloud.Bridge.Persistence;
+namespace Iot.Cloud.Data;
 
 /// <summary>Section <c>Database</c>. <c>DATABASE_URL</c> (postgres://user:pass@host:port/db) overrides it when set.</summary>
 public sealed class DatabaseOptions

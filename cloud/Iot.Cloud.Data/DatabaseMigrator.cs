@@ -3,7 +3,7 @@ using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Iot.Cloud.Bridge.Persistence;
+namespace Iot.Cloud.Data;
 
 /// <summary>Applies the embedded SQL migrations in order. An advisory lock keeps bridges that start together from racing.</summary>
 public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger)

@@ -1,0 +1,53 @@
+using Iot.Cloud.Pipeline.Transcription;
+
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>Judges one dialogue's transcript. Engines: rule-based multilingual (default, offline) and an LLM.</summary>
+public interface IAnalyzer
+{
+    /// <summary>Stable name stored with every result: <c>rules</c>, <c>llm</c>.</summary>
+    string Engine { get; }
+
+    /// <exception cref="MalformedReplyException">The engine answered with something that is not a valid result.</exception>
+    Task<AnalysisResult> AnalyzeAsync(AnalysisInput input, CancellationToken cancellationToken);
+}
+
+/// <param name="Profile">The tenant's keyword sets and checklist (stored as JSON per tenant).</param>
+public sealed record AnalysisInput(string TenantId, Transcript Transcript, AnalysisProfile Profile);
+
+public enum CustomerReaction
+{
+    None,
+    Accepted,
+    Declined,
+    Undecided,
+}
+
+public enum SentimentLabel
+{
+    Negative,
+    Neutral,
+    Positive,
+}
+
+public sealed record ChecklistOutcome(string ItemId, bool Met);
+
+/// <summary>A verbatim piece of the transcript backing one claim (<c>upsell</c>, <c>greeting</c>, <c>reaction</c>, <c>sentiment</c>, <c>checklist:{id}</c>).</summary>
+public sealed record EvidenceQuote(string Claim, string Quote);
+
+public sealed record AnalysisResult(
+    bool UpsellAttempted,
+    IReadOnlyList<string> OfferedCategories,
+    CustomerReaction CustomerReaction,
+    IReadOnlyList<ChecklistOutcome> Checklist,
+    SentimentLabel Sentiment,
+    double SentimentScore,
+    int QualityScore,
+    string Summary,
+    IReadOnlyList<EvidenceQuote> Evidence);
+
+/// <summary>Reply that failed parsing or schema validation; the raw reply is kept for the dead-letter record.</summary>
+public sealed class MalformedReplyException(string message, string rawReply, Exception? inner = null) : Exception(message, inner)
+{
+    public string RawReply { get; } = rawReply;
+}

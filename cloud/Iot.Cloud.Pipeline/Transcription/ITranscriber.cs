@@ -1,0 +1,38 @@
+namespace Iot.Cloud.Pipeline.Transcription;
+
+/// <summary>
+/// A speech recogniser the workers can call for a dialogue whose device sent no transcript of its own.
+/// Engines: Whisper.net (primary), an OpenAI-compatible HTTP endpoint, PocketSphinx (offline, English only).
+/// </summary>
+public interface ITranscriber
+{
+    /// <summary>Stable name stored with every transcript: <c>whisper</c>, <c>openai</c>, <c>pocketsphinx</c>.</summary>
+    string Engine { get; }
+
+    /// <summary>False when the engine cannot do this language (ISO 639-1, or null for "detect").</summary>
+    bool Supports(string? language);
+
+    /// <exception cref="TranscriberUnavailableException">The engine cannot run at all (model or tool missing).</exception>
+    Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken);
+}
+
+/// <summary>Mono 16-bit PCM at 16 kHz, the only rate every engine accepts.</summary>
+public sealed record DialogueAudio(ReadOnlyMemory<short> Pcm, int SampleRate = 16000)
+{
+    public TimeSpan Duration => TimeSpan.FromSeconds((double)Pcm.Length / SampleRate);
+}
+
+/// <summary>What was said, with times in milliseconds from the start of the dialogue audio.</summary>
+public sealed record Transcript(string Engine, string Language, IReadOnlyList<Utterance> Utterances)
+{
+    /// <summary>The text evidence quotes are checked against: utterances joined by single spaces.</summary>
+    public string Text => string.Join(' ', Utterances.Select(u => u.Text.Trim()).Where(t => t.Length > 0));
+}
+
+/// <summary>A phrase; <paramref name="Words"/> when the engine gives word times (so the dashboard can jump to a word).</summary>
+public sealed record Utterance(int StartMs, int EndMs, string Text, IReadOnlyList<TimedWord>? Words = null);
+
+public sealed record TimedWord(int StartMs, int EndMs, string Text);
+
+/// <summary>The engine is not usable (no model configured, binary missing): the job waits instead of failing.</summary>
+public sealed class TranscriberUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
