@@ -55,6 +55,12 @@ public sealed partial class EmbeddedBroker(
         LogStarted(o.ListenAddress, o.Port, o.RequireAuthentication);
     }
 
+    public Task CredentialsChangedAsync(string username, CancellationToken cancellationToken)
+    {
+        authenticator.Forget(username);
+        return Task.CompletedTask;
+    }
+
     public async Task<int> KickAsync(string username, CancellationToken cancellationToken)
     {
         authenticator.Forget(username);
