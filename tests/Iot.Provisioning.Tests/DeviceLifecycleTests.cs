@@ -6,6 +6,7 @@ using Iot.Protocol.Topics;
 using Iot.Provisioning.Security;
 using Iot.Provisioning.Storage;
 using Iot.Provisioning.Tests.Infrastructure;
+using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Iot.Provisioning.Tests;
@@ -94,6 +95,41 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
         Assert.True(SecretHasher.Verify(newSecret, after));
         Assert.False(SecretHasher.Verify(credentials.Password, after));
         Assert.Null(await _node.ScalarAsync<string>("SELECT pending_secret_hash FROM devices WHERE device_id = 'till-3'"));
+    }
+
+    [Fact]
+    public async Task A_rotation_the_device_reports_failed_withdraws_the_new_secret_and_keeps_the_old_one()
+    {
+        var credentials = await ProvisionAsync("sn-9002", "till-5");
+        await using var device = await FakeDevice.AsIdentityAsync(_node.Port, credentials);
+        var commandId = await _node.Admin.RotateAsync("till-5", TimeSpan.FromSeconds(30), default);
+        await device.WaitForAsync(m => m.Topic == TopicTree.Cmd(CloudNode.Tenant, "till-5"));
+
+        await device.PublishAsync(
+            TopicTree.CmdResult(CloudNode.Tenant, "till-5"),
+            ProtocolJson.Serialize(new CommandResult { CommandId = commandId, Status = CommandStatus.Failed, Detail = "broker refused the new secret", AtUtc = DateTimeOffset.UtcNow }));
+        var row = await _node.Admin.WaitForCommandAsync(commandId, default);
+
+        Assert.Equal("failed", row.Status);
+        await Eventually.WaitAsync(
+            async () => await _node.ScalarAsync<string>("SELECT pending_secret_hash FROM devices WHERE device_id = 'till-5'") is null,
+            TimeSpan.FromSeconds(10), "the pending secret withdrawn");
+        Assert.True(SecretHasher.Verify(credentials.Password, await _node.ScalarAsync<string>("SELECT secret_hash FROM devices WHERE device_id = 'till-5'")));
+    }
+
+    [Fact]
+    public async Task A_rotation_nobody_answers_times_out_and_withdraws_the_new_secret()
+    {
+        await ProvisionAsync("sn-9003", "till-6");
+        var commandId = await _node.Admin.RotateAsync("till-6", TimeSpan.FromSeconds(1), default);
+        Assert.NotNull(await _node.ScalarAsync<string>("SELECT pending_secret_hash FROM devices WHERE device_id = 'till-6'"));
+
+        var row = await _node.Admin.WaitForCommandAsync(commandId, default);
+
+        Assert.Equal("timeout", row.Status);
+        await Eventually.WaitAsync(
+            async () => await _node.ScalarAsync<string>("SELECT pending_secret_hash FROM devices WHERE device_id = 'till-6'") is null,
+            TimeSpan.FromSeconds(10), "the pending secret withdrawn after the timeout");
     }
 
     [Fact]

@@ -256,10 +256,7 @@ public sealed class ProvisioningAdmin(
 
             if (row.ExpiresAt is { } expires && expires <= time.GetUtcNow().UtcDateTime)
             {
-                await store.ExecuteAsync(
-                    "UPDATE device_commands SET status = 'timeout', completed_at = @now WHERE command_id = @commandId AND status IN ('sent', 'accepted')",
-                    new { commandId, now = time.GetUtcNow() },
-                    ct).ConfigureAwait(false);
+                await CommandTracker.ExpireAsync(store, time.GetUtcNow(), commandId, ct).ConfigureAwait(false);
                 continue;
             }
 

@@ -54,13 +54,41 @@ public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessi
             await sessions.CredentialsChangedAsync(MqttIdentities.Device(tenantId, deviceId), ct).ConfigureAwait(false);
             LogRotated(tenantId, deviceId);
         }
+        else if (name == RotateCredentials && result.Status is CommandStatus.Failed or CommandStatus.Rejected)
+        {
+            // A rotation the device could not complete must not leave a second valid secret behind.
+            await DropPendingSecretAsync(deviceId, ct).ConfigureAwait(false);
+            await sessions.CredentialsChangedAsync(MqttIdentities.Device(tenantId, deviceId), ct).ConfigureAwait(false);
+            LogRotationAbandoned(tenantId, deviceId, result.Status.ToString(), result.Detail);
+        }
     }
 
-    /// <summary>Commands past their expiry without a final answer are marked timeout.</summary>
-    public Task<int> SweepAsync(CancellationToken ct) =>
+    private Task<int> DropPendingSecretAsync(string deviceId, CancellationToken ct) =>
         store.ExecuteAsync(
-            "UPDATE device_commands SET status = 'timeout', completed_at = @now WHERE status IN ('sent', 'accepted') AND expires_at < @now",
-            new { now = time.GetUtcNow() },
+            "UPDATE devices SET pending_secret_hash = NULL, pending_secret_sealed = NULL WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL",
+            new { deviceId },
+            ct);
+
+    /// <summary>
+    /// Commands past their expiry without a final answer are marked timeout; a timed-out rotation's pending secret is
+    /// dropped, so only the secret the device is known to hold stays valid.
+    /// </summary>
+    public Task<int> SweepAsync(CancellationToken ct) => ExpireAsync(store, time.GetUtcNow(), null, ct);
+
+    /// <summary>The one place commands time out (the sweeper for all, a waiting caller for its own command).</summary>
+    internal static Task<int> ExpireAsync(ProvisioningStore store, DateTimeOffset now, Guid? commandId, CancellationToken ct) =>
+        store.ScalarAsync<int>(
+            """
+            WITH expired AS (
+                UPDATE device_commands SET status = 'timeout', completed_at = @now
+                WHERE status IN ('sent', 'accepted') AND expires_at < @now AND (@commandId::uuid IS NULL OR command_id = @commandId)
+                RETURNING device_id, name)
+            , dropped AS (
+                UPDATE devices d SET pending_secret_hash = NULL, pending_secret_sealed = NULL
+                FROM expired e WHERE e.name = @rotate AND d.device_id = e.device_id AND d.pending_secret_hash IS NOT NULL)
+            SELECT count(*)::int FROM expired
+            """,
+            new { now, commandId, rotate = RotateCredentials },
             ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable command result from {TenantId}/{DeviceId}: {Error}")]
@@ -68,6 +96,9 @@ public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command result from {TenantId}/{DeviceId} for unknown or finished command {CommandId}")]
     private partial void LogUnmatchedResult(string tenantId, string deviceId, Guid commandId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {TenantId}/{DeviceId} could not switch to rotated credentials ({Status}: {Detail}); the new secret was withdrawn")]
+    private partial void LogRotationAbandoned(string tenantId, string deviceId, string status, string? detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Device {TenantId}/{DeviceId} confirmed its rotated credentials")]
     private partial void LogRotated(string tenantId, string deviceId);
