@@ -83,7 +83,7 @@ public sealed partial class CommandDispatcher(
                     return Answer(command, CommandStatus.Rejected, "args.password is required");
                 }
 
-                var error = await session.RotateCredentialsAsync(password, ct).ConfigureAwait(false);
+                var error = await session.RotateCredentialsAsync(command.CommandId, password, ct).ConfigureAwait(false);
                 return Answer(command, error is null ? CommandStatus.Done : CommandStatus.Failed, error ?? "reconnected with the new credentials");
             case "upload-logs":
                 return Answer(command, CommandStatus.Rejected, "upload-logs is not supported yet");

@@ -103,7 +103,26 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         _session = null;
     }
 
-    public async Task<string?> RotateCredentialsAsync(string password, CancellationToken ct)
+    private const int RotationAttempts = 6;
+
+    private async Task PublishAcceptedAsync(Guid commandId, CancellationToken ct)
+    {
+        if (_topics is not { } topics || !_client.IsConnected)
+        {
+            return;
+        }
+
+        var accepted = new CommandResult { CommandId = commandId, Status = CommandStatus.Accepted, Detail = "switching to the new credentials", AtUtc = _time.GetUtcNow() };
+        await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topics.CmdResult)
+                .WithPayload(ProtocolJson.Serialize(accepted))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            ct).ConfigureAwait(false);
+    }
+
+    public async Task<string?> RotateCredentialsAsync(Guid commandId, string password, CancellationToken ct)
     {
         var rotated = _identity.WithPassword(password);
         if (rotated is null)
@@ -116,14 +135,24 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         {
             var old = _session ?? _identity.Current;
             var candidate = _identity.Preview(rotated);
+            await PublishAcceptedAsync(commandId, ct).ConfigureAwait(false);
             await EndSessionAsync("rotate-credentials", ct).ConfigureAwait(false);
             _reconnectReason = "rotate-credentials";
-            if (await TryConnectAsync(candidate, ct).ConfigureAwait(false))
+            for (var attempt = 0; attempt < RotationAttempts; attempt++)
             {
-                _identity.Save(rotated);
-                _sessionGeneration = _identity.Snapshot().Generation;
-                LogRotated(candidate.ClientId);
-                return null;
+                if (attempt > 0)
+                {
+                    // The cloud may still be handing the new secret to the broker (Mosquitto dynsec).
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 << Math.Min(attempt, 4)), _time, ct).ConfigureAwait(false);
+                }
+
+                if (await TryConnectAsync(candidate, ct).ConfigureAwait(false))
+                {
+                    _identity.Save(rotated);
+                    _sessionGeneration = _identity.Snapshot().Generation;
+                    LogRotated(candidate.ClientId);
+                    return null;
+                }
             }
 
             // The new password is not good: the stored credentials stay, and the session comes back with them.

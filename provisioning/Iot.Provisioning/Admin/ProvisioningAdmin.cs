@@ -114,7 +114,7 @@ public sealed class ProvisioningAdmin(
         var secret = SecretGenerator.NewSecret();
         var username = MqttIdentities.Device(device.TenantId, device.DeviceId);
         await store.ExecuteAsync(
-            "UPDATE devices SET pending_secret_hash = @hash, pending_secret_sealed = @sealed WHERE device_id = @deviceId",
+            "UPDATE devices SET pending_secret_hash = @hash, pending_secret_sealed = @sealed, rotation_accepted_at = NULL WHERE device_id = @deviceId",
             new { hash = SecretHasher.Hash(secret), @sealed = sealer.Seal(username, secret), deviceId },
             ct).ConfigureAwait(false);
         var args = new Dictionary<string, string> { ["username"] = username, ["password"] = secret };

@@ -46,13 +46,22 @@ public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessi
             await store.ExecuteAsync(
                 """
                 UPDATE devices SET secret_hash = pending_secret_hash, secret_sealed = pending_secret_sealed,
-                                   pending_secret_hash = NULL, pending_secret_sealed = NULL, secret_rotated_at = @now
+                                   pending_secret_hash = NULL, pending_secret_sealed = NULL, secret_rotated_at = @now, rotation_accepted_at = NULL
                 WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL
                 """,
                 new { deviceId, now = time.GetUtcNow() },
                 ct).ConfigureAwait(false);
             await sessions.CredentialsChangedAsync(MqttIdentities.Device(tenantId, deviceId), ct).ConfigureAwait(false);
             LogRotated(tenantId, deviceId);
+        }
+        else if (name == RotateCredentials && result.Status == CommandStatus.Accepted)
+        {
+            // The device is about to reconnect with the new secret: a broker that holds one secret per client gets it now.
+            await store.ExecuteAsync(
+                "UPDATE devices SET rotation_accepted_at = @now WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL",
+                new { deviceId, now = time.GetUtcNow() },
+                ct).ConfigureAwait(false);
+            await sessions.CredentialsChangedAsync(MqttIdentities.Device(tenantId, deviceId), ct).ConfigureAwait(false);
         }
         else if (name == RotateCredentials && result.Status is CommandStatus.Failed or CommandStatus.Rejected)
         {
@@ -65,7 +74,7 @@ public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessi
 
     private Task<int> DropPendingSecretAsync(string deviceId, CancellationToken ct) =>
         store.ExecuteAsync(
-            "UPDATE devices SET pending_secret_hash = NULL, pending_secret_sealed = NULL WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL",
+            "UPDATE devices SET pending_secret_hash = NULL, pending_secret_sealed = NULL, rotation_accepted_at = NULL WHERE device_id = @deviceId AND pending_secret_hash IS NOT NULL",
             new { deviceId },
             ct);
 
@@ -84,7 +93,7 @@ public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessi
                 WHERE status IN ('sent', 'accepted') AND expires_at < @now AND (@commandId::uuid IS NULL OR command_id = @commandId)
                 RETURNING device_id, name)
             , dropped AS (
-                UPDATE devices d SET pending_secret_hash = NULL, pending_secret_sealed = NULL
+                UPDATE devices d SET pending_secret_hash = NULL, pending_secret_sealed = NULL, rotation_accepted_at = NULL
                 FROM expired e WHERE e.name = @rotate AND d.device_id = e.device_id AND d.pending_secret_hash IS NOT NULL)
             SELECT count(*)::int FROM expired
             """,

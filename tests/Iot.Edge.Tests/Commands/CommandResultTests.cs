@@ -126,12 +126,32 @@ public class CommandResultTests
         Assert.Equal(CommandStatus.Done, (await SendAsync(cloud, "blink")).Status);
     }
 
+    [Fact]
+    public async Task A_rotation_is_reported_accepted_first_so_a_broker_that_switches_on_that_signal_lets_the_new_secret_in()
+    {
+        await using var cloud = await FakeCloud.StartAsync();
+        using var dir = new TempDirectory();
+        await using var agent = await AgentRig.CreateAsync(cloud, dir);
+        await agent.StartProvisionedAsync(cloud);
+        var command = new DeviceCommand { CommandId = Guid.NewGuid(), Name = "rotate-credentials", IssuedAtUtc = DateTimeOffset.UtcNow, Args = new Dictionary<string, string> { ["password"] = "pw-3" } };
+
+        // Like the cloud with Mosquitto: the new secret becomes valid only once the device said it accepted the command.
+        await cloud.PublishAsync(Cmd, command);
+        var accepted = await cloud.WaitForAsync<CommandResult>(Results, r => r.CommandId == command.CommandId, "first answer");
+        Assert.Equal(CommandStatus.Accepted, accepted.Status);
+        cloud.Allow("acme.pos-1", "pw-3");
+        var done = await cloud.WaitForAsync<CommandResult>(Results, r => r.CommandId == command.CommandId && r.Status != CommandStatus.Accepted, "final answer");
+
+        Assert.Equal(CommandStatus.Done, done.Status);
+        Assert.Contains("\"pw-3\"", await File.ReadAllTextAsync(agent.CredentialsPath), StringComparison.Ordinal);
+    }
+
     private static List<CommandResult> Answers(FakeCloud cloud, Guid id) => cloud.Decoded<CommandResult>(Results).Where(r => r.CommandId == id).ToList();
 
     private static async Task<CommandResult> SendAsync(FakeCloud cloud, string name, DateTimeOffset? expires = null, Dictionary<string, string>? args = null)
     {
         var command = new DeviceCommand { CommandId = Guid.NewGuid(), Name = name, IssuedAtUtc = DateTimeOffset.UtcNow, ExpiresAtUtc = expires, Args = args ?? [] };
         await cloud.PublishAsync(Cmd, command);
-        return await cloud.WaitForAsync<CommandResult>(Results, r => r.CommandId == command.CommandId, "answer to " + name);
+        return await cloud.WaitForAsync<CommandResult>(Results, r => r.CommandId == command.CommandId && r.Status != CommandStatus.Accepted, "final answer to " + name);
     }
 }

@@ -24,7 +24,7 @@ public class ProvisioningOverMosquittoTests(PostgresServer postgres, ITestOutput
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task A_preregistered_device_provisions_over_tls_through_mosquitto_uploads_under_its_own_identity_and_is_cut_off_on_revocation()
+    public async Task A_preregistered_device_provisions_over_tls_through_mosquitto_uploads_rotates_its_secret_and_is_cut_off_on_revocation()
     {
         using var dir = new TempDirectory();
         await using var mosquitto = await DynsecMosquitto.StartAsync();
@@ -62,7 +62,7 @@ public class ProvisioningOverMosquittoTests(PostgresServer postgres, ITestOutput
         }));
         File.SetUnixFileMode(claimPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var credentialsPath = Path.Combine(dir.Path, "credentials.json");
-        await using var agent = await AgentNode.StartAsync(new AgentSettings(null, null, dir.Sub("spool"), await SpeechAudio.WavAsync(30), mosquitto.TlsPort)
+        await using var agent = await AgentNode.StartAsync(new AgentSettings(null, null, dir.Sub("spool"), await SpeechAudio.WavAsync(60), mosquitto.TlsPort)
         {
             RealTime = true,
             Extra = new Dictionary<string, string?>
@@ -86,9 +86,21 @@ public class ProvisioningOverMosquittoTests(PostgresServer postgres, ITestOutput
         Assert.Equal(("acme", "pos-21", "acme.pos-21"), (identity.TenantId, identity.DeviceId, identity.Username));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsPath));
 
+        // Rotation on a one-secret-per-client broker: dynsec switches when the device reports the command accepted.
+        var rotation = await admin.RotateAsync("pos-21", TimeSpan.FromSeconds(30), CancellationToken.None);
+        var rotated = await admin.WaitForCommandAsync(rotation, CancellationToken.None);
+        Assert.True(rotated.Status == "done", $"rotation ended {rotated.Status}: {rotated.Detail}; mosquitto log: {Tail(mosquitto.LogPath)}");
+        var newIdentity = agent.Services.GetRequiredService<DeviceIdentityStore>().Current!;
+        Assert.NotEqual(identity.Password, newIdentity.Password);
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnectAsync(mosquitto.Port, identity.ClientId, identity.Username!, identity.Password!));
+        var beforeRotation = await chunks.CountAsync("pos-21");
+        await Eventually.WaitAsync(
+            async () => agent.Uplink.IsConnected && await chunks.CountAsync("pos-21") >= beforeRotation + 2,
+            Bound, "uploads go on under the rotated secret", async () => $"stored {await chunks.CountAsync("pos-21")}, connected {agent.Uplink.IsConnected}");
+
         await admin.RevokeAsync("pos-21", CancellationToken.None);
         await Eventually.WaitAsync(() => Task.FromResult(!agent.Uplink.IsConnected), TimeSpan.FromSeconds(15), "Mosquitto drops the revoked device");
-        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnectAsync(mosquitto.Port, identity.ClientId, identity.Username!, identity.Password!));
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnectAsync(mosquitto.Port, newIdentity.ClientId, newIdentity.Username!, newIdentity.Password!));
         output.WriteLine($"provisioned and uploaded {await chunks.CountAsync("pos-21")} chunks over TLS via Mosquitto, then revoked");
     }
 

@@ -24,7 +24,11 @@ public sealed class DesiredDynsecState(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var devices = await connection.QueryAsync<(string Tenant, string Device, byte[] Sealed)>(new CommandDefinition(
-            "SELECT tenant_id, device_id, secret_sealed FROM devices WHERE secret_sealed IS NOT NULL AND revoked_at IS NULL AND enabled ORDER BY 1, 2",
+            """
+            SELECT tenant_id, device_id,
+                   CASE WHEN rotation_accepted_at IS NOT NULL AND pending_secret_sealed IS NOT NULL THEN pending_secret_sealed ELSE secret_sealed END
+            FROM devices WHERE secret_sealed IS NOT NULL AND revoked_at IS NULL AND enabled ORDER BY 1, 2
+            """,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var claims = await connection.QueryAsync<(string ClaimId, string Tenant, byte[] Sealed)>(new CommandDefinition(
             """
