@@ -33,7 +33,7 @@ public static class BuiltInProfiles
                 ["yes", "yes please", "yeah", "sure", "okay", "ok", "i'll take it", "i will take it", "sounds good", "let's do it", "add it", "why not", "go ahead", "of course"],
                 ["no", "no thanks", "no thank you", "not now", "not today", "i don't need", "don't need it", "i'll pass", "maybe later", "not interested", "no need"],
                 ["great", "excellent", "perfect", "wonderful", "happy", "love it", "helpful", "amazing", "pleased", "nice"],
-                ["bad", "terrible", "awful", "expensive", "too much", "disappointed", "unhappy", "angry", "problem", "slow", "complain*", "broken"]),
+                ["bad", "terrible", "awful", "expensive", "too much", "disappoint*", "unhappy", "angry", "problem", "slow", "complain*", "broken"]),
             ["ru"] = new(
                 ["здравствуйте", "добрый день", "добрый вечер", "доброе утро", "привет", "добро пожаловать"],
                 Offers(
