@@ -40,16 +40,16 @@ internal sealed class OpenAiTranscriber : ITranscriber, IDisposable
         using var form = new MultipartFormDataContent();
         var wav = new ByteArrayContent(WavFile.Encode(audio));
         wav.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(wav, "file", "dialogue.wav");
-        form.Add(new StringContent(_model), "model");
+        form.Add(wav, Quoted("file"), Quoted("dialogue.wav"));
+        form.Add(new StringContent(_model), Quoted("model"));
         if (language is not null)
         {
-            form.Add(new StringContent(language), "language");
+            form.Add(new StringContent(language), Quoted("language"));
         }
 
-        form.Add(new StringContent("verbose_json"), "response_format");
-        form.Add(new StringContent("segment"), "timestamp_granularities[]");
-        form.Add(new StringContent("word"), "timestamp_granularities[]");
+        form.Add(new StringContent("verbose_json"), Quoted("response_format"));
+        form.Add(new StringContent("segment"), Quoted("timestamp_granularities[]"));
+        form.Add(new StringContent("word"), Quoted("timestamp_granularities[]"));
         string body;
         try
         {
@@ -65,6 +65,9 @@ internal sealed class OpenAiTranscriber : ITranscriber, IDisposable
     }
 
     public void Dispose() => _endpoint.Dispose();
+
+    // .NET leaves simple field names unquoted (name=model); some servers' multipart parsers only take quoted ones.
+    private static string Quoted(string name) => $"\"{name}\"";
 
     // verbose_json names the language ("english"); some servers send the code instead.
     private static string? LanguageCode(string? reported)

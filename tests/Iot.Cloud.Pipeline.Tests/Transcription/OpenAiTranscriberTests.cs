@@ -44,12 +44,13 @@ public sealed class OpenAiTranscriberTests : IAsyncLifetime
         Assert.Equal("/good/v1/audio/transcriptions", request.Path);
         Assert.Equal("Bearer sk-test", request.Authorization);
         Assert.StartsWith("multipart/form-data", request.ContentType, StringComparison.Ordinal);
-        Assert.Matches("name=model\\r\\n(.|\\n)*\\r\\n\\r\\nwhisper-1\\r\\n", request.Body);
-        Assert.Matches("name=language\\r\\n(.|\\n)*\\r\\n\\r\\nru\\r\\n", request.Body);
-        Assert.Matches("name=response_format\\r\\n(.|\\n)*\\r\\n\\r\\nverbose_json\\r\\n", request.Body);
+        Assert.Contains("name=\"model\"\r\n\r\nwhisper-1\r\n", request.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"language\"\r\n\r\nru\r\n", request.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"response_format\"\r\n\r\nverbose_json\r\n", request.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"file\"; filename=\"dialogue.wav\"", request.Body, StringComparison.Ordinal);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(request.Body, "name=\"timestamp_granularities\\[\\]\""));
-        Assert.Contains("\r\n\r\nsegment\r\n", request.Body, StringComparison.Ordinal);
-        Assert.Contains("\r\n\r\nword\r\n", request.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"timestamp_granularities[]\"\r\n\r\nsegment\r\n", request.Body, StringComparison.Ordinal);
+        Assert.Contains("name=\"timestamp_granularities[]\"\r\n\r\nword\r\n", request.Body, StringComparison.Ordinal);
         Assert.Contains("RIFF", request.Body, StringComparison.Ordinal);
     }
 

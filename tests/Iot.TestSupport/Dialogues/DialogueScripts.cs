@@ -14,6 +14,8 @@ public static partial class DialogueScripts
     private static DialogueScript D(string id, string language, bool upsell, string[] categories, string reaction, string[] met, string sentiment, params DialogueLine[] lines) =>
         new(id, language, lines, upsell, categories, reaction, met, sentiment);
 
-    private static readonly string[] All3 = ["greeting", "offer", "farewell"];
-    private static readonly string[] GreetFarewell = ["greeting", "farewell"];
+    // Properties, not fields: All is initialised first and partial files give no field order.
+    private static string[] All3 => ["greeting", "offer", "farewell"];
+
+    private static string[] GreetFarewell => ["greeting", "farewell"];
 }
