@@ -74,7 +74,7 @@ public static class BuiltInProfiles
                 ["merhaba", "hoş geldiniz", "günaydın", "iyi günler", "iyi akşamlar", "selam"],
                 Offers(
                     warranty: ["garanti*", "uzatılmış garanti*"],
-                    accessories: ["kılıf*", "ekran koruyucu*", "şarj aleti*", "kulaklık*", "aksesuar*"],
+                    accessories: ["kılıf*", "ekran koruyucu*", "şarj aleti*", "kulaklı*", "aksesuar*"],
                     insurance: ["sigorta*"],
                     subscription: ["abonelik*", "üyelik*", "sadakat kart*", "aylık paket*"],
                     biggerSize: ["daha büyük", "büyük boy*", "büyük beden*", "bir beden büyük", "büyük paket*"]),

@@ -14,14 +14,14 @@ public static class DialogueSpeech
     /// <summary>Seller voice, customer voice per language (espeak-ng names).</summary>
     public static IReadOnlyDictionary<string, (string Seller, string Customer)> Voices { get; } = new Dictionary<string, (string, string)>
     {
-        ["en"] = ("en-us", "en-us+m3"),
+        ["en"] = ("en-us+f2", "en-us"),
         ["ru"] = ("ru", "ru+f3"),
         ["tr"] = ("tr", "tr+f3"),
         ["uz"] = ("uz", "uz+f3"),
         ["az"] = ("az", "az+f3"),
     };
 
-    public static async Task<SpokenDialogue> SpeakAsync(DialogueScript script, int wordsPerMinute = 140)
+    public static async Task<SpokenDialogue> SpeakAsync(DialogueScript script, int wordsPerMinute = 130)
     {
         ArgumentNullException.ThrowIfNull(script);
         var (seller, customer) = Voices[script.Language];
