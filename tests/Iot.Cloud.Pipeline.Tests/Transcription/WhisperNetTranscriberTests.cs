@@ -50,9 +50,8 @@ public sealed class WhisperNetTranscriberTests
     {
         using var dir = new TempDirectory("iot-whisper");
         var path = dir.Sub("ggml-none.bin");
-        using var engine = Engine(path);
 
-        var e = await Assert.ThrowsAsync<TranscriberUnavailableException>(() => engine.TranscribeAsync(new DialogueAudio(new short[16000]), "en", CancellationToken.None));
+        var e = await UnavailableAsync(path);
 
         Assert.StartsWith($"Pipeline:Transcription:Whisper:ModelPath '{path}' does not exist", e.Message, StringComparison.Ordinal);
     }
@@ -65,9 +64,8 @@ public sealed class WhisperNetTranscriberTests
         var junk = new byte[1 << 16];
         new Random(7).NextBytes(junk);
         await File.WriteAllBytesAsync(path, junk);
-        using var engine = Engine(path);
 
-        var e = await Assert.ThrowsAsync<TranscriberUnavailableException>(() => engine.TranscribeAsync(new DialogueAudio(new short[16000]), "en", CancellationToken.None));
+        var e = await UnavailableAsync(path);
 
         Assert.StartsWith($"Pipeline:Transcription:Whisper:ModelPath '{path}' is not a usable ggml Whisper model", e.Message, StringComparison.Ordinal);
     }
@@ -79,9 +77,8 @@ public sealed class WhisperNetTranscriberTests
         var path = dir.Sub("ggml-truncated.bin");
         var whole = await File.ReadAllBytesAsync(await WhisperFixtureModel.PathAsync());
         await File.WriteAllBytesAsync(path, whole.AsMemory(0, whole.Length / 3));
-        using var engine = Engine(path);
 
-        var e = await Assert.ThrowsAsync<TranscriberUnavailableException>(() => engine.TranscribeAsync(new DialogueAudio(new short[16000]), "en", CancellationToken.None));
+        var e = await UnavailableAsync(path);
 
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
@@ -94,6 +91,12 @@ public sealed class WhisperNetTranscriberTests
         Assert.True(engine.Supports("uz"));
         Assert.True(engine.Supports(null));
         Assert.False(engine.Supports("xx"));
+    }
+
+    private static async Task<TranscriberUnavailableException> UnavailableAsync(string modelPath)
+    {
+        using var engine = Engine(modelPath);
+        return await Assert.ThrowsAsync<TranscriberUnavailableException>(() => engine.TranscribeAsync(new DialogueAudio(new short[16000]), "en", CancellationToken.None));
     }
 
     private static WhisperNetTranscriber Engine(string modelPath) =>
