@@ -45,7 +45,7 @@ internal sealed class LlmAnalyzer : IAnalyzer, IDisposable
             ["temperature"] = 0,
             ["messages"] = new JsonArray(
                 new JsonObject { ["role"] = "system", ["content"] = Instructions },
-                new JsonObject { ["role"] = "user", ["content"] = Task(input).ToJsonString() }),
+                new JsonObject { ["role"] = "user", ["content"] = Brief(input).ToJsonString() }),
             ["response_format"] = new JsonObject
             {
                 ["type"] = "json_schema",
@@ -59,7 +59,7 @@ internal sealed class LlmAnalyzer : IAnalyzer, IDisposable
 
     public void Dispose() => _endpoint.Dispose();
 
-    private static JsonObject Task(AnalysisInput input)
+    private static JsonObject Brief(AnalysisInput input)
     {
         var language = input.Transcript.Language;
         var phrases = input.Profile.Languages.TryGetValue(language, out var own) ? own : input.Profile.Languages.GetValueOrDefault("en");

@@ -28,7 +28,8 @@ internal sealed class RuleAnalyzer : IAnalyzer
     internal static AnalysisResult Analyze(Transcript transcript, AnalysisProfile profile)
     {
         var text = FoldedText.Of(transcript.Text);
-        var language = transcript.Language;
+        // Engines report "en", "en-US" or "EN"; profiles are keyed by the bare lower-case code.
+        var language = transcript.Language.Split('-', '_')[0].ToLowerInvariant();
         var phrases = profile.Languages.TryGetValue(language, out var known) ? [known] : profile.Languages.Values.ToList();
         var evidence = new List<EvidenceQuote>();
 

@@ -61,6 +61,14 @@ public sealed class RuleAnalyzerTests
     }
 
     [Fact]
+    public void A_regional_language_tag_uses_its_base_language()
+    {
+        var result = Analyze("TR-tr", "Garanti ister misiniz?", "Hayır.");
+
+        Assert.Equal(CustomerReaction.Declined, result.CustomerReaction);
+    }
+
+    [Fact]
     public void A_known_language_uses_only_its_own_phrases()
     {
         var result = Analyze("en", "Здравствуйте.", "Хотите страховку?", "Да.");

@@ -48,4 +48,27 @@ public sealed record SpokenLine(DialogueLine Line, int StartMs, int EndMs);
 public sealed record SpokenDialogue(DialogueScript Script, short[] Samples, IReadOnlyList<SpokenLine> Lines)
 {
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Samples.Length / DialogueSpeech.SampleRate);
+
+    /// <summary>16-bit mono WAV, e.g. for an agent's <c>Audio:Source=wav</c> in an end-to-end run.</summary>
+    public void WriteWav(string path)
+    {
+        using var w = new BinaryWriter(File.Create(path));
+        var bytes = Samples.Length * 2;
+        w.Write("RIFF"u8);
+        w.Write(36 + bytes);
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(DialogueSpeech.SampleRate);
+        w.Write(DialogueSpeech.SampleRate * 2);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(bytes);
+        foreach (var s in Samples)
+        {
+            w.Write(s);
+        }
+    }
 }
