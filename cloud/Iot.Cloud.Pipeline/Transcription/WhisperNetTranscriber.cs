@@ -42,7 +42,7 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
                 await foreach (var s in processor.ProcessAsync(ToFloat(audio.Pcm.Span), cancellationToken).ConfigureAwait(false))
                 {
                     detected ??= s.Language;
-                    utterances.Add(new Utterance((int)s.Start.TotalMilliseconds, (int)s.End.TotalMilliseconds, s.Text.Trim()));
+                    utterances.Add(new Utterance((int)s.Start.TotalMilliseconds, (int)s.End.TotalMilliseconds, s.Text.Trim(), WhisperWords.From(s.Tokens, s.Text)));
                 }
             }
         }
@@ -63,6 +63,8 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
             .WithLanguage(language)
             // A dialogue stands alone; conditioning on earlier windows is what lets one hallucination repeat.
             .WithNoContext()
+            // Word times let the dashboard jump to a word; whisper.cpp derives them from the decoder's timestamp probabilities.
+            .WithTokenTimestamps()
             .Build();
 
     private async Task<WhisperFactory> FactoryAsync(CancellationToken cancellationToken)

@@ -35,6 +35,21 @@ public sealed class WhisperNetTranscriberTests
     }
 
     [Fact]
+    public async Task Segments_carry_word_times_that_spell_the_segment_in_order()
+    {
+        var spoken = await DialogueSpeech.SpeakAsync(DialogueScripts.All.Single(d => d.Id == "en-no-farewell"));
+        using var engine = Engine(await WhisperFixtureModel.PathAsync());
+
+        var transcript = await engine.TranscribeAsync(new DialogueAudio(spoken.Samples), "en", CancellationToken.None);
+
+        var segment = transcript.Utterances.First();
+        var words = segment.Words ?? throw new Xunit.Sdk.XunitException($"no word times for '{segment.Text}'");
+        Assert.Equal(segment.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries), words.Select(w => w.Text));
+        Assert.All(words, w => Assert.True(w.StartMs <= w.EndMs, $"{w} ends before it starts"));
+        Assert.True(words.Zip(words.Skip(1)).All(p => p.First.StartMs <= p.Second.StartMs), "words are not in order");
+    }
+
+    [Fact]
     public async Task Empty_audio_gives_an_empty_transcript()
     {
         using var engine = Engine(await WhisperFixtureModel.PathAsync());
