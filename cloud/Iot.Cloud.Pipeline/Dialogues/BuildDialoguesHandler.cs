@@ -73,11 +73,13 @@ public sealed partial class BuildDialoguesHandler(
         var closed = 0;
         if (plan.Count > 0)
         {
-            var fromSeq = plan.SelectMany(d => d.Segments).Min(s => s.Chunk.Seq);
+            // Looking back from a dialogue's first chunk needs at most the gap's worth of chunks of at least a second.
+            var fromSeq = plan.SelectMany(d => d.Segments).Min(s => s.Chunk.Seq) - (long)Math.Ceiling(gap.TotalSeconds) - 1;
+            var firstKnownSeq = await DialogueStore.FirstSeqAsync(connection, tx, deviceId, cancellationToken).ConfigureAwait(false);
             var known = (await DialogueStore.ChunksFromAsync(connection, tx, deviceId, fromSeq, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Seq);
             foreach (var dialogue in plan)
             {
-                var decision = ClosingRule.Decide(dialogue, known, gap, TimeSpan.FromSeconds(o.CloseGraceSeconds), now);
+                var decision = ClosingRule.Decide(dialogue, known, firstKnownSeq, gap, TimeSpan.FromSeconds(o.CloseGraceSeconds), now);
                 if (!decision.Closable)
                 {
                     recheck = recheck is { } r && r < decision.RecheckAfter ? r : decision.RecheckAfter;

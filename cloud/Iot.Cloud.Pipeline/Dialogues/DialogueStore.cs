@@ -48,6 +48,11 @@ internal static class DialogueStore
         return (chunks, frozen.ToHashSet());
     }
 
+    /// <summary>The lowest sequence number stored for the device: nothing before it can be waited for.</summary>
+    public static async Task<long> FirstSeqAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(min(seq), 0) FROM chunks WHERE device_id = @deviceId", new { deviceId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+
     /// <summary>Every chunk from <paramref name="fromSeq"/> on, speech or not: the audio the device is known to have heard.</summary>
     public static async Task<IReadOnlyList<DeviceChunk>> ChunksFromAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long fromSeq, CancellationToken ct)
     {
