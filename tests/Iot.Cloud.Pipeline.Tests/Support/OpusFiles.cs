@@ -1,0 +1,31 @@
+using System.Globalization;
+using Iot.TestSupport;
+
+namespace Iot.Cloud.Pipeline.Tests.Support;
+
+/// <summary>Real Ogg Opus files made by ffmpeg (signal) and opusenc (encoder), as a device would upload them.</summary>
+internal static class OpusFiles
+{
+    /// <summary>A 16 kHz mono rising tone of <paramref name="seconds"/> encoded by opusenc into <paramref name="opusPath"/>.</summary>
+    public static async Task WriteToneAsync(string opusPath, double seconds, int baseHz = 300)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(opusPath)!);
+        var wav = opusPath + ".wav";
+        var expression = string.Create(CultureInfo.InvariantCulture, $"aevalsrc=0.4*sin(2*PI*({baseHz}+150*t)*t):s=16000:d={seconds}");
+        await ExternalTool.RunCheckedAsync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", expression, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav]);
+        await ExternalTool.RunCheckedAsync("opusenc", ["--quiet", "--bitrate", "24", wav, opusPath]);
+        File.Delete(wav);
+    }
+
+    /// <summary>What ffmpeg makes of the file: mono 16-bit PCM at 16 kHz.</summary>
+    public static async Task<short[]> DecodeWithFfmpegAsync(string opusPath)
+    {
+        var raw = opusPath + ".ffmpeg.raw";
+        await ExternalTool.RunCheckedAsync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", opusPath, "-ac", "1", "-ar", "16000", "-f", "s16le", raw]);
+        var bytes = await File.ReadAllBytesAsync(raw);
+        File.Delete(raw);
+        var samples = new short[bytes.Length / 2];
+        Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 2);
+        return samples;
+    }
+}
