@@ -70,13 +70,17 @@ public sealed partial class BuildDialoguesHandler(
         await DialogueStore.SaveOpenAsync(connection, tx, deviceId, device, plan, layouts, now, cancellationToken).ConfigureAwait(false);
 
         TimeSpan? recheck = null;
-        var closed = 0;
+        var closedIds = new HashSet<Guid>();
         if (plan.Count > 0)
         {
-            // Looking back from a dialogue's first chunk needs at most the gap's worth of chunks of at least a second.
-            var fromSeq = plan.SelectMany(d => d.Segments).Min(s => s.Chunk.Seq) - (long)Math.Ceiling(gap.TotalSeconds) - 1;
+            // Looking a gap back or ahead of a dialogue needs at most the gap's worth of chunks (chunks last a second or
+            // more); with shorter chunks the evidence runs out and the time rule decides.
+            var reach = (long)Math.Ceiling(gap.TotalSeconds) + 1;
+            var seqs = plan.SelectMany(d => d.Segments).Select(s => s.Chunk.Seq).ToList();
+            var transactions = plan.Select(d => d.TransactionId).OfType<string>().ToArray();
             var firstKnownSeq = await DialogueStore.FirstSeqAsync(connection, tx, deviceId, cancellationToken).ConfigureAwait(false);
-            var known = (await DialogueStore.ChunksFromAsync(connection, tx, deviceId, fromSeq, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Seq);
+            var known = (await DialogueStore.ChunksAroundAsync(connection, tx, deviceId, seqs.Min() - reach, seqs.Max() + reach, transactions, cancellationToken).ConfigureAwait(false))
+                .ToDictionary(c => c.Seq);
             foreach (var dialogue in plan)
             {
                 var decision = ClosingRule.Decide(dialogue, known, firstKnownSeq, gap, TimeSpan.FromSeconds(o.CloseGraceSeconds), now);
@@ -89,12 +93,20 @@ public sealed partial class BuildDialoguesHandler(
                 await DialogueStore.CloseAsync(connection, tx, dialogue.DialogueId, now, cancellationToken).ConfigureAwait(false);
                 await queue.EnqueueAsync(connection, tx, new JobRequest(
                     JobKinds.Transcribe, PipelinePayloads.Dialogue(dialogue.DialogueId), dialogue.DialogueId.ToString(), JobPriority.Fresh), cancellationToken).ConfigureAwait(false);
-                closed++;
+                closedIds.Add(dialogue.DialogueId);
             }
         }
 
+        // Every candidate chunk without a segment in a still-open dialogue is settled (closed now, or left out).
+        var stillOpen = plan.Where(d => !closedIds.Contains(d.DialogueId)).SelectMany(d => d.Segments).Select(s => s.Chunk.ChunkId).ToHashSet();
+        var final = chunks.Select(c => c.ChunkId).Where(id => !stillOpen.Contains(id)).ToArray();
+        if (final.Length > 0)
+        {
+            await DialogueStore.MarkFinalAsync(connection, tx, final, cancellationToken).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        LogBuilt(deviceId, plan.Count, closed, ignored);
+        LogBuilt(deviceId, plan.Count, closedIds.Count, ignored);
         if (recheck is { } delay)
         {
             // A second of slack so the time rule has certainly passed when the job returns.

@@ -31,7 +31,7 @@ internal static class DialogueStore
                    ch.transaction_id AS TransactionId, ch.operator_id AS OperatorId, ch.audio_included AS AudioIncluded,
                    ch.speech_segments::text AS Segments
             FROM chunks ch
-            WHERE ch.device_id = @deviceId AND ch.audio_included AND jsonb_array_length(ch.speech_segments) > 0
+            WHERE ch.device_id = @deviceId AND NOT ch.dialogues_final AND ch.audio_included AND ch.speech_segments <> '[]'::jsonb
               AND jsonb_array_length(ch.speech_segments) > (
                   SELECT count(*) FROM dialogue_segments ds JOIN dialogues d ON d.dialogue_id = ds.dialogue_id
                   WHERE ds.chunk_id = ch.chunk_id AND d.status <> 'open')
@@ -53,16 +53,20 @@ internal static class DialogueStore
         await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COALESCE(min(seq), 0) FROM chunks WHERE device_id = @deviceId", new { deviceId }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
-    /// <summary>Every chunk from <paramref name="fromSeq"/> on, speech or not: the audio the device is known to have heard.</summary>
-    public static async Task<IReadOnlyList<DeviceChunk>> ChunksFromAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long fromSeq, CancellationToken ct)
+    /// <summary>
+    /// Chunks in <paramref name="fromSeq"/>..<paramref name="toSeq"/> and every chunk of <paramref name="transactions"/>,
+    /// speech or not: the audio the device is known to have heard around the dialogues being decided.
+    /// </summary>
+    public static async Task<IReadOnlyList<DeviceChunk>> ChunksAroundAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long fromSeq, long toSeq, string[] transactions, CancellationToken ct)
     {
         var rows = await c.QueryAsync<ChunkRow>(new CommandDefinition(
             """
             SELECT chunk_id AS ChunkId, seq AS Seq, started_at AS StartedAt, duration_ms AS DurationMs,
                    transaction_id AS TransactionId, operator_id AS OperatorId, audio_included AS AudioIncluded, '[]' AS Segments
-            FROM chunks WHERE device_id = @deviceId AND seq >= @fromSeq
+            FROM chunks WHERE device_id = @deviceId AND seq >= @fromSeq AND (seq <= @toSeq OR transaction_id = ANY(@transactions))
             """,
-            new { deviceId, fromSeq }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            new { deviceId, fromSeq, toSeq, transactions }, tx, cancellationToken: ct)).ConfigureAwait(false);
         return [.. rows.Select(ToChunk)];
     }
 
@@ -127,6 +131,11 @@ internal static class DialogueStore
                 tx, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Marks chunks the builder never needs to read again.</summary>
+    public static async Task MarkFinalAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid[] chunkIds, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chunks SET dialogues_final = true WHERE chunk_id = ANY(@chunkIds)", new { chunkIds }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
     public static async Task CloseAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, DateTime now, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(

@@ -45,6 +45,22 @@ public sealed class ClosingTests
     }
 
     [Fact]
+    public async Task Chunks_are_settled_for_the_builder_once_their_dialogue_closed_and_not_before()
+    {
+        await using var db = await CreateAsync();
+        var handlers = new Handlers(db, new FakeTimeProvider(new DateTimeOffset(T0.AddMinutes(2))));
+        await db.InsertChunkAsync(new TestChunk(0, LateInChunk));
+        await handlers.BuildAsync();
+        Assert.False(await db.ScalarAsync<bool>("SELECT dialogues_final FROM chunks WHERE seq = 0"));
+
+        await db.InsertChunkAsync(new TestChunk(1) { AudioIncluded = false });
+        await handlers.BuildAsync();
+
+        Assert.True(await db.ScalarAsync<bool>("SELECT dialogues_final FROM chunks WHERE seq = 0"));
+        Assert.Equal("closed", Assert.Single(await DialogueRows.DialoguesAsync(db)).Status);
+    }
+
+    [Fact]
     public async Task A_missing_chunk_between_the_dialogue_and_later_audio_keeps_it_open()
     {
         await using var db = await CreateAsync();
