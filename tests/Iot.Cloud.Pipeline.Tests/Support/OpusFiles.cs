@@ -28,4 +28,18 @@ internal static class OpusFiles
         Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 2);
         return samples;
     }
+
+    public static double SignalToNoiseDb(short[] reference, short[] test)
+    {
+        var n = Math.Min(reference.Length, test.Length);
+        double signal = 0, noise = 0;
+        for (var i = 0; i < n; i++)
+        {
+            signal += (double)reference[i] * reference[i];
+            var d = (double)reference[i] - test[i];
+            noise += d * d;
+        }
+
+        return 10 * Math.Log10(signal / Math.Max(noise, 1));
+    }
 }
