@@ -30,10 +30,6 @@ internal static class AnalysisStore
         return new DialogueForAnalysis(row.TenantId, row.Status, transcript, row.Profile is null ? null : AnalysisProfile.FromJson(row.Profile));
     }
 
-    public static async Task<bool> LockTranscribedAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, CancellationToken ct) =>
-        await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT status FROM dialogues WHERE dialogue_id = @dialogueId FOR UPDATE", new { dialogueId }, tx, cancellationToken: ct)).ConfigureAwait(false) == "transcribed";
-
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, string engine, VerifiedAnalysis verified, DateTime now, CancellationToken ct)
     {
         var r = verified.Result;

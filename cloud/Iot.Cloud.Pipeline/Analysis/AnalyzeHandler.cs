@@ -1,3 +1,4 @@
+using Iot.Cloud.Pipeline.Dialogues;
 using Iot.Cloud.Pipeline.Jobs;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -59,7 +60,7 @@ public sealed partial class AnalyzeHandler(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (!await AnalysisStore.LockTranscribedAsync(connection, tx, dialogueId, cancellationToken).ConfigureAwait(false))
+            if (await DialogueStore.LockStatusAsync(connection, tx, dialogueId, cancellationToken).ConfigureAwait(false) != "transcribed")
             {
                 return JobOutcome.Done;
             }

@@ -13,6 +13,10 @@ namespace Iot.Cloud.Pipeline.Dialogues;
 /// the result equals what in-order arrival would have produced.</item>
 /// <item>A gap dialogue is named by its first segment; a late segment earlier than that renames it (open dialogues
 /// are rebuilt wholesale and nothing refers to them yet).</item>
+/// <item>Frozen dialogues are never regrouped. <see cref="ClosingRule"/> only freezes a dialogue on evidence when the
+/// chunks a gap before and after it are all known, so out-of-order arrival reaches the in-order result; what arrives
+/// after a dialogue closed on time alone, or behind the start of a run already cut at the maximum length, becomes
+/// a dialogue of its own rather than reopening finished work.</item>
 /// </list>
 /// </summary>
 internal static class DialoguePlanner

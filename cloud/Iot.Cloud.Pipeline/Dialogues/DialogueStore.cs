@@ -137,6 +137,11 @@ internal static class DialogueStore
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE chunks SET dialogues_final = true WHERE chunk_id = ANY(@chunkIds)", new { chunkIds }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
+    /// <summary>Locks the dialogue row for the rest of the transaction; its status, or null when it does not exist.</summary>
+    public static async Task<string?> LockStatusAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM dialogues WHERE dialogue_id = @dialogueId FOR UPDATE", new { dialogueId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+
     public static async Task CloseAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, DateTime now, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE dialogues SET status = 'closed', updated_at = @now WHERE dialogue_id = @dialogueId AND status = 'open'",

@@ -75,7 +75,7 @@ public sealed partial class TranscribeHandler(
             await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
             // Another attempt may have finished meanwhile (lease expiry); the row lock makes the second one a no-op.
-            if (!await TranscriptStore.LockClosedAsync(connection, tx, dialogueId, cancellationToken).ConfigureAwait(false))
+            if (await DialogueStore.LockStatusAsync(connection, tx, dialogueId, cancellationToken).ConfigureAwait(false) != "closed")
             {
                 return JobOutcome.Done;
             }

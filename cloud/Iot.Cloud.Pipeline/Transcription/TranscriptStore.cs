@@ -43,11 +43,6 @@ internal static class TranscriptStore
         return new DialogueForTranscription(dialogueId, head.TenantId, head.Status, head.Language, [.. sources.Select(s => s.Source)], transcripts);
     }
 
-    /// <summary>Locks the dialogue row; true when it still waits for its transcript.</summary>
-    public static async Task<bool> LockClosedAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, CancellationToken ct) =>
-        await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT status FROM dialogues WHERE dialogue_id = @dialogueId FOR UPDATE", new { dialogueId }, tx, cancellationToken: ct)).ConfigureAwait(false) == "closed";
-
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, Transcript transcript, DateTime now, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
             """
