@@ -96,6 +96,28 @@ public sealed class DialogueDeterminismTests
         Assert.Equal(T0.AddSeconds(65), dialogues[1].StartedAt);
     }
 
+    [Fact]
+    public async Task A_late_chunk_of_a_visit_that_already_closed_is_left_out_and_the_visit_stays_as_it_was()
+    {
+        await using var db = await CreateAsync();
+        var handlers = new Handlers(db, new FakeTimeProvider(new DateTimeOffset(T0.AddMinutes(2))));
+        await db.InsertChunkAsync(new TestChunk(0, S(5, 10)) { TransactionId = "visit-1" });
+        await db.InsertChunkAsync(new TestChunk(2, S(5, 10)) { TransactionId = "visit-2" });
+        await db.InsertChunkAsync(new TestChunk(3) { AudioIncluded = false });
+        await handlers.BuildAsync();
+        await db.InsertChunkAsync(new TestChunk(1, S(20, 30)) { TransactionId = "visit-2" });
+        await handlers.BuildAsync();
+        var visit2 = (await DialogueRows.DialoguesAsync(db)).Single(d => d.TransactionId == "visit-2");
+        Assert.Equal(("closed", T0.AddSeconds(80)), (visit2.Status, visit2.StartedAt));
+
+        await db.InsertChunkAsync(new TestChunk(4, S(1, 2)) { TransactionId = "visit-2" });
+        await handlers.BuildAsync();
+
+        Assert.Equal(visit2, (await DialogueRows.DialoguesAsync(db)).Single(d => d.TransactionId == "visit-2"));
+        Assert.Equal(2, (await DialogueRows.SegmentsAsync(db)).Count(s => s.DialogueId == visit2.DialogueId));
+        Assert.True(await db.ScalarAsync<bool>("SELECT dialogues_final FROM chunks WHERE seq = 4"));
+    }
+
     private static async Task<IReadOnlyList<DateTime>> UpdatedAtAsync(PipelineDatabase db) =>
         await db.QueryAsync<DateTime>("SELECT updated_at FROM dialogues ORDER BY dialogue_id");
 
