@@ -40,6 +40,20 @@ public sealed class OpusFileDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_stereo_48_kHz_file_with_large_packets_decodes_to_mono_16_kHz_of_the_same_duration()
+    {
+        using var dir = new TempDirectory("iot-opus");
+        var file = dir.Sub("stereo.opus");
+        await OpusFiles.WriteToneAsync(file, seconds: 2.0, sampleRate: 48000, channels: 2, opusencOptions: ["--bitrate", "256", "--framesize", "60"]);
+
+        var ours = OpusFileDecoder.Decode(await File.ReadAllBytesAsync(file));
+        var ffmpeg = await OpusFiles.DecodeWithFfmpegAsync(file);
+
+        Assert.Equal(32_000, ours.Length);
+        Assert.True(OpusFiles.SignalToNoiseDb(ffmpeg, ours) > 20);
+    }
+
+    [Fact]
     public void A_file_that_is_not_ogg_opus_is_rejected()
     {
         Assert.Throws<InvalidDataException>(() => OpusFileDecoder.Decode("RIFF....WAVEfmt "u8.ToArray()));

@@ -7,13 +7,13 @@ namespace Iot.Cloud.Pipeline.Tests.Support;
 internal static class OpusFiles
 {
     /// <summary>A 16 kHz mono rising tone of <paramref name="seconds"/> encoded by opusenc into <paramref name="opusPath"/>.</summary>
-    public static async Task WriteToneAsync(string opusPath, double seconds, int baseHz = 300)
+    public static async Task WriteToneAsync(string opusPath, double seconds, int baseHz = 300, int sampleRate = 16000, int channels = 1, params string[] opusencOptions)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(opusPath)!);
         var wav = opusPath + ".wav";
-        var expression = string.Create(CultureInfo.InvariantCulture, $"aevalsrc=0.4*sin(2*PI*({baseHz}+150*t)*t):s=16000:d={seconds}");
-        await ExternalTool.RunCheckedAsync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", expression, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav]);
-        await ExternalTool.RunCheckedAsync("opusenc", ["--quiet", "--bitrate", "24", wav, opusPath]);
+        var expression = string.Create(CultureInfo.InvariantCulture, $"aevalsrc=0.4*sin(2*PI*({baseHz}+150*t)*t):s={sampleRate}:d={seconds}");
+        await ExternalTool.RunCheckedAsync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", expression, "-ac", channels.ToString(CultureInfo.InvariantCulture), "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-c:a", "pcm_s16le", wav]);
+        await ExternalTool.RunCheckedAsync("opusenc", ["--quiet", .. (opusencOptions.Length > 0 ? opusencOptions : ["--bitrate", "24"]), wav, opusPath]);
         File.Delete(wav);
     }
 
