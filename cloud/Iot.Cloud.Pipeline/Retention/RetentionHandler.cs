@@ -1,0 +1,87 @@
+using Iot.Cloud.Pipeline.Jobs;
+using Iot.Cloud.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Iot.Cloud.Pipeline.Retention;
+
+/// <summary>
+/// <c>retention</c> ({"date":"yyyy-MM-dd"}): deletes audio files whose chunk ended more than the tenant's retention
+/// period ago, marks the chunks and their dialogues purged, and writes one audit row per tenant. Transcripts,
+/// analyses and chunk metadata stay. Files are deleted before the batch commits: a crash in between leaves rows
+/// pointing at missing files, which the next run purges again (a missing file counts as deleted).
+/// </summary>
+public sealed partial class RetentionHandler(
+    NpgsqlDataSource dataSource,
+    IOptions<RetentionOptions> options,
+    IOptions<PipelineStorageOptions> storage,
+    TimeProvider time,
+    ILogger<RetentionHandler> logger) : IJobHandler
+{
+    public string Kind => JobKinds.Retention;
+
+    public async Task<JobOutcome> HandleAsync(ClaimedJob job, CancellationToken cancellationToken)
+    {
+        await RunAsync(cancellationToken).ConfigureAwait(false);
+        return JobOutcome.Done;
+    }
+
+    public async Task<IReadOnlyList<RetentionReport>> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var reports = new List<RetentionReport>();
+        foreach (var tenant in await RetentionStore.TenantsAsync(connection, options.Value.AudioRetentionDays, cancellationToken).ConfigureAwait(false))
+        {
+            var report = await PurgeTenantAsync(connection, tenant, now, cancellationToken).ConfigureAwait(false);
+            await RetentionStore.AuditAsync(connection, tenant.TenantId, now, report, cancellationToken).ConfigureAwait(false);
+            LogTenant(tenant.TenantId, report.ChunksPurged, report.FilesMissing, report.BytesFreed, report.DialoguesMarked);
+            reports.Add(report);
+        }
+
+        return reports;
+    }
+
+    private async Task<RetentionReport> PurgeTenantAsync(NpgsqlConnection connection, RetentionStore.TenantRetention tenant, DateTime now, CancellationToken cancellationToken)
+    {
+        var cutoff = now.AddDays(-tenant.Days);
+        int chunks = 0, missing = 0, dialogues = 0;
+        long bytes = 0;
+        while (true)
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var batch = await RetentionStore.LockExpiredAsync(connection, tx, tenant.TenantId, cutoff, options.Value.BatchSize, cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var chunk in batch)
+            {
+                var file = new FileInfo(storage.Value.FullPath(chunk.StoragePath));
+                if (file.Exists)
+                {
+                    bytes += file.Length;
+                    file.Delete();
+                }
+                else
+                {
+                    missing++;
+                }
+            }
+
+            dialogues += await RetentionStore.MarkPurgedAsync(connection, tx, [.. batch.Select(b => b.ChunkId)], now, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            chunks += batch.Count;
+        }
+
+        return new RetentionReport(tenant.TenantId, tenant.Days, cutoff, chunks, missing, bytes, dialogues);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "retention: tenant {TenantId}: {Chunks} chunk(s) purged ({Missing} file(s) already gone, {Bytes} bytes freed), {Dialogues} dialogue(s) marked")]
+    private partial void LogTenant(string tenantId, int chunks, int missing, long bytes, int dialogues);
+}
+
+/// <summary>What one retention run did for one tenant; also the audit row's details.</summary>
+public sealed record RetentionReport(string TenantId, int RetentionDays, DateTime Cutoff, int ChunksPurged, int FilesMissing, long BytesFreed, int DialoguesMarked);

@@ -1,0 +1,19 @@
+namespace Iot.Cloud.Pipeline.Retention;
+
+/// <summary>Section <c>Pipeline:Retention</c>.</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Pipeline:Retention";
+
+    /// <summary>Audio older than this is deleted unless the tenant sets tenant_settings.audio_retention_days. Text and results stay.</summary>
+    public int AudioRetentionDays { get; set; } = 90;
+
+    /// <summary>Whether this process enqueues the daily retention job (any number of processes may; the date dedups them).</summary>
+    public bool SchedulerEnabled { get; set; } = true;
+
+    /// <summary>How often the scheduler checks whether today's job has been enqueued.</summary>
+    public int SchedulerCheckMinutes { get; set; } = 60;
+
+    /// <summary>Chunks purged per transaction; bounds lock time and how much a crash can leave half-done.</summary>
+    public int BatchSize { get; set; } = 500;
+}

@@ -1,0 +1,101 @@
+using Iot.Cloud.Pipeline.Audio;
+using Iot.Cloud.Pipeline.Dialogues;
+using Iot.Cloud.Pipeline.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Iot.Cloud.Pipeline.Transcription;
+
+/// <summary>
+/// <c>transcribe</c> ({"dialogueId":"..."}): uses the devices' own transcripts when every chunk has one, otherwise the
+/// configured <see cref="ITranscriber"/> (the last registered, if several). Without a usable engine the job waits
+/// with a reason instead of failing, and is resumed when one is configured.
+/// </summary>
+public sealed partial class TranscribeHandler(
+    NpgsqlDataSource dataSource,
+    IJobQueue queue,
+    IEnumerable<ITranscriber> transcribers,
+    DialogueAudioAssembler assembler,
+    IOptions<DialogueOptions> options,
+    TimeProvider time,
+    ILogger<TranscribeHandler> logger) : IJobHandler
+{
+    private readonly ITranscriber? _transcriber = transcribers.LastOrDefault();
+
+    public string Kind => JobKinds.Transcribe;
+
+    public async Task<JobOutcome> HandleAsync(ClaimedJob job, CancellationToken cancellationToken)
+    {
+        var dialogueId = PipelinePayloads.ReadDialogueId(job.Payload);
+        DialogueForTranscription? dialogue;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            dialogue = await TranscriptStore.LoadAsync(connection, dialogueId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (dialogue is null || dialogue.Status != "closed")
+        {
+            LogNothingToDo(dialogueId, dialogue?.Status ?? "missing");
+            return JobOutcome.Done;
+        }
+
+        Transcript transcript;
+        if (dialogue.DeviceTranscribed)
+        {
+            transcript = DeviceTranscriptMapper.Map(
+                DialogueTimeline.Layout([.. dialogue.Segments.Select(s => s.Segment)], options.Value.PaddingMs), dialogue.DeviceTranscripts);
+        }
+        else
+        {
+            if (_transcriber is null)
+            {
+                return JobOutcome.Wait($"no transcriber configured: dialogue {dialogueId} has chunks without a device transcript");
+            }
+
+            if (!_transcriber.Supports(dialogue.Language))
+            {
+                return JobOutcome.Wait($"no transcriber configured: engine '{_transcriber.Engine}' does not support language '{dialogue.Language ?? "detect"}'");
+            }
+
+            var audio = await assembler.AssembleAsync(dialogue.Segments, options.Value.PaddingMs, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                transcript = await _transcriber.TranscribeAsync(audio, dialogue.Language, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TranscriberUnavailableException ex)
+            {
+                LogUnavailable(ex, _transcriber.Engine);
+                return JobOutcome.Wait($"no transcriber configured: engine '{_transcriber.Engine}' unavailable: {ex.Message}");
+            }
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Another attempt may have finished meanwhile (lease expiry); the row lock makes the second one a no-op.
+            if (await DialogueStore.LockStatusAsync(connection, tx, dialogueId, cancellationToken).ConfigureAwait(false) != "closed")
+            {
+                return JobOutcome.Done;
+            }
+
+            await TranscriptStore.SaveAsync(connection, tx, dialogueId, transcript, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(connection, tx, new JobRequest(
+                JobKinds.Analyze, PipelinePayloads.Dialogue(dialogueId), dialogueId.ToString(), JobPriority.Fresh), cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogTranscribed(dialogueId, transcript.Engine, transcript.Utterances.Count);
+        return JobOutcome.Done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "transcribe: dialogue {DialogueId} is {Status}; nothing to do")]
+    private partial void LogNothingToDo(Guid dialogueId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "transcribe: engine {Engine} is unavailable; the job waits")]
+    private partial void LogUnavailable(Exception exception, string engine);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "transcribe: dialogue {DialogueId} transcribed by {Engine} ({Utterances} utterance(s))")]
+    private partial void LogTranscribed(Guid dialogueId, string engine, int utterances);
+}

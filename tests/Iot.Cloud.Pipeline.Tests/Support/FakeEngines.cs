@@ -1,0 +1,44 @@
+using Iot.Cloud.Pipeline.Analysis;
+using Iot.Cloud.Pipeline.Transcription;
+
+namespace Iot.Cloud.Pipeline.Tests.Support;
+
+/// <summary>Stands in for the engines branch's transcribers (Whisper.net etc. are not on this branch yet).</summary>
+internal sealed class RecordingTranscriber(Transcript reply) : ITranscriber
+{
+    public string Engine => reply.Engine;
+
+    public List<(DialogueAudio Audio, string? Language)> Calls { get; } = [];
+
+    public bool Supports(string? language) => true;
+
+    public Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken)
+    {
+        Calls.Add((audio, language));
+        return Task.FromResult(reply);
+    }
+}
+
+internal sealed class MissingModelTranscriber : ITranscriber
+{
+    public string Engine => "whisper";
+
+    public bool Supports(string? language) => true;
+
+    public Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken) =>
+        throw new TranscriberUnavailableException("model file /models/ggml-small.bin not found");
+}
+
+/// <summary>Stands in for the engines branch's analyzers: replies with a fixed result and remembers its input.</summary>
+internal sealed class CannedAnalyzer(Func<AnalysisInput, AnalysisResult> reply) : IAnalyzer
+{
+    public string Engine => "llm";
+
+    public List<AnalysisInput> Calls { get; } = [];
+
+    public Task<AnalysisResult> AnalyzeAsync(AnalysisInput input, CancellationToken cancellationToken)
+    {
+        Calls.Add(input);
+        return Task.FromResult(reply(input));
+    }
+}
