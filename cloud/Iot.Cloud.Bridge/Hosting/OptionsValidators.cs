@@ -1,4 +1,3 @@
-using Iot.Cloud.Data;
 using System.Net;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Ingest;
@@ -6,7 +5,6 @@ using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Iot.Cloud.Bridge.Hosting;
 
@@ -84,28 +82,6 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         errors.AddRange(BrokerSecurityOptionsRules.Check(o));
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
-internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
-    {
-        const string key = DatabaseOptions.Section + ":ConnectionString";
-        if (string.IsNullOrWhiteSpace(o.ConnectionString))
-        {
-            return ValidateOptionsResult.Fail($"{key} (or DATABASE_URL) must be set");
-        }
-
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(ConnectionStrings.Normalize(o.ConnectionString));
-            return ValidateOptionsResult.Success;
-        }
-        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
-        {
-            return ValidateOptionsResult.Fail($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
-        }
     }
 }
 
