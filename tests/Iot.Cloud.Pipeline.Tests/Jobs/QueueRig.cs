@@ -35,13 +35,16 @@ internal sealed class QueueRig : IAsyncDisposable
         return rig;
     }
 
-    public async Task<JobWorker> StartWorkerAsync(string workerId, Action<JobWorkerOptions>? configure = null, params IJobHandler[] handlers)
+    public Task<JobWorker> StartWorkerAsync(string workerId, Action<JobWorkerOptions>? configure = null, params IJobHandler[] handlers) =>
+        StartWorkerAsync(workerId, TimeProvider.System, configure, handlers);
+
+    public async Task<JobWorker> StartWorkerAsync(string workerId, TimeProvider time, Action<JobWorkerOptions>? configure, params IJobHandler[] handlers)
     {
         var options = new JobWorkerOptions { WorkerId = workerId, Concurrency = 4, LeaseSeconds = 10, PollSeconds = 0.2, RetryBaseSeconds = 0.05, RetryMaxSeconds = 0.2, DrainSeconds = 5 };
         configure?.Invoke(options);
         var validation = new JobWorkerOptionsValidator(handlers).Validate(null, options);
         Assert.True(validation.Succeeded, validation.FailureMessage);
-        var worker = new JobWorker(Queue, DataSource, handlers, Options.Create(options), Metrics, TimeProvider.System, NullLogger<JobWorker>.Instance);
+        var worker = new JobWorker(Queue, DataSource, handlers, Options.Create(options), Metrics, time, NullLogger<JobWorker>.Instance);
         _workers.Add(worker);
         await worker.StartAsync(CancellationToken.None);
         return worker;
