@@ -1,3 +1,4 @@
+using Iot.TestSupport;
 using System.Text.Json.Nodes;
 using Iot.Broker.Tests.Infrastructure;
 using Iot.Cloud.Bridge.Broker.Dynsec;

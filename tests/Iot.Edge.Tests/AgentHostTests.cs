@@ -17,6 +17,8 @@ public class AgentHostTests
     [InlineData("Audio:Complexity", "11", "Audio:Complexity")]
     [InlineData("Mqtt:Port", "70000", "Mqtt:Port")]
     [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
+    [InlineData("Mqtt:Tls:CaFile", "/nonexistent/ca.crt", "Mqtt:Tls:CaFile")]
+    [InlineData("Mqtt:Tls:ClientCertificateFile", "/etc/hostname", "Mqtt:Tls:ClientCertificateFile")]
     [InlineData("Recording:TimeZone", "Mars/Olympus", "Recording:TimeZone")]
     [InlineData("Recording:Schedule:Mon-Fri", "8-22", "Recording:Schedule")]
     [InlineData("Recording:Schedule:Funday", "08:00-22:00", "Recording:Schedule")]

@@ -46,4 +46,24 @@ public sealed class BrokerOptions
 
     /// <summary>Section <c>Broker:Dynsec</c>: keep Mosquitto's dynamic-security clients and roles in step with PostgreSQL.</summary>
     public Dynsec.DynsecOptions Dynsec { get; set; } = new();
+
+    /// <summary>Section <c>Broker:Tls</c>: the embedded broker's encrypted listener for devices outside the store LAN.</summary>
+    public BrokerTlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>
+/// Embedded mode: an MQTT-over-TLS listener beside the plain one. To accept devices only over TLS, bind the plain
+/// listener to loopback (<c>Broker:ListenAddress=127.0.0.1</c>); the bridge's own client uses it.
+/// </summary>
+public sealed class BrokerTlsOptions
+{
+    /// <summary>0 = no TLS listener; 8883 is the MQTT-over-TLS convention.</summary>
+    public int Port { get; set; }
+
+    /// <summary>PEM server certificate (with its chain) and its private key.</summary>
+    public string? CertificateFile { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    public string ListenAddress { get; set; } = "0.0.0.0";
 }

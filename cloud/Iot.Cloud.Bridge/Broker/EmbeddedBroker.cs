@@ -19,20 +19,33 @@ public sealed partial class EmbeddedBroker(
     ClaimIdentityCache? claims = null) : IHostedService, IAsyncDisposable, IDeviceSessionControl
 {
     private MqttServer? _server;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
 
     public bool IsRunning => _server?.IsStarted == true;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var serverOptions = new MqttServerOptionsBuilder()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.ListenAddress))
             .WithDefaultEndpointPort(o.Port)
             .WithPersistentSessions()
             // Devices that were offline get their acks when they return; a bounded queue keeps memory in check.
-            .WithMaxPendingMessagesPerClient(10_000)
-            .Build();
+            .WithMaxPendingMessagesPerClient(10_000);
+        if (o.Tls.Port != 0)
+        {
+            _certificate?.Dispose();
+            _certificate = ServerCertificate.Load(o.Tls.CertificateFile!, o.Tls.KeyFile!);
+            builder = builder
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(o.Tls.ListenAddress))
+                .WithEncryptedEndpointPort(o.Tls.Port)
+                .WithEncryptionCertificate(_certificate)
+                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        }
+
+        var serverOptions = builder.Build();
         _server?.Dispose();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += gatekeeper.ValidateConnectionAsync;
@@ -53,6 +66,16 @@ public sealed partial class EmbeddedBroker(
         }
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(o.ListenAddress, o.Port, o.RequireAuthentication);
+        if (o.Tls.Port != 0)
+        {
+            LogTlsStarted(o.Tls.ListenAddress, o.Tls.Port, _certificate!.Subject, _certificate.NotAfter);
+        }
+    }
+
+    public Task CredentialsChangedAsync(string username, CancellationToken cancellationToken)
+    {
+        authenticator.Forget(username);
+        return Task.CompletedTask;
     }
 
     public async Task<int> KickAsync(string username, CancellationToken cancellationToken)
@@ -113,10 +136,16 @@ public sealed partial class EmbeddedBroker(
             _server.Dispose();
             _server = null;
         }
+
+        _certificate?.Dispose();
+        _certificate = null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (authentication required: {RequireAuthentication})")]
     private partial void LogStarted(string address, int port, bool requireAuthentication);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker TLS listener on {Address}:{Port} with {Subject}, valid until {NotAfter:u}")]
+    private partial void LogTlsStarted(string address, int port, string subject, DateTime notAfter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private partial void LogStopped();

@@ -5,4 +5,7 @@ public interface IDeviceSessionControl
 {
     /// <summary>Disconnects every live connection authenticated as <paramref name="username"/>; returns how many were closed.</summary>
     Task<int> KickAsync(string username, CancellationToken cancellationToken);
+
+    /// <summary>The credential's secret changed: forget what was cached about the old one; live sessions stay.</summary>
+    Task CredentialsChangedAsync(string username, CancellationToken cancellationToken);
 }

@@ -59,5 +59,8 @@ internal static class ProvisioningBrokerWiring
     {
         public Task KickAsync(string username, CancellationToken cancellationToken) =>
             broker is null ? Task.CompletedTask : broker.KickAsync(username, cancellationToken);
+
+        public Task CredentialsChangedAsync(string username, CancellationToken cancellationToken) =>
+            broker is null ? Task.CompletedTask : broker.CredentialsChangedAsync(username, cancellationToken);
     }
 }

@@ -26,13 +26,13 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
         var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
-                                byte_length, sha256, transaction_id, speech_segments, storage_path, audio_included, device_transcript, bridge_id)
+                                byte_length, sha256, transaction_id, speech_segments, storage_path, audio_included, device_transcript, bridge_id, operator_id)
             SELECT u.chunk_id, u.tenant_id, u.device_id, u.seq, u.started_at, u.duration_ms, u.sample_rate, u.codec,
-                   u.byte_length, u.sha256, u.transaction_id, u.segments::jsonb, u.storage_path, u.storage_path IS NOT NULL, u.transcript::jsonb, @bridgeId
+                   u.byte_length, u.sha256, u.transaction_id, u.segments::jsonb, u.storage_path, u.storage_path IS NOT NULL, u.transcript::jsonb, @bridgeId, u.operator_id
             FROM unnest(@ids, @tenants, @devices, @seqs, @starts, @durations, @rates, @codecs,
-                        @lengths, @hashes, @transactions, @segments, @paths, @transcripts)
+                        @lengths, @hashes, @transactions, @segments, @paths, @transcripts, @operators)
                  AS u(chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
-                      byte_length, sha256, transaction_id, segments, storage_path, transcript)
+                      byte_length, sha256, transaction_id, segments, storage_path, transcript, operator_id)
             ON CONFLICT (chunk_id) DO NOTHING
             RETURNING chunk_id
             """,
@@ -53,6 +53,7 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
                 segments = m.Select(x => ProtocolJson.SerializeSegments(x.SpeechSegments)).ToArray(),
                 paths = rows.Select(r => r.StoragePath).ToArray(),
                 transcripts = m.Select(x => x.Transcript is null ? null : ProtocolJson.SerializeTranscript(x.Transcript)).ToArray(),
+                operators = m.Select(x => x.OperatorId).ToArray(),
             },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();

@@ -26,4 +26,7 @@ public sealed class MqttOptions
     public int ReconnectMaxMilliseconds { get; set; } = 60_000;
 
     public int TelemetrySeconds { get; set; } = 60;
+
+    /// <summary>Section <c>Mqtt:Tls</c>: applies to the provisioning (claim) connection and the device's own.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
 }

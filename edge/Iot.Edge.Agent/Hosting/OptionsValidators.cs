@@ -78,7 +78,7 @@ internal sealed class AudioOptionsValidator(IEnumerable<Iot.Edge.Audio.IAudioSou
     }
 }
 
-internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+internal sealed partial class MqttOptionsValidator : IValidateOptions<MqttOptions>
 {
     public ValidateOptionsResult Validate(string? name, MqttOptions o)
     {
@@ -119,7 +119,44 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add($"{s}:KeepAliveSeconds {o.KeepAliveSeconds} must be 5..3600");
         }
 
+        ValidateTls(o.Tls, $"{s}:Tls", errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed partial class MqttOptionsValidator
+{
+    /// <summary>Certificates are loaded now, so a wrong path or a key that does not match fails the start, not the first connect.</summary>
+    private static void ValidateTls(MqttTlsOptions tls, string s, List<string> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(tls.CaFile))
+        {
+            try
+            {
+                Uplink.MqttTls.LoadCa(tls.CaFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException)
+            {
+                errors.Add($"{s}:CaFile '{tls.CaFile}' is not a readable PEM certificate file: {ex.Message}");
+            }
+        }
+
+        var hasCertificate = !string.IsNullOrWhiteSpace(tls.ClientCertificateFile);
+        if (hasCertificate != !string.IsNullOrWhiteSpace(tls.ClientKeyFile))
+        {
+            errors.Add($"{s}:ClientCertificateFile and {s}:ClientKeyFile must be set together");
+        }
+        else if (hasCertificate)
+        {
+            try
+            {
+                using var _ = Uplink.MqttTls.LoadClient(tls.ClientCertificateFile!, tls.ClientKeyFile!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                errors.Add($"{s}:ClientCertificateFile/{s}:ClientKeyFile cannot be loaded as a PEM pair: {ex.Message}");
+            }
+        }
     }
 }
 

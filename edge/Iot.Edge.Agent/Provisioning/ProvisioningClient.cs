@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Iot.Protocol.Provisioning;
 using Iot.Protocol.Serialization;
+using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Agent.Uplink;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -13,7 +16,7 @@ namespace Iot.Edge.Agent.Provisioning;
 /// topic, publish the request with a fresh nonce, wait for the answer carrying that nonce. Answers with any other nonce
 /// (retained from an earlier attempt, or replayed) are ignored.
 /// </summary>
-public sealed partial class ProvisioningClient(TimeProvider time, ILogger<ProvisioningClient> logger)
+public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeProvider time, ILogger<ProvisioningClient> logger)
 {
     public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -57,6 +60,7 @@ public sealed partial class ProvisioningClient(TimeProvider time, ILogger<Provis
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithTimeout(TimeSpan.FromSeconds(10))
+            .Apply(mqtt.Value.Tls, host)
             .Build();
         try
         {

@@ -29,6 +29,8 @@ internal sealed class ChunkFile : IDisposable
 
     public Guid Id { get; }
 
+    public string? Operator { get; init; }
+
     public DateTimeOffset StartedAtUtc { get; }
 
     public string? TransactionId { get; }

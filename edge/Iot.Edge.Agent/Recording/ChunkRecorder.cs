@@ -102,7 +102,8 @@ internal sealed partial class ChunkRecorder(
                 _upload = controller.Upload;
                 var decision = controller.Evaluate();
                 status.SetDecision(decision);
-                if (!decision.Record || (_chunk is not null && _chunk.TransactionId != decision.TransactionId))
+                // A chunk belongs to one visit and one operator, so a change of either starts a new one.
+                if (!decision.Record || (_chunk is not null && (_chunk.TransactionId != decision.TransactionId || _chunk.Operator != decision.Operator)))
                 {
                     CloseChunk();
                 }
@@ -115,7 +116,7 @@ internal sealed partial class ChunkRecorder(
 
                 try
                 {
-                    Record(buffer.AsSpan(0, read), decision.TransactionId, clock, chunkSamples, opus);
+                    Record(buffer.AsSpan(0, read), decision, clock, chunkSamples, opus);
                 }
                 catch (Exception ex) when (ex is IOException or LiteDB.LiteException)
                 {
@@ -136,11 +137,11 @@ internal sealed partial class ChunkRecorder(
         }
     }
 
-    private void Record(ReadOnlySpan<short> pcm, string? transactionId, CaptureClock clock, long chunkSamples, OpusSettings opus)
+    private void Record(ReadOnlySpan<short> pcm, RecordingDecision decision, CaptureClock clock, long chunkSamples, OpusSettings opus)
     {
         while (!pcm.IsEmpty)
         {
-            _chunk ??= OpenChunk(clock.Now, clock.Samples, transactionId, opus);
+            _chunk ??= OpenChunk(clock.Now, clock.Samples, decision, opus);
             var take = (int)Math.Min(pcm.Length, chunkSamples - _chunk.Samples);
             if (_pcm is not null)
             {
@@ -217,10 +218,13 @@ internal sealed partial class ChunkRecorder(
         return false;
     }
 
-    private ChunkFile OpenChunk(DateTimeOffset startedAt, long startSample, string? transactionId, OpusSettings opus)
+    private ChunkFile OpenChunk(DateTimeOffset startedAt, long startSample, RecordingDecision decision, OpusSettings opus)
     {
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        return new ChunkFile(id, outbox.PartialPath(id), startedAt, startSample, transactionId, opus, [$"DEVICE={_agent.DeviceId}"]);
+        return new ChunkFile(id, outbox.PartialPath(id), startedAt, startSample, decision.TransactionId, opus, [$"DEVICE={_agent.DeviceId}"])
+        {
+            Operator = decision.Operator,
+        };
     }
 
     private void Seal(ChunkFile chunk)
@@ -254,6 +258,7 @@ internal sealed partial class ChunkRecorder(
             ByteLength = length,
             Sha256 = sha,
             TransactionId = chunk.TransactionId,
+            OperatorId = chunk.Operator,
             SpeechSegments = withAudio ? segments : [],
             AudioIncluded = withAudio,
         }, transcribing ? hold : null);

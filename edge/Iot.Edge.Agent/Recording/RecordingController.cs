@@ -77,14 +77,14 @@ public sealed partial class RecordingController
 
         if (manual == true)
         {
-            return new(true, visit?.TransactionId, "manual-start");
+            return new(true, visit?.TransactionId, "manual-start", user);
         }
 
         return policy.Options.Trigger switch
         {
-            RecordingTrigger.Always => new(true, null, "always"),
-            RecordingTrigger.Schedule => policy.Schedule.IsOpen(now) ? new(true, null, "in-schedule") : new(false, null, "outside-schedule"),
-            _ => visit is null ? new(false, null, "no-visit") : new(true, visit.TransactionId, "visit"),
+            RecordingTrigger.Always => new(true, null, "always", user),
+            RecordingTrigger.Schedule => policy.Schedule.IsOpen(now) ? new(true, null, "in-schedule", user) : new(false, null, "outside-schedule"),
+            _ => visit is null ? new(false, null, "no-visit") : new(true, visit.TransactionId, "visit", user),
         };
     }
 

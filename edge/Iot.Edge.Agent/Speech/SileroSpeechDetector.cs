@@ -69,6 +69,10 @@ public sealed class SileroSpeechDetector : ISpeechDetector
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // The arena keeps its high-water mark for the life of the process; the model's tensors are a few KB,
+            // so plain malloc costs nothing measurable and keeps the agent's resident memory small on a Pi.
+            EnableCpuMemArena = false,
+            EnableMemoryPattern = false,
         };
         InferenceSession session;
         try

@@ -260,7 +260,8 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             .WithWillTopic(topics.Status)
             .WithWillPayload(will)
             .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Apply(_mqtt.Tls, identity.Host);
         if (!string.IsNullOrEmpty(identity.Username))
         {
             builder = builder.WithCredentials(identity.Username, identity.Password);

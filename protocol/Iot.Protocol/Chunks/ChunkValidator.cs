@@ -85,6 +85,11 @@ public static class ChunkValidator
             return "transactionId must be 1-64 of [a-z0-9_-]";
         }
 
+        if (m.OperatorId is not null && (m.OperatorId.Length is 0 or > 128 || m.OperatorId.Any(char.IsControl)))
+        {
+            return "operatorId must be 1-128 characters without control characters";
+        }
+
         if (m.StartedAtUtc.Offset != TimeSpan.Zero || m.StartedAtUtc.Year < 2020)
         {
             return "startedAtUtc must be a UTC time after 2020";

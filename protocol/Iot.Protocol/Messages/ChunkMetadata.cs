@@ -29,6 +29,9 @@ public sealed record ChunkMetadata
     /// <summary>Queue-system visit this chunk belongs to, if recording was triggered by one.</summary>
     public string? TransactionId { get; init; }
 
+    /// <summary>Desk user (operator) the device attributes the recording to: the visit's operator or the logged-in user.</summary>
+    public string? OperatorId { get; init; }
+
     public IReadOnlyList<SpeechSegment> SpeechSegments { get; init; } = [];
 
     /// <summary>

@@ -1,4 +1,6 @@
 using Iot.Protocol.Messages;
+using Iot.Protocol.Provisioning;
+using Iot.Provisioning.Messaging;
 using Iot.Protocol.Serialization;
 using Iot.Provisioning.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,7 +11,7 @@ namespace Iot.Provisioning.Service;
 /// Records device answers to commands, and completes credential rotation: the pending secret becomes the current one
 /// only when the device reports it switched, so a device that never got the command keeps a working secret.
 /// </summary>
-public sealed partial class CommandTracker(ProvisioningStore store, TimeProvider time, ILogger<CommandTracker> logger)
+public sealed partial class CommandTracker(ProvisioningStore store, IDeviceSessionControl sessions, TimeProvider time, ILogger<CommandTracker> logger)
 {
     public const string RotateCredentials = "rotate-credentials";
 
@@ -49,6 +51,7 @@ public sealed partial class CommandTracker(ProvisioningStore store, TimeProvider
                 """,
                 new { deviceId, now = time.GetUtcNow() },
                 ct).ConfigureAwait(false);
+            await sessions.CredentialsChangedAsync(MqttIdentities.Device(tenantId, deviceId), ct).ConfigureAwait(false);
             LogRotated(tenantId, deviceId);
         }
     }

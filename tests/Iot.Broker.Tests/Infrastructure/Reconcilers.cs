@@ -1,3 +1,4 @@
+using Iot.TestSupport;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Broker.Dynsec;
 using Microsoft.Extensions.Logging.Abstractions;

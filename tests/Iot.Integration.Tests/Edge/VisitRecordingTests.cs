@@ -12,7 +12,7 @@ namespace Iot.Integration.Tests.Edge;
 public class VisitRecordingTests(PostgresServer postgres)
 {
     [Fact]
-    public async Task A_visit_called_over_the_cmd_topic_is_recorded_and_stored_under_its_transaction_id()
+    public async Task A_visit_called_over_the_cmd_topic_is_recorded_and_stored_under_its_transaction_id_and_operator()
     {
         using var dir = new TempDirectory();
         var db = await postgres.CreateDatabaseAsync();
@@ -29,7 +29,7 @@ public class VisitRecordingTests(PostgresServer postgres)
         await Eventually.WaitAsync(() => Task.FromResult(agent.Uplink.IsConnected), TimeSpan.FromSeconds(10), "agent connected");
         await Task.Delay(1000);
 
-        await queueSystem.PublishAsync(TopicTree.Cmd("acme", "desk-1"), Command("visit_call", "t-77"));
+        await queueSystem.PublishAsync(TopicTree.Cmd("acme", "desk-1"), Command("visit_call", "t-77", "Anna K."));
         await Task.Delay(2500);
         await queueSystem.PublishAsync(TopicTree.Cmd("acme", "desk-1"), Command("visit_end", "t-77"));
 
@@ -37,19 +37,22 @@ public class VisitRecordingTests(PostgresServer postgres)
         await Eventually.WaitAsync(
             async () => await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM chunks") == 1 && agent.Outbox.GetStats().Pending == 0,
             TimeSpan.FromSeconds(20), "the visit's chunk stored");
-        var row = await connection.QuerySingleAsync<(string Tx, int Duration, string Path)>("SELECT transaction_id, duration_ms, storage_path FROM chunks");
+        var row = await connection.QuerySingleAsync<(string Tx, int Duration, string Path, string? Operator)>("SELECT transaction_id, duration_ms, storage_path, operator_id FROM chunks");
         Assert.Equal("t-77", row.Tx);
+        Assert.Equal("Anna K.", row.Operator);
         Assert.InRange(row.Duration, 2000, 3200);
         Assert.Matches(@"^recordings/\d{4}-\d{2}-\d{2}/desk-1/t-77_[0-9a-f]{32}\.opus$", row.Path);
         var info = await ExternalTool.RunAsync("opusinfo", [Path.Combine(bridge.StorageRoot, row.Path)]);
         Assert.Equal(0, info.ExitCode);
     }
 
-    private static byte[] Command(string name, string transactionId) => ProtocolJson.Serialize(new DeviceCommand
+    private static byte[] Command(string name, string transactionId, string? operatorId = null) => ProtocolJson.Serialize(new DeviceCommand
     {
         CommandId = Guid.CreateVersion7(),
         Name = name,
-        Args = new Dictionary<string, string> { ["transactionId"] = transactionId },
+        Args = operatorId is null
+            ? new Dictionary<string, string> { ["transactionId"] = transactionId }
+            : new Dictionary<string, string> { ["transactionId"] = transactionId, ["operator"] = operatorId },
         IssuedAtUtc = DateTimeOffset.UtcNow,
     });
 }

@@ -9,15 +9,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly TempDirectory _dir = new("mosquitto");
     private Process? _process;
 
-    private MosquittoBroker(int port) => Port = port;
+    private MosquittoBroker(int port, TlsListener? tls)
+    {
+        Port = port;
+        Tls = tls;
+    }
 
     public int Port { get; }
 
+    /// <summary>An extra MQTT-over-TLS listener, as broker-config/mosquitto/mosquitto.conf has for devices.</summary>
+    public TlsListener? Tls { get; }
+
     public string LogPath => _dir.Sub("mosquitto.log");
 
-    public static async Task<MosquittoBroker> StartAsync()
+    public static async Task<MosquittoBroker> StartAsync(TlsListener? tls = null)
     {
-        var broker = new MosquittoBroker(FreePort.Next());
+        var broker = new MosquittoBroker(FreePort.Next(), tls);
         await broker.StartAsync(CancellationToken.None);
         return broker;
     }
@@ -37,13 +44,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type warning
             log_type notice
             """, cancellationToken);
+        if (Tls is { } tls)
+        {
+            await File.AppendAllTextAsync(config, $"""
+
+                listener {tls.Port} 127.0.0.1
+                certfile {tls.CertificateFile}
+                keyfile {tls.KeyFile}
+                tls_version tlsv1.2
+                """, cancellationToken);
+        }
         if (Environment.UserName == "root")
         {
             // Mosquitto started as root drops to the 'mosquitto' user, which must own its files.
             await ExternalTool.RunCheckedAsync("chown", ["-R", "mosquitto:mosquitto", _dir.Path]);
         }
 
-        _process = await MosquittoProcess.StartAsync(config, LogPath, [Port], cancellationToken);
+        _process = await MosquittoProcess.StartAsync(config, LogPath, Tls is null ? [Port] : [Port, Tls.Port], cancellationToken);
     }
 
     /// <summary>SIGKILL: no clean shutdown, no last save, exactly like a crash or power cut.</summary>
@@ -59,3 +76,5 @@ public sealed class MosquittoBroker : IAsyncDisposable
         _dir.Dispose();
     }
 }
+
+public sealed record TlsListener(int Port, string CertificateFile, string KeyFile);

@@ -17,6 +17,7 @@ public class BridgeStartupTests(PostgresServer postgres)
     [InlineData("Database:ConnectionString", "Host=x;Bogus Key=1", "Database:ConnectionString")]
     [InlineData("Broker:Port", "0", "Broker:Port")]
     [InlineData("Broker:ListenAddress", "not-an-ip", "Broker:ListenAddress")]
+    [InlineData("Broker:Tls:Port", "8883", "Broker:Tls:CertificateFile")]
     [InlineData("Bridge:InstanceId", "Bridge One", "Bridge:InstanceId")]
     [InlineData("Bridge:IngestWorkers", "0", "Bridge:IngestWorkers")]
     [InlineData("Bridge:SeedDevices:0", "no-slash", "Bridge:SeedDevices:0")]

@@ -12,4 +12,7 @@ internal sealed class DynsecSessionControl(DynsecReconciler reconciler) : IDevic
         await reconciler.ReconcileAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>Pushes the new password to Mosquitto now instead of at the next periodic pass.</summary>
+    public Task CredentialsChangedAsync(string username, CancellationToken cancellationToken) => reconciler.ReconcileAsync(cancellationToken);
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Iot.TestSupport;
-
-namespace Iot.Broker.Tests.Infrastructure;
+namespace Iot.TestSupport;
 
 /// <summary>
 /// Mosquitto started from the shipped <c>broker-config/mosquitto/mosquitto.conf</c> (paths and ports rewritten to a
@@ -53,7 +51,10 @@ public sealed class DynsecMosquitto : IAsyncDisposable
             .Replace("listener 8883", $"listener {TlsPort} 127.0.0.1", StringComparison.Ordinal)
             .Replace("listener 1883 127.0.0.1", $"listener {Port} 127.0.0.1", StringComparison.Ordinal)
             .Replace("log_dest stderr", $"log_dest file {LogPath}", StringComparison.Ordinal);
-        Assert.Contains(_dir.Path + "/dynamic-security.json", conf, StringComparison.Ordinal);
+        if (!conf.Contains(_dir.Path + "/dynamic-security.json", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("broker-config/mosquitto/mosquitto.conf no longer names /var/lib/mosquitto/dynamic-security.json; update this rewrite");
+        }
         await File.WriteAllTextAsync(_dir.Sub("mosquitto.conf"), conf);
         if (Environment.UserName == "root")
         {
