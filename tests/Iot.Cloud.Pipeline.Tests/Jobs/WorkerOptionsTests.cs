@@ -1,6 +1,8 @@
+using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Pipeline.Jobs;
 using Iot.Cloud.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Pipeline.Tests.Jobs;
@@ -33,4 +35,34 @@ public sealed class WorkerOptionsTests
 
         Assert.Contains("Pipeline:Workers:Concurrency 0 must be 1..256", ex.Failures);
     }
+
+    [Fact]
+    public async Task The_bridge_refuses_a_bad_in_process_worker_setting_naming_its_key()
+    {
+        using var host = BridgeHost.CreateBuilder([], Bridge(("Pipeline:Workers:LeaseSeconds", "0"))).Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Pipeline:Workers:LeaseSeconds 0 must be 1..86400", ex.Failures);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void The_bridge_runs_in_process_workers_unless_disabled_and_always_has_the_queue_for_its_chunk_jobs(string enabled, bool expectWorker)
+    {
+        using var host = BridgeHost.CreateBuilder([], Bridge(("Pipeline:Workers:Enabled", enabled))).Build();
+
+        Assert.Equal(expectWorker, host.Services.GetServices<IHostedService>().OfType<JobWorker>().Any());
+        Assert.IsType<PostgresJobQueue>(host.Services.GetRequiredService<IJobQueue>());
+    }
+
+    private static Dictionary<string, string?> Bridge((string Key, string Value) setting) => new()
+    {
+        ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=x;Database=x",
+        ["Storage:Root"] = Path.GetTempPath(),
+        ["Broker:RequireAuthentication"] = "false",
+        ["Serilog:MinimumLevel:Default"] = "Fatal",
+        [setting.Key] = setting.Value,
+    };
 }
