@@ -48,11 +48,11 @@ public sealed class LeaseTests
         await using var rig = await QueueRig.CreateAsync();
         var slow = new TestHandler("k", rig.DataSource, async (_, ct) =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(4), ct);
+            await Task.Delay(TimeSpan.FromSeconds(6), ct);
             return JobOutcome.Done;
         });
-        await rig.StartWorkerAsync("a", o => o.LeaseSeconds = 1, slow);
-        await rig.StartWorkerAsync("b", o => o.LeaseSeconds = 1, slow);
+        await rig.StartWorkerAsync("a", o => o.LeaseSeconds = 2, slow);
+        await rig.StartWorkerAsync("b", o => o.LeaseSeconds = 2, slow);
         var id = await rig.EnqueueAsync("k");
 
         await rig.WaitForStatusAsync(id, "done", Timeout);
