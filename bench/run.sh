@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the ingest benchmark: sets up like the tests (packages, throwaway PostgreSQL), then prints the figures.
-# Pass --quick for a short run.
+# Runs the ingest benchmark (or, with 'pipeline' first, the job queue benchmark): sets up like the tests (packages,
+# throwaway PostgreSQL), then prints the figures. Pass --quick for a short run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,4 +13,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
   iot_pg_start "$pgdir" "$(iot_free_port 55480)"
   export DATABASE_URL="$IOT_DATABASE_URL"
 fi
-dotnet run -c Release --project bench/Iot.Bench -- "$@"
+project=Iot.Bench
+if [ "${1:-}" = "pipeline" ]; then project=Iot.Bench.Pipeline; shift; fi
+dotnet run -c Release --project "bench/$project" -- "$@"

@@ -6,14 +6,14 @@ using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
+using Iot.Cloud.Hosting;
+using Iot.Cloud.Pipeline.Hosting;
+using Iot.Cloud.Pipeline.Jobs;
 using Iot.Provisioning.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using Serilog;
-using Serilog.Formatting.Compact;
 
 namespace Iot.Cloud.Bridge.Hosting;
 
@@ -22,38 +22,7 @@ public static class BridgeHost
 {
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
-        // Defaults off: configuration is layered explicitly (file < environment < overrides < command line), and the
-        // file has the program's own name so agent and bridge can share a directory (tests, single-box installs).
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = args,
-            DisableDefaults = true,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "iot-bridge.json"), optional: true);
-        var configFile = Environment.GetEnvironmentVariable("IOT_BRIDGE_CONFIG");
-        if (!string.IsNullOrEmpty(configFile))
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("IOT_BRIDGE_");
-        var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL");
-        if (!string.IsNullOrWhiteSpace(databaseUrl))
-        {
-            builder.Configuration.AddInMemoryCollection([new($"{DatabaseOptions.Section}:ConnectionString", databaseUrl)]);
-        }
-
-        if (overrides is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(overrides);
-        }
-
-        builder.Configuration.AddCommandLine(args);
-        builder.Services.AddSerilog(
-            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
-            preserveStaticLogger: true);
-        builder.Services.AddSystemd();
+        var builder = CloudHost.CreateBuilder("iot-bridge", args, overrides);
         AddBridge(builder.Services, builder.Configuration);
         return builder;
     }
@@ -62,16 +31,14 @@ public static class BridgeHost
     {
         services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateOnStart();
         services.AddOptions<BrokerOptions>().Bind(configuration.GetSection(BrokerOptions.Section)).ValidateOnStart();
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>();
         services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => NpgsqlDataSource.Create(ConnectionStrings.Normalize(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
-        services.AddSingleton<DatabaseMigrator>();
+        services.AddCloudDatabase(configuration);
+        services.AddJobQueue(configuration);
         services.AddSingleton<DeviceRegistry>();
         services.AddSingleton<ChunkRepository>();
         services.AddSingleton<RecordingStore>();
@@ -103,5 +70,12 @@ public static class BridgeHost
         services.AddHostedService<MetricsReporter>();
         services.AddProvisioningBrokerWiring();
         services.AddProvisioning(configuration);
+
+        // In-process pipeline workers (after the schema task above); iot-worker runs the same workers on other machines.
+        if (configuration.GetValue($"{JobWorkerOptions.Section}:Enabled", true))
+        {
+            services.AddPipelineHandlers(configuration);
+            services.AddJobWorkers(configuration);
+        }
     }
 }

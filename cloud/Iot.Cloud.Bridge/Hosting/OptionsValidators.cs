@@ -1,4 +1,3 @@
-using Iot.Cloud.Data;
 using System.Net;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Ingest;
@@ -6,7 +5,6 @@ using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Iot.Cloud.Bridge.Hosting;
 
@@ -125,28 +123,6 @@ internal sealed partial class BrokerOptionsValidator
         if (problem is not null)
         {
             yield return $"{s}:CertificateFile/{s}:KeyFile cannot be loaded as a PEM certificate and key: {problem}";
-        }
-    }
-}
-
-internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
-    {
-        const string key = DatabaseOptions.Section + ":ConnectionString";
-        if (string.IsNullOrWhiteSpace(o.ConnectionString))
-        {
-            return ValidateOptionsResult.Fail($"{key} (or DATABASE_URL) must be set");
-        }
-
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(ConnectionStrings.Normalize(o.ConnectionString));
-            return ValidateOptionsResult.Success;
-        }
-        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
-        {
-            return ValidateOptionsResult.Fail($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
         }
     }
 }

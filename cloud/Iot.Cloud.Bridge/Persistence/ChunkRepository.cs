@@ -1,14 +1,17 @@
 using Dapper;
+using Iot.Cloud.Pipeline.Jobs;
 using Iot.Protocol.Serialization;
 using Npgsql;
 
 namespace Iot.Cloud.Bridge.Persistence;
 
-public sealed class ChunkRepository(NpgsqlDataSource dataSource)
+public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
 {
     /// <summary>
     /// Inserts a batch in one round trip. Rows whose chunk id exists are left untouched (ON CONFLICT DO NOTHING);
     /// the result maps each id to the stored hash, so the caller can tell a replay from an id collision.
+    /// In the same transaction each device with new chunks gets a <c>build-dialogues</c> job (deduplicated per
+    /// device), so the pipeline learns of every stored chunk exactly when it becomes visible.
     /// </summary>
     public async Task<InsertOutcome> InsertAsync(IReadOnlyList<ChunkRow> rows, string bridgeId, CancellationToken cancellationToken)
     {
@@ -19,6 +22,7 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource)
 
         var m = rows.Select(r => r.Metadata).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
@@ -51,7 +55,14 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource)
                 transcripts = m.Select(x => x.Transcript is null ? null : ProtocolJson.SerializeTranscript(x.Transcript)).ToArray(),
                 operators = m.Select(x => x.OperatorId).ToArray(),
             },
+            transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+
+        // Sorted, so two batches naming the same devices take the dedup locks in one order (no deadlock).
+        foreach (var deviceId in m.Where(x => inserted.Contains(x.ChunkId)).Select(x => x.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await jobs.EnqueueAsync(connection, transaction, BuildDialoguesJob.For(deviceId), cancellationToken).ConfigureAwait(false);
+        }
 
         var existing = new Dictionary<Guid, string>();
         var notInserted = m.Select(x => x.ChunkId).Where(id => !inserted.Contains(id)).ToArray();
@@ -60,12 +71,14 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource)
             foreach (var (id, sha) in await connection.QueryAsync<(Guid, string)>(new CommandDefinition(
                 "SELECT chunk_id, sha256 FROM chunks WHERE chunk_id = ANY(@notInserted)",
                 new { notInserted },
+                transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false))
             {
                 existing[id] = sha;
             }
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new InsertOutcome(inserted, existing);
     }
 }

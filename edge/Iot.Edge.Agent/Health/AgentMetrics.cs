@@ -1,4 +1,5 @@
 using Iot.Edge.Audio;
+using Iot.Protocol.Metrics;
 
 namespace Iot.Edge.Agent.Health;
 

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Iot.Edge.Agent.Health;
+namespace Iot.Protocol.Metrics;
 
-/// <summary>Writes the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per family, then samples.</summary>
-internal sealed class PrometheusText
+/// <summary>
+/// Writes the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per family, then samples.
+/// Shared so the agent's /metrics and the cloud's job metrics read alike.
+/// </summary>
+public sealed class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -21,6 +24,18 @@ internal sealed class PrometheusText
         foreach (var v in values)
         {
             Sample(name, v == current ? 1 : 0, (label, v));
+        }
+
+        return this;
+    }
+
+    /// <summary>One gauge family with a sample per label set (e.g. queue depth by kind and status).</summary>
+    public PrometheusText Gauges(string name, string help, IEnumerable<(double Value, (string Label, string Value)[] Labels)> samples)
+    {
+        Family(name, "gauge", help);
+        foreach (var (value, labels) in samples)
+        {
+            Sample(name, value, labels);
         }
 
         return this;

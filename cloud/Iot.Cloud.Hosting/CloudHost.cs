@@ -1,0 +1,78 @@
+using Iot.Cloud.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Iot.Cloud.Hosting;
+
+/// <summary>The configuration layering, logging and exit codes every cloud program shares.</summary>
+public static class CloudHost
+{
+    /// <summary>
+    /// A host builder for <paramref name="program"/> (e.g. <c>iot-bridge</c>): <c>{program}.json</c> next to the binary
+    /// &lt; the file named by <c>IOT_{PROGRAM}_CONFIG</c> &lt; <c>IOT_{PROGRAM}_*</c> environment variables &lt;
+    /// <c>DATABASE_URL</c> &lt; <paramref name="overrides"/> &lt; command line. Serilog compact JSON on stdout; systemd aware.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string program, string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        // Defaults off: configuration is layered explicitly, and the file has the program's own name so several
+        // programs can share a directory (tests, single-box installs).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var prefix = program.Replace('-', '_').ToUpperInvariant();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, program + ".json"), optional: true);
+        var configFile = Environment.GetEnvironmentVariable(prefix + "_CONFIG");
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables(prefix + "_");
+        var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL");
+        if (!string.IsNullOrWhiteSpace(databaseUrl))
+        {
+            builder.Configuration.AddInMemoryCollection([new($"{DatabaseOptions.Section}:ConnectionString", databaseUrl)]);
+        }
+
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddSerilog(
+            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
+            preserveStaticLogger: true);
+        builder.Services.AddSystemd();
+        return builder;
+    }
+
+    /// <summary>Builds and runs the host; a bad setting ends the program with exit code 2 and a message naming the key.</summary>
+    public static async Task<int> RunAsync(string program, Func<IHost> build)
+    {
+        try
+        {
+            using var host = build();
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"{program}: invalid configuration:\n  " + string.Join("\n  ", ex.Failures)).ConfigureAwait(false);
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A value of the wrong type (e.g. a word where a number belongs); the binder's message names the key.
+            await Console.Error.WriteLineAsync($"{program}: invalid configuration:\n  " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Dapper;
+using Npgsql;
+
+namespace Iot.Cloud.Pipeline.Jobs;
+
+/// <summary>
+/// The <c>jobs</c> table as a durable queue. Producers enqueue (deduplicated, NOTIFY on commit); workers claim with
+/// FOR UPDATE SKIP LOCKED under a lease and report the outcome. Every time comparison uses the database clock, so
+/// workers on different machines agree on leases and run_after.
+/// </summary>
+public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
+{
+    /// <summary>The LISTEN/NOTIFY channel; the payload is the job kind.</summary>
+    public const string Channel = "iot_jobs";
+
+    // A job already running under the same dedup key is marked for one more run instead (see 0012_job_rerun.sql):
+    // work that arrives during a run is never lost, and one key never runs twice at once.
+    private const string EnqueueSql =
+        """
+        WITH ins AS (
+            INSERT INTO jobs (kind, payload, dedup_key, priority, max_attempts, run_after)
+            VALUES (@kind, @payload::jsonb, @dedupKey, @priority, @maxAttempts, now() + @delay)
+            ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
+            DO UPDATE SET rerun_requested = true, updated_at = now() WHERE jobs.status = 'running'
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT i.inserted FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', @kind) WHERE i.inserted) n ON true
+        """;
+
+    public async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        var inserted = await connection.QueryFirstOrDefaultAsync<bool?>(new CommandDefinition(
+            EnqueueSql,
+            new
+            {
+                kind = request.Kind,
+                payload = request.Payload,
+                dedupKey = request.DedupKey,
+                priority = request.Priority,
+                maxAttempts = request.MaxAttempts,
+                delay = request.Delay ?? TimeSpan.Zero,
+            },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return inserted == true;
+    }
+
+    public async Task<bool> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(connection, null, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> ResumeWaitingAsync(string kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var resumed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET status = 'queued', wait_reason = NULL, run_after = now(), updated_at = now() WHERE kind = @kind AND status = 'waiting'",
+            new { kind },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (resumed > 0)
+        {
+            await NotifyAsync(connection, kind, cancellationToken).ConfigureAwait(false);
+        }
+
+        return resumed;
+    }
+
+    private async Task NotifyAsync(NpgsqlConnection connection, string kind, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify('iot_jobs', @kind)", new { kind }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+}

@@ -1,0 +1,4 @@
+using Iot.Cloud.Hosting;
+using Iot.Cloud.Worker.Hosting;
+
+return await CloudHost.RunAsync("iot-worker", () => WorkerHost.CreateBuilder(args).Build());

@@ -1,0 +1,32 @@
+using Iot.Cloud.Pipeline.Jobs;
+
+namespace Iot.Cloud.Pipeline.Tests.Jobs;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Queue_depth_by_kind_and_status_and_the_oldest_queued_age_come_out_as_prometheus_lines()
+    {
+        await using var rig = await QueueRig.CreateAsync();
+        await rig.EnqueueAsync("transcribe");
+        await rig.EnqueueAsync("transcribe");
+        await rig.EnqueueAsync("analyze");
+        var claimed = Assert.Single(await rig.Queue.ClaimAsync("w", 1, TimeSpan.FromMinutes(1), ["analyze"], CancellationToken.None));
+        Assert.True(await rig.Queue.WaitAsync(claimed, "w", "no analyzer", CancellationToken.None));
+        await using (var c = await rig.DataSource.OpenConnectionAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE jobs SET created_at = now() - interval '90 seconds' WHERE kind = 'transcribe'");
+        }
+
+        var depth = await new JobQueueStats(rig.DataSource).ReadAsync(CancellationToken.None);
+        var text = JobMetricsText.Render(new JobMetricsSnapshot(5, 3, 2, 1, 1, 0, 0, 0, 0), depth);
+
+        Assert.Contains("# TYPE iot_jobs_claimed_total counter\niot_jobs_claimed_total 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("iot_jobs_dead_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("iot_jobs_depth{kind=\"transcribe\",status=\"queued\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("iot_jobs_depth{kind=\"analyze\",status=\"waiting\"} 1\n", text, StringComparison.Ordinal);
+        var age = text.Split('\n').Single(l => l.StartsWith("iot_jobs_oldest_queued_age_seconds{kind=\"transcribe\"}", StringComparison.Ordinal));
+        Assert.InRange(double.Parse(age.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), 89, 120);
+        Assert.DoesNotContain("iot_jobs_oldest_queued_age_seconds{kind=\"analyze\"}", text, StringComparison.Ordinal);
+    }
+}
