@@ -11,6 +11,9 @@ namespace Iot.Cloud.Hosting;
 /// <summary>The configuration layering, logging and exit codes every cloud program shares.</summary>
 public static class CloudHost
 {
+    private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions SerilogAssemblies =
+        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
+
     /// <summary>
     /// A host builder for <paramref name="program"/> (e.g. <c>iot-bridge</c>): <c>{program}.json</c> next to the binary
     /// &lt; the file named by <c>IOT_{PROGRAM}_CONFIG</c> &lt; <c>IOT_{PROGRAM}_*</c> environment variables &lt;
@@ -48,7 +51,9 @@ public static class CloudHost
 
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddSerilog(
-            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
+            // Sink assemblies are named, not discovered: discovery scans the program's folder and fails on DLLs that
+            // belong to another program sharing it (test output folders hold several).
+            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration, SerilogAssemblies).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
             preserveStaticLogger: true);
         builder.Services.AddSystemd();
         return builder;

@@ -76,6 +76,13 @@ public static class BridgeHost
         {
             services.AddPipelineHandlers(configuration);
             services.AddJobWorkers(configuration);
+
+            // In-process workers read the chunks where this bridge writes them unless told otherwise.
+            if (string.IsNullOrWhiteSpace(configuration[$"{Iot.Cloud.Pipeline.Storage.PipelineStorageOptions.Section}:Root"]))
+            {
+                services.AddOptions<Iot.Cloud.Pipeline.Storage.PipelineStorageOptions>()
+                    .PostConfigure<IOptions<StorageOptions>>((o, storage) => o.Root = storage.Value.Root);
+            }
         }
     }
 }

@@ -14,17 +14,23 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
     public const string Channel = "iot_jobs";
 
     // A job already running under the same dedup key is marked for one more run instead (see 0012_job_rerun.sql):
-    // work that arrives during a run is never lost, and one key never runs twice at once.
+    // work that arrives during a run is never lost, and one key never runs twice at once. A queued job deferred to
+    // later (e.g. a dialogue still open) is pulled forward, so new chunks are looked at now, not when the deferral ends.
     private const string EnqueueSql =
         """
         WITH ins AS (
             INSERT INTO jobs (kind, payload, dedup_key, priority, max_attempts, run_after)
             VALUES (@kind, @payload::jsonb, @dedupKey, @priority, @maxAttempts, now() + @delay)
             ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
-            DO UPDATE SET rerun_requested = true, updated_at = now() WHERE jobs.status = 'running'
-            RETURNING (xmax = 0) AS inserted
+            DO UPDATE SET
+                rerun_requested = jobs.rerun_requested OR jobs.status = 'running',
+                run_after = CASE WHEN jobs.status = 'queued' THEN least(jobs.run_after, EXCLUDED.run_after) ELSE jobs.run_after END,
+                priority = CASE WHEN jobs.status = 'queued' THEN least(jobs.priority, EXCLUDED.priority) ELSE jobs.priority END,
+                updated_at = now()
+            WHERE jobs.status = 'running' OR (jobs.status = 'queued' AND (jobs.run_after > EXCLUDED.run_after OR jobs.priority > EXCLUDED.priority))
+            RETURNING (xmax = 0) AS inserted, status = 'queued' AS wake
         )
-        SELECT i.inserted FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', @kind) WHERE i.inserted) n ON true
+        SELECT i.inserted FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', @kind) WHERE i.wake) n ON true
         """;
 
     public async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, CancellationToken cancellationToken)

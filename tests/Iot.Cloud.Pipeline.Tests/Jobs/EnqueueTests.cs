@@ -28,6 +28,21 @@ public sealed class EnqueueTests
     }
 
     [Fact]
+    public async Task Enqueueing_again_pulls_a_deferred_job_with_the_same_key_forward_and_raises_its_priority()
+    {
+        await using var rig = await QueueRig.CreateAsync();
+        var ct = CancellationToken.None;
+        await rig.Queue.EnqueueAsync(new JobRequest("k", "{}", "dev-1", JobPriority.Backfill, Delay: TimeSpan.FromMinutes(5)), ct);
+        Assert.Empty(await rig.Queue.ClaimAsync("w", 10, TimeSpan.FromMinutes(1), null, ct));
+
+        Assert.False(await rig.Queue.EnqueueAsync(new JobRequest("k", "{}", "dev-1", JobPriority.Fresh), ct));
+
+        var claimed = Assert.Single(await rig.Queue.ClaimAsync("w", 10, TimeSpan.FromMinutes(1), null, ct));
+        Assert.Equal(JobPriority.Fresh, await rig.CountAsync("SELECT priority FROM jobs WHERE job_id = @id", new { id = claimed.JobId }));
+        Assert.Equal(1, await rig.CountAsync("SELECT count(*) FROM jobs"));
+    }
+
+    [Fact]
     public async Task A_job_enqueued_in_a_rolled_back_transaction_never_exists()
     {
         await using var rig = await QueueRig.CreateAsync();
