@@ -32,7 +32,9 @@ public sealed partial class BuildDialoguesHandler(
     {
         var o = options.Value;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for every query: under READ COMMITTED a chunk committed between the segment query and the
+        // coverage query would count as evidence that a dialogue ended while its speech was never planned.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
 
         // Two workers rebuilding one device at once would each delete the other's open rows.
         await DialogueStore.LockDeviceAsync(connection, tx, deviceId, cancellationToken).ConfigureAwait(false);

@@ -51,7 +51,9 @@ internal static class DialogueStore
     /// <summary>The lowest sequence number stored for the device: nothing before it can be waited for.</summary>
     public static async Task<long> FirstSeqAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, CancellationToken ct) =>
         await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COALESCE(min(seq), 0) FROM chunks WHERE device_id = @deviceId", new { deviceId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            // Devices number chunks from 1 (ChunkOutbox). The lowest seq seen so far is not the start while an earlier
+            // chunk may still be in flight, so nothing above 1 counts as the device's first chunk.
+            "SELECT LEAST(COALESCE(min(seq), 1), 1) FROM chunks WHERE device_id = @deviceId", new { deviceId }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
     /// <summary>
     /// Chunks in <paramref name="fromSeq"/>..<paramref name="toSeq"/> and every chunk of <paramref name="transactions"/>,

@@ -91,17 +91,23 @@ public sealed partial class PostgresJobQueue
     private async Task<bool> ReturnAsync(ClaimedJob job, string workerId, string status, TimeSpan delay, string? waitReason, bool notify, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // The pending rerun flag is dropped: the job itself runs again later, which covers that work.
-        var owned = await connection.ExecuteAsync(new CommandDefinition(
+        // Work that arrived while the handler ran (rerun flag) was not in what it looked at: the job runs again now
+        // instead of sleeping through its deferral or wait; otherwise it comes back later as the handler asked.
+        var due = await connection.QueryFirstOrDefaultAsync<bool?>(new CommandDefinition(
             $"""
             UPDATE jobs
-            SET status = @status, wait_reason = @waitReason, attempts = greatest(attempts - 1, 0), run_after = now() + @delay,
+            SET status = CASE WHEN rerun_requested THEN 'queued' ELSE @status END,
+                wait_reason = CASE WHEN rerun_requested THEN NULL ELSE @waitReason END,
+                run_after = CASE WHEN rerun_requested THEN now() ELSE now() + @delay END,
+                attempts = greatest(attempts - 1, 0),
                 rerun_requested = false, lease_until = NULL, locked_by = NULL, updated_at = now()
             WHERE {Owned}
+            RETURNING status = 'queued' AND run_after <= now()
             """,
             new { jobId = job.JobId, workerId, attempt = job.Attempt, status, waitReason, delay },
-            cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
-        if (owned && notify)
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var owned = due is not null;
+        if (owned && (notify || due == true))
         {
             await NotifyAsync(connection, job.Kind, cancellationToken).ConfigureAwait(false);
         }

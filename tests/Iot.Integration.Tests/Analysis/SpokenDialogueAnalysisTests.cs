@@ -1,0 +1,91 @@
+using Dapper;
+using Iot.Integration.Tests.Infrastructure;
+using Iot.TestSupport;
+using Iot.TestSupport.Dialogues;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Iot.Integration.Tests.Analysis;
+
+/// <summary>
+/// Speech to judgement through every real part: espeak-ng dialogues with known outcomes → agent (VAD, Opus, outbox) →
+/// embedded broker → bridge (files, PostgreSQL, job enqueue) → in-process workers on the PostgreSQL queue (dialogue
+/// builder, Ogg decoding, PocketSphinx, rule analyzer) → analyses rows whose evidence is verbatim transcript text.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Two_spoken_english_dialogues_become_two_analysed_dialogues_with_the_known_upsell_labels_and_verbatim_evidence()
+    {
+        using var dir = new TempDirectory();
+        var scripts = new[] { DialogueScripts.All.Single(s => s.Id == "en-warranty-accepted"), DialogueScripts.All.Single(s => s.Id == "en-no-offer") };
+        var wav = Path.Combine(dir.Path, "counter.wav");
+        await WriteWithSilenceAsync(scripts, silenceSeconds: 8, wav);
+
+        var db = await postgres.CreateDatabaseAsync();
+        var port = FreePort.Next();
+        await using var bridge = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("store"), port, External: false)
+        {
+            SeedDevices = ["acme/pos-1"],
+            Extra = new Dictionary<string, string?>
+            {
+                ["Pipeline:Transcription:Engine"] = "pocketsphinx",
+                ["Pipeline:Dialogues:GapSeconds"] = "4",
+                // Chunks of this fast (not real-time) agent arrive later than their audio time says; dialogues close on evidence (the silence after them), not on time.
+                ["Pipeline:Dialogues:CloseGraceSeconds"] = "300",
+                ["Pipeline:Workers:PollSeconds"] = "1",
+            },
+        });
+        await using var agent = await AgentNode.StartAsync(new AgentSettings("acme", "pos-1", dir.Sub("spool"), wav, port) { ChunkSeconds = 5 });
+        await agent.Recorder.SourceFinished.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        await using var connection = new NpgsqlConnection(db);
+        await Eventually.WaitAsync(
+            async () => await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM analyses") == 2,
+            TimeSpan.FromMinutes(3), "both dialogues analysed",
+            async () => string.Join("; ", await connection.QueryAsync<string>(
+                "SELECT kind || ':' || status || coalesce(' ' || wait_reason, '') || coalesce(' ' || last_error, '') FROM jobs ORDER BY job_id")));
+
+        var rows = (await connection.QueryAsync<(Guid Id, DateTime Started, string Engine, string Text, bool Upsell, string[] Categories, string Evidence)>(
+            """
+            SELECT d.dialogue_id, d.started_at, t.engine, t.text, a.upsell_attempted, a.offered_categories, a.evidence::text
+            FROM dialogues d JOIN transcripts t USING (dialogue_id) JOIN analyses a USING (dialogue_id)
+            ORDER BY d.started_at
+            """)).ToList();
+        var layout = await connection.QueryAsync<string>(
+            """
+            SELECT d.status || ' ' || to_char(d.started_at, 'MI:SS.MS') || '-' || to_char(d.ended_at, 'MI:SS.MS') || ' chunks ' || string_agg(DISTINCT c.seq::text, ',')
+            FROM dialogues d JOIN dialogue_segments s USING (dialogue_id) JOIN chunks c USING (chunk_id) GROUP BY d.dialogue_id ORDER BY d.started_at
+            """);
+        output.WriteLine("dialogues: " + string.Join(" | ", layout));
+        Assert.Equal(2, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (_, _, engine, text, upsell, categories, evidenceJson) = rows[i];
+            output.WriteLine($"{scripts[i].Id}: upsell {upsell} [{string.Join(',', categories)}]; heard \"{text}\"");
+            Assert.Equal("pocketsphinx", engine);
+            Assert.False(string.IsNullOrWhiteSpace(text));
+            Assert.Equal(scripts[i].Upsell, upsell);
+            foreach (var quote in System.Text.Json.JsonDocument.Parse(evidenceJson).RootElement.EnumerateArray().Select(e => e.GetProperty("quote").GetString()!))
+            {
+                Assert.Contains(quote, text, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM jobs WHERE status = 'dead'"));
+    }
+
+    private static async Task WriteWithSilenceAsync(IEnumerable<DialogueScript> scripts, double silenceSeconds, string path)
+    {
+        var silence = new short[(int)(silenceSeconds * DialogueSpeech.SampleRate)];
+        var samples = new List<short>(silence);
+        foreach (var script in scripts)
+        {
+            samples.AddRange((await DialogueSpeech.SpeakAsync(script)).Samples);
+            samples.AddRange(silence);
+        }
+
+        new SpokenDialogue(scripts.First(), [.. samples], []).WriteWav(path);
+    }
+}
