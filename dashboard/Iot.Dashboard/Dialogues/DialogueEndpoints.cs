@@ -35,7 +35,7 @@ public static class DialogueEndpoints
     private static async Task<Results<Ok<DialogueDetail>, NotFound>> DetailAsync(Guid id, DialogueQueries queries, TenantScope scope, CancellationToken ct) =>
         await queries.DetailAsync(id, scope.Role == Roles.Admin, ct).ConfigureAwait(false) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteAsync(Guid id, DeleteDialogueRequest request, DialogueQueries queries, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> DeleteAsync(Guid id, [Microsoft.AspNetCore.Mvc.FromBody] DeleteDialogueRequest request, DialogueQueries queries, CancellationToken ct)
     {
         var reason = request.Reason?.Trim() ?? "";
         if (reason.Length is 0 or > MaxReasonLength)

@@ -11,7 +11,11 @@ public static class ReportEndpoints
         group.MapGet("/dialogues.csv", ([AsParameters] DialogueFilter filter, DialogueReport report, HttpContext http) =>
             Export(filter, http.RequestAborted, "text/csv; charset=utf-8", "dialogues.csv", report.WriteCsvAsync));
         group.MapGet("/dialogues.xlsx", ([AsParameters] DialogueFilter filter, DialogueReport report, HttpContext http) =>
-            Export(filter, http.RequestAborted, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dialogues.xlsx", report.WriteXlsxAsync));
+        {
+            // SpreadCheetah writes the zip's small closing records synchronously when it is disposed; rows stream asynchronously.
+            http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
+            return Export(filter, http.RequestAborted, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dialogues.xlsx", report.WriteXlsxAsync);
+        });
     }
 
     private static IResult Export(DialogueFilter filter, CancellationToken ct, string contentType, string fileName, Func<DialogueFilter, Stream, CancellationToken, Task> write)

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Tests.Infrastructure;
+using Iot.TestSupport;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Dashboard.Tests;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task A_missing_signing_key_stops_start_up_naming_the_key()
+    {
+        var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_start"), Path.GetTempPath());
+        settings["Dashboard:Auth:SigningKey"] = "";
+        await using var factory = new DashboardFactory(settings);
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.StartsWith("Dashboard:Auth:SigningKey must be set", error.Failures.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_seed_admin_from_configuration_can_sign_in_and_is_created_once()
+    {
+        var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_seed"), Path.GetTempPath());
+        settings["Dashboard:Seed:TenantId"] = "demo";
+        settings["Dashboard:Seed:AdminEmail"] = "first@demo.test";
+        settings["Dashboard:Seed:AdminPassword"] = "a long enough password";
+        for (var run = 0; run < 2; run++)
+        {
+            await using var factory = new DashboardFactory(settings);
+            using var client = factory.CreateClient();
+            var response = await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("first@demo.test", "a long enough password"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(Roles.Admin, (await response.Content.ReadFromJsonAsync<TokenResponse>())!.Role);
+        }
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_beyond_the_limit_get_429()
+    {
+        var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_rate"), Path.GetTempPath());
+        settings["Dashboard:RateLimits:LoginPerMinute"] = "3";
+        await using var factory = new DashboardFactory(settings);
+        using var client = factory.CreateClient();
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            codes.Add((await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("nobody@x.test", "whatever password"))).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+    }
+}
