@@ -111,7 +111,7 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
             await c.ExecuteAsync("UPDATE dialogues SET operator_id = '=HYPERLINK(\"x\")' WHERE dialogue_id = @id", new { id = fx.Seed.AcmeSouthDialogue });
         }
 
-        using var client = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
+        using var client = await fx.ClientAsAsync(SeedData.AcmeAdmin);
         var csv = await client.GetStringAsync("/api/reports/dialogues.csv?device=acme-d2");
         Assert.Contains("\"'=HYPERLINK(\"\"x\"\")\"", csv, StringComparison.Ordinal);
     }
