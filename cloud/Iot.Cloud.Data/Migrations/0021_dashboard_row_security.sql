@@ -76,3 +76,13 @@ CREATE POLICY dashboard_tenant ON audit_log TO iot_dashboard_app
 ALTER TABLE dashboard_users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON dashboard_users TO iot_dashboard_app
     USING (tenant_id = dashboard_tenant()) WITH CHECK (tenant_id = dashboard_tenant());
+
+-- The login that runs migrations usually runs the dashboard too; it must be able to SET ROLE iot_dashboard_app.
+-- (A superuser can anyway; a separate dashboard login needs `GRANT iot_dashboard_app TO <login>` once.)
+DO $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, 'iot_dashboard_app', 'MEMBER') THEN
+        EXECUTE format('GRANT iot_dashboard_app TO %I', current_user);
+    END IF;
+END
+$$;
