@@ -19,6 +19,7 @@ public static class AuditActions
     public const string DeviceRejected = "device-rejected";
     public const string DevicesPreregistered = "devices-preregistered";
     public const string UserCreated = "user-created";
+    public const string UserDisabled = "user-disabled";
 }
 
 internal static class AuditLog

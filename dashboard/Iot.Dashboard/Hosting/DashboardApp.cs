@@ -9,6 +9,7 @@ using Iot.Dashboard.Overview;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
 using Iot.Dashboard.Settings;
+using Iot.Dashboard.Users;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Security;
@@ -142,6 +143,7 @@ public static class DashboardApp
         services.AddScoped<TenantSettingsService>();
         services.AddScoped<DialogueReport>();
         services.AddScoped<DashboardProvisioning>();
+        services.AddScoped<UserAdmin>();
 
         // ProvisioningAdmin is reused as is; the dashboard has no broker session, no session control and no sealing.
         services.AddSingleton<ProvisioningStore>();
@@ -172,6 +174,7 @@ public static class DashboardApp
         api.MapProvisioningEndpoints();
         api.MapSettingsEndpoints();
         api.MapReportEndpoints();
+        api.MapUserEndpoints();
         app.MapRazorPages();
     }
 
