@@ -100,6 +100,15 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
         await page.GotoAsync("/fleet");
         Assert.Equal("never-seen", await page.InnerTextAsync("tr[data-device='acme-d5'] .status"));
         Assert.Equal("online", await page.InnerTextAsync("tr[data-device='acme-d1'] .status"));
+        await page.WaitForSelectorAsync("#live:has-text('Live: updated')");
+
+        // The device reports in: the row turns online without a reload (server-sent events).
+        await using (var c = new NpgsqlConnection(fx.ConnectionString))
+        {
+            await c.ExecuteAsync("UPDATE devices SET last_seen_at = now() WHERE device_id = 'acme-d5'");
+        }
+
+        await page.WaitForSelectorAsync("tr[data-device='acme-d5'] .status.online");
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "fleet"));
 
         var forbidden = await page.GotoAsync("/dialogues/" + fx.Seed.AcmeDialogue);

@@ -140,6 +140,7 @@ public static class DashboardApp
         services.AddScoped<AudioFiles>();
         services.AddScoped<OverviewQueries>();
         services.AddScoped<FleetQueries>();
+        services.AddScoped<FleetEvents>();
         services.AddScoped<TenantSettingsService>();
         services.AddScoped<DialogueReport>();
         services.AddScoped<DashboardProvisioning>();

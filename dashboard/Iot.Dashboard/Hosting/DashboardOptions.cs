@@ -17,6 +17,9 @@ public sealed class DashboardOptions
     /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
     public int OnlineWindowSeconds { get; set; } = 180;
 
+    /// <summary>How often the Fleet screen's live stream checks for changes.</summary>
+    public int FleetPushSeconds { get; set; } = 5;
+
     /// <summary>Applies migrations at start-up (the bridge does too; both take the same advisory lock).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

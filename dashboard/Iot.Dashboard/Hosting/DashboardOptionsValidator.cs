@@ -54,6 +54,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:OnlineWindowSeconds {o.OnlineWindowSeconds} must be at least 10");
         }
 
+        if (o.FleetPushSeconds is < 1 or > 300)
+        {
+            errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
+        }
+
         if (!string.IsNullOrEmpty(o.Seed.AdminEmail))
         {
             if (!TopicTree.IsValidId(o.Seed.TenantId))

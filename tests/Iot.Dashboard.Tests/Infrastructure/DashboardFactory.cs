@@ -17,6 +17,7 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
         ["Dashboard:Auth:SecureCookies"] = "false",
         ["Dashboard:RateLimits:LoginPerMinute"] = "1000",
         ["Dashboard:RateLimits:ApiPerMinute"] = "100000",
+        ["Dashboard:FleetPushSeconds"] = "1",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
