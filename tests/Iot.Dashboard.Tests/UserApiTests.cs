@@ -65,4 +65,38 @@ public sealed class UserApiTests(DashboardFixture fx) : IClassFixture<DashboardF
         using var anon = fx.Factory.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("leaver@acme.test", "a fine long password"))).StatusCode);
     }
+
+    [Fact]
+    public async Task The_audit_log_api_pages_the_tenants_entries_for_admins_only()
+    {
+        using (var anon = fx.Factory.CreateClient())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest(SeedData.AcmeAnalyst, "wrong password " + i));
+            }
+
+            await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest(SeedData.GlobexAdmin, "wrong password"));
+        }
+
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        var all = new List<Iot.Dashboard.Audit.AuditRow>();
+        long? before = null;
+        do
+        {
+            var page = await admin.GetFromJsonAsync<Iot.Dashboard.Audit.AuditPage>("/api/audit?action=sign-in-failed&pageSize=2" + (before is null ? "" : $"&before={before}"));
+            Assert.True(page!.Items.Count <= 2);
+            all.AddRange(page.Items);
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        Assert.Equal(3, all.Count(a => a.Actor == SeedData.AcmeAnalyst));
+        Assert.DoesNotContain(all, a => a.Actor == SeedData.GlobexAdmin);
+        Assert.Equal(all.Select(a => a.AuditId).OrderDescending(), all.Select(a => a.AuditId));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/audit?pageSize=1000")).StatusCode);
+
+        using var analyst = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/audit")).StatusCode);
+    }
 }

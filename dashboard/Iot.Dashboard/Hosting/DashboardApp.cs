@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
 using Iot.Dashboard.Audio;
+using Iot.Dashboard.Audit;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
@@ -145,6 +146,7 @@ public static class DashboardApp
         services.AddScoped<DialogueReport>();
         services.AddScoped<DashboardProvisioning>();
         services.AddScoped<UserAdmin>();
+        services.AddScoped<AuditQueries>();
 
         // ProvisioningAdmin is reused as is; the dashboard has no broker session, no session control and no sealing.
         services.AddSingleton<ProvisioningStore>();
@@ -176,6 +178,7 @@ public static class DashboardApp
         api.MapSettingsEndpoints();
         api.MapReportEndpoints();
         api.MapUserEndpoints();
+        api.MapAuditEndpoints();
         app.MapRazorPages();
     }
 
