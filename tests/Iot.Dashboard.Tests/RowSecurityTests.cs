@@ -55,4 +55,25 @@ public sealed class RowSecurityTests(DashboardFixture fx) : IClassFixture<Dashbo
         Assert.Equal(SeedData.AcmeBulkDialogues + 3, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM dialogues"));
         Assert.Equal("", await c.ExecuteScalarAsync<string>("SELECT coalesce(current_setting('app.tenant_id', true), '')"));
     }
+
+    [Fact]
+    public async Task Child_rows_take_their_dialogues_tenant_and_branch_and_follow_a_branch_change()
+    {
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        var id = Guid.CreateVersion7();
+
+        // Written the way the pipeline writes: no tenant or branch on the child rows.
+        await c.ExecuteAsync(
+            """
+            INSERT INTO dialogues (dialogue_id, tenant_id, branch_id, device_id, started_at, ended_at) VALUES (@id, 'acme', 'acme-north', 'acme-d1', now(), now());
+            INSERT INTO transcripts (dialogue_id, engine, language, text, utterances) VALUES (@id, 'whisper', 'en', 'moved text', '[]');
+            """,
+            new { id });
+        Assert.Equal(("acme", "acme-north"), await c.QuerySingleAsync<(string, string)>("SELECT tenant_id, branch_id FROM transcripts WHERE dialogue_id = @id", new { id }));
+
+        var south = Db(SeedData.Acme, ["acme-south"]);
+        Assert.Equal(0, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
+        await c.ExecuteAsync("UPDATE dialogues SET branch_id = 'acme-south' WHERE dialogue_id = @id", new { id });
+        Assert.Equal(1, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
+    }
 }

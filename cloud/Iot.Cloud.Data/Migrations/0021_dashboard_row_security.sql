@@ -12,13 +12,67 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END
 $$;
 
+-- The login that runs migrations usually runs the dashboard too; it must be able to SET ROLE iot_dashboard_app.
+-- (A superuser can anyway; a separate dashboard login needs `GRANT iot_dashboard_app TO <login>` once.)
+DO $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, 'iot_dashboard_app', 'MEMBER') THEN
+        EXECUTE format('GRANT iot_dashboard_app TO %I', current_user);
+    END IF;
+END
+$$;
+
 CREATE FUNCTION dashboard_tenant() RETURNS text LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('app.tenant_id', true), '') $$;
 
--- '*' = all branches of the tenant; otherwise a comma-separated list. Rows without a branch are visible only with '*'.
-CREATE FUNCTION dashboard_branch_allowed(branch text) RETURNS boolean LANGUAGE sql STABLE AS
-$$ SELECT coalesce(current_setting('app.branches', true), '') = '*'
-          OR branch = ANY (string_to_array(nullif(current_setting('app.branches', true), ''), ',')) $$;
+-- app.branches: '*' = all branches of the tenant, otherwise a comma-separated list. Rows without a branch need '*'.
+CREATE FUNCTION dashboard_all_branches() RETURNS boolean LANGUAGE sql STABLE AS
+$$ SELECT coalesce(current_setting('app.branches', true), '') = '*' $$;
+
+CREATE FUNCTION dashboard_branches() RETURNS text[] LANGUAGE sql STABLE AS
+$$ SELECT coalesce(string_to_array(nullif(current_setting('app.branches', true), ''), ','), '{}') $$;
+
+-- Speed: policies call these through (SELECT ...), so PostgreSQL evaluates each once per statement (an InitPlan) and
+-- can use tenant_id in index conditions, instead of once per row.
+
+-- Transcripts, analyses and segments carry their dialogue's tenant and branch (kept by triggers, so the pipeline's
+-- inserts stay as they are): their policies are then a column test rather than a lookup of the dialogue per row.
+ALTER TABLE transcripts ADD COLUMN tenant_id text, ADD COLUMN branch_id text;
+ALTER TABLE analyses ADD COLUMN tenant_id text, ADD COLUMN branch_id text;
+ALTER TABLE dialogue_segments ADD COLUMN tenant_id text, ADD COLUMN branch_id text;
+
+CREATE FUNCTION dashboard_copy_dialogue_scope() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+    SELECT d.tenant_id, d.branch_id INTO NEW.tenant_id, NEW.branch_id FROM dialogues d WHERE d.dialogue_id = NEW.dialogue_id;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON transcripts FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
+CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON analyses FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
+CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON dialogue_segments FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
+
+CREATE FUNCTION dashboard_push_dialogue_scope() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+    UPDATE transcripts SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
+    UPDATE analyses SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
+    UPDATE dialogue_segments SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER dashboard_scope AFTER UPDATE OF tenant_id, branch_id ON dialogues FOR EACH ROW
+    WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.branch_id IS DISTINCT FROM NEW.branch_id)
+    EXECUTE FUNCTION dashboard_push_dialogue_scope();
+
+UPDATE transcripts t SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = t.dialogue_id;
+UPDATE analyses a SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = a.dialogue_id;
+UPDATE dialogue_segments s SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = s.dialogue_id;
+
+-- The dialogue list's keyset order (newest first, id as tie-breaker).
+CREATE INDEX dialogues_tenant_keyset ON dialogues (tenant_id, started_at DESC, dialogue_id DESC) WHERE deleted_at IS NULL;
 
 GRANT SELECT ON tenants, branches, devices, chunks, dialogues, dialogue_segments, transcripts, analyses, tenant_settings,
                 provisioning_requests, preregistrations TO iot_dashboard_app;
@@ -29,60 +83,51 @@ GRANT USAGE ON SEQUENCE audit_log_audit_id_seq TO iot_dashboard_app;
 GRANT SELECT, INSERT, UPDATE ON dashboard_users TO iot_dashboard_app;
 
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON tenants TO iot_dashboard_app USING (tenant_id = dashboard_tenant());
+CREATE POLICY dashboard_tenant ON tenants TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
 
 ALTER TABLE branches ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON branches TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant() AND dashboard_branch_allowed(branch_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
 ALTER TABLE devices ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON devices TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant() AND dashboard_branch_allowed(branch_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
+-- Chunks have no branch of their own: they follow their device.
 ALTER TABLE chunks ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON chunks TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant() AND EXISTS (SELECT 1 FROM devices d WHERE d.device_id = chunks.device_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR EXISTS (SELECT 1 FROM devices d WHERE d.device_id = chunks.device_id)));
 
 ALTER TABLE dialogues ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON dialogues TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant() AND dashboard_branch_allowed(branch_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
 ALTER TABLE dialogue_segments ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON dialogue_segments TO iot_dashboard_app
-    USING (EXISTS (SELECT 1 FROM dialogues d WHERE d.dialogue_id = dialogue_segments.dialogue_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
 ALTER TABLE transcripts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON transcripts TO iot_dashboard_app
-    USING (EXISTS (SELECT 1 FROM dialogues d WHERE d.dialogue_id = transcripts.dialogue_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
 ALTER TABLE analyses ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON analyses TO iot_dashboard_app
-    USING (EXISTS (SELECT 1 FROM dialogues d WHERE d.dialogue_id = analyses.dialogue_id));
+    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
 
 ALTER TABLE tenant_settings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON tenant_settings TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant()) WITH CHECK (tenant_id = dashboard_tenant());
+    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));
 
 ALTER TABLE provisioning_requests ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON provisioning_requests TO iot_dashboard_app USING (tenant_id = dashboard_tenant());
+CREATE POLICY dashboard_tenant ON provisioning_requests TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
 
 ALTER TABLE preregistrations ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON preregistrations TO iot_dashboard_app USING (tenant_id = dashboard_tenant());
+CREATE POLICY dashboard_tenant ON preregistrations TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
 
 ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON audit_log TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant()) WITH CHECK (tenant_id = dashboard_tenant());
+    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));
 
 ALTER TABLE dashboard_users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON dashboard_users TO iot_dashboard_app
-    USING (tenant_id = dashboard_tenant()) WITH CHECK (tenant_id = dashboard_tenant());
-
--- The login that runs migrations usually runs the dashboard too; it must be able to SET ROLE iot_dashboard_app.
--- (A superuser can anyway; a separate dashboard login needs `GRANT iot_dashboard_app TO <login>` once.)
-DO $$
-BEGIN
-    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, 'iot_dashboard_app', 'MEMBER') THEN
-        EXECUTE format('GRANT iot_dashboard_app TO %I', current_user);
-    END IF;
-END
-$$;
+    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));

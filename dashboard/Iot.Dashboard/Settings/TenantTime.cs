@@ -5,4 +5,7 @@ public static class TenantTime
 {
     public static TimeZoneInfo Zone(string name) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>A UTC time from PostgreSQL (timestamptz arrives as UTC) in the given zone.</summary>
+    public static DateTime Local(DateTime utc, TimeZoneInfo zone) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
 }

@@ -22,7 +22,7 @@ public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsS
 
     public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
-    public DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone);
+    public DateTime Local(DateTime utc) => TenantTime.Local(utc, TimeZone);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {

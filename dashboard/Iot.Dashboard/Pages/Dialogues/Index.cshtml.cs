@@ -24,7 +24,7 @@ public sealed class DialogueListModel(DialogueQueries queries, TenantSettingsSer
 
     public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
-    public DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone);
+    public DateTime Local(DateTime utc) => TenantTime.Local(utc, TimeZone);
 
     public async Task OnGetAsync([FromQuery] DialogueFilter filter, CancellationToken ct)
     {
