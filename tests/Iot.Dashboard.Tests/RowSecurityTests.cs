@@ -71,9 +71,17 @@ public sealed class RowSecurityTests(DashboardFixture fx) : IClassFixture<Dashbo
             new { id });
         Assert.Equal(("acme", "acme-north"), await c.QuerySingleAsync<(string, string)>("SELECT tenant_id, branch_id FROM transcripts WHERE dialogue_id = @id", new { id }));
 
-        var south = Db(SeedData.Acme, ["acme-south"]);
-        Assert.Equal(0, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
-        await c.ExecuteAsync("UPDATE dialogues SET branch_id = 'acme-south' WHERE dialogue_id = @id", new { id });
-        Assert.Equal(1, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
+        try
+        {
+            var south = Db(SeedData.Acme, ["acme-south"]);
+            Assert.Equal(0, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
+            await c.ExecuteAsync("UPDATE dialogues SET branch_id = 'acme-south' WHERE dialogue_id = @id", new { id });
+            Assert.Equal(1, await south.QuerySingleAsync<int>("SELECT count(*) FROM transcripts WHERE dialogue_id = @id", new { id }, default));
+        }
+        finally
+        {
+            // The class shares one database; the other tests count dialogues.
+            await c.ExecuteAsync("DELETE FROM transcripts WHERE dialogue_id = @id; DELETE FROM dialogues WHERE dialogue_id = @id", new { id });
+        }
     }
 }
