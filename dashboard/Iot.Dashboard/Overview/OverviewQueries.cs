@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Hosting;
@@ -33,53 +34,49 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-7);
         var onlineSince = time.GetUtcNow().AddSeconds(-options.Value.OnlineWindowSeconds);
-        var args = new { start, end, onlineSince };
         return db.RunAsync(
             async (c, tx) =>
             {
-                CommandDefinition Cmd(string sql, object? a = null) => new(sql, a ?? args, tx, cancellationToken: ct);
-                var tz = await c.ExecuteScalarAsync<string?>(Cmd("SELECT time_zone FROM tenant_settings")).ConfigureAwait(false) ?? "Etc/UTC";
-                var totals = await c.QuerySingleAsync<(long Dialogues, long Analyzed, double? Upsell, double? Quality)>(Cmd(
+                // One pass over the period's dialogues (materialised once), every figure derived from it.
+                var rows = (await c.QueryAsync<(string Kind, string? Key, long N, double? Upsell, double? Quality)>(new CommandDefinition(
                     """
-                    SELECT count(*), count(a.dialogue_id), avg(a.upsell_attempted::int)::float8, avg(a.quality_score)::float8
-                    FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id
-                    WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end
-                    """)).ConfigureAwait(false);
-                var devices = await c.QuerySingleAsync<(long All, long Online)>(Cmd(
-                    "SELECT count(*), count(*) FILTER (WHERE last_seen_at >= @onlineSince) FROM devices WHERE revoked_at IS NULL")).ConfigureAwait(false);
-                var hours = await c.QueryAsync<(int Hour, long Count)>(Cmd(
-                    """
-                    SELECT extract(hour FROM d.started_at AT TIME ZONE @tz)::int, count(*)
-                    FROM dialogues d WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end
-                    GROUP BY 1
+                    WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS name),
+                    w AS MATERIALIZED (
+                        SELECT extract(hour FROM d.started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour,
+                               a.dialogue_id IS NOT NULL AS analysed, a.upsell_attempted, a.quality_score, a.offered_categories
+                        FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id
+                        WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end)
+                    SELECT 'tz', (SELECT name FROM tz), 0::bigint, NULL::float8, NULL::float8
+                    UNION ALL SELECT 'total', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM w
+                    UNION ALL SELECT 'analysed', NULL, count(*), NULL, NULL FROM w WHERE analysed
+                    UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM w GROUP BY hour
+                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM w, unnest(w.offered_categories) AS cat GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
+                    UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM w WHERE quality_score IS NOT NULL GROUP BY 2
                     """,
-                    new { start, end, tz })).ConfigureAwait(false);
-                var categories = await c.QueryAsync<(string Category, long Count)>(Cmd(
-                    """
-                    SELECT cat, count(*) FROM dialogues d JOIN analyses a ON a.dialogue_id = d.dialogue_id, unnest(a.offered_categories) AS cat
-                    WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end
-                    GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5
-                    """)).ConfigureAwait(false);
-                var buckets = await c.QueryAsync<(int Bucket, long Count)>(Cmd(
-                    """
-                    SELECT least(a.quality_score / 10, 9), count(*) FROM dialogues d JOIN analyses a ON a.dialogue_id = d.dialogue_id
-                    WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end
-                    GROUP BY 1
-                    """)).ConfigureAwait(false);
-                var byHour = hours.ToDictionary(h => h.Hour, h => (int)h.Count);
-                var byBucket = buckets.ToDictionary(b => b.Bucket, b => (int)b.Count);
+                    new { start, end },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false)).ToList();
+                var devices = await c.QuerySingleAsync<(long All, long Online)>(new CommandDefinition(
+                    "SELECT count(*), count(*) FILTER (WHERE last_seen_at >= @onlineSince) FROM devices WHERE revoked_at IS NULL",
+                    new { onlineSince },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                var total = rows.Single(r => r.Kind == "total");
+                Dictionary<int, int> Counts(string kind) => rows.Where(r => r.Kind == kind).ToDictionary(r => int.Parse(r.Key!, CultureInfo.InvariantCulture), r => (int)r.N);
+                var byHour = Counts("hour");
+                var byBucket = Counts("quality");
                 return new OverviewKpis(
                     start,
                     end,
-                    tz,
-                    (int)totals.Dialogues,
-                    (int)totals.Analyzed,
-                    totals.Upsell,
-                    totals.Quality,
+                    rows.Single(r => r.Kind == "tz").Key!,
+                    (int)total.N,
+                    (int)(rows.SingleOrDefault(r => r.Kind == "analysed").N),
+                    total.Upsell,
+                    total.Quality,
                     (int)devices.All,
                     (int)devices.Online,
                     Enumerable.Range(0, 24).Select(h => new HourCount(h, byHour.GetValueOrDefault(h))).ToList(),
-                    categories.Select(x => new CategoryCount(x.Category, (int)x.Count)).ToList(),
+                    rows.Where(r => r.Kind == "category").OrderByDescending(r => r.N).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new CategoryCount(r.Key!, (int)r.N)).ToList(),
                     Enumerable.Range(0, 10).Select(b => new QualityBucket(b * 10, b == 9 ? 100 : (b * 10) + 9, byBucket.GetValueOrDefault(b))).ToList());
             },
             ct);
