@@ -111,4 +111,25 @@ public sealed class IsolationTests(DashboardFixture fx) : IClassFixture<Dashboar
         var ok = await acme.PostAsync("/api/provisioning/preregistrations", new StringContent("sn-x3,acme,acme-north,acme-d9,Till 9\n", System.Text.Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
+
+    [Fact]
+    public async Task The_live_fleet_stream_carries_only_the_callers_devices()
+    {
+        using var tech = await fx.ClientAsAsync(SeedData.AcmeTechnician);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await tech.GetAsync("/api/devices/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        string? line;
+        while ((line = await reader.ReadLineAsync(cts.Token)) is not null && !line.StartsWith("data:", StringComparison.Ordinal))
+        {
+        }
+
+        var devices = System.Text.Json.JsonSerializer.Deserialize<List<FleetDevice>>(line!["data:".Length..], new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.NotEmpty(devices!);
+        Assert.All(devices!, d => Assert.StartsWith("acme-", d.DeviceId, StringComparison.Ordinal));
+
+        using var analyst = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/devices/events", cts.Token)).StatusCode);
+    }
 }
