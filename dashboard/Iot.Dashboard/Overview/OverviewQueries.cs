@@ -44,7 +44,10 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     w AS MATERIALIZED (
                         SELECT extract(hour FROM d.started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour,
                                a.dialogue_id IS NOT NULL AS analysed, a.upsell_attempted, a.quality_score, a.offered_categories
-                        FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id
+                        FROM dialogues d
+                        -- LIMIT 1 keeps this a per-dialogue index lookup: a hash join would read every analysis of the tenant.
+                        LEFT JOIN LATERAL (SELECT x.dialogue_id, x.upsell_attempted, x.quality_score, x.offered_categories
+                                           FROM analyses x WHERE x.dialogue_id = d.dialogue_id LIMIT 1) a ON true
                         WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end)
                     SELECT 'tz', (SELECT name FROM tz), 0::bigint, NULL::float8, NULL::float8
                     UNION ALL SELECT 'total', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM w
