@@ -99,8 +99,9 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
         Assert.Equal(SeedData.AcmeBulkDialogues + 2, System.Text.RegularExpressions.Regex.Matches(xml, "<row").Count);
 
         await using var c = new NpgsqlConnection(fx.ConnectionString);
-        var formats = await c.QueryAsync<string>("SELECT details->>'format' FROM audit_log WHERE action = 'export' AND actor = @a", new { a = SeedData.AcmeAnalyst });
-        Assert.Equal(["csv", "xlsx"], formats.Order());
+        var exports = (await c.QueryAsync<(string Format, string? Operator, string? Branch)>(
+            "SELECT details->>'format', details->>'operator', details->>'branch' FROM audit_log WHERE action = 'export' AND actor = @a ORDER BY 1", new { a = SeedData.AcmeAnalyst })).ToList();
+        Assert.Equal([("csv", "op-anna", null), ("xlsx", null, "acme-north")], exports);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Tests.Infrastructure;
 using Iot.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Tests;
@@ -50,5 +51,23 @@ public sealed class StartupTests
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+    }
+
+    [Fact]
+    public async Task Api_requests_beyond_the_per_user_limit_get_429()
+    {
+        var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_api_rate"), Path.GetTempPath());
+        settings["Dashboard:RateLimits:ApiPerMinute"] = "3";
+        await using var factory = new DashboardFactory(settings);
+        var token = factory.Services.GetRequiredService<TokenIssuer>().Issue(new DashboardUser { UserId = Guid.NewGuid(), TenantId = "t", Email = "a@t", Role = Roles.Admin }).Token;
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            codes.Add((await client.GetAsync("/api/settings")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
     }
 }

@@ -67,12 +67,25 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
         return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    private Task AuditAsync(string format, DialogueFilter filter, CancellationToken ct) =>
-        db.AuditAsync(new AuditEntry(AuditActions.Export, "dialogues", new Dictionary<string, string?>
+    private Task AuditAsync(string format, DialogueFilter filter, CancellationToken ct)
+    {
+        var details = new Dictionary<string, string?>
         {
             ["format"] = format,
             ["from"] = filter.From?.ToString("O", CultureInfo.InvariantCulture),
             ["to"] = filter.To?.ToString("O", CultureInfo.InvariantCulture),
+            ["branch"] = filter.Branch,
+            ["device"] = filter.Device,
+            ["operator"] = filter.Operator,
+            ["upsell"] = filter.Upsell?.ToString(CultureInfo.InvariantCulture),
+            ["qualityMin"] = filter.QualityMin?.ToString(CultureInfo.InvariantCulture),
+            ["qualityMax"] = filter.QualityMax?.ToString(CultureInfo.InvariantCulture),
+            ["sentiment"] = filter.Sentiment,
             ["q"] = filter.Q,
-        }), ct);
+        };
+
+        // Only the filters that were used: the row says what left the building.
+        var used = details.Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value);
+        return db.AuditAsync(new AuditEntry(AuditActions.Export, "dialogues", used), ct);
+    }
 }
