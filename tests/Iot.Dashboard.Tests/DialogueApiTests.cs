@@ -166,4 +166,40 @@ public sealed class DialogueApiTests(DashboardFixture fx) : IClassFixture<Dashbo
         var audit = (await c.QueryAsync<(string Action, string Actor)>("SELECT action, actor FROM audit_log WHERE target = @t ORDER BY audit_id", new { t = id.ToString() })).ToList();
         Assert.Equal([("dialogue-deleted", SeedData.AcmeAdmin), ("dialogue-restored", SeedData.AcmeAdmin)], audit);
     }
+
+    [Fact]
+    public async Task A_deleted_dialogues_audio_is_withdrawn_by_every_route()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        using var analyst = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
+        var routes = new[] { $"/api/dialogues/{fx.Seed.AcmeDialogue}/audio", $"/api/chunks/{fx.Seed.AcmeChunk}/audio", $"/api/audio/2026-11-20/{SeedData.AcmeTransaction}" };
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/dialogues/{fx.Seed.AcmeDialogue}") { Content = JsonContent.Create(new { reason = "recorded by mistake" }) })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(delete)).StatusCode);
+        }
+
+        try
+        {
+            foreach (var route in routes)
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await analyst.GetAsync(route)).StatusCode);
+            }
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/dialogues/{fx.Seed.AcmeDialogue}/restore", null)).StatusCode);
+        }
+
+        foreach (var route in routes)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync(route)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Restoring_needs_a_deleted_dialogue()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/dialogues/{fx.Seed.AcmeDialogue}/restore", null)).StatusCode);
+    }
 }

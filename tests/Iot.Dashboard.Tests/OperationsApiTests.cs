@@ -123,6 +123,7 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
         using var client = fx.Factory.CreateClient();
         var doc = await client.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/dialogues", doc, StringComparison.Ordinal);
+        Assert.Contains("\"bearer\"", doc, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar")).StatusCode);
     }
 }

@@ -13,8 +13,14 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
 {
     private const string Columns = "c.chunk_id AS ChunkId, c.storage_path AS StoragePath";
 
+    // Deleting a dialogue withdraws its audio by every route, not only the dialogue's own URL.
+    private const string NotInDeletedDialogue = """
+        NOT EXISTS (SELECT 1 FROM dialogue_segments s JOIN dialogues d ON d.dialogue_id = s.dialogue_id
+                    WHERE s.chunk_id = c.chunk_id AND (d.deleted_at IS NOT NULL OR d.audio_purged_at IS NOT NULL))
+        """;
+
     public Task<IReadOnlyList<string>> ForChunkAsync(Guid chunkId, CancellationToken ct) =>
-        Resolve($"SELECT {Columns} FROM chunks c WHERE c.chunk_id = @chunkId AND c.storage_path IS NOT NULL", new { chunkId }, ct);
+        Resolve($"SELECT {Columns} FROM chunks c WHERE c.chunk_id = @chunkId AND c.storage_path IS NOT NULL AND {NotInDeletedDialogue}", new { chunkId }, ct);
 
     /// <summary>Distinct chunk files of the dialogue's segments, in timeline order. Deleted dialogues have no audio here.</summary>
     public Task<IReadOnlyList<string>> ForDialogueAsync(Guid dialogueId, CancellationToken ct) =>
@@ -35,6 +41,7 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
             $"""
             SELECT {Columns} FROM chunks c
             WHERE c.transaction_id = @transactionId AND c.started_at >= @start AND c.started_at < @end AND c.storage_path IS NOT NULL
+              AND {NotInDeletedDialogue}
             ORDER BY c.started_at, c.seq
             """,
             new { transactionId, start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), end = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },

@@ -129,7 +129,7 @@ public static class DashboardApp
         });
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         services.AddRazorPages(pages =>
         {
             pages.Conventions.AllowAnonymousToPage("/SignIn");
