@@ -138,7 +138,7 @@ internal static class Seeder
             await w.CompleteAsync();
         }
 
-        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id) FROM STDIN (FORMAT BINARY)"))
+        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id, dialogue_started_at) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var r in rows)
             {
@@ -154,6 +154,7 @@ internal static class Seeder
                 await w.WriteAsync("Customer served; offer " + (r.Upsell ? "made" : "not made") + ".", NpgsqlDbType.Text);
                 await w.WriteAsync(r.Tenant, NpgsqlDbType.Text);
                 await w.WriteAsync(r.Branch, NpgsqlDbType.Text);
+                await w.WriteAsync(r.Started, NpgsqlDbType.TimestampTz);
             }
 
             await w.CompleteAsync();

@@ -35,6 +35,29 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
     }
 
     [Fact]
+    public async Task The_overview_leaves_out_a_deleted_dialogue_and_its_analysis()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        const string day = "/api/overview?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/dialogues/{fx.Seed.AcmeSouthDialogue}") { Content = JsonContent.Create(new { reason = "test" }) })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(delete)).StatusCode);
+        }
+
+        try
+        {
+            var kpis = await admin.GetFromJsonAsync<OverviewKpis>(day);
+            Assert.Equal((1, 1, 87.0, 1.0), (kpis!.Dialogues, kpis.Analyzed, kpis.AverageQuality, kpis.UpsellRate));
+        }
+        finally
+        {
+            await admin.PostAsync($"/api/dialogues/{fx.Seed.AcmeSouthDialogue}/restore", null);
+        }
+
+        Assert.Equal(2, (await admin.GetFromJsonAsync<OverviewKpis>(day))!.Analyzed);
+    }
+
+    [Fact]
     public async Task Settings_changes_are_validated_saved_and_audited()
     {
         using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);

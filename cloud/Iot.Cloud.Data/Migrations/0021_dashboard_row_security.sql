@@ -49,26 +49,47 @@ BEGIN
 END
 $$;
 
+-- Analyses also carry their dialogue's start and deletion, so the overview aggregates a period from one index of
+-- analyses instead of joining every dialogue of the period to its analysis.
+ALTER TABLE analyses ADD COLUMN dialogue_started_at timestamptz, ADD COLUMN dialogue_deleted boolean NOT NULL DEFAULT false;
+
+CREATE FUNCTION dashboard_copy_dialogue_facts() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+    SELECT d.tenant_id, d.branch_id, d.started_at, d.deleted_at IS NOT NULL
+      INTO NEW.tenant_id, NEW.branch_id, NEW.dialogue_started_at, NEW.dialogue_deleted
+      FROM dialogues d WHERE d.dialogue_id = NEW.dialogue_id;
+    RETURN NEW;
+END
+$$;
+
 CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON transcripts FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
-CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON analyses FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
+CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON analyses FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_facts();
 CREATE TRIGGER dashboard_scope BEFORE INSERT OR UPDATE OF dialogue_id ON dialogue_segments FOR EACH ROW EXECUTE FUNCTION dashboard_copy_dialogue_scope();
 
-CREATE FUNCTION dashboard_push_dialogue_scope() RETURNS trigger LANGUAGE plpgsql AS
+-- Runs as the owner: a soft delete by the dashboard's role must still reach the copies, which that role cannot write.
+CREATE FUNCTION dashboard_push_dialogue_scope() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS
 $$
 BEGIN
     UPDATE transcripts SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
-    UPDATE analyses SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
+    UPDATE analyses SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id, dialogue_started_at = NEW.started_at,
+                        dialogue_deleted = NEW.deleted_at IS NOT NULL
+    WHERE dialogue_id = NEW.dialogue_id;
     UPDATE dialogue_segments SET tenant_id = NEW.tenant_id, branch_id = NEW.branch_id WHERE dialogue_id = NEW.dialogue_id;
     RETURN NEW;
 END
 $$;
 
-CREATE TRIGGER dashboard_scope AFTER UPDATE OF tenant_id, branch_id ON dialogues FOR EACH ROW
-    WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.branch_id IS DISTINCT FROM NEW.branch_id)
+CREATE TRIGGER dashboard_scope AFTER UPDATE OF tenant_id, branch_id, started_at, deleted_at ON dialogues FOR EACH ROW
+    WHEN (OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.branch_id IS DISTINCT FROM NEW.branch_id
+          OR OLD.started_at IS DISTINCT FROM NEW.started_at OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL))
     EXECUTE FUNCTION dashboard_push_dialogue_scope();
 
 UPDATE transcripts t SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = t.dialogue_id;
-UPDATE analyses a SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = a.dialogue_id;
+UPDATE analyses a SET tenant_id = d.tenant_id, branch_id = d.branch_id, dialogue_started_at = d.started_at, dialogue_deleted = d.deleted_at IS NOT NULL
+FROM dialogues d WHERE d.dialogue_id = a.dialogue_id;
+CREATE INDEX analyses_tenant_started ON analyses (tenant_id, dialogue_started_at)
+    INCLUDE (upsell_attempted, quality_score, offered_categories) WHERE NOT dialogue_deleted;
 UPDATE dialogue_segments s SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = s.dialogue_id;
 
 -- The dialogue list's keyset order (newest first, id as tie-breaker).

@@ -37,24 +37,23 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
         return db.RunAsync(
             async (c, tx) =>
             {
-                // One pass over the period's dialogues (materialised once), every figure derived from it.
+                // Two index range scans, no join: dialogues for counts and hours, analyses (which carry their dialogue's
+                // start and deletion, migration 0021) for the analysis figures.
                 var rows = (await c.QueryAsync<(string Kind, string? Key, long N, double? Upsell, double? Quality)>(new CommandDefinition(
                     """
                     WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS name),
-                    w AS MATERIALIZED (
-                        SELECT extract(hour FROM d.started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour,
-                               a.dialogue_id IS NOT NULL AS analysed, a.upsell_attempted, a.quality_score, a.offered_categories
-                        FROM dialogues d
-                        -- LIMIT 1 keeps this a per-dialogue index lookup: a hash join would read every analysis of the tenant.
-                        LEFT JOIN LATERAL (SELECT x.dialogue_id, x.upsell_attempted, x.quality_score, x.offered_categories
-                                           FROM analyses x WHERE x.dialogue_id = d.dialogue_id LIMIT 1) a ON true
-                        WHERE d.deleted_at IS NULL AND d.started_at >= @start AND d.started_at < @end)
+                    d AS MATERIALIZED (
+                        SELECT extract(hour FROM started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour FROM dialogues
+                        WHERE deleted_at IS NULL AND started_at >= @start AND started_at < @end),
+                    a AS MATERIALIZED (
+                        SELECT upsell_attempted, quality_score, offered_categories FROM analyses
+                        WHERE NOT dialogue_deleted AND dialogue_started_at >= @start AND dialogue_started_at < @end)
                     SELECT 'tz', (SELECT name FROM tz), 0::bigint, NULL::float8, NULL::float8
-                    UNION ALL SELECT 'total', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM w
-                    UNION ALL SELECT 'analysed', NULL, count(*), NULL, NULL FROM w WHERE analysed
-                    UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM w GROUP BY hour
-                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM w, unnest(w.offered_categories) AS cat GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
-                    UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM w WHERE quality_score IS NOT NULL GROUP BY 2
+                    UNION ALL SELECT 'total', NULL, count(*), NULL, NULL FROM d
+                    UNION ALL SELECT 'analysed', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM a
+                    UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM d GROUP BY hour
+                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM a, unnest(a.offered_categories) AS cat GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
+                    UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM a GROUP BY 2
                     """,
                     new { start, end },
                     tx,
@@ -65,6 +64,7 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
                 var total = rows.Single(r => r.Kind == "total");
+                var analysed = rows.Single(r => r.Kind == "analysed");
                 Dictionary<int, int> Counts(string kind) => rows.Where(r => r.Kind == kind).ToDictionary(r => int.Parse(r.Key!, CultureInfo.InvariantCulture), r => (int)r.N);
                 var byHour = Counts("hour");
                 var byBucket = Counts("quality");
@@ -73,9 +73,9 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     end,
                     rows.Single(r => r.Kind == "tz").Key!,
                     (int)total.N,
-                    (int)(rows.SingleOrDefault(r => r.Kind == "analysed").N),
-                    total.Upsell,
-                    total.Quality,
+                    (int)analysed.N,
+                    analysed.Upsell,
+                    analysed.Quality,
                     (int)devices.All,
                     (int)devices.Online,
                     Enumerable.Range(0, 24).Select(h => new HourCount(h, byHour.GetValueOrDefault(h))).ToList(),

@@ -16,15 +16,19 @@ public sealed class PendingRequest
 }
 
 /// <summary>Raised when a request names something outside the caller's tenant; endpoints answer 404, as for a missing id.</summary>
-public sealed class NotInTenantException(string message) : Exception(message)
+public sealed class NotInTenantException : Exception
 {
     public NotInTenantException()
-        : this("not found")
     {
     }
 
-    public NotInTenantException(string message, Exception inner)
-        : this(message + ": " + inner.Message)
+    public NotInTenantException(string message)
+        : base(message)
+    {
+    }
+
+    public NotInTenantException(string message, Exception innerException)
+        : base(message, innerException)
     {
     }
 }
