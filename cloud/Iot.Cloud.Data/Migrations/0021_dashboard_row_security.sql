@@ -105,52 +105,31 @@ GRANT SELECT, INSERT ON audit_log TO iot_dashboard_app;
 GRANT USAGE ON SEQUENCE audit_log_audit_id_seq TO iot_dashboard_app;
 GRANT SELECT, INSERT, UPDATE ON dashboard_users TO iot_dashboard_app;
 
-ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON tenants TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
+-- One policy per table, in three kinds: tenant only; tenant with a write check; tenant and allowed branches.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['tenants', 'provisioning_requests', 'preregistrations'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY dashboard_tenant ON %I TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()))', t);
+    END LOOP;
 
-ALTER TABLE branches ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON branches TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
+    FOREACH t IN ARRAY ARRAY['tenant_settings', 'audit_log', 'dashboard_users'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY dashboard_tenant ON %I TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()))', t);
+    END LOOP;
 
-ALTER TABLE devices ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON devices TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
+    FOREACH t IN ARRAY ARRAY['branches', 'devices', 'dialogues', 'dialogue_segments', 'transcripts', 'analyses'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format(
+            'CREATE POLICY dashboard_tenant ON %I TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()) '
+            'AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])))', t);
+    END LOOP;
+END
+$$;
 
 -- Chunks have no branch of their own: they follow their device.
 ALTER TABLE chunks ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dashboard_tenant ON chunks TO iot_dashboard_app
     USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR EXISTS (SELECT 1 FROM devices d WHERE d.device_id = chunks.device_id)));
-
-ALTER TABLE dialogues ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON dialogues TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
-
-ALTER TABLE dialogue_segments ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON dialogue_segments TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
-
-ALTER TABLE transcripts ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON transcripts TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
-
-ALTER TABLE analyses ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON analyses TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant()) AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
-
-ALTER TABLE tenant_settings ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON tenant_settings TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));
-
-ALTER TABLE provisioning_requests ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON provisioning_requests TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
-
-ALTER TABLE preregistrations ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON preregistrations TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant()));
-
-ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON audit_log TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));
-
-ALTER TABLE dashboard_users ENABLE ROW LEVEL SECURITY;
-CREATE POLICY dashboard_tenant ON dashboard_users TO iot_dashboard_app
-    USING (tenant_id = (SELECT dashboard_tenant())) WITH CHECK (tenant_id = (SELECT dashboard_tenant()));
