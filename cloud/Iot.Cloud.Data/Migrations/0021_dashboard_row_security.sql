@@ -88,12 +88,13 @@ CREATE TRIGGER dashboard_scope AFTER UPDATE OF tenant_id, branch_id, started_at,
 UPDATE transcripts t SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = t.dialogue_id;
 UPDATE analyses a SET tenant_id = d.tenant_id, branch_id = d.branch_id, dialogue_started_at = d.started_at, dialogue_deleted = d.deleted_at IS NOT NULL
 FROM dialogues d WHERE d.dialogue_id = a.dialogue_id;
+-- branch_id is included so the branch policy can be checked without visiting the table (index-only scans).
 CREATE INDEX analyses_tenant_started ON analyses (tenant_id, dialogue_started_at)
-    INCLUDE (upsell_attempted, quality_score, offered_categories) WHERE NOT dialogue_deleted;
+    INCLUDE (branch_id, upsell_attempted, quality_score, offered_categories) WHERE NOT dialogue_deleted;
 UPDATE dialogue_segments s SET tenant_id = d.tenant_id, branch_id = d.branch_id FROM dialogues d WHERE d.dialogue_id = s.dialogue_id;
 
 -- The dialogue list's keyset order (newest first, id as tie-breaker).
-CREATE INDEX dialogues_tenant_keyset ON dialogues (tenant_id, started_at DESC, dialogue_id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX dialogues_tenant_keyset ON dialogues (tenant_id, started_at DESC, dialogue_id DESC) INCLUDE (branch_id) WHERE deleted_at IS NULL;
 -- "This operator's dialogues" is a common filter and picks 1 in hundreds of rows.
 CREATE INDEX dialogues_tenant_operator ON dialogues (tenant_id, operator_id, started_at DESC) WHERE deleted_at IS NULL;
 

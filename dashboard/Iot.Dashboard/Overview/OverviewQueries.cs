@@ -52,7 +52,7 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     UNION ALL SELECT 'total', NULL, count(*), NULL, NULL FROM d
                     UNION ALL SELECT 'analysed', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM a
                     UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM d GROUP BY hour
-                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM a, unnest(a.offered_categories) AS cat GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
+                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM a, unnest(a.offered_categories) AS cat WHERE cardinality(a.offered_categories) > 0 GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
                     UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM a GROUP BY 2
                     """,
                     new { start, end },
