@@ -50,7 +50,10 @@ public sealed class AuthTests(DashboardFixture fx) : IClassFixture<DashboardFixt
     [Fact]
     public async Task A_refresh_token_rotates_and_reusing_an_old_one_revokes_the_whole_sign_in()
     {
-        using var client = fx.Factory.CreateClient();
+        var settings = DashboardFactory.Defaults(fx.ConnectionString, fx.StorageRoot);
+        settings["Dashboard:Auth:RefreshReuseGraceSeconds"] = "0";
+        await using var strict = new DashboardFactory(settings);
+        using var client = strict.CreateClient();
         var first = await (await client.PostAsJsonAsync("/api/auth/login", new LoginRequest(SeedData.AcmeAdmin, SeedData.Password))).Content.ReadFromJsonAsync<TokenResponse>();
         var second = await client.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(first!.RefreshToken));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -63,6 +66,21 @@ public sealed class AuthTests(DashboardFixture fx) : IClassFixture<DashboardFixt
 
         await using var c = new NpgsqlConnection(fx.ConnectionString);
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM dashboard_refresh_tokens WHERE token_hash = @t", new { t = rotated.RefreshToken }));
+    }
+
+    [Fact]
+    public async Task Parallel_refreshes_with_the_same_token_inside_the_grace_window_keep_the_sign_in()
+    {
+        using var client = fx.Factory.CreateClient();
+        var first = await (await client.PostAsJsonAsync("/api/auth/login", new LoginRequest(SeedData.AcmeAdmin, SeedData.Password))).Content.ReadFromJsonAsync<TokenResponse>();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(first!.RefreshToken))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var last = await responses[^1].Content.ReadFromJsonAsync<TokenResponse>();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(last!.RefreshToken))).StatusCode);
+
+        // After sign-out even a token rotated a moment ago is dead.
+        await client.PostAsJsonAsync("/api/auth/logout", new RefreshRequest(last.RefreshToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(first!.RefreshToken))).StatusCode);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, IOp
 
         var (token, hash) = NewRefreshToken();
         var expires = time.GetUtcNow().AddDays(options.Value.Auth.RefreshTokenDays);
-        var user = await store.RotateRefreshAsync(HashOf(refreshToken), hash, expires, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var grace = TimeSpan.FromSeconds(options.Value.Auth.RefreshReuseGraceSeconds);
+        var user = await store.RotateRefreshAsync(HashOf(refreshToken), hash, expires, time.GetUtcNow(), grace, ct).ConfigureAwait(false);
         return user is null ? null : new SignedIn(user, issuer.Issue(user), token, expires);
     }
 

@@ -51,15 +51,16 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Swaps a live refresh token for a new one in the same family. A token that was already rotated or revoked
-    /// revokes its whole family (it has been copied), and yields null like an unknown or expired one.
+    /// Swaps a live refresh token for a new one in the same family. A token that was already rotated (longer than
+    /// <paramref name="grace"/> ago) or revoked revokes its whole family (it has been copied), and yields null like an
+    /// unknown or expired one.
     /// </summary>
-    public async Task<DashboardUser?> RotateRefreshAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
+    public async Task<DashboardUser?> RotateRefreshAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, TimeSpan grace, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<(Guid UserId, Guid FamilyId, DateTime ExpiresAt, DateTime? RevokedAt)>(new CommandDefinition(
-            "SELECT user_id, family_id, expires_at, revoked_at FROM dashboard_refresh_tokens WHERE token_hash = @oldHash FOR UPDATE",
+        var row = await c.QuerySingleOrDefaultAsync<(Guid UserId, Guid FamilyId, DateTime ExpiresAt, DateTime? RevokedAt, string? ReplacedBy)>(new CommandDefinition(
+            "SELECT user_id, family_id, expires_at, revoked_at, replaced_by FROM dashboard_refresh_tokens WHERE token_hash = @oldHash FOR UPDATE",
             new { oldHash },
             tx,
             cancellationToken: ct)).ConfigureAwait(false);
@@ -68,7 +69,15 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
             return null;
         }
 
-        if (row.RevokedAt is not null)
+        // Rotated moments ago (parallel browser requests): hand out another token of the same family.
+        // A signed-out family has no live token left, so its recently rotated tokens do not count as racing.
+        var racing = row.RevokedAt is { } rotatedAt && row.ReplacedBy is not null && now.UtcDateTime - rotatedAt < grace
+            && await c.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM dashboard_refresh_tokens WHERE family_id = @FamilyId AND revoked_at IS NULL AND expires_at > @now)",
+                new { row.FamilyId, now },
+                tx,
+                cancellationToken: ct)).ConfigureAwait(false);
+        if (row.RevokedAt is not null && !racing)
         {
             await RevokeFamilyAsync(c, tx, row.FamilyId, now, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
@@ -84,7 +93,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
 
         await c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE dashboard_refresh_tokens SET revoked_at = @now, replaced_by = @newHash WHERE token_hash = @oldHash;
+            UPDATE dashboard_refresh_tokens SET revoked_at = coalesce(revoked_at, @now), replaced_by = @newHash WHERE token_hash = @oldHash;
             INSERT INTO dashboard_refresh_tokens (token_hash, user_id, family_id, expires_at, created_at) VALUES (@newHash, @UserId, @FamilyId, @expiresAt, @now);
             """,
             new { now, newHash, oldHash, row.UserId, row.FamilyId, expiresAt },

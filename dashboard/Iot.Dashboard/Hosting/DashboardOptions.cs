@@ -35,6 +35,12 @@ public sealed class AuthOptions
 
     public int RefreshTokenDays { get; set; } = 14;
 
+    /// <summary>
+    /// A just-rotated refresh token still works this long: a browser that sends several requests at once after the
+    /// access token expired presents the same refresh cookie more than once. 0 = any reuse revokes the sign-in.
+    /// </summary>
+    public int RefreshReuseGraceSeconds { get; set; } = 30;
+
     /// <summary>Cookies carry the Secure flag; turn off only for plain-HTTP local runs.</summary>
     public bool SecureCookies { get; set; } = true;
 }

@@ -34,6 +34,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:Auth:RefreshTokenDays {o.Auth.RefreshTokenDays} must be 1..90");
         }
 
+        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 300)
+        {
+            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..300");
+        }
+
         if (o.RateLimits.LoginPerMinute < 1)
         {
             errors.Add($"{s}:RateLimits:LoginPerMinute {o.RateLimits.LoginPerMinute} must be at least 1");
