@@ -122,6 +122,8 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
         var page = await fx.SignedInPageAsync(SeedData.AcmeAdmin);
         await page.GotoAsync("/reports");
         await page.FillAsync("#report input[name=operator]", "op-anna");
+        await page.FillAsync("#report input[name=from]", "2026-11-20");
+        await page.FillAsync("#report input[name=to]", "2026-11-20");
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "reports"));
         var csv = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
         var csvPath = Path.Combine(fx.Artifacts, "dialogues.csv");
