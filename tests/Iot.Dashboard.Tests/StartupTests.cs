@@ -4,20 +4,33 @@ using Iot.Dashboard.Auth;
 using Iot.Dashboard.Tests.Infrastructure;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Tests;
 
 public sealed class StartupTests
 {
     [Fact]
-    public async Task A_missing_signing_key_stops_start_up_naming_the_key()
+    public async Task A_missing_signing_key_stops_start_up_with_exit_code_2_naming_the_key()
     {
-        var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_start"), Path.GetTempPath());
-        settings["Dashboard:Auth:SigningKey"] = "";
-        await using var factory = new DashboardFactory(settings);
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
-        Assert.StartsWith("Dashboard:Auth:SigningKey must be set", error.Failures.Single(), StringComparison.Ordinal);
+        var connectionString = await TestDatabase.CreateAsync("dash_start");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iot-dashboard.dll"));
+        psi.ArgumentList.Add("--Database:ConnectionString=" + connectionString);
+        psi.ArgumentList.Add("--urls=http://127.0.0.1:" + FreePort.Next());
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("iot-dashboard: invalid configuration:\n  Dashboard:Auth:SigningKey must be set", await stderr, StringComparison.Ordinal);
     }
 
     [Fact]
