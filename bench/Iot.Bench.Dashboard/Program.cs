@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Iot.Bench.Dashboard;
+using Iot.Cloud.Data;
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+// Dashboard API latency on a large tenant. Prints p50/p95/max per endpoint; the target is p95 < 100 ms.
+var args_ = BenchArgs.Parse(args);
+var adminUrl = Environment.GetEnvironmentVariable("IOT_DATABASE_URL") ?? Environment.GetEnvironmentVariable("DATABASE_URL")
+    ?? throw new InvalidOperationException("set IOT_DATABASE_URL or DATABASE_URL to a PostgreSQL server you may create databases on");
+var admin = ConnectionStrings.Normalize(adminUrl);
+var name = "iot_bench_dashboard_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+await using (var c = new NpgsqlConnection(admin))
+{
+    await c.OpenAsync();
+    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", c);
+    await create.ExecuteNonQueryAsync();
+}
+
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+var clock = TimeProvider.System;
+try
+{
+    await using (var db = NpgsqlDataSource.Create(connectionString))
+    {
+        await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        var seedStart = clock.GetTimestamp();
+        Console.WriteLine($"seeding {args_.Dialogues:N0} dialogues, {args_.Dialogues * (long)args_.SegmentsPerDialogue:N0} segments, {args_.TranscriptShare:P0} transcribed (binary COPY)…");
+        await Seeder.SeedAsync(db, args_, clock.GetUtcNow(), p => Console.WriteLine($"  {p} ({clock.GetElapsedTime(seedStart).TotalSeconds:0} s)"));
+        Console.WriteLine($"seeded in {clock.GetElapsedTime(seedStart).TotalSeconds:0} s");
+    }
+
+    var port = 40000 + Random.Shared.Next(10000);
+    var app = DashboardApp.Build(
+    [
+        $"--Database:ConnectionString={connectionString}",
+        "--Dashboard:Auth:SigningKey=bench-signing-key-0123456789abcdef0123456789",
+        "--Dashboard:RateLimits:ApiPerMinute=1000000",
+        "--Dashboard:MigrateOnStart=false",
+        "--Logging:LogLevel:Default=Warning",
+        $"--urls=http://127.0.0.1:{port}",
+    ]);
+    await app.StartAsync();
+    var token = app.Services.GetRequiredService<TokenIssuer>().Issue(new DashboardUser { UserId = Guid.NewGuid(), TenantId = Seeder.Tenant, Email = "bench@bench", Role = Roles.Admin }).Token;
+    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+    // A cursor 20 pages deep, and one dialogue id, for the deep-page and detail rows.
+    string? cursor = null;
+    Guid someId = default;
+    for (var i = 0; i < 20; i++)
+    {
+        var page = await http.GetFromJsonAsync<DialoguePage>("/api/dialogues" + (cursor is null ? "" : "?cursor=" + cursor));
+        cursor = page!.NextCursor;
+        someId = page.Items[0].DialogueId;
+    }
+
+    var cases = new (string Name, string Path)[]
+    {
+        ("overview, last 7 days", "/api/overview"),
+        ("overview, last 30 days", $"/api/overview?from={clock.GetUtcNow().AddDays(-30):yyyy-MM-ddTHH:mm:ssZ}"),
+        ("dialogues, first page", "/api/dialogues"),
+        ("dialogues, page 21 (cursor)", "/api/dialogues?cursor=" + cursor),
+        ("dialogues, 100 per page", "/api/dialogues?pageSize=100"),
+        ("dialogues, branch+upsell+quality", "/api/dialogues?branch=b3&upsell=true&qualityMin=80"),
+        ("dialogues, operator, by quality", "/api/dialogues?operator=op-17&sort=-quality"),
+        ("dialogues, full-text 'warranty discount'", "/api/dialogues?q=warranty%20discount"),
+        ("dialogue detail", $"/api/dialogues/{someId}"),
+        ("devices", "/api/devices"),
+    };
+
+    Console.WriteLine();
+    Console.WriteLine($"{"endpoint",-42} {"p50 ms",8} {"p95 ms",8} {"max ms",8}   ({args_.Requests} requests each, sequential, after 10 warm-up)");
+    foreach (var (label, path) in cases)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            (await http.GetAsync(path)).EnsureSuccessStatusCode();
+        }
+
+        var times = new List<double>(args_.Requests);
+        for (var i = 0; i < args_.Requests; i++)
+        {
+            var start = clock.GetTimestamp();
+            using var response = await http.GetAsync(path);
+            await response.Content.ReadAsByteArrayAsync();
+            times.Add(clock.GetElapsedTime(start).TotalMilliseconds);
+            response.EnsureSuccessStatusCode();
+        }
+
+        times.Sort();
+        double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        Console.WriteLine($"{label,-42} {P(0.50),8:0.0} {P(0.95),8:0.0} {times[^1],8:0.0}{(P(0.95) > 100 ? "   > target" : "")}");
+    }
+
+    await app.StopAsync();
+}
+finally
+{
+    if (!args_.Keep)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var c = new NpgsqlConnection(admin);
+        await c.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

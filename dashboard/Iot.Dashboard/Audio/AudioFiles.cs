@@ -1,0 +1,66 @@
+using Dapper;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Dashboard.Audio;
+
+/// <summary>
+/// Finds chunk audio files the caller may hear. The chunk rows come through <see cref="TenantDb"/>, so another tenant's
+/// chunk simply is not found; paths are resolved under the storage root and never leave it.
+/// </summary>
+public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
+{
+    private const string Columns = "c.chunk_id AS ChunkId, c.storage_path AS StoragePath";
+
+    // Deleting a dialogue withdraws its audio by every route, not only the dialogue's own URL.
+    private const string NotInDeletedDialogue = """
+        NOT EXISTS (SELECT 1 FROM dialogue_segments s JOIN dialogues d ON d.dialogue_id = s.dialogue_id
+                    WHERE s.chunk_id = c.chunk_id AND (d.deleted_at IS NOT NULL OR d.audio_purged_at IS NOT NULL))
+        """;
+
+    public Task<IReadOnlyList<string>> ForChunkAsync(Guid chunkId, CancellationToken ct) =>
+        Resolve($"SELECT {Columns} FROM chunks c WHERE c.chunk_id = @chunkId AND c.storage_path IS NOT NULL AND {NotInDeletedDialogue}", new { chunkId }, ct);
+
+    /// <summary>Distinct chunk files of the dialogue's segments, in timeline order. Deleted dialogues have no audio here.</summary>
+    public Task<IReadOnlyList<string>> ForDialogueAsync(Guid dialogueId, CancellationToken ct) =>
+        Resolve(
+            $"""
+            SELECT {Columns} FROM chunks c
+            JOIN (SELECT chunk_id, min(offset_ms) AS first FROM dialogue_segments WHERE dialogue_id = @dialogueId GROUP BY chunk_id) s ON s.chunk_id = c.chunk_id
+            JOIN dialogues d ON d.dialogue_id = @dialogueId AND d.deleted_at IS NULL AND d.audio_purged_at IS NULL
+            WHERE c.storage_path IS NOT NULL
+            ORDER BY s.first
+            """,
+            new { dialogueId },
+            ct);
+
+    /// <summary>A queue visit's chunks recorded on that UTC day, in order.</summary>
+    public Task<IReadOnlyList<string>> ForTransactionAsync(DateOnly day, string transactionId, CancellationToken ct) =>
+        Resolve(
+            $"""
+            SELECT {Columns} FROM chunks c
+            WHERE c.transaction_id = @transactionId AND c.started_at >= @start AND c.started_at < @end AND c.storage_path IS NOT NULL
+              AND {NotInDeletedDialogue}
+            ORDER BY c.started_at, c.seq
+            """,
+            new { transactionId, start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), end = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },
+            ct);
+
+    private async Task<IReadOnlyList<string>> Resolve(string sql, object args, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<(Guid ChunkId, string StoragePath)>(sql, args, ct).ConfigureAwait(false);
+        var root = Path.GetFullPath(options.Value.StorageRoot);
+        var files = new List<string>(rows.Count);
+        foreach (var row in rows)
+        {
+            var full = Path.GetFullPath(Path.Combine(root, row.StoragePath));
+            if (full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
+            {
+                files.Add(full);
+            }
+        }
+
+        return files;
+    }
+}

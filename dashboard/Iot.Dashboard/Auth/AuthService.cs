@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Dashboard.Auth;
+
+public sealed record SignedIn(DashboardUser User, AccessToken Access, string RefreshToken, DateTimeOffset RefreshExpiresAt);
+
+/// <summary>Sign-in, refresh-token rotation and sign-out, for the API and the browser pages alike.</summary>
+public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, IOptions<DashboardOptions> options, TimeProvider time, ILogger<AuthService> logger)
+{
+    public async Task<SignedIn?> SignInAsync(string email, string password, string? clientAddress, CancellationToken ct)
+    {
+        var user = string.IsNullOrWhiteSpace(email) ? null : await store.UserByEmailAsync(email.Trim(), ct).ConfigureAwait(false);
+
+        // Verified even for an unknown user (against a decoy hash) so the answer time does not reveal which e-mails exist.
+        var passwordOk = PasswordHashing.Verify(password ?? "", user?.PasswordHash);
+        var details = new Dictionary<string, string?> { ["address"] = clientAddress };
+        if (user is null || !passwordOk || user.DisabledAt is not null)
+        {
+            details["reason"] = user is null ? "unknown-user" : user.DisabledAt is not null ? "disabled" : "wrong-password";
+            await store.AuditAsync(user?.TenantId, Trim(email), new AuditEntry(AuditActions.SignInFailed, Trim(email), details), ct).ConfigureAwait(false);
+            LogSignInFailed(Trim(email), details["reason"]);
+            return null;
+        }
+
+        var signedIn = await IssueAsync(user, Guid.CreateVersion7(), ct).ConfigureAwait(false);
+        await store.AuditAsync(user.TenantId, user.Email, new AuditEntry(AuditActions.SignIn, user.Email, details), ct).ConfigureAwait(false);
+        return signedIn;
+    }
+
+    public async Task<SignedIn?> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(refreshToken) || refreshToken.Length > 128)
+        {
+            return null;
+        }
+
+        var (token, hash) = NewRefreshToken();
+        var expires = time.GetUtcNow().AddDays(options.Value.Auth.RefreshTokenDays);
+        var grace = TimeSpan.FromSeconds(options.Value.Auth.RefreshReuseGraceSeconds);
+        var user = await store.RotateRefreshAsync(HashOf(refreshToken), hash, expires, time.GetUtcNow(), grace, ct).ConfigureAwait(false);
+        return user is null ? null : new SignedIn(user, issuer.Issue(user), token, expires);
+    }
+
+    public Task SignOutAsync(string refreshToken, CancellationToken ct) =>
+        string.IsNullOrEmpty(refreshToken) ? Task.CompletedTask : store.RevokeAsync(HashOf(refreshToken), time.GetUtcNow(), ct);
+
+    internal static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+    private static (string Token, string Hash) NewRefreshToken()
+    {
+        var token = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        return (token, HashOf(token));
+    }
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Trim(string? email) => (email ?? "").Trim() is var e && e.Length > 200 ? e[..200] : (email ?? "").Trim();
+
+    private async Task<SignedIn> IssueAsync(DashboardUser user, Guid familyId, CancellationToken ct)
+    {
+        var (token, hash) = NewRefreshToken();
+        var now = time.GetUtcNow();
+        var expires = now.AddDays(options.Value.Auth.RefreshTokenDays);
+        await store.StoreRefreshAsync(hash, user.UserId, familyId, expires, now, ct).ConfigureAwait(false);
+        return new SignedIn(user, issuer.Issue(user), token, expires);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for '{Email}': {Reason}")]
+    private partial void LogSignInFailed(string email, string? reason);
+}

@@ -1,0 +1,130 @@
+using Dapper;
+using Iot.Dashboard.Data;
+using Npgsql;
+
+namespace Iot.Dashboard.Auth;
+
+/// <summary>
+/// Users and refresh tokens, read before any tenant is known (sign-in, refresh), so this is the one store that does
+/// not go through <see cref="TenantDb"/>. It touches only the account tables and writes sign-in audit rows.
+/// </summary>
+public sealed class AuthStore(NpgsqlDataSource dataSource)
+{
+    private const string UserColumns = """
+        user_id AS UserId, tenant_id AS TenantId, email AS Email, display_name AS DisplayName, role AS Role,
+        branches AS Branches, password_hash AS PasswordHash, disabled_at AS DisabledAt
+        """;
+
+    public async Task<DashboardUser?> UserByEmailAsync(string email, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<DashboardUser>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM dashboard_users WHERE lower(email) = lower(@email)", new { email }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the tenant if needed and the user if the e-mail is new; false when the e-mail already exists.</summary>
+    public async Task<bool> SeedUserAsync(string tenantId, string email, string role, string passwordHash, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO tenants (tenant_id, name) VALUES (@tenantId, @tenantId) ON CONFLICT DO NOTHING", new { tenantId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var inserted = await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO dashboard_users (user_id, tenant_id, email, display_name, role, password_hash)
+            VALUES (@id, @tenantId, @email, @email, @role, @passwordHash) ON CONFLICT DO NOTHING
+            """,
+            new { id = Guid.CreateVersion7(), tenantId, email, role, passwordHash },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return inserted > 0;
+    }
+
+    public async Task StoreRefreshAsync(string tokenHash, Guid userId, Guid familyId, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO dashboard_refresh_tokens (token_hash, user_id, family_id, expires_at, created_at) VALUES (@tokenHash, @userId, @familyId, @expiresAt, @now)",
+            new { tokenHash, userId, familyId, expiresAt, now },
+            cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Swaps a live refresh token for a new one in the same family. A token that was already rotated (longer than
+    /// <paramref name="grace"/> ago) or revoked revokes its whole family (it has been copied), and yields null like an
+    /// unknown or expired one.
+    /// </summary>
+    public async Task<DashboardUser?> RotateRefreshAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, TimeSpan grace, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var row = await c.QuerySingleOrDefaultAsync<(Guid UserId, Guid FamilyId, DateTime ExpiresAt, DateTime? RevokedAt, string? ReplacedBy)>(new CommandDefinition(
+            "SELECT user_id, family_id, expires_at, revoked_at, replaced_by FROM dashboard_refresh_tokens WHERE token_hash = @oldHash FOR UPDATE",
+            new { oldHash },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        if (row.UserId == Guid.Empty)
+        {
+            return null;
+        }
+
+        // Rotated moments ago (parallel browser requests): hand out another token of the same family.
+        // A signed-out family has no live token left, so its recently rotated tokens do not count as racing.
+        var racing = row.RevokedAt is { } rotatedAt && row.ReplacedBy is not null && now.UtcDateTime - rotatedAt < grace
+            && await c.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM dashboard_refresh_tokens WHERE family_id = @FamilyId AND revoked_at IS NULL AND expires_at > @now)",
+                new { row.FamilyId, now },
+                tx,
+                cancellationToken: ct)).ConfigureAwait(false);
+        if (row.RevokedAt is not null && !racing)
+        {
+            await RevokeFamilyAsync(c, tx, row.FamilyId, now, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var user = await c.QuerySingleOrDefaultAsync<DashboardUser>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM dashboard_users WHERE user_id = @UserId", new { row.UserId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (row.ExpiresAt <= now.UtcDateTime || user is null || user.DisabledAt is not null)
+        {
+            return null;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE dashboard_refresh_tokens SET revoked_at = coalesce(revoked_at, @now), replaced_by = @newHash WHERE token_hash = @oldHash;
+            INSERT INTO dashboard_refresh_tokens (token_hash, user_id, family_id, expires_at, created_at) VALUES (@newHash, @UserId, @FamilyId, @expiresAt, @now);
+            """,
+            new { now, newHash, oldHash, row.UserId, row.FamilyId, expiresAt },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return user;
+    }
+
+    /// <summary>Sign-out: the presented token's whole family stops working.</summary>
+    public async Task RevokeAsync(string tokenHash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var family = await c.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT family_id FROM dashboard_refresh_tokens WHERE token_hash = @tokenHash", new { tokenHash }, cancellationToken: ct)).ConfigureAwait(false);
+        if (family is { } f)
+        {
+            await RevokeFamilyAsync(c, null, f, now, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task AuditAsync(string? tenantId, string actor, AuditEntry entry, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, null, tenantId, actor, entry, ct).ConfigureAwait(false);
+    }
+
+    private static Task RevokeFamilyAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid familyId, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE dashboard_refresh_tokens SET revoked_at = @now WHERE family_id = @familyId AND revoked_at IS NULL",
+            new { familyId, now },
+            tx,
+            cancellationToken: ct));
+}

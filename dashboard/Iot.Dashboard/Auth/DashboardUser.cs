@@ -1,0 +1,13 @@
+namespace Iot.Dashboard.Auth;
+
+public sealed class DashboardUser
+{
+    public Guid UserId { get; init; }
+    public string TenantId { get; init; } = "";
+    public string Email { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public string Role { get; init; } = "";
+    public string[]? Branches { get; init; }
+    public string PasswordHash { get; init; } = "";
+    public DateTime? DisabledAt { get; init; }
+}

@@ -1,0 +1,31 @@
+namespace Iot.Dashboard.Auth;
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Supervisor = "supervisor";
+    public const string Analyst = "analyst";
+    public const string Technician = "technician";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Analyst, Technician];
+}
+
+/// <summary>Authorization policies; endpoints and pages name these, never roles directly.</summary>
+public static class Policies
+{
+    /// <summary>Transcripts, analyses, audio, dialogue lists and exports: everyone but technicians.</summary>
+    public const string ReadContent = "read-content";
+
+    /// <summary>Fleet and provisioning: admins, supervisors and technicians (they install devices).</summary>
+    public const string ManageDevices = "manage-devices";
+
+    /// <summary>Deletions, restores, settings, users.</summary>
+    public const string Admin = "admin";
+
+    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
+    {
+        builder.AddPolicy(ReadContent, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
+        builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
+        builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Iot.Dashboard.Dialogues;
+
+/// <summary>Query-string filters of the dialogue list, the reports and the list page. Validated before any SQL runs.</summary>
+public sealed class DialogueFilter
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+    public const int MaxSearchLength = 200;
+
+    public static readonly IReadOnlyList<string> Sentiments = ["negative", "neutral", "positive"];
+
+    [FromQuery] public DateTimeOffset? From { get; set; }
+    [FromQuery] public DateTimeOffset? To { get; set; }
+    [FromQuery] public string? Branch { get; set; }
+    [FromQuery] public string? Device { get; set; }
+    [FromQuery] public string? Operator { get; set; }
+    [FromQuery] public bool? Upsell { get; set; }
+    [FromQuery] public int? QualityMin { get; set; }
+    [FromQuery] public int? QualityMax { get; set; }
+    [FromQuery] public string? Sentiment { get; set; }
+
+    /// <summary>Words to find in transcripts (all of them, PostgreSQL 'simple' configuration).</summary>
+    [FromQuery] public string? Q { get; set; }
+
+    /// <summary>One of <see cref="DialogueSort.Allowed"/>.</summary>
+    [FromQuery] public string? Sort { get; set; }
+
+    [FromQuery] public string? Cursor { get; set; }
+    [FromQuery] public int? PageSize { get; set; }
+
+    /// <summary>Admins only: list soft-deleted dialogues instead (to restore them).</summary>
+    [FromQuery] public bool? Deleted { get; set; }
+
+    public int EffectivePageSize => PageSize ?? DefaultPageSize;
+
+    /// <summary>Problems keyed by parameter name, for a problem-details 400; empty when the filter is usable.</summary>
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (PageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be 1..{MaxPageSize}"];
+        }
+
+        if (QualityMin is < 0 or > 100)
+        {
+            errors["qualityMin"] = ["qualityMin must be 0..100"];
+        }
+
+        if (QualityMax is < 0 or > 100)
+        {
+            errors["qualityMax"] = ["qualityMax must be 0..100"];
+        }
+
+        if (QualityMin > QualityMax)
+        {
+            errors["qualityMin"] = ["qualityMin must not exceed qualityMax"];
+        }
+
+        if (From > To)
+        {
+            errors["from"] = ["from must not be after to"];
+        }
+
+        if (Sentiment is not null && !Sentiments.Contains(Sentiment))
+        {
+            errors["sentiment"] = [$"sentiment must be one of {string.Join(", ", Sentiments)}"];
+        }
+
+        if (Q?.Length > MaxSearchLength)
+        {
+            errors["q"] = [$"q must be at most {MaxSearchLength} characters"];
+        }
+
+        if (DialogueSort.Find(Sort) is null)
+        {
+            errors["sort"] = [$"sort must be one of {string.Join(", ", DialogueSort.Allowed.Select(s => s.Name))}"];
+        }
+        else if (Cursor is not null && DialogueCursor.TryParse(Cursor) is null)
+        {
+            errors["cursor"] = ["cursor is not one this API issued"];
+        }
+
+        return errors;
+    }
+}

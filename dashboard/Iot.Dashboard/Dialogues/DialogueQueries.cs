@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Iot.Dashboard.Data;
+
+namespace Iot.Dashboard.Dialogues;
+
+/// <summary>Dialogue reads and the soft delete/restore, all through <see cref="TenantDb"/>.</summary>
+public sealed class DialogueQueries(TenantDb db, TimeProvider time)
+{
+    private const string SummaryColumns = """
+        d.dialogue_id AS DialogueId, d.started_at AS StartedAt, d.ended_at AS EndedAt, d.branch_id AS BranchId,
+        d.device_id AS DeviceId, d.operator_id AS OperatorId, d.transaction_id AS TransactionId, d.speech_ms AS SpeechMs,
+        d.status AS Status, a.upsell_attempted AS UpsellAttempted, a.quality_score AS QualityScore, a.sentiment AS Sentiment,
+        a.customer_reaction AS CustomerReaction, a.offered_categories AS OfferedCategories, a.summary AS Summary,
+        d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason
+        """;
+
+    /// <summary>One page in keyset order. The filter must have passed <see cref="DialogueFilter.Validate"/>.</summary>
+    public async Task<DialoguePage> ListAsync(DialogueFilter filter, bool includeDeleted, CancellationToken ct)
+    {
+        var size = filter.EffectivePageSize;
+        var rows = await db.QueryAsync<DialogueSummary>(BuildSql(filter, includeDeleted, size + 1, out var args), args, ct).ConfigureAwait(false);
+        var items = rows.Take(size).ToList();
+        var sort = DialogueSort.Find(filter.Sort)!;
+        var next = rows.Count > size ? new DialogueCursor(sort.Name, KeyOf(items[^1], sort), items[^1].DialogueId).Encode() : null;
+        return new DialoguePage(items, next, size);
+    }
+
+    /// <summary>Every matching row in list order, fetched a page at a time (for exports).</summary>
+    public async IAsyncEnumerable<DialogueSummary> StreamAsync(DialogueFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var page = new DialogueFilter
+        {
+            From = filter.From, To = filter.To, Branch = filter.Branch, Device = filter.Device, Operator = filter.Operator, Upsell = filter.Upsell,
+            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Q = filter.Q, Sort = filter.Sort,
+            PageSize = 500,
+        };
+        while (true)
+        {
+            var result = await ListAsync(page, includeDeleted: false, ct).ConfigureAwait(false);
+            foreach (var item in result.Items)
+            {
+                yield return item;
+            }
+
+            if (result.NextCursor is null)
+            {
+                yield break;
+            }
+
+            page.Cursor = result.NextCursor;
+        }
+    }
+
+    /// <summary>Null when the dialogue does not exist for this caller (another tenant, a hidden branch, or deleted for a non-admin).</summary>
+    public Task<DialogueDetail?> DetailAsync(Guid id, bool includeDeleted, CancellationToken ct) =>
+        db.RunAsync<DialogueDetail?>(
+            async (c, tx) =>
+            {
+                var dialogue = await c.QuerySingleOrDefaultAsync<DialogueSummary>(new CommandDefinition(
+                    $"SELECT {SummaryColumns} FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE d.dialogue_id = @id",
+                    new { id },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                if (dialogue is null || (dialogue.DeletedAt is not null && !includeDeleted))
+                {
+                    return null;
+                }
+
+                var transcript = await c.QuerySingleOrDefaultAsync<TranscriptRow>(new CommandDefinition(
+                    "SELECT engine AS Engine, language AS Language, text AS Text, utterances::text AS Utterances FROM transcripts WHERE dialogue_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                var analysis = await c.QuerySingleOrDefaultAsync<AnalysisRow>(new CommandDefinition(
+                    """
+                    SELECT engine AS Engine, upsell_attempted AS UpsellAttempted, offered_categories AS OfferedCategories, customer_reaction AS CustomerReaction,
+                           sentiment AS Sentiment, sentiment_score AS SentimentScore, quality_score AS QualityScore, summary AS Summary,
+                           checklist::text AS Checklist, evidence::text AS Evidence
+                    FROM analyses WHERE dialogue_id = @id
+                    """,
+                    new { id },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                var segments = await c.QueryAsync<(Guid ChunkId, int StartMs, int EndMs, int OffsetMs)>(new CommandDefinition(
+                    "SELECT chunk_id, start_ms, end_ms, offset_ms FROM dialogue_segments WHERE dialogue_id = @id ORDER BY offset_ms",
+                    new { id },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                return new DialogueDetail(
+                    dialogue,
+                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, Parse<List<Utterance>>(t.Utterances) ?? []) : null,
+                    analysis?.ToView(),
+                    segments.Select(s => new SegmentView(s.ChunkId, s.StartMs, s.EndMs, s.OffsetMs, $"/api/chunks/{s.ChunkId}/audio")).ToList(),
+                    $"/api/dialogues/{id}/audio");
+            },
+            ct);
+
+    public Task<int> SoftDeleteAsync(Guid id, string reason, CancellationToken ct) =>
+        db.ExecuteAuditedAsync(
+            "UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NULL",
+            new { id, reason, actor = db.Scope.Actor, now = time.GetUtcNow() },
+            new AuditEntry(AuditActions.DialogueDeleted, id.ToString(), new Dictionary<string, string?> { ["reason"] = reason }),
+            ct);
+
+    public Task<int> RestoreAsync(Guid id, CancellationToken ct) =>
+        db.ExecuteAuditedAsync(
+            "UPDATE dialogues SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NOT NULL",
+            new { id, now = time.GetUtcNow() },
+            new AuditEntry(AuditActions.DialogueRestored, id.ToString()),
+            ct);
+
+    private static T? Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, DialogueJson.Options);
+
+    private static long KeyOf(DialogueSummary row, DialogueSort sort) => sort.Name.TrimStart('-') switch
+    {
+        "quality" => row.QualityScore ?? -1,
+        "duration" => row.SpeechMs,
+        _ => (row.StartedAt.ToUniversalTime() - DateTime.UnixEpoch).Ticks / 10,
+    };
+
+    private static string BuildSql(DialogueFilter f, bool includeDeleted, int limit, out DynamicParameters args)
+    {
+        var sort = DialogueSort.Find(f.Sort)!;
+        var parameters = new DynamicParameters();
+        args = parameters;
+        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE ");
+        sql.Append(includeDeleted && f.Deleted == true ? "d.deleted_at IS NOT NULL" : "d.deleted_at IS NULL");
+
+        // Only fixed fragments are appended; every value travels as a parameter.
+        void And(string fragment, string name, object? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            sql.Append(" AND ").Append(fragment);
+            parameters.Add(name, value);
+        }
+
+        And("d.started_at >= @from", "from", f.From);
+        And("d.started_at < @to", "to", f.To);
+        And("d.branch_id = @branch", "branch", NullIfEmpty(f.Branch));
+        And("d.device_id = @device", "device", NullIfEmpty(f.Device));
+        And("d.operator_id = @operator", "operator", NullIfEmpty(f.Operator));
+        And("a.upsell_attempted = @upsell", "upsell", f.Upsell);
+        And("a.quality_score >= @qualityMin", "qualityMin", f.QualityMin);
+        And("a.quality_score <= @qualityMax", "qualityMax", f.QualityMax);
+        And("a.sentiment = @sentiment", "sentiment", NullIfEmpty(f.Sentiment));
+        And("EXISTS (SELECT 1 FROM transcripts t WHERE t.dialogue_id = d.dialogue_id AND t.search @@ plainto_tsquery('simple', @q))", "q", NullIfEmpty(f.Q?.Trim()));
+
+        if (f.Cursor is not null && DialogueCursor.TryParse(f.Cursor) is { } cursor && cursor.Sort == sort.Name)
+        {
+            sql.Append(" AND (").Append(sort.KeySql).Append(", d.dialogue_id) ").Append(sort.Descending ? "<" : ">").Append(" (@cursorKey, @cursorId)");
+            args.Add("cursorKey", sort.NumericKey ? cursor.Key : DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(cursor.Key * 10), DateTimeKind.Utc));
+            args.Add("cursorId", cursor.Id);
+        }
+
+        var direction = sort.Descending ? "DESC" : "ASC";
+        sql.Append(" ORDER BY ").Append(sort.KeySql).Append(' ').Append(direction).Append(", d.dialogue_id ").Append(direction);
+        sql.Append(" LIMIT @limit");
+        args.Add("limit", limit);
+        return sql.ToString();
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private sealed class TranscriptRow
+    {
+        public string Engine { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string Utterances { get; init; } = "[]";
+    }
+
+    private sealed class AnalysisRow
+    {
+        public string Engine { get; init; } = "";
+        public bool UpsellAttempted { get; init; }
+        public string[] OfferedCategories { get; init; } = [];
+        public string CustomerReaction { get; init; } = "";
+        public string Sentiment { get; init; } = "";
+        public float SentimentScore { get; init; }
+        public short QualityScore { get; init; }
+        public string Summary { get; init; } = "";
+        public string Checklist { get; init; } = "[]";
+        public string Evidence { get; init; } = "[]";
+
+        public AnalysisView ToView() => new(
+            Engine, UpsellAttempted, OfferedCategories, CustomerReaction, Sentiment, SentimentScore, QualityScore, Summary,
+            Parse<List<ChecklistItem>>(Checklist) ?? [], Parse<List<EvidenceQuote>>(Evidence) ?? []);
+    }
+}

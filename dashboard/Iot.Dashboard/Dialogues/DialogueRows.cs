@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Iot.Dashboard.Dialogues;
+
+public sealed class DialogueSummary
+{
+    public Guid DialogueId { get; init; }
+    public DateTime StartedAt { get; init; }
+    public DateTime EndedAt { get; init; }
+    public string? BranchId { get; init; }
+    public string DeviceId { get; init; } = "";
+    public string? OperatorId { get; init; }
+    public string? TransactionId { get; init; }
+    public int SpeechMs { get; init; }
+    public string Status { get; init; } = "";
+    public bool? UpsellAttempted { get; init; }
+    public int? QualityScore { get; init; }
+    public string? Sentiment { get; init; }
+    public string? CustomerReaction { get; init; }
+    public string[]? OfferedCategories { get; init; }
+    public string? Summary { get; init; }
+    public DateTime? DeletedAt { get; init; }
+    public string? DeleteReason { get; init; }
+}
+
+public sealed record DialoguePage(IReadOnlyList<DialogueSummary> Items, string? NextCursor, int PageSize);
+
+public sealed record Utterance(int StartMs, int EndMs, string Text);
+
+public sealed record EvidenceQuote(string Claim, string Quote);
+
+public sealed record ChecklistItem(string ItemId, bool Met);
+
+public sealed record TranscriptView(string Engine, string Language, string Text, IReadOnlyList<Utterance> Utterances);
+
+public sealed record AnalysisView(
+    string Engine,
+    bool UpsellAttempted,
+    IReadOnlyList<string> OfferedCategories,
+    string CustomerReaction,
+    string Sentiment,
+    double SentimentScore,
+    int QualityScore,
+    string Summary,
+    IReadOnlyList<ChecklistItem> Checklist,
+    IReadOnlyList<EvidenceQuote> Evidence);
+
+/// <summary>A stretch of one chunk's audio placed at <c>OffsetMs</c> on the dialogue timeline (transcript times use it).</summary>
+public sealed record SegmentView(Guid ChunkId, int StartMs, int EndMs, int OffsetMs, string AudioUrl);
+
+public sealed record DialogueDetail(DialogueSummary Dialogue, TranscriptView? Transcript, AnalysisView? Analysis, IReadOnlyList<SegmentView> Segments, string AudioUrl);
+
+internal static class DialogueJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,187 @@
+using System.Threading.RateLimiting;
+using Iot.Cloud.Data;
+using Iot.Dashboard.Audio;
+using Iot.Dashboard.Audit;
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Fleet;
+using Iot.Dashboard.Overview;
+using Iot.Dashboard.Provisioning;
+using Iot.Dashboard.Reports;
+using Iot.Dashboard.Settings;
+using Iot.Dashboard.Users;
+using Iot.Provisioning.Admin;
+using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Security;
+using Iot.Provisioning.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Scalar.AspNetCore;
+
+namespace Iot.Dashboard.Hosting;
+
+public static class DashboardApp
+{
+    public const string ApiRateLimit = "api";
+
+    /// <summary>Development-only signing key, so `dotnet run` works without set-up; any other environment must configure one.</summary>
+    internal const string DevelopmentSigningKey = "development-only-signing-key-not-for-production-use-0123456789";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddJsonFile("iot-dashboard.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables("IOT_DASHBOARD_");
+        builder.Configuration.AddCommandLine(args);
+        AddServices(builder.Services, builder.Configuration, builder.Environment);
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrEmpty(o.Auth.SigningKey) && environment.IsDevelopment())
+                {
+                    o.Auth.SigningKey = DevelopmentSigningKey;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } url)
+                {
+                    o.ConnectionString = url;
+                }
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString must be set (or DATABASE_URL)")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => NpgsqlDataSource.Create(ConnectionStrings.Normalize(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHostedService<StartupTasks>();
+
+        // Auth
+        services.AddSingleton<AuthStore>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AuthService>();
+        services.AddHttpContextAccessor();
+        services.AddScoped(sp => TenantScope.FromPrincipal(sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User)
+            ?? throw new InvalidOperationException("tenant data was requested outside a signed-in request"));
+        services.AddScoped<TenantDb>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<DashboardOptions>>((jwt, dashboard) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = TokenIssuer.ValidationParameters(dashboard.Value.Auth);
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    if (!context.Request.Headers.Authorization.Any())
+                    {
+                        context.Token = AuthCookies.AccessToken(context.HttpContext);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = context =>
+                {
+                    // Pages send people to the sign-in screen; the API answers a plain 401.
+                    if (!context.Request.Path.StartsWithSegments("/api"))
+                    {
+                        context.HandleResponse();
+                        context.Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        Policies.Add(services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(AuthEndpoints.LoginRateLimit, http =>
+            {
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.LoginPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            limiter.AddPolicy(ApiRateLimit, http =>
+            {
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.ApiPerMinute;
+                var who = http.User.FindFirst(DashboardClaims.Subject)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(who, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
+        services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AllowAnonymousToPage("/SignIn");
+            pages.Conventions.AllowAnonymousToPage("/Error");
+        });
+
+        // Features
+        services.AddScoped<DialogueQueries>();
+        services.AddScoped<AudioFiles>();
+        services.AddScoped<OverviewQueries>();
+        services.AddScoped<FleetQueries>();
+        services.AddScoped<FleetEvents>();
+        services.AddScoped<TenantSettingsService>();
+        services.AddScoped<DialogueReport>();
+        services.AddScoped<DashboardProvisioning>();
+        services.AddScoped<UserAdmin>();
+        services.AddScoped<AuditQueries>();
+
+        // ProvisioningAdmin is reused as is; the dashboard has no broker session, no session control and no sealing.
+        services.AddSingleton<ProvisioningStore>();
+        services.AddSingleton<IMessagePublisher, NoBrokerPublisher>();
+        services.AddSingleton<IDeviceSessionControl, NoSessionControl>();
+        services.AddSingleton<ISecretSealer, NoSecretSealing>();
+        services.AddSingleton<ProvisioningAdmin>();
+    }
+
+    public static void Configure(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseMiddleware<CookieSessionMiddleware>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapAuthEndpoints();
+        var api = app.MapGroup("/api").RequireRateLimiting(ApiRateLimit);
+        api.MapDialogueEndpoints();
+        api.MapAudioEndpoints();
+        api.MapOverviewEndpoints();
+        api.MapFleetEndpoints();
+        api.MapProvisioningEndpoints();
+        api.MapSettingsEndpoints();
+        api.MapReportEndpoints();
+        api.MapUserEndpoints();
+        api.MapAuditEndpoints();
+        app.MapRazorPages();
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(services, TimeProvider.System);
+}

@@ -1,0 +1,65 @@
+namespace Iot.Dashboard.Hosting;
+
+/// <summary>Section <c>Dashboard</c>.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
+    public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    public SeedOptions Seed { get; set; } = new();
+
+    /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
+    public int OnlineWindowSeconds { get; set; } = 180;
+
+    /// <summary>How often the Fleet screen's live stream checks for changes.</summary>
+    public int FleetPushSeconds { get; set; } = 5;
+
+    /// <summary>Applies migrations at start-up (the bridge does too; both take the same advisory lock).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>HMAC-SHA256 key for access tokens, at least 32 bytes (UTF-8). Only Development gets a built-in default.</summary>
+    public string SigningKey { get; set; } = "";
+
+    public string Issuer { get; set; } = "iot-dashboard";
+
+    public int AccessTokenMinutes { get; set; } = 10;
+
+    public int RefreshTokenDays { get; set; } = 14;
+
+    /// <summary>
+    /// A just-rotated refresh token still works this long: a browser that sends several requests at once after the
+    /// access token expired presents the same refresh cookie more than once. 0 = any reuse revokes the sign-in.
+    /// </summary>
+    public int RefreshReuseGraceSeconds { get; set; } = 30;
+
+    /// <summary>Cookies carry the Secure flag; turn off only for plain-HTTP local runs.</summary>
+    public bool SecureCookies { get; set; } = true;
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Sign-in attempts per client address per minute.</summary>
+    public int LoginPerMinute { get; set; } = 10;
+
+    /// <summary>API requests per signed-in user (or client address) per minute.</summary>
+    public int ApiPerMinute { get; set; } = 600;
+}
+
+/// <summary>The first admin, created at start-up when its e-mail is not known yet (no CLI needed).</summary>
+public sealed class SeedOptions
+{
+    public string TenantId { get; set; } = "";
+
+    public string AdminEmail { get; set; } = "";
+
+    public string AdminPassword { get; set; } = "";
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Dashboard.Hosting;
+
+/// <summary>Start-up checks that name the key at fault.</summary>
+internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOptions>
+{
+    public const int MinSigningKeyBytes = 32;
+    public const int MinPasswordLength = 12;
+
+    public ValidateOptionsResult Validate(string? name, DashboardOptions o)
+    {
+        var errors = new List<string>();
+        const string s = DashboardOptions.Section;
+        if (Encoding.UTF8.GetByteCount(o.Auth.SigningKey) < MinSigningKeyBytes)
+        {
+            errors.Add($"{s}:Auth:SigningKey must be set to at least {MinSigningKeyBytes} bytes of secret (a built-in key is used only when the environment is Development)");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Auth.Issuer))
+        {
+            errors.Add($"{s}:Auth:Issuer must be set");
+        }
+
+        if (o.Auth.AccessTokenMinutes is < 1 or > 60)
+        {
+            errors.Add($"{s}:Auth:AccessTokenMinutes {o.Auth.AccessTokenMinutes} must be 1..60");
+        }
+
+        if (o.Auth.RefreshTokenDays is < 1 or > 90)
+        {
+            errors.Add($"{s}:Auth:RefreshTokenDays {o.Auth.RefreshTokenDays} must be 1..90");
+        }
+
+        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 300)
+        {
+            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..300");
+        }
+
+        if (o.RateLimits.LoginPerMinute < 1)
+        {
+            errors.Add($"{s}:RateLimits:LoginPerMinute {o.RateLimits.LoginPerMinute} must be at least 1");
+        }
+
+        if (o.RateLimits.ApiPerMinute < 1)
+        {
+            errors.Add($"{s}:RateLimits:ApiPerMinute {o.RateLimits.ApiPerMinute} must be at least 1");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.StorageRoot))
+        {
+            errors.Add($"{s}:StorageRoot must be set");
+        }
+
+        if (o.OnlineWindowSeconds < 10)
+        {
+            errors.Add($"{s}:OnlineWindowSeconds {o.OnlineWindowSeconds} must be at least 10");
+        }
+
+        if (o.FleetPushSeconds is < 1 or > 300)
+        {
+            errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
+        }
+
+        if (!string.IsNullOrEmpty(o.Seed.AdminEmail))
+        {
+            if (!TopicTree.IsValidId(o.Seed.TenantId))
+            {
+                errors.Add($"{s}:Seed:TenantId '{o.Seed.TenantId}' must be 1-64 of [a-z0-9_-] when Seed:AdminEmail is set");
+            }
+
+            if (!o.Seed.AdminEmail.Contains('@', StringComparison.Ordinal))
+            {
+                errors.Add($"{s}:Seed:AdminEmail '{o.Seed.AdminEmail}' is not an e-mail address");
+            }
+
+            if (o.Seed.AdminPassword.Length < MinPasswordLength)
+            {
+                errors.Add($"{s}:Seed:AdminPassword must be at least {MinPasswordLength} characters");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

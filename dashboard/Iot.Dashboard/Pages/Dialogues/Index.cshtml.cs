@@ -1,0 +1,64 @@
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Settings;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Iot.Dashboard.Pages.Dialogues;
+
+[Authorize(Policy = Policies.ReadContent)]
+public sealed class DialogueListModel(DialogueQueries queries, TenantSettingsService settings, TenantScope scope) : PageModel
+{
+    public DialogueFilter Filter { get; private set; } = new();
+
+    public DialoguePage? Results { get; private set; }
+
+    public Dictionary<string, string[]> Errors { get; private set; } = [];
+
+    public string? NextPageUrl { get; private set; }
+
+    public bool IsAdmin => scope.Role == Roles.Admin;
+
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    public DateTime Local(DateTime utc) => TenantTime.Local(utc, TimeZone);
+
+    public async Task OnGetAsync([FromQuery] DialogueFilter filter, CancellationToken ct)
+    {
+        Filter = filter;
+        TimeZone = TenantTime.Zone((await settings.GetAsync(ct).ConfigureAwait(false)).TimeZone);
+
+        // Date inputs give a day; "to" includes that whole day.
+        if (filter.To is { } to && to.TimeOfDay == TimeSpan.Zero)
+        {
+            filter.To = to.AddDays(1);
+        }
+
+        Errors = filter.Validate();
+        if (filter.Deleted == true && !IsAdmin)
+        {
+            Errors["deleted"] = ["only admins may list deleted dialogues"];
+        }
+
+        if (Errors.Count > 0)
+        {
+            return;
+        }
+
+        Results = await queries.ListAsync(filter, includeDeleted: IsAdmin, ct).ConfigureAwait(false);
+        if (filter.To is { } shown && shown.TimeOfDay == TimeSpan.Zero)
+        {
+            filter.To = shown.AddDays(-1);
+        }
+
+        if (Results.NextCursor is not null)
+        {
+            var query = Request.Query.Where(q => q.Key != "cursor").ToDictionary(q => q.Key, q => q.Value);
+            query["cursor"] = Results.NextCursor;
+            NextPageUrl = "/dialogues" + QueryString.Create(query);
+        }
+    }
+}

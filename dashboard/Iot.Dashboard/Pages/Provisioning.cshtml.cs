@@ -1,0 +1,85 @@
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Provisioning;
+using Iot.Provisioning.Admin;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Iot.Dashboard.Pages;
+
+[Authorize(Policy = Policies.ManageDevices)]
+public sealed class ProvisioningModel(DashboardProvisioning provisioning, TenantDb db) : PageModel
+{
+    public IReadOnlyList<PendingRequest> Pending { get; private set; } = [];
+
+    public IReadOnlyList<string> Branches { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public List<string> Errors { get; } = [];
+
+    public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostApproveAsync(string serial, string? branchId, string? deviceId, CancellationToken ct)
+    {
+        try
+        {
+            var device = await provisioning.ApproveAsync(serial, branchId, deviceId, ct).ConfigureAwait(false);
+            Message = $"Approved {serial} as device {device}.";
+            return RedirectToPage();
+        }
+        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException)
+        {
+            Errors.Add(ex.Message);
+            await LoadAsync(ct).ConfigureAwait(false);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostRejectAsync(string serial, string reason, CancellationToken ct)
+    {
+        try
+        {
+            await provisioning.RejectAsync(serial, (reason ?? "").Trim(), ct).ConfigureAwait(false);
+            Message = $"Rejected {serial}.";
+            return RedirectToPage();
+        }
+        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException)
+        {
+            Errors.Add(ex.Message);
+            await LoadAsync(ct).ConfigureAwait(false);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostUploadAsync(IFormFile? csv, CancellationToken ct)
+    {
+        if (csv is null || csv.Length is 0 or > ProvisioningEndpoints.MaxCsvBytes)
+        {
+            Errors.Add($"choose a CSV file of at most {ProvisioningEndpoints.MaxCsvBytes} bytes");
+        }
+        else
+        {
+            using var reader = new StreamReader(csv.OpenReadStream());
+            var result = await provisioning.PreregisterAsync(await reader.ReadToEndAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                Message = $"Pre-registered {result.Imported} serial(s).";
+                return RedirectToPage();
+            }
+
+            Errors.AddRange(result.Errors);
+        }
+
+        await LoadAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Pending = await provisioning.PendingAsync(ct).ConfigureAwait(false);
+        Branches = await db.QueryAsync<string>("SELECT branch_id FROM branches ORDER BY branch_id", null, ct).ConfigureAwait(false);
+    }
+}

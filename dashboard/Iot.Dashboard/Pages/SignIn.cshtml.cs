@@ -1,0 +1,43 @@
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Dashboard.Pages;
+
+[EnableRateLimiting(AuthEndpoints.LoginRateLimit)]
+public sealed class SignInModel(AuthService auth, IOptions<DashboardOptions> options) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string Email { get; set; } = "";
+
+    [BindProperty]
+    public string Password { get; set; } = "";
+
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var session = await auth.SignInAsync(Email, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
+        if (session is null)
+        {
+            Error = "E-mail or password is wrong.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        AuthCookies.Write(Response, session, options.Value.Auth);
+
+        // Only local paths: an open redirect would turn the sign-in page into a phishing helper.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+}

@@ -1,0 +1,109 @@
+using Iot.Dashboard.Data;
+using Iot.Provisioning.Admin;
+
+namespace Iot.Dashboard.Provisioning;
+
+public sealed class PendingRequest
+{
+    public Guid RequestId { get; init; }
+    public string Serial { get; init; } = "";
+    public string HardwareId { get; init; } = "";
+    public string Model { get; init; } = "";
+    public string AgentVersion { get; init; } = "";
+    public string? BranchId { get; init; }
+    public string? DeviceId { get; init; }
+    public DateTime ReceivedAt { get; init; }
+}
+
+/// <summary>Raised when a request names something outside the caller's tenant; endpoints answer 404, as for a missing id.</summary>
+public sealed class NotInTenantException : Exception
+{
+    public NotInTenantException()
+    {
+    }
+
+    public NotInTenantException(string message)
+        : base(message)
+    {
+    }
+
+    public NotInTenantException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The dashboard face of <see cref="ProvisioningAdmin"/>: the decisions are the admin's own logic; this class only
+/// proves through <see cref="TenantDb"/> that the serial, branch and CSV lines belong to the caller's tenant, and audits.
+/// </summary>
+public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
+{
+    public Task<IReadOnlyList<PendingRequest>> PendingAsync(CancellationToken ct) =>
+        db.QueryAsync<PendingRequest>(
+            """
+            SELECT request_id AS RequestId, serial AS Serial, hardware_id AS HardwareId, model AS Model, agent_version AS AgentVersion,
+                   branch_id AS BranchId, device_id AS DeviceId, received_at AS ReceivedAt
+            FROM provisioning_requests WHERE status = 'pending' ORDER BY received_at
+            """,
+            null,
+            ct);
+
+    public async Task<string> ApproveAsync(string serial, string? branchId, string? deviceId, CancellationToken ct)
+    {
+        await RequirePendingAsync(serial, ct).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(branchId)
+            && await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM branches WHERE branch_id = @branchId)", new { branchId }, ct).ConfigureAwait(false) is false)
+        {
+            throw new NotInTenantException($"branch '{branchId}' not found");
+        }
+
+        var device = await admin.ApproveAsync(serial, db.Scope.TenantId, NullIfEmpty(branchId), NullIfEmpty(deviceId), db.Scope.Actor, ct).ConfigureAwait(false);
+        await db.AuditAsync(new AuditEntry(AuditActions.DeviceApproved, serial, new Dictionary<string, string?> { ["deviceId"] = device.DeviceId, ["branchId"] = device.BranchId }), ct).ConfigureAwait(false);
+        return device.DeviceId;
+    }
+
+    public async Task RejectAsync(string serial, string reason, CancellationToken ct)
+    {
+        await RequirePendingAsync(serial, ct).ConfigureAwait(false);
+        await admin.RejectAsync(serial, reason, db.Scope.Actor, ct).ConfigureAwait(false);
+        await db.AuditAsync(new AuditEntry(AuditActions.DeviceRejected, serial, new Dictionary<string, string?> { ["reason"] = reason }), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Lines naming another tenant are refused before the admin sees the file (it would accept any tenant).</summary>
+    public async Task<PreregistrationResult> PreregisterAsync(string csv, CancellationToken ct)
+    {
+        var (lines, _) = CsvPreregistration.Parse(new StringReader(csv));
+        var foreign = lines.Where(l => l.TenantId != db.Scope.TenantId).Select(l => $"line {l.LineNumber}: tenant '{l.TenantId}' is not yours").ToList();
+        if (foreign.Count > 0)
+        {
+            return new PreregistrationResult(0, foreign);
+        }
+
+        var branches = lines.Where(l => l.BranchId is not null).Select(l => l.BranchId!).Distinct().ToArray();
+        var visible = await db.QueryAsync<string>("SELECT branch_id FROM branches WHERE branch_id = ANY (@branches)", new { branches }, ct).ConfigureAwait(false);
+        var hidden = lines.Where(l => l.BranchId is not null && !visible.Contains(l.BranchId)).Select(l => $"line {l.LineNumber}: branch '{l.BranchId}' does not exist in tenant '{l.TenantId}'").ToList();
+        if (hidden.Count > 0)
+        {
+            return new PreregistrationResult(0, hidden);
+        }
+
+        var result = await admin.PreregisterAsync(new StringReader(csv), ct).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            await db.AuditAsync(new AuditEntry(AuditActions.DevicesPreregistered, null, new Dictionary<string, string?> { ["count"] = result.Imported.ToString(System.Globalization.CultureInfo.InvariantCulture) }), ct).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task RequirePendingAsync(string serial, CancellationToken ct)
+    {
+        if (await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM provisioning_requests WHERE serial = @serial AND status = 'pending')", new { serial }, ct).ConfigureAwait(false) is false)
+        {
+            throw new NotInTenantException($"serial '{serial}' has no pending request");
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

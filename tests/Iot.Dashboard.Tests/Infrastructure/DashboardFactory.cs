@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Iot.Dashboard.Tests.Infrastructure;
+
+/// <summary>The real app (real PostgreSQL, real files) with test configuration on top of its own.</summary>
+public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef";
+
+    public static Dictionary<string, string?> Defaults(string connectionString, string storageRoot) => new()
+    {
+        ["Database:ConnectionString"] = connectionString,
+        ["Dashboard:StorageRoot"] = storageRoot,
+        ["Dashboard:Auth:SigningKey"] = SigningKey,
+        ["Dashboard:Auth:SecureCookies"] = "false",
+        ["Dashboard:RateLimits:LoginPerMinute"] = "1000",
+        ["Dashboard:RateLimits:ApiPerMinute"] = "100000",
+        ["Dashboard:FleetPushSeconds"] = "1",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+    }
+}
