@@ -21,6 +21,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
 
         try
         {
+            await AdoptRenamedScriptsAsync(lockConnection, cancellationToken).ConfigureAwait(false);
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(dataSource.ConnectionString)
                 .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal))
@@ -41,6 +42,27 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
             release.Parameters.AddWithValue("k", MigrationLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The scripts moved from the bridge assembly to this one, which changed their DbUp names; databases migrated
+    /// before the move keep their history under the new names instead of running the scripts again.
+    /// </summary>
+    private static async Task AdoptRenamedScriptsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            DO $$
+            BEGIN
+                IF to_regclass('public.schemaversions') IS NOT NULL THEN
+                    UPDATE public.schemaversions
+                    SET scriptname = replace(scriptname, 'Iot.Cloud.Bridge.Persistence.Migrations.', 'Iot.Cloud.Data.Migrations.')
+                    WHERE scriptname LIKE 'Iot.Cloud.Bridge.Persistence.Migrations.%';
+                END IF;
+            END $$
+            """,
+            connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema up to date ({Applied} migration(s) applied now)")]

@@ -11,7 +11,8 @@ iot_setup
 
 state="$root/.run"
 devices="${IOT_DEVICES:-3}"
-chunk_seconds="${IOT_CHUNK_SECONDS:-15}"
+chunk_seconds="${IOT_CHUNK_SECONDS:-10}"
+dashboard_port="${IOT_DASHBOARD_PORT:-5080}"
 broker_port="${IOT_BROKER_PORT:-1883}"
 mkdir -p "$state/logs"
 pids=()
@@ -35,7 +36,7 @@ else
   db="$IOT_DATABASE_URL"; psql_url="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 fi
 
-bash cloud/scripts/speech.sh "$state/audio" "$devices" 120
+bash cloud/scripts/speech.sh "$state/audio-v2" "$devices" 120
 echo "build: dotnet build -c Release (first run restores packages)" >&2
 dotnet build IoT.sln -c Release -v quiet -nologo >/dev/null
 
@@ -44,14 +45,23 @@ for ((i = 1; i <= devices; i++)); do seed+=("--Bridge:SeedDevices:$((i - 1))=dem
 dotnet cloud/Iot.Cloud.Bridge/bin/Release/net10.0/iot-bridge.dll \
   --Database:ConnectionString="$db" --Storage:Root="$state/store" --Broker:Port="$broker_port" "${seed[@]}" \
   --Broker:RequireAuthentication=false \
+  --Pipeline:Transcription:Engine=pocketsphinx --Pipeline:Dialogues:GapSeconds=8 --Pipeline:Dialogues:CloseGraceSeconds=20 \
   >"$state/logs/bridge.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && break; sleep 0.2; done
 
+# Staff dashboard; the demo admin is seeded into tenant "demo" (the bridge created it with the devices).
+dotnet dashboard/Iot.Dashboard/bin/Release/net10.0/iot-dashboard.dll \
+  --Database:ConnectionString="$db" --Dashboard:StorageRoot="$state/store" \
+  --Dashboard:Auth:SigningKey="$(openssl rand -base64 48)" --Dashboard:Auth:SecureCookies=false \
+  --Dashboard:Seed:TenantId=demo --Dashboard:Seed:AdminEmail=admin@demo.local --Dashboard:Seed:AdminPassword='demo-admin-2026' \
+  --urls "http://127.0.0.1:$dashboard_port" >"$state/logs/dashboard.log" 2>&1 &
+pids+=($!)
+
 for ((i = 1; i <= devices; i++)); do
   dotnet edge/Iot.Edge.Agent/bin/Release/net10.0/iot-agent.dll \
     --Agent:TenantId=demo --Agent:DeviceId="pos-$i" --Agent:SpoolDirectory="$state/spool/pos-$i" \
-    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio/device-$i.wav" --Audio:Loop=true --Recording:Trigger=Always --Health:Port=$((8042 + i)) \
+    --Agent:ChunkSeconds="$chunk_seconds" --Audio:WavPath="$state/audio-v2/device-$i.wav" --Audio:Loop=true --Recording:Trigger=Always --Health:Port=$((8042 + i)) \
     --Mqtt:Port="$broker_port" --Mqtt:TelemetrySeconds=15 >"$state/logs/agent-pos-$i.log" 2>&1 &
   pids+=($!)
 done
@@ -64,7 +74,8 @@ cat <<INFO
     Recordings:              $state/store/recordings/
     Logs (JSON):             $state/logs/
     Device health:           http://127.0.0.1:8043/health … :$((8042 + devices))/health (and /metrics)
-    Dashboard:               not built yet (issue 6); row counts are printed below every 15 s.
+    Dashboard:               http://127.0.0.1:$dashboard_port   sign in as admin@demo.local / demo-admin-2026
+                             (API docs: http://127.0.0.1:$dashboard_port/scalar); row counts are printed below every 15 s.
   Devices demo/pos-1..$devices speak generated speech in real time and upload a chunk every $chunk_seconds s.
   Press Ctrl+C to stop.
 
@@ -76,6 +87,9 @@ while true; do
     kill -0 "$pid" 2>/dev/null || { echo "a process exited; see $state/logs" >&2; tail -n 5 "$state/logs/"*.log >&2; exit 1; }
   done
   psql "$psql_url" -Atc "SELECT to_char(now(), 'HH24:MI:SS') || '  chunks stored: ' || coalesce(sum(n), 0) || '  (' ||
-    coalesce(string_agg(device_id || '=' || n, ', '), '') || ')' FROM (SELECT device_id, count(*) n FROM chunks GROUP BY 1 ORDER BY 1) s" \
+    coalesce(string_agg(device_id || '=' || n, ', '), '') || ')  dialogues: ' || (SELECT count(*) FROM dialogues) ||
+    '  transcribed: ' || (SELECT count(*) FROM transcripts) || '  analysed: ' || (SELECT count(*) FROM analyses) ||
+    '  upsell attempts: ' || (SELECT count(*) FROM analyses WHERE upsell_attempted)
+    FROM (SELECT device_id, count(*) n FROM chunks GROUP BY 1 ORDER BY 1) s" \
     2>/dev/null || echo "(database not ready yet)"
 done

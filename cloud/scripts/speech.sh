@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates real speech for the simulated devices: espeak-ng voices saying shop-counter sentences, with silences
-# between utterances, as 16 kHz mono 16-bit WAV.  Usage: speech.sh OUT_DIR COUNT [SECONDS]
+# between utterances and a longer pause between customers, as 16 kHz mono 16-bit WAV.  Usage: speech.sh OUT_DIR COUNT [SECONDS]
 set -euo pipefail
 out="$1"; count="${2:-3}"; seconds="${3:-120}"
 mkdir -p "$out"
@@ -31,7 +31,9 @@ for ((d = 1; d <= count; d++)); do
     v="${voices[$(((d + i) % ${#voices[@]}))]}"
     espeak-ng -v "$v" -s $((140 + (i % 4) * 15)) -w "$tmp/u$i.raw.wav" "$s"
     sox "$tmp/u$i.raw.wav" -r 16000 -c 1 -b 16 "$tmp/u$i.wav"
-    gap="$(((i * 3 + d) % 5 + 1)).$(((i * 7) % 10))"
+    gap="$(((i * 3 + d) % 3 + 1)).$(((i * 7) % 10))"
+    # Every fifth utterance ends a customer visit: a long pause the cloud's dialogue builder splits on.
+    ((i % 5 == 4)) && gap="14.0"
     sox -n -r 16000 -c 1 -b 16 "$tmp/g$i.wav" trim 0 "$gap"
     parts+=("$tmp/u$i.wav" "$tmp/g$i.wav")
     total=$(printf '%.0f' "$(sox --i -D "$tmp/u$i.wav" | awk -v g="$gap" -v t="$total" '{print t + $1 + g}')")

@@ -63,6 +63,29 @@ public class BridgeStartupTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_database_migrated_before_the_scripts_moved_assembly_is_upgraded_without_rerunning_old_scripts()
+    {
+        using var dir = new TempDirectory();
+        var db = await postgres.CreateDatabaseAsync();
+        var settings = new BridgeSettings(db, dir.Path, FreePort.Next(), External: false) { SeedDevices = ["acme/pos-1"] };
+        await (await BridgeNode.StartAsync(settings)).DisposeAsync();
+        await using (var c = new NpgsqlConnection(db))
+        {
+            // What a session-1 deployment has: the first six scripts recorded under the bridge assembly's names, the rest not yet applied.
+            await c.ExecuteAsync("UPDATE schemaversions SET scriptname = replace(scriptname, 'Iot.Cloud.Data.Migrations.', 'Iot.Cloud.Bridge.Persistence.Migrations.') WHERE scriptname < 'Iot.Cloud.Data.Migrations.0007'");
+            await c.ExecuteAsync("DELETE FROM schemaversions WHERE scriptname LIKE 'Iot.Cloud.Data.Migrations.0030%'");
+            await c.ExecuteAsync("ALTER TABLE devices DROP COLUMN rotation_accepted_at");
+        }
+
+        await (await BridgeNode.StartAsync(settings with { BrokerPort = FreePort.Next() })).DisposeAsync();
+
+        await using var check = new NpgsqlConnection(db);
+        var scripts = typeof(Iot.Cloud.Data.DatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Migrations.", StringComparison.Ordinal));
+        Assert.Equal(scripts, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM schemaversions WHERE scriptname LIKE 'Iot.Cloud.Data.Migrations.%'"));
+        Assert.Equal(1, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'devices' AND column_name = 'rotation_accepted_at'"));
+    }
+
+    [Fact]
     public async Task Two_bridges_starting_together_on_an_empty_database_both_come_up()
     {
         using var dir = new TempDirectory();
