@@ -12,6 +12,7 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
     public async Task Signing_in_shows_the_overview_and_a_wrong_password_does_not()
     {
         var context = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fx.BaseUrl });
+        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/dialogues");
         Assert.StartsWith(fx.BaseUrl + "/signin", page.Url, StringComparison.Ordinal);

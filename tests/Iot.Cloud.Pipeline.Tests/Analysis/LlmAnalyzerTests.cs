@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Iot.Cloud.Pipeline.Analysis;
 using Iot.Cloud.Pipeline.OpenAi;
-using Iot.Cloud.Pipeline.Tests.Fakes;
+using Iot.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
 using Iot.Cloud.Pipeline.Analysis;
 using Iot.Cloud.Pipeline.OpenAi;
-using Iot.Cloud.Pipeline.Tests.Fakes;
+using Iot.TestSupport;
 using Iot.Cloud.Pipeline.Transcription;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -54,6 +54,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(string email)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // The suite runs test assemblies side by side on two cores; Playwright's 30 s default is too tight for that.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
         await page.FillAsync("input[name=email]", email);

@@ -20,7 +20,7 @@ public sealed class RecordingControllerTests : IDisposable
         Assert.Equal(new RecordingDecision(false, null, "no-visit"), controller.Evaluate());
 
         Assert.True(controller.Handle(new AgentEvent("visit_call", "t-100", "anna")).Accepted);
-        Assert.Equal(new RecordingDecision(true, "t-100", "visit"), controller.Evaluate());
+        Assert.Equal(new RecordingDecision(true, "t-100", "visit", "anna"), controller.Evaluate());
 
         Assert.True(controller.Handle(new AgentEvent("visit_end", "t-100")).Accepted);
         Assert.False(controller.Evaluate().Record);

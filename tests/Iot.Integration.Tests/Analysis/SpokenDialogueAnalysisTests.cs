@@ -59,6 +59,12 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
             FROM dialogues d JOIN dialogue_segments s USING (dialogue_id) JOIN chunks c USING (chunk_id) GROUP BY d.dialogue_id ORDER BY d.started_at
             """);
         output.WriteLine("dialogues: " + string.Join(" | ", layout));
+        var latencies = await connection.QueryAsync<double>(
+            """
+            SELECT extract(epoch FROM a.created_at - max(c.received_at)) * 1000
+            FROM analyses a JOIN dialogue_segments s USING (dialogue_id) JOIN chunks c USING (chunk_id) GROUP BY a.dialogue_id, a.created_at
+            """);
+        output.WriteLine("last chunk stored → analysis stored (ms): " + string.Join(", ", latencies.Select(l => l.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(2, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -74,6 +80,70 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
         }
 
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM jobs WHERE status = 'dead'"));
+    }
+
+    /// <summary>
+    /// Second language: espeak-ng speaks the Russian script, the agent records and uploads it, and the workers send the
+    /// dialogue's audio to an OpenAI-compatible endpoint. No Russian recogniser runs offline here, so that endpoint is
+    /// a local fake answering with the script's words; everything else (queue, builder, decoding, the multipart
+    /// request, the Russian phrase sets, evidence checks) is the real product.
+    /// </summary>
+    [Fact]
+    public async Task A_spoken_russian_dialogue_sent_to_an_openai_compatible_transcriber_is_analysed_with_russian_phrases_and_verbatim_evidence()
+    {
+        using var dir = new TempDirectory();
+        var script = DialogueScripts.All.Single(s => s.Id == "ru-warranty-accepted");
+        var spoken = await DialogueSpeech.SpeakAsync(script);
+        var wav = Path.Combine(dir.Path, "counter-ru.wav");
+        await WriteWithSilenceAsync([script], silenceSeconds: 8, wav);
+        await using var asr = new FakeOpenAiServer
+        {
+            TranscriptionContent = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                task = "transcribe",
+                language = "ru",
+                duration = spoken.Duration.TotalSeconds,
+                text = script.Text,
+                segments = spoken.Lines.Select((l, i) => new { id = i, start = l.StartMs / 1000.0, end = l.EndMs / 1000.0, text = " " + l.Line.Text }),
+            }),
+        };
+
+        var db = await postgres.CreateDatabaseAsync();
+        var port = FreePort.Next();
+        await using var bridge = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("store"), port, External: false)
+        {
+            SeedDevices = ["acme/pos-2"],
+            Extra = new Dictionary<string, string?>
+            {
+                ["Pipeline:Transcription:Engine"] = "openai",
+                ["Pipeline:Transcription:OpenAi:BaseUrl"] = asr.Mode("good"),
+                ["Pipeline:Dialogues:GapSeconds"] = "4",
+                ["Pipeline:Dialogues:CloseGraceSeconds"] = "300",
+                ["Pipeline:Workers:PollSeconds"] = "1",
+            },
+        });
+        await using var agent = await AgentNode.StartAsync(new AgentSettings("acme", "pos-2", dir.Sub("spool"), wav, port) { ChunkSeconds = 5 });
+        await agent.Recorder.SourceFinished.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        await using var connection = new NpgsqlConnection(db);
+        await Eventually.WaitAsync(
+            async () => await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM analyses") == 1,
+            TimeSpan.FromMinutes(3), "the dialogue analysed",
+            async () => string.Join("; ", await connection.QueryAsync<string>(
+                "SELECT kind || ':' || status || coalesce(' ' || wait_reason, '') || coalesce(' ' || last_error, '') FROM jobs ORDER BY job_id")));
+
+        var row = await connection.QuerySingleAsync<(string Engine, string Text, bool Upsell, string[] Categories, string Reaction, string Evidence)>(
+            "SELECT t.engine, t.text, a.upsell_attempted, a.offered_categories, a.customer_reaction, a.evidence::text FROM transcripts t JOIN analyses a USING (dialogue_id)");
+        output.WriteLine($"{script.Id}: upsell {row.Upsell} [{string.Join(',', row.Categories)}] {row.Reaction}; evidence {row.Evidence}");
+        Assert.Equal("openai", row.Engine);
+        Assert.Equal(script.Upsell, row.Upsell);
+        Assert.Equal(script.Categories, row.Categories);
+        Assert.Equal(script.Reaction, row.Reaction);
+        var quotes = System.Text.Json.JsonDocument.Parse(row.Evidence).RootElement.EnumerateArray().Select(e => e.GetProperty("quote").GetString()!).ToList();
+        Assert.NotEmpty(quotes);
+        Assert.All(quotes, q => Assert.Contains(q, row.Text, StringComparison.Ordinal));
+        var request = Assert.Single(asr.Requests, r => r.Path.EndsWith("/v1/audio/transcriptions", StringComparison.Ordinal));
+        Assert.StartsWith("multipart/form-data", request.ContentType, StringComparison.Ordinal);
     }
 
     private static async Task WriteWithSilenceAsync(IEnumerable<DialogueScript> scripts, double silenceSeconds, string path)

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Iot.TestSupport;
 
-namespace Iot.Cloud.Pipeline.Tests.Fakes;
+namespace Iot.TestSupport;
 
 /// <summary>
 /// A local OpenAI-compatible server (HttpListener) for /v1/audio/transcriptions and /v1/chat/completions. The first
@@ -37,6 +36,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     /// <summary>What /good/v1/chat/completions puts in the message content; tests set it to match their transcript.</summary>
     public string ChatContent { get; set; } = "{}";
+
+    /// <summary>What /good/v1/audio/transcriptions answers (verbose_json); end-to-end tests set it to the spoken script.</summary>
+    public string TranscriptionContent { get; set; } = TranscriptionReply;
 
     /// <summary>What /bad-schema/v1/chat/completions puts in the message content.</summary>
     public string BadSchemaContent { get; set; } = """{"upsell_attempted":"yes"}""";
@@ -91,7 +93,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var chat = path.EndsWith("/v1/chat/completions", StringComparison.Ordinal);
         var (status, reply) = mode switch
         {
-            "good" => (200, chat ? Chat(ChatContent) : TranscriptionReply),
+            "good" => (200, chat ? Chat(ChatContent) : TranscriptionContent),
             "not-json" => (200, NotJson),
             "bad-schema" => (200, chat ? Chat(BadSchemaContent) : """{"segments":[{"start":"zero","end":1.0,"text":"x"}]}"""),
             "bad-quote" => (200, Chat(ChatContent.Replace("extended warranty", "premium warranty", StringComparison.Ordinal))),
