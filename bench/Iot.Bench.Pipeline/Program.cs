@@ -14,6 +14,11 @@ var quick = args.Contains("--quick");
 var jobs = quick ? 2000 : 10_000;
 
 var admin = ConnectionStrings.Normalize(databaseUrl);
+if (args.Contains("e2e"))
+{
+    return await EndToEndBench.RunAsync(admin, quick);
+}
+
 var database = $"iot_bench_jobs_{Guid.NewGuid():n}"[..28];
 await using (var c = new NpgsqlConnection(admin))
 {
