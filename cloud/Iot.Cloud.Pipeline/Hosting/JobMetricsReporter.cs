@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Pipeline.Hosting;
 
-/// <summary>Logs job counters and queue depth periodically, like the bridge's ingest counters, so operators see backlog without a metrics stack.</summary>
+/// <summary>
+/// Reads queue depth periodically, logs it with the job counters (operators see backlog without a metrics stack) and
+/// hands it to <see cref="JobMetrics"/>'s .NET gauges.
+/// </summary>
 internal sealed partial class JobMetricsReporter(
     JobMetrics metrics,
     JobQueueStats stats,
@@ -30,6 +33,7 @@ internal sealed partial class JobMetricsReporter(
                 {
                     var s = metrics.Snapshot();
                     var depth = await stats.ReadAsync(stoppingToken).ConfigureAwait(false);
+                    metrics.OnDepth(depth);
                     var queued = depth.Where(d => d.Status == "queued").ToList();
                     LogCounters(
                         s.Claimed,

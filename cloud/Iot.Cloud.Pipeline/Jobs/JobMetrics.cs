@@ -1,8 +1,17 @@
+using System.Diagnostics.Metrics;
+
 namespace Iot.Cloud.Pipeline.Jobs;
 
-/// <summary>What this process's workers did since start; one instance shared by all workers in the process.</summary>
-public sealed class JobMetrics
+/// <summary>
+/// What this process's workers did since start; one instance shared by all workers in the process. Also published as
+/// .NET metrics (meter <c>Iot.Cloud.Pipeline.Jobs</c>: counters, plus queue depth and oldest queued age from the
+/// last periodic reading), so <c>dotnet-counters</c> or an OpenTelemetry exporter can scrape them.
+/// </summary>
+public sealed class JobMetrics : IDisposable
 {
+    public const string MeterName = "Iot.Cloud.Pipeline.Jobs";
+    private readonly Meter _meter = new(MeterName);
+    private volatile IReadOnlyList<JobQueueDepth> _depth = [];
     private long _claimed;
     private long _completed;
     private long _failed;
@@ -12,6 +21,26 @@ public sealed class JobMetrics
     private long _released;
     private long _leaseLost;
     private long _reaped;
+
+    public JobMetrics()
+    {
+        _meter.CreateObservableCounter("iot.jobs.claimed", () => Interlocked.Read(ref _claimed));
+        _meter.CreateObservableCounter("iot.jobs.completed", () => Interlocked.Read(ref _completed));
+        _meter.CreateObservableCounter("iot.jobs.failed", () => Interlocked.Read(ref _failed));
+        _meter.CreateObservableCounter("iot.jobs.dead", () => Interlocked.Read(ref _dead));
+        _meter.CreateObservableGauge("iot.jobs.depth", () => _depth.Select(d => new Measurement<long>(d.Count, new("kind", d.Kind), new("status", d.Status))));
+        _meter.CreateObservableGauge(
+            "iot.jobs.oldest_queued_age",
+            () => _depth.Where(d => d.Status == "queued").Select(d => new Measurement<double>(d.OldestAgeSeconds, new KeyValuePair<string, object?>("kind", d.Kind))),
+            unit: "s");
+    }
+
+    /// <summary>The queue as last read from the database (the reporter reads it periodically).</summary>
+    public IReadOnlyList<JobQueueDepth> Depth => _depth;
+
+    public void Dispose() => _meter.Dispose();
+
+    internal void OnDepth(IReadOnlyList<JobQueueDepth> depth) => _depth = depth;
 
     public JobMetricsSnapshot Snapshot() => new(
         Interlocked.Read(ref _claimed),

@@ -5,6 +5,36 @@ namespace Iot.Cloud.Pipeline.Tests.Jobs;
 public sealed class MetricsTests
 {
     [Fact]
+    public void Queue_depth_and_counters_are_published_as_dotnet_metrics_for_scrapers()
+    {
+        using var metrics = new JobMetrics();
+        metrics.OnClaimed(4);
+        metrics.OnDepth([new JobQueueDepth("transcribe", "queued", 7, 42.5), new JobQueueDepth("analyze", "waiting", 2, 0)]);
+        var seen = new List<(string Name, double Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == JobMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => seen.Add((i.Name, v, string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => seen.Add((i.Name, v, string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(("iot.jobs.claimed", 4d, ""), seen);
+        Assert.Contains(("iot.jobs.depth", 7d, "kind=transcribe,status=queued"), seen);
+        Assert.Contains(("iot.jobs.depth", 2d, "kind=analyze,status=waiting"), seen);
+        Assert.Contains(("iot.jobs.oldest_queued_age", 42.5, "kind=transcribe"), seen);
+        Assert.DoesNotContain(seen, m => m.Name == "iot.jobs.oldest_queued_age" && m.Tags == "kind=analyze");
+    }
+
+    [Fact]
     public async Task Queue_depth_by_kind_and_status_and_the_oldest_queued_age_come_out_as_prometheus_lines()
     {
         await using var rig = await QueueRig.CreateAsync();
