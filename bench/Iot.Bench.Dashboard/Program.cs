@@ -46,7 +46,10 @@ try
         $"--urls=http://127.0.0.1:{port}",
     ]);
     await app.StartAsync();
-    var token = app.Services.GetRequiredService<TokenIssuer>().Issue(new DashboardUser { UserId = Guid.NewGuid(), TenantId = Seeder.Tenant, Email = "bench@bench", Role = Roles.Admin }).Token;
+    // Tokens are checked against their account on every request (AccountCheck), so the bench signs in as a real user.
+    var store = app.Services.GetRequiredService<AuthStore>();
+    await store.SeedUserAsync(Seeder.Tenant, "bench@bench.test", Roles.Admin, PasswordHashing.Hash("bench password 2026"), CancellationToken.None);
+    var token = app.Services.GetRequiredService<TokenIssuer>().Issue((await store.UserByEmailAsync("bench@bench.test", CancellationToken.None))!).Token;
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 

@@ -72,7 +72,10 @@ public sealed class StartupTests
         var settings = DashboardFactory.Defaults(await TestDatabase.CreateAsync("dash_api_rate"), Path.GetTempPath());
         settings["Dashboard:RateLimits:ApiPerMinute"] = "3";
         await using var factory = new DashboardFactory(settings);
-        var token = factory.Services.GetRequiredService<TokenIssuer>().Issue(new DashboardUser { UserId = Guid.NewGuid(), TenantId = "t", Email = "a@t", Role = Roles.Admin }).Token;
+        // Tokens are checked against their account on every request, so the user must exist.
+        var store = factory.Services.GetRequiredService<AuthStore>();
+        await store.SeedUserAsync("t", "a@t.test", Roles.Admin, PasswordHashing.Hash("a fine long password"), CancellationToken.None);
+        var token = factory.Services.GetRequiredService<TokenIssuer>().Issue((await store.UserByEmailAsync("a@t.test", CancellationToken.None))!).Token;
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var codes = new List<HttpStatusCode>();

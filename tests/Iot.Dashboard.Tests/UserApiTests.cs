@@ -67,6 +67,21 @@ public sealed class UserApiTests(DashboardFixture fx) : IClassFixture<DashboardF
     }
 
     [Fact]
+    public async Task An_access_token_stops_working_as_soon_as_its_account_is_disabled()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        await admin.PostAsJsonAsync("/api/users", new NewUser("mover@acme.test", null, Roles.Analyst, null, "a fine long password"));
+        using var leaver = await fx.ClientAsAsync("mover@acme.test");
+        Assert.Equal(HttpStatusCode.OK, (await leaver.GetAsync("/api/dialogues")).StatusCode);
+        var id = (await admin.GetFromJsonAsync<List<UserView>>("/api/users"))!.Single(u => u.Email == "mover@acme.test").UserId;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/users/{id}/disable", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await leaver.GetAsync("/api/dialogues")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/dialogues")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_audit_log_api_pages_the_tenants_entries_for_admins_only()
     {
         using (var anon = fx.Factory.CreateClient())

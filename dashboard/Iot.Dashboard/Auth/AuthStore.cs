@@ -22,6 +22,13 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
             $"SELECT {UserColumns} FROM dashboard_users WHERE lower(email) = lower(@email)", new { email }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    public async Task<DashboardUser?> UserByIdAsync(Guid userId, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<DashboardUser>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM dashboard_users WHERE user_id = @userId", new { userId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>Creates the tenant if needed and the user if the e-mail is new; false when the e-mail already exists.</summary>
     public async Task<bool> SeedUserAsync(string tenantId, string email, string role, string passwordHash, CancellationToken ct)
     {

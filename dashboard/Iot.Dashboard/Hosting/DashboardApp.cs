@@ -72,6 +72,7 @@ public static class DashboardApp
 
         // Auth
         services.AddSingleton<AuthStore>();
+        services.AddSingleton<AccountCheck>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AuthService>();
         services.AddHttpContextAccessor();
@@ -93,6 +94,14 @@ public static class DashboardApp
                     }
 
                     return Task.CompletedTask;
+                },
+                OnTokenValidated = async context =>
+                {
+                    var check = context.HttpContext.RequestServices.GetRequiredService<AccountCheck>();
+                    if (await check.RejectReasonAsync(context.Principal!, context.HttpContext.RequestAborted).ConfigureAwait(false) is { } reason)
+                    {
+                        context.Fail(reason);
+                    }
                 },
                 OnChallenge = context =>
                 {

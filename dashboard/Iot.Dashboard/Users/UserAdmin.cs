@@ -18,7 +18,7 @@ public sealed class UserView
 public sealed record NewUser(string Email, string? DisplayName, string Role, string[]? Branches, string Password);
 
 /// <summary>Staff accounts of the admin's own tenant (row security keeps it there).</summary>
-public sealed class UserAdmin(TenantDb db, TimeProvider time)
+public sealed class UserAdmin(TenantDb db, Auth.AccountCheck accounts, TimeProvider time)
 {
     public Task<IReadOnlyList<UserView>> ListAsync(CancellationToken ct) =>
         db.QueryAsync<UserView>(
@@ -80,10 +80,15 @@ public sealed class UserAdmin(TenantDb db, TimeProvider time)
         return errors;
     }
 
-    public Task<int> DisableAsync(Guid userId, CancellationToken ct) =>
-        db.ExecuteAuditedAsync(
+    /// <summary>The account's tokens stop working at once here and within seconds on other instances (<see cref="Auth.AccountCheck"/>).</summary>
+    public async Task<int> DisableAsync(Guid userId, CancellationToken ct)
+    {
+        var changed = await db.ExecuteAuditedAsync(
             "UPDATE dashboard_users SET disabled_at = @now WHERE user_id = @userId AND disabled_at IS NULL AND user_id::text <> @self",
             new { userId, now = time.GetUtcNow(), self = db.Scope.UserId },
             new AuditEntry(AuditActions.UserDisabled, userId.ToString()),
-            ct);
+            ct).ConfigureAwait(false);
+        accounts.Forget(userId);
+        return changed;
+    }
 }
