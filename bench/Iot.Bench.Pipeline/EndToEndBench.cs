@@ -24,16 +24,7 @@ internal static class EndToEndBench
         var scripts = DialogueScripts.For("en").Where(s => !s.Hard).Take(quick ? 3 : 10).ToList();
         using var dir = new TempDirectory("e2e-bench");
         var wav = Path.Combine(dir.Path, "counter.wav");
-        var silence = new short[8 * DialogueSpeech.SampleRate];
-        var samples = new List<short>(silence);
-        foreach (var script in scripts)
-        {
-            samples.AddRange((await DialogueSpeech.SpeakAsync(script)).Samples);
-            samples.AddRange(silence);
-        }
-
-        new SpokenDialogue(scripts[0], [.. samples], []).WriteWav(wav);
-        var audioSeconds = samples.Count / (double)DialogueSpeech.SampleRate;
+        var audioSeconds = (await DialogueSpeech.WriteCounterWavAsync(scripts, silenceSeconds: 8, wav)).TotalSeconds;
 
         var database = $"iot_bench_e2e_{Guid.NewGuid():n}"[..26];
         await using (var c = new NpgsqlConnection(adminConnectionString))

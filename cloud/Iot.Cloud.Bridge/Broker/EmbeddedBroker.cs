@@ -36,7 +36,7 @@ public sealed partial class EmbeddedBroker(
         if (o.Tls.Port != 0)
         {
             _certificate?.Dispose();
-            _certificate = ServerCertificate.Load(o.Tls.CertificateFile!, o.Tls.KeyFile!);
+            _certificate = Iot.Protocol.Security.PemCertificate.LoadWithKey(o.Tls.CertificateFile!, o.Tls.KeyFile!);
             builder = builder
                 .WithEncryptedEndpoint()
                 .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(o.Tls.ListenAddress))

@@ -113,7 +113,7 @@ internal sealed partial class BrokerOptionsValidator
         string? problem = null;
         try
         {
-            using var _ = Broker.ServerCertificate.Load(tls.CertificateFile, tls.KeyFile);
+            using var _ = Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.CertificateFile, tls.KeyFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {

@@ -17,7 +17,7 @@ internal static class MqttTls
         }
 
         var trusted = string.IsNullOrWhiteSpace(tls.CaFile) ? null : LoadCa(tls.CaFile);
-        var client = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : LoadClient(tls.ClientCertificateFile, tls.ClientKeyFile!);
+        var client = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.ClientCertificateFile, tls.ClientKeyFile!);
         return builder.WithTlsOptions(o =>
         {
             o.UseTls()
@@ -46,13 +46,6 @@ internal static class MqttTls
         }
 
         return collection;
-    }
-
-    public static X509Certificate2 LoadClient(string certificatePath, string keyPath)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-        // SslStream on Windows cannot use the ephemeral key a PEM import gives; a PKCS#12 round trip makes it persistent.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     private static bool IsTrusted(X509Certificate? presented, SslPolicyErrors errors, X509Certificate2Collection trusted)

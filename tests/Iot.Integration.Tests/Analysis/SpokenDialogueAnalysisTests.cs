@@ -21,7 +21,7 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
         using var dir = new TempDirectory();
         var scripts = new[] { DialogueScripts.All.Single(s => s.Id == "en-warranty-accepted"), DialogueScripts.All.Single(s => s.Id == "en-no-offer") };
         var wav = Path.Combine(dir.Path, "counter.wav");
-        await WriteWithSilenceAsync(scripts, silenceSeconds: 8, wav);
+        await DialogueSpeech.WriteCounterWavAsync(scripts, silenceSeconds: 8, wav);
 
         var db = await postgres.CreateDatabaseAsync();
         var port = FreePort.Next();
@@ -95,7 +95,7 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
         var script = DialogueScripts.All.Single(s => s.Id == "ru-warranty-accepted");
         var spoken = await DialogueSpeech.SpeakAsync(script);
         var wav = Path.Combine(dir.Path, "counter-ru.wav");
-        await WriteWithSilenceAsync([script], silenceSeconds: 8, wav);
+        await DialogueSpeech.WriteCounterWavAsync([script], silenceSeconds: 8, wav);
         await using var asr = new FakeOpenAiServer
         {
             TranscriptionContent = System.Text.Json.JsonSerializer.Serialize(new
@@ -144,18 +144,5 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
         Assert.All(quotes, q => Assert.Contains(q, row.Text, StringComparison.Ordinal));
         var request = Assert.Single(asr.Requests, r => r.Path.EndsWith("/v1/audio/transcriptions", StringComparison.Ordinal));
         Assert.StartsWith("multipart/form-data", request.ContentType, StringComparison.Ordinal);
-    }
-
-    private static async Task WriteWithSilenceAsync(IEnumerable<DialogueScript> scripts, double silenceSeconds, string path)
-    {
-        var silence = new short[(int)(silenceSeconds * DialogueSpeech.SampleRate)];
-        var samples = new List<short>(silence);
-        foreach (var script in scripts)
-        {
-            samples.AddRange((await DialogueSpeech.SpeakAsync(script)).Samples);
-            samples.AddRange(silence);
-        }
-
-        new SpokenDialogue(scripts.First(), [.. samples], []).WriteWav(path);
     }
 }

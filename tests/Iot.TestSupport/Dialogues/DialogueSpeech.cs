@@ -40,6 +40,27 @@ public static class DialogueSpeech
         return new SpokenDialogue(script, [.. samples], lines);
     }
 
+    /// <summary>
+    /// A shop counter's day in miniature: the dialogues one after another with <paramref name="silenceSeconds"/> of
+    /// silence before, between and after them (long enough for the dialogue builder to split on), as a 16 kHz WAV.
+    /// Returns the audio's length.
+    /// </summary>
+    public static async Task<TimeSpan> WriteCounterWavAsync(IReadOnlyList<DialogueScript> scripts, double silenceSeconds, string path)
+    {
+        ArgumentNullException.ThrowIfNull(scripts);
+        var silence = new short[(int)(silenceSeconds * SampleRate)];
+        var samples = new List<short>(silence);
+        foreach (var script in scripts)
+        {
+            samples.AddRange((await SpeakAsync(script)).Samples);
+            samples.AddRange(silence);
+        }
+
+        var all = new SpokenDialogue(scripts[0], [.. samples], []);
+        all.WriteWav(path);
+        return all.Duration;
+    }
+
     private static int Ms(int samples) => (int)((long)samples * 1000 / SampleRate);
 }
 
