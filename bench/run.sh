@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the ingest benchmark (or, with 'pipeline' first, the job queue benchmark): sets up like the tests (packages,
-# throwaway PostgreSQL), then prints the figures. Pass --quick for a short run.
+# Runs the ingest benchmark (with 'scale' first: one vs two bridge processes; with 'pipeline' first: the job queue
+# benchmark): sets up like the tests (packages, throwaway PostgreSQL), then prints the figures. --quick: a short run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,4 +15,5 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 project=Iot.Bench
 if [ "${1:-}" = "pipeline" ]; then project=Iot.Bench.Pipeline; shift; fi
+# "scale" stays with Iot.Bench: one bridge vs two bridge processes on one Mosquitto.
 dotnet run -c Release --project "bench/$project" -- "$@"

@@ -11,6 +11,8 @@ internal sealed class Mosquitto : IAsyncDisposable
 
     public int Port { get; } = FreePort();
 
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("mosquitto is not running");
+
     public async Task StartAsync()
     {
         Directory.CreateDirectory(_dir);

@@ -18,6 +18,11 @@ using Npgsql;
 var databaseUrl = Environment.GetEnvironmentVariable("IOT_DATABASE_URL") ?? Environment.GetEnvironmentVariable("DATABASE_URL")
     ?? throw new InvalidOperationException("set IOT_DATABASE_URL or DATABASE_URL (bench/run.sh does)");
 var quick = args.Contains("--quick");
+if (args.FirstOrDefault() == "scale")
+{
+    return await Iot.Bench.Scale.ScaleBench.RunAsync(databaseUrl, args);
+}
+
 const int Publishers = 8;
 const int Window = 16;
 var sizes = new[] { (Bytes: 4 * 1024, Messages: quick ? 2000 : 20_000), (Bytes: 64 * 1024, Messages: quick ? 500 : 4000) };
@@ -83,7 +88,7 @@ foreach (var (bytes, count) in sizes)
     await run.SaturateAsync(publishers, raw.Take(Math.Min(500, count)).ToList(), Window); // warm-up
     var rawResult = await run.SaturateAsync(publishers, raw, Window);
 
-    var chunks = ChunkMessages(bytes, count);
+    var chunks = ChunkLoad.Messages(bytes, count, Publishers);
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var bridgeResult = await run.SaturateAsync(publishers, chunks, Window);
     var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -94,7 +99,7 @@ foreach (var (bytes, count) in sizes)
     Console.WriteLine($"payload {bytes / 1024,3} KB  ratio bridge/raw: {bridgeResult.PerSecond / rawResult.PerSecond * 100:0.0} %  (target >= 50 %)");
 }
 
-var paced = ChunkMessages(4 * 1024, quick ? 2000 : 5000);
+var paced = ChunkLoad.Messages(4 * 1024, quick ? 2000 : 5000, Publishers);
 var pacedResult = await run.PaceAsync(publishers, paced, 1000);
 stored += paced.Count;
 Console.WriteLine($"paced 1000 msg/s x {paced.Count}, 4 KB: achieved {pacedResult.PerSecond:0} msg/s, ack p50 {pacedResult.Percentile(50):0.0} ms, p99 {pacedResult.Percentile(99):0.0} ms, max {pacedResult.Percentile(100):0.0} ms (target p99 < 100 ms)");
@@ -135,27 +140,6 @@ static List<(int, Guid, MqttApplicationMessage)> RawMessages(int bytes, int coun
         var payload = RandomNumberGenerator.GetBytes(bytes);
         key.TryWriteBytes(payload);
         return (i % Publishers, key, Clients.Message($"bench/raw/{i % Publishers}", payload));
-    }).ToList();
-
-static List<(int, Guid, MqttApplicationMessage)> ChunkMessages(int bytes, int count) =>
-    Enumerable.Range(0, count).Select(i =>
-    {
-        var device = $"dev-{(i % Publishers) + 1}";
-        var audio = RandomNumberGenerator.GetBytes(Math.Max(1, bytes - 400));
-        var metadata = new ChunkMetadata
-        {
-            ChunkId = Guid.CreateVersion7(),
-            TenantId = "bench",
-            DeviceId = device,
-            Sequence = i,
-            StartedAtUtc = DateTimeOffset.UtcNow,
-            DurationMs = 60_000,
-            SampleRate = 16000,
-            Codec = AudioCodecs.OggOpus,
-            ByteLength = audio.Length,
-            Sha256 = ChunkValidator.Sha256Hex(audio),
-        };
-        return (i % Publishers, metadata.ChunkId, Clients.Message(TopicTree.Chunk("bench", device), ChunkEnvelope.Encode(metadata, audio)));
     }).ToList();
 
 static string MosquittoVersion()

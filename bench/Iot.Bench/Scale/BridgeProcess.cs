@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Iot.Bench.Scale;
+
+/// <summary>
+/// One real <c>iot-bridge</c> process, so its CPU is measured apart from the load generator and the broker and so two
+/// bridges contend the way two deployments would (own thread pools, own connection pools, own GC).
+/// </summary>
+internal sealed class BridgeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _errors = [];
+
+    private BridgeProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static async Task<BridgeProcess> StartAsync(string instanceId, int brokerPort, string database, string storage, IReadOnlyList<string> devices)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iot-bridge.dll"));
+        var args = new List<string>
+        {
+            $"--Bridge:InstanceId={instanceId}",
+            "--Broker:Mode=External",
+            $"--Broker:Port={brokerPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Database:ConnectionString={database}",
+            $"--Storage:Root={storage}",
+            "--Serilog:MinimumLevel:Default=Information",
+            "--Serilog:MinimumLevel:Override:Iot.Cloud.Bridge.Ingest.IngestPipeline=Warning",
+        };
+        args.AddRange(devices.Select((d, i) => $"--Bridge:SeedDevices:{i}=bench/{d}"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var bridge = new BridgeProcess(Process.Start(psi) ?? throw new InvalidOperationException("could not start iot-bridge"));
+        bridge._process.OutputDataReceived += (_, e) => bridge.OnLine(e.Data);
+        bridge._process.ErrorDataReceived += (_, e) => bridge.OnLine(e.Data);
+        bridge._process.BeginOutputReadLine();
+        bridge._process.BeginErrorReadLine();
+        var exited = bridge._process.WaitForExitAsync();
+        var first = await Task.WhenAny(bridge._subscribed.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != bridge._subscribed.Task)
+        {
+            throw new InvalidOperationException($"{instanceId} did not subscribe: {string.Join(" | ", bridge._errors.TakeLast(5))}");
+        }
+
+        return bridge;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (line.Contains("subscribed to", StringComparison.Ordinal))
+        {
+            _subscribed.TrySetResult();
+        }
+        else if (line.Contains("[ERR]", StringComparison.Ordinal) || line.Contains("[FTL]", StringComparison.Ordinal) || line.Contains("error", StringComparison.OrdinalIgnoreCase))
+        {
+            lock (_errors)
+            {
+                _errors.Add(line);
+            }
+        }
+    }
+}
