@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 // PocketSphinx; Russian and Turkish are spoken by espeak-ng too, but PocketSphinx has no model for them, so their
 // "transcript" is the known script text. Prints rule-analyzer label accuracy per language, PocketSphinx WER and
 // real-time factor. Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --verbose]
+// With `-- codec`: PocketSphinx WER on raw PCM vs after an Opus voice (SILK) or music (CELT) round trip.
 var verbose = args.Contains("--verbose");
 const double UpsellTarget = 0.9;
 
@@ -17,6 +18,11 @@ Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
 var analyzer = new RuleAnalyzer();
 var pocketSphinx = new PocketSphinxTranscriber(
     Options.Create(new TranscriptionOptions { Engine = PocketSphinxTranscriber.EngineName }), TimeProvider.System, NullLogger<PocketSphinxTranscriber>.Instance);
+
+if (args.Contains("codec"))
+{
+    return await CodecWer.RunAsync(pocketSphinx, bitrate: 24000, complexity: 10);
+}
 
 var rows = new List<(string Set, LabelScore Score)>();
 int werErrors = 0, werWords = 0;

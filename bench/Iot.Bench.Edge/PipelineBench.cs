@@ -22,16 +22,17 @@ internal static class PipelineBench
         var seconds = BenchArgs.Option(args, "--seconds", 600);
         var runs = (int)BenchArgs.Option(args, "--runs", 3);
         var complexity = (int)BenchArgs.Option(args, "--complexity", 10);
+        var signal = BenchArgs.Text(args, "--signal") is { } named ? Enum.Parse<OpusSignalHint>(named, ignoreCase: true) : OpusSignalHint.Music;
         var model = VadModelFile.Locate();
         var warmup = await SpeechPcm.LoadAsync(60);
         var pcm = await SpeechPcm.LoadAsync(seconds);
         Console.WriteLine($"pipeline bench: {pcm.Seconds:0} s of espeak-ng speech ({pcm.VoicedShare():P0} of 32 ms windows above -40 dBFS), 16 kHz mono, {pcm.WavPath}");
         Console.WriteLine($"one core: re-executed under 'taskset -c 0', DOTNET_gcServer=0 DOTNET_gcConcurrent=0 ({OneCore.GcMode()}); {Environment.ProcessorCount} CPU(s) visible");
-        Console.WriteLine($"pipeline: real ChunkRecorder, WavFileSource realTime=false, Silero {model}, Opus 24 kbit/s VOIP complexity {complexity}, 60 s chunks, fsync + LiteDB commit per chunk, spool in {Path.GetTempPath()}");
+        Console.WriteLine($"pipeline: real ChunkRecorder, WavFileSource realTime=false, Silero {model}, Opus 24 kbit/s VOIP signal {signal} complexity {complexity}, 60 s chunks, fsync + LiteDB commit per chunk, spool in {Path.GetTempPath()}");
         Console.WriteLine($"each figure: median of {runs} runs after one warm-up over 60 s of audio; load average (1/5/15 min) now {OneCore.LoadAverage()}");
         Console.WriteLine();
 
-        var rows = Rows(new PipelineConfig(model, complexity, AllowNativeOpus: true));
+        var rows = Rows(new PipelineConfig(model, complexity, AllowNativeOpus: true, signal));
         foreach (var row in rows)
         {
             await row.RunAsync(warmup, keep: false);
@@ -76,7 +77,7 @@ internal static class PipelineBench
 
     private static Measurement Opus(SpeechPcm pcm, PipelineConfig config)
     {
-        var (time, native, _) = ComponentRuns.Opus(pcm, new OpusSettings { Complexity = config.Complexity, AllowNative = config.AllowNativeOpus });
+        var (time, native, _) = ComponentRuns.Opus(pcm, new OpusSettings { Complexity = config.Complexity, AllowNative = config.AllowNativeOpus, Signal = config.Signal });
         if (native != config.AllowNativeOpus)
         {
             throw new InvalidOperationException(config.AllowNativeOpus

@@ -1,3 +1,4 @@
+using Iot.Edge.Agent.Encoding;
 using System.Globalization;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
@@ -13,7 +14,7 @@ namespace Iot.Bench.Edge;
 internal sealed record PipelineResult(Measurement FromStart, Measurement FromFirstRead, long Chunks, long SpoolBytes);
 
 /// <summary>What varies between pipeline rows: the encoder (native libopus or Concentus) and its complexity.</summary>
-internal sealed record PipelineConfig(string ModelPath, int Complexity, bool AllowNativeOpus);
+internal sealed record PipelineConfig(string ModelPath, int Complexity, bool AllowNativeOpus, OpusSignalHint Signal);
 
 /// <summary>
 /// The real recorder (WavFileSource → SpeechTracker/Silero → ChunkFile/OggOpusWriter → ChunkOutbox.Commit with
@@ -83,6 +84,7 @@ internal static class PipelineRuns
         ["Audio:RealTime"] = "false",
         ["Audio:Complexity"] = config.Complexity.ToString(CultureInfo.InvariantCulture),
         ["Audio:AllowNativeOpus"] = config.AllowNativeOpus ? "true" : "false",
+        ["Audio:OpusSignal"] = config.Signal.ToString(),
         ["Vad:Engine"] = "silero",
         ["Vad:ModelPath"] = config.ModelPath,
         // Every chunk is encoded and kept, whatever the detector says: the full cost of each stage.

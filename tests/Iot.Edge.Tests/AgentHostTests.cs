@@ -15,6 +15,7 @@ public class AgentHostTests
     [InlineData("Audio:WavPath", "/nonexistent.wav", "Audio:WavPath")]
     [InlineData("Audio:Source", "alsa-typo", "Audio:Source")]
     [InlineData("Audio:Complexity", "11", "Audio:Complexity")]
+    [InlineData("Audio:OpusSignal", "7", "Audio:OpusSignal")]
     [InlineData("Mqtt:Port", "70000", "Mqtt:Port")]
     [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
     [InlineData("Mqtt:Tls:CaFile", "/nonexistent/ca.crt", "Mqtt:Tls:CaFile")]

@@ -27,7 +27,12 @@ internal static class OpusEncoderFactory
 
         encoder.Bitrate = settings.BitrateBps;
         encoder.Complexity = settings.Complexity;
-        encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
+        encoder.SignalType = settings.Signal switch
+        {
+            OpusSignalHint.Voice => OpusSignal.OPUS_SIGNAL_VOICE,
+            OpusSignalHint.Auto => OpusSignal.OPUS_SIGNAL_AUTO,
+            _ => OpusSignal.OPUS_SIGNAL_MUSIC,
+        };
         encoder.UseVBR = true;
         return encoder;
     }

@@ -1,6 +1,6 @@
 namespace Iot.Edge.Agent.Encoding;
 
-/// <summary>Encoder knobs. Defaults: 16 kHz mono speech at 24 kbit/s, VOIP application, best quality.</summary>
+/// <summary>Encoder knobs. Defaults: 16 kHz mono speech at 24 kbit/s, VOIP application, CELT (see <see cref="OpusSignalHint"/>), complexity 10.</summary>
 public sealed record OpusSettings
 {
     public int SampleRate { get; init; } = 16000;
@@ -12,4 +12,6 @@ public sealed record OpusSettings
 
     /// <summary>False forces Concentus's managed encoder even where libopus is installed (what Windows agents get).</summary>
     public bool AllowNative { get; init; } = true;
+
+    public OpusSignalHint Signal { get; init; } = OpusSignalHint.Music;
 }

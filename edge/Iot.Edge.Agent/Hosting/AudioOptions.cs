@@ -22,4 +22,7 @@ public sealed class AudioOptions
     public int Complexity { get; set; } = 10;
 
     public bool AllowNativeOpus { get; set; } = true;
+
+    /// <summary>Opus signal hint; see <see cref="Encoding.OpusSignalHint"/> for why Music is the default.</summary>
+    public Encoding.OpusSignalHint OpusSignal { get; set; } = Encoding.OpusSignalHint.Music;
 }

@@ -74,6 +74,11 @@ internal sealed class AudioOptionsValidator(IEnumerable<Iot.Edge.Audio.IAudioSou
             errors.Add($"{s}:Complexity {o.Complexity} must be 0..10");
         }
 
+        if (!Enum.IsDefined(o.OpusSignal))
+        {
+            errors.Add($"{s}:OpusSignal '{o.OpusSignal}' must be one of {string.Join(", ", Enum.GetNames<Encoding.OpusSignalHint>())}");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

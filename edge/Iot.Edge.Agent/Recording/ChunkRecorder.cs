@@ -41,6 +41,7 @@ internal sealed partial class ChunkRecorder(
         BitrateBps = audioOptions.Value.BitrateBps,
         Complexity = audioOptions.Value.Complexity,
         AllowNative = audioOptions.Value.AllowNativeOpus,
+        Signal = audioOptions.Value.OpusSignal,
     };
 
     private ChunkFile? _chunk;
