@@ -149,6 +149,8 @@ public static class DashboardApp
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
         services.AddScoped<OverviewQueries>();
+        services.AddSingleton<OverviewRollup>();
+        services.AddHostedService<OverviewRollupJob>();
         services.AddScoped<FleetQueries>();
         services.AddScoped<FleetEvents>();
         services.AddScoped<TenantSettingsService>();

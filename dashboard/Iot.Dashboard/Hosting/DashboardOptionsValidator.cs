@@ -64,6 +64,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
         }
 
+        if (o.OverviewRollupSeconds is < 0 or > 3600)
+        {
+            errors.Add($"{s}:OverviewRollupSeconds {o.OverviewRollupSeconds} must be 0..3600");
+        }
+
         if (!string.IsNullOrEmpty(o.Seed.AdminEmail))
         {
             if (!TopicTree.IsValidId(o.Seed.TenantId))
