@@ -14,10 +14,15 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
     /// committed after the previous run read) are still picked up: each run looks back this far past the mark.</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
 
+    /// <summary>A late commit can only hide behind the mark until <see cref="Overlap"/> after it; a pass that ran later than
+    /// that already saw everything up to the mark, so later passes need not look back again (no endless re-reading).</summary>
+    private static DateTime LookBackFrom(DateTime watermark, DateTime computedAt) =>
+        computedAt - Overlap >= watermark ? watermark : watermark - Overlap;
+
     private const long AdvisoryLock = 0x10_7D_A5_0022;
     private const int BucketsPerTransaction = 60;
 
-    private const string Zones = "SELECT t.tenant_id, coalesce(s.time_zone, 'Etc/UTC') AS zone, r.time_zone AS rolled_zone, r.watermark "
+    private const string Zones = "SELECT t.tenant_id, coalesce(s.time_zone, 'Etc/UTC') AS zone, r.time_zone AS rolled_zone, r.watermark, coalesce(r.computed_at, '-infinity') AS computed_at "
         + "FROM tenants t LEFT JOIN tenant_settings s USING (tenant_id) LEFT JOIN overview_rollup_state r USING (tenant_id)";
 
     /// <summary>One catch-up pass; false when another instance holds the lock (it does the same work).</summary>
@@ -43,11 +48,11 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
     {
         // Read the high-water mark first: whatever is changed later is found by the next pass.
         var watermark = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition("SELECT max(updated_at) FROM dialogues", cancellationToken: ct)).ConfigureAwait(false);
-        var tenants = (await c.QueryAsync<(string TenantId, string Zone, string? RolledZone, DateTime? Watermark)>(new CommandDefinition(Zones, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        var tenants = (await c.QueryAsync<(string TenantId, string Zone, string? RolledZone, DateTime? Watermark, DateTime ComputedAt)>(new CommandDefinition(Zones, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         var rebuild = tenants.Where(t => t.RolledZone != t.Zone).Select(t => t.TenantId).ToArray();
         var current = tenants.Where(t => t.RolledZone == t.Zone).ToList();
         var scanChanges = current.Count > 0;
-        var since = current.Any(t => t.Watermark is null) ? null : current.Select(t => t.Watermark).Min();
+        var since = current.Count == 0 || current.Any(t => t.Watermark is null) ? (DateTime?)null : current.Select(t => LookBackFrom(t.Watermark!.Value, t.ComputedAt)).Min();
         var now = time.GetUtcNow().UtcDateTime;
 
         // Touched buckets: every day of a tenant cut in a new zone; days of dialogues changed since the mark; and today and
@@ -57,10 +62,10 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
             WITH z AS ({Zones})
             SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date FROM dialogues d JOIN z USING (tenant_id) WHERE d.tenant_id = ANY(@rebuild)
             UNION SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date FROM dialogues d JOIN z USING (tenant_id)
-                  WHERE @scanChanges AND d.updated_at > coalesce(@since::timestamptz, '-infinity') - @Overlap AND NOT (d.tenant_id = ANY(@rebuild))
+                  WHERE @scanChanges AND d.updated_at > coalesce(@since::timestamptz, '-infinity') AND NOT (d.tenant_id = ANY(@rebuild))
             UNION SELECT z.tenant_id, ((@now::timestamptz AT TIME ZONE z.zone)::date - g) FROM z, generate_series(0, 1) AS g
             """,
-            new { rebuild, scanChanges, since, Overlap, now },
+            new { rebuild, scanChanges, since, now },
             cancellationToken: ct)).ConfigureAwait(false)).AsList();
 
         await using (var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false))
