@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
 using Dapper;
+using Iot.Dashboard.Auth;
 using Iot.Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
 using Xunit.Abstractions;
@@ -147,6 +151,49 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
         await page.WaitForSelectorAsync(".notice");
         Assert.Equal("45", await page.InputValueAsync("input[name=AudioRetentionDays]"));
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "settings"));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_disables_a_user_in_the_browser_and_that_users_next_api_call_is_refused()
+    {
+        var store = fx.Factory.Services.GetRequiredService<AuthStore>();
+        await store.SeedUserAsync(SeedData.Acme, "temp@acme.test", Roles.Analyst, PasswordHashing.Hash(SeedData.Password), CancellationToken.None);
+        await store.SeedUserAsync(SeedData.Acme, "promoted@acme.test", Roles.Analyst, PasswordHashing.Hash(SeedData.Password), CancellationToken.None);
+        var user = await store.UserByEmailAsync("temp@acme.test", CancellationToken.None);
+        using var api = new HttpClient { BaseAddress = new Uri(fx.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", fx.Factory.Services.GetRequiredService<TokenIssuer>().Issue(user!).Token);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/dialogues")).StatusCode);
+
+        var page = await fx.SignedInPageAsync(SeedData.AcmeAdmin);
+        await page.GotoAsync("/settings");
+        var row = page.Locator("tr[data-email='temp@acme.test']");
+        Assert.Equal("active", await row.Locator(".status").InnerTextAsync());
+        Assert.Equal(0, await page.Locator($"tr[data-email='{SeedData.AcmeAdmin}'] button.disable").CountAsync());
+        await row.Locator("button.disable").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('temp@acme.test disabled')");
+        Assert.Equal("disabled", await page.Locator("tr[data-email='temp@acme.test'] .status").InnerTextAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/dialogues")).StatusCode);
+
+        // Role and branches, and a password reset, from the same table.
+        var promoted = page.Locator("tr[data-email='promoted@acme.test']");
+        await promoted.Locator("select[name=role]").SelectOptionAsync(Roles.Supervisor);
+        await promoted.Locator("input[name=branches]").FillAsync("acme-south");
+        await promoted.Locator("button.save-access").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('role and branches saved')");
+        await page.Locator("tr[data-email='promoted@acme.test'] input[name=password]").FillAsync("a brand new password");
+        await page.Locator("tr[data-email='promoted@acme.test'] button.reset-password").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('password reset')");
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "settings-users"));
+
+        var changed = await store.UserByEmailAsync("promoted@acme.test", CancellationToken.None);
+        Assert.Equal(Roles.Supervisor, changed!.Role);
+        Assert.Equal(["acme-south"], changed.Branches!);
+        using var anon = new HttpClient { BaseAddress = new Uri(fx.BaseUrl) };
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("promoted@acme.test", "a brand new password"))).StatusCode);
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        Assert.Equal(3, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE actor = @a AND action IN ('user-disabled', 'user-changed', 'user-password-reset')", new { a = SeedData.AcmeAdmin }));
         await page.Context.DisposeAsync();
     }
 }

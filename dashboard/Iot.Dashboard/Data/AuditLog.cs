@@ -20,6 +20,9 @@ public static class AuditActions
     public const string DevicesPreregistered = "devices-preregistered";
     public const string UserCreated = "user-created";
     public const string UserDisabled = "user-disabled";
+    public const string UserEnabled = "user-enabled";
+    public const string UserChanged = "user-changed";
+    public const string UserPasswordReset = "user-password-reset";
 }
 
 internal static class AuditLog
