@@ -14,6 +14,8 @@ public sealed class DashboardOptions
 
     public SeedOptions Seed { get; set; } = new();
 
+    public BrokerOptions Broker { get; set; } = new();
+
     /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
     public int OnlineWindowSeconds { get; set; } = 180;
 
@@ -65,4 +67,19 @@ public sealed class SeedOptions
     public string AdminEmail { get; set; } = "";
 
     public string AdminPassword { get; set; } = "";
+}
+
+/// <summary>
+/// MQTT login for pushing desired config and commands from the device page (<c>svc.provisioning</c>: publishing
+/// <c>config</c> and <c>cmd</c> is that account's right). No host = the device page only shows; pushing answers 503.
+/// </summary>
+public sealed class BrokerOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 1883;
+
+    public string Username { get; set; } = "svc.provisioning";
+
+    public string Password { get; set; } = "";
 }
