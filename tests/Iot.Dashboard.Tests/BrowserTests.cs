@@ -196,4 +196,55 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
         Assert.Equal(3, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE actor = @a AND action IN ('user-disabled', 'user-changed', 'user-password-reset')", new { a = SeedData.AcmeAdmin }));
         await page.Context.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_dialogue_over_three_chunks_plays_as_one_stream_and_seeks_into_the_second_chunk()
+    {
+        var (dialogue, durations) = await MultiChunkDialogue.SeedAsync(fx.ConnectionString, fx.StorageRoot);
+        var page = await fx.SignedInPageAsync(SeedData.AcmeAnalyst);
+        await page.GotoAsync("/dialogues/" + dialogue);
+        await page.WaitForFunctionAsync("() => document.getElementById('player').readyState >= 1");
+        Assert.EndsWith($"/api/dialogues/{dialogue}/audio", await page.EvaluateAsync<string>("() => document.getElementById('player').currentSrc"), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<double>("() => document.getElementById('player').duration") > durations.Sum() / 1000.0 - 0.5);
+
+        // 200 ms into the second segment of the dialogue = 200 ms after its speech starts in the second chunk.
+        var dialogueMs = durations[0] - 1000 + 200;
+        var streamSeconds = (durations[0] + 500 + 200) / 1000.0;
+        await page.EvaluateAsync($"() => window.dialoguePlayer.seek({dialogueMs}, true)");
+        await page.WaitForFunctionAsync($"() => document.getElementById('player').currentTime > {(streamSeconds + 0.3).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        var at = await page.EvaluateAsync<double>("() => document.getElementById('player').currentTime");
+        Assert.InRange(at, streamSeconds, streamSeconds + 5);
+        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('player').paused"));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_device_page_shows_config_versions_and_recent_commands_and_needs_a_broker_login_to_push()
+    {
+        await using (var c = new NpgsqlConnection(fx.ConnectionString))
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO device_configs (device_id, desired_version, desired, reported_version, reported_at)
+                VALUES ('acme-d1', 3, '{"version":3,"recording":{"trigger":"Schedule","branchEnabled":true,"schedule":{"Mon-Fri":"09:00-18:00"}},"chunkSeconds":60}', 3, now());
+                INSERT INTO device_commands (command_id, device_id, name, issued_at, status, detail, completed_at) VALUES
+                    (gen_random_uuid(), 'acme-d1', 'restart', now() - interval '2 minutes', 'done', 'stopping; the service manager restarts the agent', now() - interval '119 seconds'),
+                    (gen_random_uuid(), 'acme-d1', 'blink', now() - interval '1 minute', 'sent', NULL, NULL);
+                """);
+        }
+
+        var page = await fx.SignedInPageAsync(SeedData.AcmeTechnician);
+        await page.GotoAsync("/fleet");
+        await page.ClickAsync("tr[data-device='acme-d1'] a");
+        await page.WaitForURLAsync(fx.BaseUrl + "/fleet/acme-d1");
+        Assert.Contains("desired version 3", await page.InnerTextAsync("#config-versions"), StringComparison.Ordinal);
+        Assert.Equal(["blink", "restart"], (await page.Locator("#commands tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray());
+        Assert.Equal("done", await page.InnerTextAsync("#commands tbody tr:nth-child(2) .status"));
+        Assert.True(await page.Locator("#push-config").IsDisabledAsync());
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "device"));
+
+        var foreign = await page.GotoAsync("/fleet/globex-d1");
+        Assert.Equal(404, foreign!.Status);
+        await page.Context.DisposeAsync();
+    }
 }

@@ -148,6 +148,7 @@ public static class DashboardApp
         // Features
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
+        services.AddSingleton<JoinedAudioCache>();
         services.AddScoped<OverviewQueries>();
         services.AddSingleton<OverviewRollup>();
         services.AddHostedService<OverviewRollupJob>();

@@ -8,6 +8,9 @@ public sealed class DashboardOptions
     /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
     public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
 
+    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built.</summary>
+    public string AudioCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "iot-dashboard-audio");
+
     public AuthOptions Auth { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
