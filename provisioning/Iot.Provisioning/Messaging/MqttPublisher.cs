@@ -17,14 +17,20 @@ public sealed class MqttPublisher(string host, int port, string username, string
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var result = await _client.PublishAsync(
+        if (await RefusalAsync(_client, topic, payload, retain, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            throw new ProvisioningException(refusal);
+        }
+    }
+
+    /// <summary>Publishes config/command traffic the one way (QoS 1); null when the broker took it, else why not.</summary>
+    public static async Task<string?> RefusalAsync(IMqttClient client, string topic, byte[] payload, bool retain, CancellationToken ct)
+    {
+        var result = await client.PublishAsync(
             new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            throw new ProvisioningException($"broker refused publish to {topic}: {result.ReasonCode} {result.ReasonString}");
-        }
+            ct).ConfigureAwait(false);
+        return result.IsSuccess ? null : $"broker refused publish to {topic}: {result.ReasonCode} {result.ReasonString}";
     }
 
     public async ValueTask DisposeAsync()

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using Iot.Dashboard.Auth;
 using Iot.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 
 namespace Iot.Dashboard.Tests.Infrastructure;
@@ -48,14 +45,7 @@ public sealed class BrokerFixture : IAsyncLifetime
         Factory = new DashboardFactory(settings);
     }
 
-    public async Task<HttpClient> ClientAsAsync(string email)
-    {
-        var user = await Factory.Services.GetRequiredService<AuthStore>().UserByEmailAsync(email, CancellationToken.None)
-            ?? throw new InvalidOperationException($"no seeded user {email}");
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Factory.Services.GetRequiredService<TokenIssuer>().Issue(user).Token);
-        return client;
-    }
+    public Task<HttpClient> ClientAsAsync(string email) => Factory.ClientAsAsync(email);
 
     public async Task<(string Topic, string Payload, bool Retained)> ReceivedAsync(Func<(string Topic, string Payload, bool Retained), bool> match)
     {
