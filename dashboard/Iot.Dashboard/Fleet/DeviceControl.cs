@@ -172,14 +172,14 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningA
 
     private async Task RequireDeviceAsync(string deviceId, CancellationToken ct)
     {
-        if (!CanPush)
-        {
-            throw new BrokerNotConfiguredException();
-        }
-
         if (await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = @deviceId)", new { deviceId }, ct).ConfigureAwait(false) is false)
         {
             throw new NotInTenantException($"device '{deviceId}' not found");
+        }
+
+        if (!CanPush)
+        {
+            throw new BrokerNotConfiguredException();
         }
     }
 }
