@@ -6,6 +6,7 @@ using Iot.Cloud.Data;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Hosting;
+using Iot.Dashboard.Overview;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -33,6 +34,7 @@ try
         Console.WriteLine($"seeding {args_.Dialogues:N0} dialogues, {args_.Dialogues * (long)args_.SegmentsPerDialogue:N0} segments, {args_.TranscriptShare:P0} transcribed (binary COPY)…");
         await Seeder.SeedAsync(db, args_, clock.GetUtcNow(), p => Console.WriteLine($"  {p} ({clock.GetElapsedTime(seedStart).TotalSeconds:0} s)"));
         Console.WriteLine($"seeded in {clock.GetElapsedTime(seedStart).TotalSeconds:0} s");
+
     }
 
     var port = 40000 + Random.Shared.Next(10000);
@@ -42,6 +44,7 @@ try
         "--Dashboard:Auth:SigningKey=bench-signing-key-0123456789abcdef0123456789",
         "--Dashboard:RateLimits:ApiPerMinute=1000000",
         "--Dashboard:MigrateOnStart=false",
+        "--Dashboard:OverviewRollupSeconds=0",
         "--Logging:LogLevel:Default=Warning",
         $"--urls=http://127.0.0.1:{port}",
     ]);
@@ -63,10 +66,14 @@ try
         someId = page.Items[0].DialogueId;
     }
 
-    var cases = new (string Name, string Path)[]
+    var overviews = new (string Name, string Path)[]
     {
         ("overview, last 7 days", "/api/overview"),
         ("overview, last 30 days", $"/api/overview?from={clock.GetUtcNow().AddDays(-30):yyyy-MM-ddTHH:mm:ssZ}"),
+        ("overview, last 90 days", $"/api/overview?from={clock.GetUtcNow().AddDays(-90):yyyy-MM-ddTHH:mm:ssZ}"),
+    };
+    var cases = new (string Name, string Path)[]
+    {
         ("dialogues, first page", "/api/dialogues"),
         ("dialogues, page 21 (cursor)", "/api/dialogues?cursor=" + cursor),
         ("dialogues, 100 per page", "/api/dialogues?pageSize=100"),
@@ -79,7 +86,28 @@ try
 
     Console.WriteLine();
     Console.WriteLine($"{"endpoint",-42} {"p50 ms",8} {"p95 ms",8} {"max ms",8}   ({args_.Requests} requests each, sequential, after 10 warm-up)");
-    foreach (var (label, path) in cases)
+
+    // Before the roll-up exists the overview reads raw rows only: the "before" figures on the same data.
+    foreach (var (label, path) in overviews)
+    {
+        await MeasureAsync(label + ", raw only", path);
+    }
+
+    // The background job is off in the bench so it cannot disturb the timings; a full build, then a steady-state pass.
+    var rollup = app.Services.GetRequiredService<OverviewRollup>();
+    foreach (var pass in new[] { "full build", "incremental pass" })
+    {
+        var rollupStart = clock.GetTimestamp();
+        var run = await rollup.RunOnceAsync(CancellationToken.None);
+        Console.WriteLine($"overview roll-up {pass}: {run!.Buckets:N0} tenant-days in {clock.GetElapsedTime(rollupStart).TotalMilliseconds:N0} ms");
+    }
+
+    foreach (var (label, path) in overviews.Concat(cases))
+    {
+        await MeasureAsync(label, path);
+    }
+
+    async Task MeasureAsync(string label, string path)
     {
         for (var i = 0; i < 10; i++)
         {

@@ -99,7 +99,7 @@ internal static class Seeder
             await w.CompleteAsync();
         }
 
-        await using (var w = await c.BeginBinaryImportAsync("COPY dialogues (dialogue_id, tenant_id, branch_id, device_id, operator_id, started_at, ended_at, speech_ms, status) FROM STDIN (FORMAT BINARY)"))
+        await using (var w = await c.BeginBinaryImportAsync("COPY dialogues (dialogue_id, tenant_id, branch_id, device_id, operator_id, started_at, ended_at, speech_ms, status, updated_at) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var r in rows)
             {
@@ -113,6 +113,8 @@ internal static class Seeder
                 await w.WriteAsync(r.Started.AddSeconds(55), NpgsqlDbType.TimestampTz);
                 await w.WriteAsync(segments * 5000, NpgsqlDbType.Integer);
                 await w.WriteAsync("analyzed", NpgsqlDbType.Text);
+                // Last touched when its analysis was saved, a few minutes after it ended (what the overview roll-up keys on).
+                await w.WriteAsync(r.Started.AddMinutes(5), NpgsqlDbType.TimestampTz);
             }
 
             await w.CompleteAsync();

@@ -48,13 +48,9 @@ internal sealed class CliConnection(string host, int port, string? username, str
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var result = await _client.PublishAsync(
-            new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        if (await MqttPublisher.RefusalAsync(_client, topic, payload, retain, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
-            throw new CliFailure($"broker refused publish to {topic}: {result.ReasonCode}", ExitCodes.Failed);
+            throw new CliFailure(refusal, ExitCodes.Failed);
         }
     }
 

@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
 using Dapper;
+using Iot.Dashboard.Auth;
 using Iot.Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
 using Xunit.Abstractions;
@@ -147,6 +151,100 @@ public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : 
         await page.WaitForSelectorAsync(".notice");
         Assert.Equal("45", await page.InputValueAsync("input[name=AudioRetentionDays]"));
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "settings"));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_disables_a_user_in_the_browser_and_that_users_next_api_call_is_refused()
+    {
+        var store = fx.Factory.Services.GetRequiredService<AuthStore>();
+        await store.SeedUserAsync(SeedData.Acme, "temp@acme.test", Roles.Analyst, PasswordHashing.Hash(SeedData.Password), CancellationToken.None);
+        await store.SeedUserAsync(SeedData.Acme, "promoted@acme.test", Roles.Analyst, PasswordHashing.Hash(SeedData.Password), CancellationToken.None);
+        var user = await store.UserByEmailAsync("temp@acme.test", CancellationToken.None);
+        using var api = new HttpClient { BaseAddress = new Uri(fx.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", fx.Factory.Services.GetRequiredService<TokenIssuer>().Issue(user!).Token);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/dialogues")).StatusCode);
+
+        var page = await fx.SignedInPageAsync(SeedData.AcmeAdmin);
+        await page.GotoAsync("/settings");
+        var row = page.Locator("tr[data-email='temp@acme.test']");
+        Assert.Equal("active", await row.Locator(".status").InnerTextAsync());
+        Assert.Equal(0, await page.Locator($"tr[data-email='{SeedData.AcmeAdmin}'] button.disable").CountAsync());
+        await row.Locator("button.disable").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('temp@acme.test disabled')");
+        Assert.Equal("disabled", await page.Locator("tr[data-email='temp@acme.test'] .status").InnerTextAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/dialogues")).StatusCode);
+
+        // Role and branches, and a password reset, from the same table.
+        var promoted = page.Locator("tr[data-email='promoted@acme.test']");
+        await promoted.Locator("select[name=role]").SelectOptionAsync(Roles.Supervisor);
+        await promoted.Locator("input[name=branches]").FillAsync("acme-south");
+        await promoted.Locator("button.save-access").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('role and branches saved')");
+        await page.Locator("tr[data-email='promoted@acme.test'] input[name=password]").FillAsync("a brand new password");
+        await page.Locator("tr[data-email='promoted@acme.test'] button.reset-password").ClickAsync();
+        await page.WaitForSelectorAsync(".notice:has-text('password reset')");
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "settings-users"));
+
+        var changed = await store.UserByEmailAsync("promoted@acme.test", CancellationToken.None);
+        Assert.Equal(Roles.Supervisor, changed!.Role);
+        Assert.Equal(["acme-south"], changed.Branches!);
+        using var anon = new HttpClient { BaseAddress = new Uri(fx.BaseUrl) };
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("promoted@acme.test", "a brand new password"))).StatusCode);
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        Assert.Equal(3, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE actor = @a AND action IN ('user-disabled', 'user-changed', 'user-password-reset')", new { a = SeedData.AcmeAdmin }));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_dialogue_over_three_chunks_plays_as_one_stream_and_seeks_into_the_second_chunk()
+    {
+        var (dialogue, durations) = await MultiChunkDialogue.SeedAsync(fx.ConnectionString, fx.StorageRoot);
+        var page = await fx.SignedInPageAsync(SeedData.AcmeAnalyst);
+        await page.GotoAsync("/dialogues/" + dialogue);
+        await page.WaitForFunctionAsync("() => document.getElementById('player').readyState >= 1");
+        Assert.EndsWith($"/api/dialogues/{dialogue}/audio", await page.EvaluateAsync<string>("() => document.getElementById('player').currentSrc"), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<double>("() => document.getElementById('player').duration") > durations.Sum() / 1000.0 - 0.5);
+
+        // 200 ms into the second segment of the dialogue = 200 ms after its speech starts in the second chunk.
+        var dialogueMs = durations[0] - 1000 + 200;
+        var streamSeconds = (durations[0] + 500 + 200) / 1000.0;
+        await page.EvaluateAsync($"() => window.dialoguePlayer.seek({dialogueMs}, true)");
+        await page.WaitForFunctionAsync($"() => document.getElementById('player').currentTime > {(streamSeconds + 0.3).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        var at = await page.EvaluateAsync<double>("() => document.getElementById('player').currentTime");
+        Assert.InRange(at, streamSeconds, streamSeconds + 5);
+        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('player').paused"));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_device_page_shows_config_versions_and_recent_commands_and_needs_a_broker_login_to_push()
+    {
+        await using (var c = new NpgsqlConnection(fx.ConnectionString))
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO device_configs (device_id, desired_version, desired, reported_version, reported_at)
+                VALUES ('acme-d1', 3, '{"version":3,"recording":{"trigger":"Schedule","branchEnabled":true,"schedule":{"Mon-Fri":"09:00-18:00"}},"chunkSeconds":60}', 3, now());
+                INSERT INTO device_commands (command_id, device_id, name, issued_at, status, detail, completed_at) VALUES
+                    (gen_random_uuid(), 'acme-d1', 'restart', now() - interval '2 minutes', 'done', 'stopping; the service manager restarts the agent', now() - interval '119 seconds'),
+                    (gen_random_uuid(), 'acme-d1', 'blink', now() - interval '1 minute', 'sent', NULL, NULL);
+                """);
+        }
+
+        var page = await fx.SignedInPageAsync(SeedData.AcmeTechnician);
+        await page.GotoAsync("/fleet");
+        await page.ClickAsync("tr[data-device='acme-d1'] a");
+        await page.WaitForURLAsync(fx.BaseUrl + "/fleet/acme-d1");
+        Assert.Contains("desired version 3", await page.InnerTextAsync("#config-versions"), StringComparison.Ordinal);
+        Assert.Equal(["blink", "restart"], (await page.Locator("#commands tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray());
+        Assert.Equal("done", await page.InnerTextAsync("#commands tbody tr:nth-child(2) .status"));
+        Assert.True(await page.Locator("#push-config").IsDisabledAsync());
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "device"));
+
+        var foreign = await page.GotoAsync("/fleet/globex-d1");
+        Assert.Equal(404, foreign!.Status);
         await page.Context.DisposeAsync();
     }
 }

@@ -19,6 +19,8 @@ public sealed class IsolationTests(DashboardFixture fx) : IClassFixture<Dashboar
         { "POST", "/api/dialogues/{globexDialogue}/restore" },
         { "POST", "/api/provisioning/" + SeedData.GlobexPendingSerial + "/approve" },
         { "POST", "/api/provisioning/" + SeedData.GlobexPendingSerial + "/reject" },
+        { "GET", "/api/devices/globex-d1" },
+        { "POST", "/api/devices/globex-d1/config" },
     };
 
     [Theory]

@@ -35,6 +35,19 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
     }
 
     [Fact]
+    public async Task Without_a_broker_login_pushing_to_a_device_answers_503_and_stores_nothing()
+    {
+        using var tech = await fx.ClientAsAsync(SeedData.AcmeTechnician);
+        var refused = await tech.PostAsJsonAsync("/api/devices/acme-d1/commands", new Iot.Dashboard.Fleet.DeviceCommandRequest("blink"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("Dashboard:Broker:Host", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await tech.PostAsJsonAsync("/api/devices/acme-d1/config", new Iot.Dashboard.Fleet.DeviceConfigChange(RecordingEnabled: true))).StatusCode);
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM device_commands"));
+        Assert.Equal(HttpStatusCode.OK, (await tech.GetAsync("/api/devices/acme-d1")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_overview_leaves_out_a_deleted_dialogue_and_its_analysis()
     {
         using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);

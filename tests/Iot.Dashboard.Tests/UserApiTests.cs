@@ -82,6 +82,70 @@ public sealed class UserApiTests(DashboardFixture fx) : IClassFixture<DashboardF
     }
 
     [Fact]
+    public async Task An_admin_changes_role_and_branches_and_the_old_token_is_refused_until_the_user_signs_in_again()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        await admin.PostAsJsonAsync("/api/users", new NewUser("changer@acme.test", null, Roles.Analyst, null, "a fine long password"));
+        using var old = await fx.ClientAsAsync("changer@acme.test");
+        Assert.Equal(HttpStatusCode.OK, (await old.GetAsync("/api/dialogues")).StatusCode);
+        var id = (await admin.GetFromJsonAsync<List<UserView>>("/api/users"))!.Single(u => u.Email == "changer@acme.test").UserId;
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/users/{id}", new UserAccess("root", ["globex-main"]))).StatusCode);
+        using (var globex = await fx.ClientAsAsync(SeedData.GlobexAdmin))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await globex.PutAsJsonAsync($"/api/users/{id}", new UserAccess(Roles.Technician, null))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/users/{id}", new UserAccess(Roles.Technician, ["acme-north"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync("/api/dialogues")).StatusCode);
+
+        using var fresh = await fx.ClientAsAsync("changer@acme.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await fresh.GetAsync("/api/dialogues")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/devices")).StatusCode);
+
+        var self = (await admin.GetFromJsonAsync<List<UserView>>("/api/users"))!.Single(u => u.Email == SeedData.AcmeAdmin).UserId;
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/users/{self}", new UserAccess(Roles.Analyst, null))).StatusCode);
+
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        var details = await c.ExecuteScalarAsync<string>("SELECT details::text FROM audit_log WHERE action = 'user-changed' AND target = @id AND tenant_id = 'acme'", new { id = id.ToString() });
+        Assert.Contains("\"roleBefore\": \"analyst\"", details, StringComparison.Ordinal);
+        Assert.Contains("\"branches\": \"acme-north\"", details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_reset_ends_the_users_sign_ins_and_the_new_password_works_and_enable_undoes_disable()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        await admin.PostAsJsonAsync("/api/users", new NewUser("forgetful@acme.test", null, Roles.Analyst, null, "the first long password"));
+        using var anon = fx.Factory.CreateClient();
+        var tokens = await (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("forgetful@acme.test", "the first long password"))).Content.ReadFromJsonAsync<TokenResponse>();
+        var id = (await admin.GetFromJsonAsync<List<UserView>>("/api/users"))!.Single(u => u.Email == "forgetful@acme.test").UserId;
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/users/{id}/password", new PasswordReset("short"))).StatusCode);
+        using (var globex = await fx.ClientAsAsync(SeedData.GlobexAdmin))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await globex.PostAsJsonAsync($"/api/users/{id}/password", new PasswordReset("globex takes over now"))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/users/{id}/password", new PasswordReset("the second long password"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anon.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(tokens!.RefreshToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("forgetful@acme.test", "the first long password"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("forgetful@acme.test", "the second long password"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/users/{id}/disable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("forgetful@acme.test", "the second long password"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/users/{id}/enable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/users/{id}/enable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync("/api/auth/login", new LoginRequest("forgetful@acme.test", "the second long password"))).StatusCode);
+
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        Assert.Equal(
+            ["user-disabled", "user-enabled", "user-password-reset"],
+            (await c.QueryAsync<string>("SELECT action FROM audit_log WHERE target = @id AND tenant_id = 'acme' ORDER BY action", new { id = id.ToString() })).ToArray());
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE details::text LIKE '%second long password%'"));
+    }
+
+    [Fact]
     public async Task The_audit_log_api_pages_the_tenants_entries_for_admins_only()
     {
         using (var anon = fx.Factory.CreateClient())

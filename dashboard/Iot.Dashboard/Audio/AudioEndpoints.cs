@@ -9,18 +9,19 @@ public static class AudioEndpoints
     public static void MapAudioEndpoints(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/").WithTags("Audio").RequireAuthorization(Policies.ReadContent);
-        group.MapGet("/chunks/{chunkId:guid}/audio", async (Guid chunkId, AudioFiles files, CancellationToken ct) =>
-            Serve(await files.ForChunkAsync(chunkId, ct).ConfigureAwait(false)));
-        group.MapGet("/dialogues/{id:guid}/audio", async (Guid id, AudioFiles files, CancellationToken ct) =>
-            Serve(await files.ForDialogueAsync(id, ct).ConfigureAwait(false)));
-        group.MapGet("/audio/{day}/{transactionId}", async (DateOnly day, string transactionId, AudioFiles files, CancellationToken ct) =>
-            Serve(await files.ForTransactionAsync(day, transactionId, ct).ConfigureAwait(false)));
+        group.MapGet("/chunks/{chunkId:guid}/audio", async (Guid chunkId, AudioFiles files, JoinedAudioCache joined, CancellationToken ct) =>
+            await ServeAsync(await files.ForChunkAsync(chunkId, ct).ConfigureAwait(false), joined, ct).ConfigureAwait(false));
+        group.MapGet("/dialogues/{id:guid}/audio", async (Guid id, AudioFiles files, JoinedAudioCache joined, CancellationToken ct) =>
+            await ServeAsync(await files.ForDialogueAsync(id, ct).ConfigureAwait(false), joined, ct).ConfigureAwait(false));
+        group.MapGet("/audio/{day}/{transactionId}", async (DateOnly day, string transactionId, AudioFiles files, JoinedAudioCache joined, CancellationToken ct) =>
+            await ServeAsync(await files.ForTransactionAsync(day, transactionId, ct).ConfigureAwait(false), joined, ct).ConfigureAwait(false));
     }
 
-    private static IResult Serve(IReadOnlyList<string> files) => files.Count switch
+    /// <summary>One chunk: its file as is. Several: one joined Ogg Opus stream (<see cref="OggOpusJoiner"/>).</summary>
+    private static async Task<IResult> ServeAsync(IReadOnlyList<ChunkFile> files, JoinedAudioCache joined, CancellationToken ct) => files.Count switch
     {
         0 => Results.NotFound(),
-        1 => Results.File(files[0], ContentType, enableRangeProcessing: true),
-        _ => Results.Stream(new ConcatenatedStream(files), ContentType, enableRangeProcessing: true),
+        1 => Results.File(files[0].Path, ContentType, enableRangeProcessing: true),
+        _ => Results.File(await joined.GetAsync(files, ct).ConfigureAwait(false), ContentType, enableRangeProcessing: true),
     };
 }

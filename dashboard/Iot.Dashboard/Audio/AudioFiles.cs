@@ -5,13 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Audio;
 
+/// <summary>A chunk's audio file and its length as the chunk row states it.</summary>
+public sealed record ChunkFile(Guid ChunkId, string Path, int DurationMs);
+
 /// <summary>
 /// Finds chunk audio files the caller may hear. The chunk rows come through <see cref="TenantDb"/>, so another tenant's
 /// chunk simply is not found; paths are resolved under the storage root and never leave it.
 /// </summary>
 public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
 {
-    private const string Columns = "c.chunk_id AS ChunkId, c.storage_path AS StoragePath";
+    private const string Columns = "c.chunk_id AS ChunkId, c.storage_path AS StoragePath, c.duration_ms AS DurationMs";
 
     // Deleting a dialogue withdraws its audio by every route, not only the dialogue's own URL.
     private const string NotInDeletedDialogue = """
@@ -19,11 +22,11 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
                     WHERE s.chunk_id = c.chunk_id AND (d.deleted_at IS NOT NULL OR d.audio_purged_at IS NOT NULL))
         """;
 
-    public Task<IReadOnlyList<string>> ForChunkAsync(Guid chunkId, CancellationToken ct) =>
+    public Task<IReadOnlyList<ChunkFile>> ForChunkAsync(Guid chunkId, CancellationToken ct) =>
         Resolve($"SELECT {Columns} FROM chunks c WHERE c.chunk_id = @chunkId AND c.storage_path IS NOT NULL AND {NotInDeletedDialogue}", new { chunkId }, ct);
 
     /// <summary>Distinct chunk files of the dialogue's segments, in timeline order. Deleted dialogues have no audio here.</summary>
-    public Task<IReadOnlyList<string>> ForDialogueAsync(Guid dialogueId, CancellationToken ct) =>
+    public Task<IReadOnlyList<ChunkFile>> ForDialogueAsync(Guid dialogueId, CancellationToken ct) =>
         Resolve(
             $"""
             SELECT {Columns} FROM chunks c
@@ -36,7 +39,7 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
             ct);
 
     /// <summary>A queue visit's chunks recorded on that UTC day, in order.</summary>
-    public Task<IReadOnlyList<string>> ForTransactionAsync(DateOnly day, string transactionId, CancellationToken ct) =>
+    public Task<IReadOnlyList<ChunkFile>> ForTransactionAsync(DateOnly day, string transactionId, CancellationToken ct) =>
         Resolve(
             $"""
             SELECT {Columns} FROM chunks c
@@ -47,17 +50,17 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
             new { transactionId, start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), end = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },
             ct);
 
-    private async Task<IReadOnlyList<string>> Resolve(string sql, object args, CancellationToken ct)
+    private async Task<IReadOnlyList<ChunkFile>> Resolve(string sql, object args, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<(Guid ChunkId, string StoragePath)>(sql, args, ct).ConfigureAwait(false);
+        var rows = await db.QueryAsync<(Guid ChunkId, string StoragePath, int DurationMs)>(sql, args, ct).ConfigureAwait(false);
         var root = Path.GetFullPath(options.Value.StorageRoot);
-        var files = new List<string>(rows.Count);
+        var files = new List<ChunkFile>(rows.Count);
         foreach (var row in rows)
         {
             var full = Path.GetFullPath(Path.Combine(root, row.StoragePath));
             if (full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
             {
-                files.Add(full);
+                files.Add(new ChunkFile(row.ChunkId, full, row.DurationMs));
             }
         }
 

@@ -122,6 +122,16 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>After a password reset: every sign-in of the account ends (its refresh tokens stop working).</summary>
+    public async Task RevokeAllAsync(Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE dashboard_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
+            new { userId, now },
+            cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     public async Task AuditAsync(string? tenantId, string actor, AuditEntry entry, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

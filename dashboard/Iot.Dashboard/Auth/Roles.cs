@@ -19,6 +19,9 @@ public static class Policies
     /// <summary>Fleet and provisioning: admins, supervisors and technicians (they install devices).</summary>
     public const string ManageDevices = "manage-devices";
 
+    /// <summary>Pushing config and commands to a device: admins and technicians (supervisors watch the fleet).</summary>
+    public const string ControlDevices = "control-devices";
+
     /// <summary>Deletions, restores, settings, users.</summary>
     public const string Admin = "admin";
 
@@ -26,6 +29,7 @@ public static class Policies
     {
         builder.AddPolicy(ReadContent, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
         builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
+        builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
     }
 }

@@ -18,8 +18,13 @@ public static class AuditActions
     public const string DeviceApproved = "device-approved";
     public const string DeviceRejected = "device-rejected";
     public const string DevicesPreregistered = "devices-preregistered";
+    public const string DeviceConfigPushed = "device-config-pushed";
+    public const string DeviceCommandSent = "device-command-sent";
     public const string UserCreated = "user-created";
     public const string UserDisabled = "user-disabled";
+    public const string UserEnabled = "user-enabled";
+    public const string UserChanged = "user-changed";
+    public const string UserPasswordReset = "user-password-reset";
 }
 
 internal static class AuditLog

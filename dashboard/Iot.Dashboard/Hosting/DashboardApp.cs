@@ -148,18 +148,25 @@ public static class DashboardApp
         // Features
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
+        services.AddSingleton<JoinedAudioCache>();
         services.AddScoped<OverviewQueries>();
+        services.AddSingleton<OverviewRollup>();
+        services.AddHostedService<OverviewRollupJob>();
         services.AddScoped<FleetQueries>();
         services.AddScoped<FleetEvents>();
+        services.AddScoped<DeviceControl>();
         services.AddScoped<TenantSettingsService>();
         services.AddScoped<DialogueReport>();
         services.AddScoped<DashboardProvisioning>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<AuditQueries>();
 
-        // ProvisioningAdmin is reused as is; the dashboard has no broker session, no session control and no sealing.
+        // ProvisioningAdmin is reused as is; the dashboard has no session control and no sealing, and a publish-only broker
+        // login (Dashboard:Broker) only when configured.
         services.AddSingleton<ProvisioningStore>();
-        services.AddSingleton<IMessagePublisher, NoBrokerPublisher>();
+        services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Broker is { Host.Length: > 0 } broker
+            ? new MqttPublisher(broker.Host, broker.Port, broker.Username, broker.Password, "dashboard")
+            : new NoBrokerPublisher());
         services.AddSingleton<IDeviceSessionControl, NoSessionControl>();
         services.AddSingleton<ISecretSealer, NoSecretSealing>();
         services.AddSingleton<ProvisioningAdmin>();
@@ -183,6 +190,7 @@ public static class DashboardApp
         api.MapAudioEndpoints();
         api.MapOverviewEndpoints();
         api.MapFleetEndpoints();
+        api.MapDeviceEndpoints();
         api.MapProvisioningEndpoints();
         api.MapSettingsEndpoints();
         api.MapReportEndpoints();

@@ -8,17 +8,25 @@ public sealed class DashboardOptions
     /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
     public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
 
+    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built.</summary>
+    public string AudioCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "iot-dashboard-audio");
+
     public AuthOptions Auth { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
     public SeedOptions Seed { get; set; } = new();
 
+    public BrokerOptions Broker { get; set; } = new();
+
     /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
     public int OnlineWindowSeconds { get; set; } = 180;
 
     /// <summary>How often the Fleet screen's live stream checks for changes.</summary>
     public int FleetPushSeconds { get; set; } = 5;
+
+    /// <summary>How often the overview's daily roll-up catches up with changed dialogues; 0 = never (the overview then reads raw rows only).</summary>
+    public int OverviewRollupSeconds { get; set; } = 60;
 
     /// <summary>Applies migrations at start-up (the bridge does too; both take the same advisory lock).</summary>
     public bool MigrateOnStart { get; set; } = true;
@@ -62,4 +70,19 @@ public sealed class SeedOptions
     public string AdminEmail { get; set; } = "";
 
     public string AdminPassword { get; set; } = "";
+}
+
+/// <summary>
+/// MQTT login for pushing desired config and commands from the device page (<c>svc.provisioning</c>: publishing
+/// <c>config</c> and <c>cmd</c> is that account's right). No host = the device page only shows; pushing answers 503.
+/// </summary>
+public sealed class BrokerOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 1883;
+
+    public string Username { get; set; } = "svc.provisioning";
+
+    public string Password { get; set; } = "";
 }

@@ -64,6 +64,24 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
         }
 
+        if (!string.IsNullOrEmpty(o.Broker.Host))
+        {
+            if (o.Broker.Port is < 1 or > 65535)
+            {
+                errors.Add($"{s}:Broker:Port {o.Broker.Port} must be 1..65535");
+            }
+
+            if (string.IsNullOrWhiteSpace(o.Broker.Username))
+            {
+                errors.Add($"{s}:Broker:Username must be set when {s}:Broker:Host is");
+            }
+        }
+
+        if (o.OverviewRollupSeconds is < 0 or > 3600)
+        {
+            errors.Add($"{s}:OverviewRollupSeconds {o.OverviewRollupSeconds} must be 0..3600");
+        }
+
         if (!string.IsNullOrEmpty(o.Seed.AdminEmail))
         {
             if (!TopicTree.IsValidId(o.Seed.TenantId))

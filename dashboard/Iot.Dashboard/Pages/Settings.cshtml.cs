@@ -23,6 +23,8 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
 
     public bool IsAdmin => scope.Role == Roles.Admin;
 
+    public string SelfId => scope.UserId;
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Current = await settings.GetAsync(ct).ConfigureAwait(false);
@@ -36,8 +38,7 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
             return Forbid();
         }
 
-        var list = string.IsNullOrWhiteSpace(branches) ? null : branches.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Errors = await users.CreateAsync(new NewUser(email, displayName, role, list, password), ct).ConfigureAwait(false);
+        Errors = await users.CreateAsync(new NewUser(email, displayName, role, SplitBranches(branches), password), ct).ConfigureAwait(false);
         if (Errors.Count == 0)
         {
             Message = $"Account {email} added.";
@@ -48,6 +49,18 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
         await LoadAdminPartsAsync(ct).ConfigureAwait(false);
         return Page();
     }
+
+    public Task<IActionResult> OnPostDisableUserAsync(Guid id, string email, CancellationToken ct) =>
+        UserActionAsync(async () => (await users.DisableAsync(id, ct).ConfigureAwait(false) > 0, []), $"Account {email} disabled.", ct);
+
+    public Task<IActionResult> OnPostEnableUserAsync(Guid id, string email, CancellationToken ct) =>
+        UserActionAsync(async () => (await users.EnableAsync(id, ct).ConfigureAwait(false) > 0, []), $"Account {email} enabled.", ct);
+
+    public Task<IActionResult> OnPostChangeAccessAsync(Guid id, string email, string role, string? branches, CancellationToken ct) =>
+        UserActionAsync(() => users.ChangeAccessAsync(id, new UserAccess(role, SplitBranches(branches)), ct), $"Account {email}: role and branches saved.", ct);
+
+    public Task<IActionResult> OnPostResetPasswordAsync(Guid id, string email, string? password, CancellationToken ct) =>
+        UserActionAsync(() => users.ResetPasswordAsync(id, password, ct), $"Account {email}: password reset, its sign-ins ended.", ct);
 
     public async Task<IActionResult> OnPostAsync([FromForm] TenantSettingsView form, CancellationToken ct)
     {
@@ -64,6 +77,29 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
         }
 
         Current = form;
+        await LoadAdminPartsAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
+    private static string[]? SplitBranches(string? branches) =>
+        string.IsNullOrWhiteSpace(branches) ? null : branches.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private async Task<IActionResult> UserActionAsync(Func<Task<(bool Found, Dictionary<string, string[]> Errors)>> action, string done, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        var (found, errors) = await action().ConfigureAwait(false);
+        if (errors.Count == 0)
+        {
+            Message = found ? done : "No such account, or nothing to change.";
+            return RedirectToPage();
+        }
+
+        Errors = errors;
+        Current = await settings.GetAsync(ct).ConfigureAwait(false);
         await LoadAdminPartsAsync(ct).ConfigureAwait(false);
         return Page();
     }

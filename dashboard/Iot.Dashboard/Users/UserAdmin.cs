@@ -1,6 +1,7 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Hosting;
+using Dapper;
 using Npgsql;
 
 namespace Iot.Dashboard.Users;
@@ -17,8 +18,12 @@ public sealed class UserView
 
 public sealed record NewUser(string Email, string? DisplayName, string Role, string[]? Branches, string Password);
 
+public sealed record UserAccess(string Role, string[]? Branches);
+
+public sealed record PasswordReset(string Password);
+
 /// <summary>Staff accounts of the admin's own tenant (row security keeps it there).</summary>
-public sealed class UserAdmin(TenantDb db, Auth.AccountCheck accounts, TimeProvider time)
+public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore store, TimeProvider time)
 {
     public Task<IReadOnlyList<UserView>> ListAsync(CancellationToken ct) =>
         db.QueryAsync<UserView>(
@@ -29,33 +34,15 @@ public sealed class UserAdmin(TenantDb db, Auth.AccountCheck accounts, TimeProvi
     /// <summary>Problems keyed by field; empty = created.</summary>
     public async Task<Dictionary<string, string[]>> CreateAsync(NewUser user, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var email = (user.Email ?? "").Trim();
+        var branches = Branches(user.Branches);
+        var errors = await CheckRoleAndBranchesAsync(user.Role, branches, ct).ConfigureAwait(false);
         if (email.Length is < 3 or > 200 || !email.Contains('@', StringComparison.Ordinal))
         {
             errors["email"] = ["email must be an e-mail address"];
         }
 
-        if (!Roles.All.Contains(user.Role))
-        {
-            errors["role"] = [$"role must be one of {string.Join(", ", Roles.All)}"];
-        }
-
-        if ((user.Password ?? "").Length < DashboardOptionsValidator.MinPasswordLength)
-        {
-            errors["password"] = [$"password must be at least {DashboardOptionsValidator.MinPasswordLength} characters"];
-        }
-
-        var branches = user.Branches is { Length: > 0 } b ? b.Distinct().ToArray() : null;
-        if (branches is not null)
-        {
-            var known = await db.QueryAsync<string>("SELECT branch_id FROM branches WHERE branch_id = ANY (@branches)", new { branches }, ct).ConfigureAwait(false);
-            if (known.Count != branches.Length)
-            {
-                errors["branches"] = [$"unknown branch(es): {string.Join(", ", branches.Except(known))}"];
-            }
-        }
-
+        CheckPassword(user.Password, errors);
         if (errors.Count > 0)
         {
             return errors;
@@ -80,7 +67,7 @@ public sealed class UserAdmin(TenantDb db, Auth.AccountCheck accounts, TimeProvi
         return errors;
     }
 
-    /// <summary>The account's tokens stop working at once here and within seconds on other instances (<see cref="Auth.AccountCheck"/>).</summary>
+    /// <summary>The account's tokens stop working at once here and within seconds on other instances (<see cref="AccountCheck"/>).</summary>
     public async Task<int> DisableAsync(Guid userId, CancellationToken ct)
     {
         var changed = await db.ExecuteAuditedAsync(
@@ -90,5 +77,118 @@ public sealed class UserAdmin(TenantDb db, Auth.AccountCheck accounts, TimeProvi
             ct).ConfigureAwait(false);
         accounts.Forget(userId);
         return changed;
+    }
+
+    public async Task<int> EnableAsync(Guid userId, CancellationToken ct)
+    {
+        var changed = await db.ExecuteAuditedAsync(
+            "UPDATE dashboard_users SET disabled_at = NULL WHERE user_id = @userId AND disabled_at IS NOT NULL",
+            new { userId },
+            new AuditEntry(AuditActions.UserEnabled, userId.ToString()),
+            ct).ConfigureAwait(false);
+        accounts.Forget(userId);
+        return changed;
+    }
+
+    /// <summary>
+    /// New role and branches; the account's current tokens are refused from the next request (they carry the old ones),
+    /// so its holder signs in again. Admins cannot change their own account (no locking oneself out).
+    /// </summary>
+    public async Task<(bool Found, Dictionary<string, string[]> Errors)> ChangeAccessAsync(Guid userId, UserAccess access, CancellationToken ct)
+    {
+        var branches = Branches(access.Branches);
+        var errors = await CheckRoleAndBranchesAsync(access.Role, branches, ct).ConfigureAwait(false);
+        if (userId.ToString() == db.Scope.UserId)
+        {
+            errors["role"] = ["admins cannot change their own role or branches"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (true, errors);
+        }
+
+        var changed = await db.RunAsync(
+            async (c, tx) =>
+            {
+                var before = await c.QuerySingleOrDefaultAsync<(string Role, string[]? Branches)?>(new CommandDefinition(
+                    "SELECT role, branches FROM dashboard_users WHERE user_id = @userId FOR UPDATE", new { userId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                if (before is not { } b)
+                {
+                    return false;
+                }
+
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE dashboard_users SET role = @Role, branches = @branches WHERE user_id = @userId",
+                    new { userId, access.Role, branches }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.UserChanged, userId.ToString(), new Dictionary<string, string?>
+                {
+                    ["roleBefore"] = b.Role,
+                    ["role"] = access.Role,
+                    ["branchesBefore"] = BranchText(b.Branches),
+                    ["branches"] = BranchText(branches),
+                }), ct).ConfigureAwait(false);
+                return true;
+            },
+            ct).ConfigureAwait(false);
+        accounts.Forget(userId);
+        return (changed, errors);
+    }
+
+    /// <summary>Sets a password the admin chose and ends every sign-in of the account (refresh tokens revoked).</summary>
+    public async Task<(bool Found, Dictionary<string, string[]> Errors)> ResetPasswordAsync(Guid userId, string? password, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckPassword(password, errors);
+        if (errors.Count > 0)
+        {
+            return (true, errors);
+        }
+
+        // Row security limits the update to this tenant, so a foreign id changes nothing and revokes nothing.
+        var changed = await db.ExecuteAuditedAsync(
+            "UPDATE dashboard_users SET password_hash = @hash WHERE user_id = @userId",
+            new { userId, hash = PasswordHashing.Hash(password!) },
+            new AuditEntry(AuditActions.UserPasswordReset, userId.ToString()),
+            ct).ConfigureAwait(false);
+        if (changed > 0)
+        {
+            await store.RevokeAllAsync(userId, time.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
+        return (changed > 0, errors);
+    }
+
+    private static string[]? Branches(string[]? requested) =>
+        requested?.Select(b => b.Trim()).Where(b => b.Length > 0).Distinct(StringComparer.Ordinal).ToArray() is { Length: > 0 } list ? list : null;
+
+    private static string BranchText(string[]? branches) => branches is null ? "*" : string.Join(',', branches);
+
+    private static void CheckPassword(string? password, Dictionary<string, string[]> errors)
+    {
+        if ((password ?? "").Length < DashboardOptionsValidator.MinPasswordLength)
+        {
+            errors["password"] = [$"password must be at least {DashboardOptionsValidator.MinPasswordLength} characters"];
+        }
+    }
+
+    private async Task<Dictionary<string, string[]>> CheckRoleAndBranchesAsync(string? role, string[]? branches, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (role is null || !Roles.All.Contains(role))
+        {
+            errors["role"] = [$"role must be one of {string.Join(", ", Roles.All)}"];
+        }
+
+        if (branches is not null)
+        {
+            var known = await db.QueryAsync<string>("SELECT branch_id FROM branches WHERE branch_id = ANY (@branches)", new { branches }, ct).ConfigureAwait(false);
+            if (known.Count != branches.Length)
+            {
+                errors["branches"] = [$"unknown branch(es): {string.Join(", ", branches.Except(known))}"];
+            }
+        }
+
+        return errors;
     }
 }

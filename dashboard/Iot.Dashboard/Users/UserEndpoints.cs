@@ -12,7 +12,22 @@ public static class UserEndpoints
         group.MapPost("/", CreateAsync);
         group.MapPost("/{id:guid}/disable", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin users, CancellationToken ct) =>
             await users.DisableAsync(id, ct).ConfigureAwait(false) > 0 ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapPost("/{id:guid}/enable", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin users, CancellationToken ct) =>
+            await users.EnableAsync(id, ct).ConfigureAwait(false) > 0 ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapPut("/{id:guid}", ChangeAccessAsync);
+        group.MapPost("/{id:guid}/password", ResetPasswordAsync);
     }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAccessAsync(Guid id, UserAccess request, UserAdmin users, CancellationToken ct) =>
+        Outcome(await users.ChangeAccessAsync(id, request, ct).ConfigureAwait(false));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetPasswordAsync(Guid id, PasswordReset request, UserAdmin users, CancellationToken ct) =>
+        Outcome(await users.ResetPasswordAsync(id, request.Password, ct).ConfigureAwait(false));
+
+    private static Results<NoContent, NotFound, ValidationProblem> Outcome((bool Found, Dictionary<string, string[]> Errors) result) =>
+        result.Errors.Count > 0 ? TypedResults.ValidationProblem(result.Errors)
+        : result.Found ? TypedResults.NoContent()
+        : TypedResults.NotFound();
 
     private static async Task<Results<Created, ValidationProblem>> CreateAsync(NewUser request, UserAdmin users, CancellationToken ct)
     {

@@ -1,5 +1,7 @@
-// Plays a dialogue made of stretches of chunk files. Transcript times are on the dialogue timeline; each segment maps
-// [offsetMs, offsetMs + (endMs - startMs)) of it onto [startMs, endMs) of one chunk file.
+// Plays a dialogue from its one audio stream (the dialogue's chunks joined, /api/dialogues/{id}/audio). Transcript
+// times are on the dialogue timeline; segment i maps [offsetMs, offsetMs + lengthMs) of it onto
+// [streamMs, streamMs + lengthMs) of the stream. Between segments the stream holds chunk audio outside the dialogue,
+// which playback skips.
 (function () {
   'use strict';
   const audio = document.getElementById('player');
@@ -7,42 +9,33 @@
   if (!audio || !data) { return; }
   const segments = JSON.parse(data.textContent);
   const lines = Array.from(document.querySelectorAll('.utt'));
-  let current = -1;
+  if (segments.length === 0) { return; }
 
-  function play(index, chunkMs, start) {
-    const s = segments[index];
-    const seek = function () {
-      audio.currentTime = chunkMs / 1000;
+  function seekStream(ms, start) {
+    const go = function () {
+      audio.currentTime = ms / 1000;
       if (start) { audio.play().catch(function () { /* autoplay refused: the user presses play */ }); }
     };
-    if (index !== current) {
-      current = index;
-      audio.src = s.audioUrl;
-      audio.addEventListener('loadedmetadata', seek, { once: true });
-      audio.load();
-    } else if (audio.readyState >= 1) {
-      seek();
-    } else {
-      audio.addEventListener('loadedmetadata', seek, { once: true });
-    }
+    if (audio.readyState >= 1) { go(); } else { audio.addEventListener('loadedmetadata', go, { once: true }); }
   }
 
   function seekDialogue(ms, start) {
-    let index = segments.findIndex(function (s) { return ms < s.offsetMs + (s.endMs - s.startMs); });
-    if (index < 0) { index = segments.length - 1; }
-    const s = segments[index];
-    play(index, s.startMs + Math.max(0, ms - s.offsetMs), start);
+    let s = segments.find(function (x) { return ms < x.offsetMs + x.lengthMs; });
+    if (!s) { s = segments[segments.length - 1]; }
+    seekStream(s.streamMs + Math.max(0, ms - s.offsetMs), start);
   }
 
   audio.addEventListener('timeupdate', function () {
-    const s = segments[current];
-    if (!s) { return; }
-    const chunkMs = audio.currentTime * 1000;
-    if (chunkMs >= s.endMs && current + 1 < segments.length) {
-      play(current + 1, segments[current + 1].startMs, true);
+    const t = audio.currentTime * 1000;
+    const index = segments.findIndex(function (x) { return t < x.streamMs + x.lengthMs; });
+    if (index < 0) { return; }
+    const s = segments[index];
+    if (t < s.streamMs) {
+      // In audio between two segments: on to the next one.
+      if (!audio.paused) { seekStream(s.streamMs, true); }
       return;
     }
-    const at = s.offsetMs + (chunkMs - s.startMs);
+    const at = s.offsetMs + (t - s.streamMs);
     lines.forEach(function (line) {
       line.classList.toggle('playing', at >= Number(line.dataset.start) && at < Number(line.dataset.end));
     });
@@ -53,5 +46,7 @@
   });
 
   window.dialoguePlayer = { seek: seekDialogue };
+  audio.src = data.dataset.src;
+  audio.load();
   seekDialogue(0, false);
 })();

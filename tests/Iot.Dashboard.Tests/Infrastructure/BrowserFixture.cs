@@ -22,6 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    public string StorageRoot => _storage.Path;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public string Artifacts { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts");

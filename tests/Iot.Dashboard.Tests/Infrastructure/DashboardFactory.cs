@@ -1,6 +1,9 @@
+using System.Net.Http.Headers;
+using Iot.Dashboard.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Iot.Dashboard.Tests.Infrastructure;
 
@@ -19,6 +22,16 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
         ["Dashboard:RateLimits:ApiPerMinute"] = "100000",
         ["Dashboard:FleetPushSeconds"] = "1",
     };
+
+    /// <summary>A client carrying a fresh access token of the given seeded user.</summary>
+    public async Task<HttpClient> ClientAsAsync(string email)
+    {
+        var user = await Services.GetRequiredService<AuthStore>().UserByEmailAsync(email, CancellationToken.None)
+            ?? throw new InvalidOperationException($"no seeded user {email}");
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Services.GetRequiredService<TokenIssuer>().Issue(user).Token);
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using Iot.Dashboard.Auth;
 using Iot.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Iot.Dashboard.Tests.Infrastructure;
 
@@ -25,15 +22,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         Factory = new DashboardFactory(DashboardFactory.Defaults(ConnectionString, StorageRoot));
     }
 
-    /// <summary>A client carrying a fresh access token of the given seeded user.</summary>
-    public async Task<HttpClient> ClientAsAsync(string email)
-    {
-        var user = await Factory.Services.GetRequiredService<AuthStore>().UserByEmailAsync(email, CancellationToken.None)
-            ?? throw new InvalidOperationException($"no seeded user {email}");
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Factory.Services.GetRequiredService<TokenIssuer>().Issue(user).Token);
-        return client;
-    }
+    public Task<HttpClient> ClientAsAsync(string email) => Factory.ClientAsAsync(email);
 
     public async Task DisposeAsync()
     {

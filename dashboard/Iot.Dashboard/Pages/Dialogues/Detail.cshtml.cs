@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Iot.Dashboard.Audio;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Dashboard.Pages.Dialogues;
 
 [Authorize(Policy = Policies.ReadContent)]
-public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsService settings, TenantScope scope) : PageModel
+public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsService settings, TenantScope scope, AudioFiles audio) : PageModel
 {
     public DialogueDetail? Detail { get; private set; }
 
@@ -35,10 +36,19 @@ public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsS
         TimeZone = TenantTime.Zone((await settings.GetAsync(ct).ConfigureAwait(false)).TimeZone);
         Parts = EvidenceHighlighter.Mark(Detail.Transcript?.Utterances ?? [], Detail.Analysis?.Evidence.Select(e => e.Quote) ?? []);
 
+        // The player plays the dialogue's one audio stream (its chunks joined in this order); each segment says where its
+        // speech starts in that stream. Segments of chunks without a file (purged, metadata-only) cannot be played.
+        var starts = OggOpusJoiner.Starts(await audio.ForDialogueAsync(id, ct).ConfigureAwait(false));
+        var playable = Detail.Segments.Where(s => starts.ContainsKey(s.ChunkId))
+            .Select(s => new PlayerSegment(s.OffsetMs, s.EndMs - s.StartMs, starts[s.ChunkId] + s.StartMs)).ToList();
+
         // Embedded in a <script type="application/json">: the serializer escapes <, > and & so it cannot close the tag.
-        SegmentsJson = JsonSerializer.Serialize(Detail.Segments, DialogueJson.Options);
+        SegmentsJson = JsonSerializer.Serialize(playable, DialogueJson.Options);
         return Page();
     }
+
+    /// <summary>Speech at <c>OffsetMs</c> of the dialogue timeline, <c>LengthMs</c> long, is at <c>StreamMs</c> of the audio stream.</summary>
+    public sealed record PlayerSegment(int OffsetMs, int LengthMs, int StreamMs);
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, [FromForm] string reason, CancellationToken ct)
     {

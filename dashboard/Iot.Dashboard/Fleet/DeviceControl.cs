@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Dapper;
+using Iot.Dashboard.Data;
+using Iot.Dashboard.Provisioning;
+using Iot.Protocol.Messages;
+using Iot.Provisioning.Admin;
+using Iot.Provisioning.Messaging;
+
+namespace Iot.Dashboard.Fleet;
+
+public sealed class DeviceCommandView
+{
+    public Guid CommandId { get; init; }
+    public string Name { get; init; } = "";
+    public string Args { get; init; } = "{}";
+    public DateTime IssuedAt { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+
+    /// <summary>sent, accepted, done, failed, rejected, expired or timeout (device_commands).</summary>
+    public string Status { get; init; } = "";
+    public string? Detail { get; init; }
+    public DateTime? CompletedAt { get; init; }
+}
+
+public sealed class DeviceConfigView
+{
+    public long? DesiredVersion { get; init; }
+    public string? Desired { get; init; }
+    public DateTime? IssuedAt { get; init; }
+    public long? ReportedVersion { get; init; }
+    public string? ReportedError { get; init; }
+    public DateTime? ReportedAt { get; init; }
+}
+
+public sealed record DeviceDetail(FleetDevice Device, DeviceConfigView Config, IReadOnlyList<DeviceCommandView> Commands);
+
+/// <summary>What the device page may change; null = keep the current desired value.</summary>
+public sealed record DeviceConfigChange(
+    bool? RecordingEnabled = null,
+    string? Trigger = null,
+    IReadOnlyDictionary<string, string>? Schedule = null,
+    int? ChunkSeconds = null,
+    string? LogLevel = null);
+
+public sealed record DeviceCommandRequest(string Name, int? TimeoutSeconds = null);
+
+public sealed class BrokerNotConfiguredException() : Exception("the dashboard has no broker connection (Dashboard:Broker:Host); use iotctl or configure it");
+
+/// <summary>
+/// The device page's actions. <see cref="ProvisioningAdmin"/> (the same code iotctl runs) versions, stores and publishes
+/// config and commands; this class only proves through <see cref="TenantDb"/> that the device is the caller's (tenant and
+/// branch), keeps the change to what the page offers, and audits.
+/// </summary>
+public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningAdmin admin, IMessagePublisher publisher)
+{
+    /// <summary>Commands the agent acts on that need no secret (rotate-credentials does: iotctl rotate).</summary>
+    public static readonly IReadOnlyList<string> Commands = ["restart", "reprovision", "blink", "start-recording", "stop-recording"];
+
+    public static readonly IReadOnlyList<string> Triggers = ["Schedule", "Visits", "Always"];
+
+    public static readonly IReadOnlyList<string> LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error"];
+
+    public bool CanPush => publisher is not NoBrokerPublisher;
+
+    public async Task<DeviceDetail?> GetAsync(string deviceId, CancellationToken ct)
+    {
+        var device = (await fleet.DevicesAsync(ct).ConfigureAwait(false)).FirstOrDefault(d => d.DeviceId == deviceId);
+        if (device is null)
+        {
+            return null;
+        }
+
+        return await db.RunAsync(
+            async (c, tx) =>
+            {
+                var config = await c.QuerySingleOrDefaultAsync<DeviceConfigView>(new CommandDefinition(
+                    """
+                    SELECT desired_version AS DesiredVersion, desired::text AS Desired, issued_at AS IssuedAt, reported_version AS ReportedVersion,
+                           reported_error AS ReportedError, reported_at AS ReportedAt
+                    FROM device_configs WHERE device_id = @deviceId
+                    """,
+                    new { deviceId },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                var commands = await c.QueryAsync<DeviceCommandView>(new CommandDefinition(
+                    """
+                    SELECT command_id AS CommandId, name AS Name, args::text AS Args, issued_at AS IssuedAt, expires_at AS ExpiresAt,
+                           status AS Status, detail AS Detail, completed_at AS CompletedAt
+                    FROM device_commands WHERE device_id = @deviceId ORDER BY issued_at DESC LIMIT 20
+                    """,
+                    new { deviceId },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                return new DeviceDetail(device, config ?? new DeviceConfigView(), commands.AsList());
+            },
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Problems keyed by field; empty = the next version was stored and published (retained).</summary>
+    public async Task<(long Version, Dictionary<string, string[]> Errors)> PushConfigAsync(string deviceId, DeviceConfigChange change, CancellationToken ct)
+    {
+        var errors = Check(change);
+        if (errors.Count > 0)
+        {
+            return (0, errors);
+        }
+
+        await RequireDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        var current = (await admin.GetConfigAsync(deviceId, ct).ConfigureAwait(false)).Desired
+                      ?? new DeviceConfigDocument { Version = 0, IssuedAtUtc = DateTimeOffset.UnixEpoch };
+        var recording = current.Recording ?? new RecordingConfig();
+        var next = current with
+        {
+            ChunkSeconds = change.ChunkSeconds ?? current.ChunkSeconds,
+            LogLevel = change.LogLevel ?? current.LogLevel,
+            Recording = recording with
+            {
+                BranchEnabled = change.RecordingEnabled ?? recording.BranchEnabled,
+                Trigger = change.Trigger ?? recording.Trigger,
+                Schedule = change.Schedule ?? recording.Schedule,
+            },
+        };
+        var stored = await admin.SetConfigAsync(deviceId, next, ct).ConfigureAwait(false);
+        await db.AuditAsync(
+            new AuditEntry(AuditActions.DeviceConfigPushed, deviceId, new Dictionary<string, string?>
+            {
+                ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["change"] = JsonSerializer.Serialize(change),
+            }),
+            ct).ConfigureAwait(false);
+        return (stored.Version, errors);
+    }
+
+    public async Task<Guid> SendCommandAsync(string deviceId, DeviceCommandRequest request, CancellationToken ct)
+    {
+        await RequireDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        var id = await admin.SendCommandAsync(deviceId, request.Name, new Dictionary<string, string>(), TimeSpan.FromSeconds(request.TimeoutSeconds ?? 60), ct).ConfigureAwait(false);
+        await db.AuditAsync(new AuditEntry(AuditActions.DeviceCommandSent, deviceId, new Dictionary<string, string?> { ["command"] = request.Name, ["commandId"] = id.ToString() }), ct).ConfigureAwait(false);
+        return id;
+    }
+
+    public static Dictionary<string, string[]> Check(DeviceConfigChange change)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (change.Trigger is { } t && !Triggers.Contains(t))
+        {
+            errors["trigger"] = [$"trigger must be one of {string.Join(", ", Triggers)}"];
+        }
+
+        if (change.LogLevel is { } l && !LogLevels.Contains(l))
+        {
+            errors["logLevel"] = [$"logLevel must be one of {string.Join(", ", LogLevels)}"];
+        }
+
+        if (change.ChunkSeconds is < 5 or > 3600)
+        {
+            errors["chunkSeconds"] = ["chunkSeconds must be 5..3600"];
+        }
+
+        if (change.Schedule is { } s && s.Any(e => string.IsNullOrWhiteSpace(e.Key) || string.IsNullOrWhiteSpace(e.Value)))
+        {
+            errors["schedule"] = ["schedule entries need a day (e.g. Mon-Fri) and hours (e.g. 09:00-18:00)"];
+        }
+
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> CheckCommand(DeviceCommandRequest request) =>
+        !Commands.Contains(request.Name) ? new(StringComparer.Ordinal) { ["name"] = [$"name must be one of {string.Join(", ", Commands)}"] }
+        : request.TimeoutSeconds is < 5 or > 86_400 ? new(StringComparer.Ordinal) { ["timeoutSeconds"] = ["timeoutSeconds must be 5..86400"] }
+        : new(StringComparer.Ordinal);
+
+    private async Task RequireDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        if (await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = @deviceId)", new { deviceId }, ct).ConfigureAwait(false) is false)
+        {
+            throw new NotInTenantException($"device '{deviceId}' not found");
+        }
+
+        if (!CanPush)
+        {
+            throw new BrokerNotConfiguredException();
+        }
+    }
+}
