@@ -1,5 +1,6 @@
 using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Speech;
+using Iot.Protocol.Audio;
 
 namespace Iot.Bench.Edge;
 

@@ -7,6 +7,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Iot.Protocol.Audio;
 
 namespace Iot.Bench.Edge;
 

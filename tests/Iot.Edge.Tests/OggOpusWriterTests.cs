@@ -1,6 +1,7 @@
 using Iot.Edge.Audio;
 using Iot.Edge.Agent.Encoding;
 using Iot.TestSupport;
+using Iot.Protocol.Audio;
 
 namespace Iot.Edge.Tests;
 

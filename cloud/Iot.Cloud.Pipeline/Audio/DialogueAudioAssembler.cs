@@ -1,6 +1,7 @@
 using Iot.Cloud.Pipeline.Storage;
 using Iot.Cloud.Pipeline.Transcription;
 using Microsoft.Extensions.Options;
+using Iot.Protocol.Audio;
 
 namespace Iot.Cloud.Pipeline.Audio;
 

@@ -1,5 +1,4 @@
-using Iot.Cloud.Pipeline.Audio;
-using Iot.Edge.Agent.Encoding;
+using Iot.Protocol.Audio;
 
 namespace Iot.Dashboard.Audio;
 

@@ -1,4 +1,5 @@
 using Iot.Edge.Audio;
+using Iot.Protocol.Audio;
 
 namespace Iot.Edge.Agent.Encoding;
 

@@ -1,3 +1,4 @@
+using Iot.Protocol.Audio;
 namespace Iot.Edge.Agent.Hosting;
 
 /// <summary>Section <c>Audio</c>: where samples come from and how they are encoded.</summary>
@@ -23,6 +24,6 @@ public sealed class AudioOptions
 
     public bool AllowNativeOpus { get; set; } = true;
 
-    /// <summary>Opus signal hint; see <see cref="Encoding.OpusSignalHint"/> for why Music is the default.</summary>
-    public Encoding.OpusSignalHint OpusSignal { get; set; } = Encoding.OpusSignalHint.Music;
+    /// <summary>Opus signal hint; see <see cref="OpusSignalHint"/> for why Music is the default.</summary>
+    public OpusSignalHint OpusSignal { get; set; } = OpusSignalHint.Music;
 }

@@ -1,6 +1,7 @@
 using Iot.Protocol;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Options;
+using Iot.Protocol.Audio;
 
 namespace Iot.Edge.Agent.Hosting;
 
@@ -76,7 +77,7 @@ internal sealed class AudioOptionsValidator(IEnumerable<Iot.Edge.Audio.IAudioSou
 
         if (!Enum.IsDefined(o.OpusSignal))
         {
-            errors.Add($"{s}:OpusSignal '{o.OpusSignal}' must be one of {string.Join(", ", Enum.GetNames<Encoding.OpusSignalHint>())}");
+            errors.Add($"{s}:OpusSignal '{o.OpusSignal}' must be one of {string.Join(", ", Enum.GetNames<OpusSignalHint>())}");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

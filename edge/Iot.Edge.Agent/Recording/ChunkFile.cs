@@ -1,4 +1,5 @@
 using Iot.Edge.Agent.Encoding;
+using Iot.Protocol.Audio;
 
 namespace Iot.Edge.Agent.Recording;
 

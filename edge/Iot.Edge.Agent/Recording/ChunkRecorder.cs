@@ -9,6 +9,7 @@ using Iot.Protocol.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Iot.Protocol.Audio;
 
 namespace Iot.Edge.Agent.Recording;
 

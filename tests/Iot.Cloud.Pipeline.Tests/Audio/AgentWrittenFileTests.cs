@@ -3,6 +3,7 @@ using Iot.Cloud.Pipeline.Audio;
 using Iot.Cloud.Pipeline.Tests.Support;
 using Iot.Edge.Agent.Encoding;
 using Iot.TestSupport;
+using Iot.Protocol.Audio;
 
 namespace Iot.Cloud.Pipeline.Tests.Audio;
 

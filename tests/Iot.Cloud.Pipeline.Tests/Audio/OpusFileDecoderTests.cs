@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 using Iot.Cloud.Pipeline.Audio;
 using Iot.Cloud.Pipeline.Tests.Support;
 using Iot.TestSupport;
+using Iot.Protocol.Audio;
 
 namespace Iot.Cloud.Pipeline.Tests.Audio;
 

@@ -1,4 +1,4 @@
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 /// <summary>Encoder knobs. Defaults: 16 kHz mono speech at 24 kbit/s, VOIP application, CELT (see <see cref="OpusSignalHint"/>), complexity 10.</summary>
 public sealed record OpusSettings

@@ -1,4 +1,4 @@
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 /// <summary>
 /// The signal hint libopus uses to choose its coding mode (<c>Audio:OpusSignal</c>). At 16 kHz and 24 kbit/s,

@@ -1,7 +1,7 @@
 using Concentus;
 using Concentus.Enums;
 
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 internal static class OpusEncoderFactory
 {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 /// <summary>Packs packets into Ogg pages (RFC 3533) for one logical stream.</summary>
 internal sealed class OggPageWriter

@@ -1,4 +1,4 @@
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 /// <summary>Ogg's page checksum: CRC-32, polynomial 0x04C11DB7, MSB first, no reflection, initial value 0 (RFC 3533).</summary>
 internal static class OggCrc

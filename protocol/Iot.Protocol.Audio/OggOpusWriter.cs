@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using Concentus;
 
-namespace Iot.Edge.Agent.Encoding;
+namespace Iot.Protocol.Audio;
 
 /// <summary>
 /// Streams 16-bit mono PCM into an Ogg Opus file (RFC 7845) in 20 ms frames.
 /// Granule positions count 48 kHz samples including pre-skip; <see cref="Finish"/> encodes enough trailing silence
 /// to flush the encoder's lookahead and sets the last granule so decoders trim the padding off again.
 /// </summary>
-internal sealed class OggOpusWriter : IDisposable
+public sealed class OggOpusWriter : IDisposable
 {
     private const int FramesPerPage = 50;
     private const int MaxPacketBytes = 1275 * 3;

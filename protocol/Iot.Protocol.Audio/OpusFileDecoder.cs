@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Concentus;
 
-namespace Iot.Cloud.Pipeline.Audio;
+namespace Iot.Protocol.Audio;
 
 /// <summary>
 /// Decodes an Ogg Opus file (RFC 7845) to mono 16-bit PCM at <see cref="SampleRate"/>: drops the pre-skip and trims

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Iot.Cloud.Pipeline.Audio;
+namespace Iot.Protocol.Audio;
 
 /// <summary>
 /// Reads the packets of the first logical stream of an Ogg file (RFC 3533), each with the granule position of the
