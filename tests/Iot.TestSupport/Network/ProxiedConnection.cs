@@ -54,7 +54,15 @@ internal sealed class ProxiedConnection : IDisposable
         Counters.OnCut();
         Reset(_client);
         Reset(_server);
-        _done.Cancel();
+        try
+        {
+            _done.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended on its own while being cut.
+        }
+
         return true;
     }
 
