@@ -246,6 +246,12 @@ public sealed partial class ChunkOutbox : IDisposable
         return dropped;
     }
 
+    /// <summary>
+    /// The sequence of the newest sealed chunk (0 before the first). Sequences are 1..this without gaps, so it is also
+    /// how many chunks this device has recorded since installation, acked or not.
+    /// </summary>
+    public long LastSequence => Counter(SequenceCounterId);
+
     private long Counter(string id) => _counters.FindById(id)?.Value ?? 0;
 
     public void Dispose() => _db.Dispose();

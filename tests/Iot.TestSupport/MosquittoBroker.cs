@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Iot.TestSupport;
 
-namespace Iot.Integration.Tests.Infrastructure;
+namespace Iot.TestSupport;
 
 /// <summary>A real Mosquitto on a free loopback port, with persistence, that tests can kill and restart.</summary>
 public sealed class MosquittoBroker : IAsyncDisposable
