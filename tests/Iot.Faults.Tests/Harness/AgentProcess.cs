@@ -55,12 +55,23 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>SIGTERM: the agent seals the chunk in progress and exits; returns its exit code (0 expected).</summary>
     public Task<int> TerminateAsync() => _child?.TerminateAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult(0);
 
-    /// <summary>Waits until an unsealed chunk file exists, i.e. the recorder is writing audio.</summary>
-    public Task WaitRecordingAsync(TimeSpan? timeout = null) =>
+    /// <summary>
+    /// Waits until this run serves <c>/health</c> (its host is up, so SIGTERM is handled) and, when it records,
+    /// reports recording. Files alone would not do: a killed run's leftovers are still in the spool.
+    /// </summary>
+    public Task WaitReadyAsync(TimeSpan? timeout = null) =>
         Eventually.WaitAsync(
-            () => Task.FromResult(!IsRunning || (Directory.Exists(Settings.SpoolDirectory) && Directory.GetFiles(Settings.SpoolDirectory, "*" + ChunkOutbox.PartialSuffix).Length > 0)),
+            async () =>
+            {
+                if (!IsRunning)
+                {
+                    throw new InvalidOperationException($"agent {Settings.DeviceId} exited with {_child?.ExitCode}:\n{Tail()}");
+                }
+
+                return await HealthAsync() is { } h && (h.Recording || !Settings.Record);
+            },
             timeout ?? TimeSpan.FromSeconds(30),
-            $"agent {Settings.DeviceId} recording",
+            $"agent {Settings.DeviceId} ready",
             () => Task.FromResult(Tail()));
 
     public Task<AgentHealth?> HealthAsync(CancellationToken cancellationToken = default) => AgentHealth.TryReadAsync(HealthPort, cancellationToken);
