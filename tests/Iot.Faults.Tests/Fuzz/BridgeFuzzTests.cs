@@ -17,6 +17,7 @@ namespace Iot.Faults.Tests.Fuzz;
 /// from an authenticated device and a claim credential against the real bridge process with its authenticating
 /// embedded broker. The bridge must stay up with bounded memory, count every refusal, and leave stored data alone.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class BridgeFuzzTests(ITestOutputHelper output)
 {
     private const string Tenant = "acme";
