@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Iot.Edge.Agent.Outbox;
 using Iot.Faults.Tests.Harness;
 using Iot.TestSupport;
 using Iot.TestSupport.Network;
@@ -24,13 +25,13 @@ public sealed class SpoolDiskFullTests(ITestOutputHelper output)
         await using var link = LossyTcpProxy.Start(new IPEndPoint(IPAddress.Loopback, rig.BrokerPort), new LossyLinkOptions(), seed: 5, timeout.Token);
         link.RefuseNewConnectionsFor(TimeSpan.FromMinutes(10));
         var settings = rig.NextAgentSettings() with { BrokerPort = link.Port };
-        await using var spool = await TmpfsMount.MountAsync(settings.SpoolDirectory, "1m");
+        await using var spool = await TmpfsMount.MountAsync(settings.SpoolDirectory, "4m");
         var agent = rig.StartAgent(settings);
         await agent.WaitReadyAsync();
         var pid = agent.ProcessId;
 
-        // Room for a few chunks only; the broker is unreachable, so nothing leaves the spool.
-        await spool.FillLeavingAsync(24 * 1024);
+        // Room for a few chunks above the outbox database's reserve; the broker is unreachable, so nothing leaves.
+        await spool.FillLeavingAsync(ChunkOutbox.DatabaseReserveBytes + (32 * 1024));
         var full = await WaitHealthAsync(agent, h => h.Long("chunksLost") > 0, "a chunk lost to the full spool");
         Assert.True(agent.IsRunning && agent.ProcessId == pid, "the agent process did not survive the full disk:\n" + agent.Tail());
         Assert.Contains(full.Strings("faults"), f => f.StartsWith("spool:", StringComparison.Ordinal));
