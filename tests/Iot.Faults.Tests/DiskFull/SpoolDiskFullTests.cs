@@ -31,7 +31,7 @@ public sealed class SpoolDiskFullTests(ITestOutputHelper output)
         var pid = agent.ProcessId;
 
         // Room for a few chunks above the outbox database's reserve; the broker is unreachable, so nothing leaves.
-        await spool.FillLeavingAsync(ChunkOutbox.DatabaseReserveBytes + (32 * 1024));
+        await spool.FillLeavingAsync(ChunkOutbox.DatabaseReserveBytes + (192 * 1024));
         var full = await WaitHealthAsync(agent, h => h.Long("chunksLost") > 0, "a chunk lost to the full spool");
         Assert.True(agent.IsRunning && agent.ProcessId == pid, "the agent process did not survive the full disk:\n" + agent.Tail());
         Assert.Contains(full.Strings("faults"), f => f.StartsWith("spool:", StringComparison.Ordinal));

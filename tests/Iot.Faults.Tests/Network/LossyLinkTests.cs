@@ -34,14 +34,23 @@ public sealed class LossyLinkTests(ITestOutputHelper output)
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var refusals = 0;
+        var outages = 0;
         while (clock.Elapsed < Experiment)
         {
             await Task.Delay(TimeSpan.FromSeconds(6), timeout.Token);
-            // Now and then the path goes down altogether: every connection is cut and reconnects are refused a moment.
-            proxy.RefuseNewConnectionsFor(TimeSpan.FromSeconds(1.5));
-            proxy.CutAll();
-            refusals++;
+            if (outages % 2 == 0)
+            {
+                // Now and then the path goes down altogether: every connection is cut and reconnects are refused a moment.
+                proxy.RefuseNewConnectionsFor(TimeSpan.FromSeconds(1.5));
+                proxy.CutAll();
+            }
+            else
+            {
+                // Or every connection goes silent at once, which only keep-alive can notice.
+                proxy.StallAll();
+            }
+
+            outages++;
         }
 
         var rowsBeforeDrain = await rig.RowCountAsync();
@@ -51,7 +60,7 @@ public sealed class LossyLinkTests(ITestOutputHelper output)
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
 
         var c = proxy.Counters;
-        output.WriteLine(result.Ledger.Line("lossy-link", refusals, result.Drain, string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(result.Ledger.Line("lossy-link", outages, result.Drain, string.Create(CultureInfo.InvariantCulture,
             $"latency=50-200ms connections={c.Connections} cuts={c.Cuts} stalls={c.Stalls} refused={c.Refused} bytes-up={c.BytesUpstream} bytes-down={c.BytesDownstream} rows-before-drain={rowsBeforeDrain}")));
         result.Ledger.AssertExactlyOnce();
         Assert.True(c.Cuts > 0 && c.Stalls > 0, $"the link never failed: {c}");
