@@ -37,8 +37,12 @@ public sealed class SpoolReserveTests : IAsyncLifetime
         using var outbox = new ChunkOutbox(Spool, TimeProvider.System, NullLogger<ChunkOutbox>.Instance);
         await using (var filler = new FileStream(Filler, FileMode.CreateNew))
         {
-            filler.SetLength(new DriveInfo(Spool).AvailableFreeSpace - (ChunkOutbox.DatabaseReserveBytes / 2));
-            filler.Write(new byte[1]);
+            // Written, not SetLength: tmpfs would keep a sparse file without using any space.
+            var block = new byte[64 * 1024];
+            for (var left = new DriveInfo(Spool).AvailableFreeSpace - (ChunkOutbox.DatabaseReserveBytes / 2); left > 0; left -= block.Length)
+            {
+                await filler.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, left)));
+            }
         }
 
         var first = await PartialAsync(outbox);
