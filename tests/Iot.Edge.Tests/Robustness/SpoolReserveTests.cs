@@ -14,36 +14,21 @@ namespace Iot.Edge.Tests.Robustness;
 public sealed class SpoolReserveTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
+    private TmpfsMount _spool = null!;
 
-    private string Spool => _dir.Sub("spool");
-
-    private string Filler => _dir.Sub("spool/filler.bin");
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Spool);
-        await ExternalTool.RunCheckedAsync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", Spool]);
-    }
+    public async Task InitializeAsync() => _spool = await TmpfsMount.MountAsync(_dir.Sub("spool"), "4m");
 
     public async Task DisposeAsync()
     {
-        await ExternalTool.RunAsync("umount", [Spool]);
+        await _spool.DisposeAsync();
         _dir.Dispose();
     }
 
     [Fact]
     public async Task A_chunk_is_refused_without_touching_the_database_while_less_than_the_reserve_is_free_and_accepted_once_space_returns()
     {
-        using var outbox = new ChunkOutbox(Spool, TimeProvider.System, NullLogger<ChunkOutbox>.Instance);
-        await using (var filler = new FileStream(Filler, FileMode.CreateNew))
-        {
-            // Written, not SetLength: tmpfs would keep a sparse file without using any space.
-            var block = new byte[64 * 1024];
-            for (var left = new DriveInfo(Spool).AvailableFreeSpace - (ChunkOutbox.DatabaseReserveBytes / 2); left > 0; left -= block.Length)
-            {
-                await filler.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, left)));
-            }
-        }
+        using var outbox = new ChunkOutbox(_spool.Path, TimeProvider.System, NullLogger<ChunkOutbox>.Instance);
+        await _spool.FillLeavingAsync(ChunkOutbox.DatabaseReserveBytes / 2);
 
         var first = await PartialAsync(outbox);
         var refused = Assert.Throws<IOException>(() => outbox.Commit(first.Id, s => Metadata(first, s)));
@@ -52,14 +37,14 @@ public sealed class SpoolReserveTests : IAsyncLifetime
         Assert.Equal(0, outbox.LastSequence);
         Assert.Equal(0, outbox.GetStats().Pending);
 
-        File.Delete(Filler);
+        _spool.RemoveFiller();
         File.Delete(outbox.PartialPath(first.Id));
         var second = await PartialAsync(outbox);
         var metadata = outbox.Commit(second.Id, s => Metadata(second, s));
 
         Assert.Equal(1, metadata.Sequence);
         Assert.Equal(1, outbox.GetStats().Pending);
-        Assert.True(File.Exists(Path.Combine(Spool, second.Id.ToString("n") + ChunkOutbox.SealedSuffix)));
+        Assert.True(File.Exists(Path.Combine(_spool.Path, second.Id.ToString("n") + ChunkOutbox.SealedSuffix)));
     }
 
     private static async Task<(Guid Id, byte[] Audio)> PartialAsync(ChunkOutbox outbox)

@@ -32,8 +32,8 @@ public sealed class BridgeFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Hostile_messages_from_a_device_and_a_claim_are_refused_and_counted_while_the_bridge_stays_up_and_stored_data_stays_unchanged()
     {
-        var count = EnvInt("IOT_FAULTS_FUZZ", 10_000);
-        var seed = EnvInt("IOT_FAULTS_FUZZ_SEED", 20261126);
+        var count = FaultRounds.PositiveFromEnvironment("IOT_FAULTS_FUZZ", 10_000);
+        var seed = FaultRounds.PositiveFromEnvironment("IOT_FAULTS_FUZZ_SEED", 20261126);
         output.WriteLine($"fuzz seed={seed} messages={count} (IOT_FAULTS_FUZZ_SEED / IOT_FAULTS_FUZZ to change)");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
@@ -212,17 +212,4 @@ public sealed class BridgeFuzzTests(ITestOutputHelper output)
         string.Join(", ", counts.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static long Mib(long bytes) => bytes / (1024 * 1024);
-
-    private static int EnvInt(string name, int fallback)
-    {
-        var value = Environment.GetEnvironmentVariable(name);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new InvalidOperationException($"{name} '{value}' must be a positive whole number");
-    }
 }

@@ -1,6 +1,5 @@
-using Iot.TestSupport;
 
-namespace Iot.Faults.Tests.DiskFull;
+namespace Iot.TestSupport;
 
 /// <summary>
 /// A real, tiny tmpfs (needs root, as CI and tests/test.sh run) that can be filled up to a few bytes and grown
