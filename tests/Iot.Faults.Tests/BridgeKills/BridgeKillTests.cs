@@ -1,0 +1,120 @@
+using Iot.Faults.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace Iot.Faults.Tests.BridgeKills;
+
+[Collection(FaultCollection.Name)]
+public sealed class BridgeKillTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_bridge_killed_9_between_commit_and_ack_and_during_file_writes_loses_duplicates_and_corrupts_nothing()
+    {
+        var rounds = Math.Max(4, FaultRounds.Count() / 4);
+
+        // Larger chunks (2 s at 128 kbit/s, ~32 KB) make the file write a bigger share of the bridge's work.
+        await using var rig = await FaultRig.StartAsync(new FaultRigOptions
+        {
+            Devices = 2,
+            ChunkSeconds = 2,
+            StartAgents = false,
+            ConfigureAgent = a => a with { Extra = new Dictionary<string, string> { ["Audio:BitrateBps"] = "128000" } },
+        });
+        // Connected before any agent, so that every ack the bridge sends is seen.
+        await using var acks = AckObserver.Start(rig.BrokerPort);
+        await acks.WaitConnectedAsync();
+        rig.StartAgent();
+        rig.StartAgent();
+        var stats = new KillStats();
+        await Backlog.DrainStartedAsync(rig, 0);
+
+        // Every round kills the bridge during a backlog drain. Until both targets were hit, each round first freezes
+        // the bridge (SIGSTOP) at random moments and looks: a temp file in storage means "mid file write", a committed
+        // row whose ack the broker never carried means "between commit and ack". Either is a kill -9 on the spot.
+        for (var round = 0; round < rounds || (!stats.BothHit && round < rounds * 4); round++)
+        {
+            await rig.Bridge.KillAsync();
+            stats.RecordLeftovers(rig.Bridge.StorageRoot);
+            await Backlog.BuiltAsync(rig, 6);
+            var rows = await rig.Chunks.AllAsync();
+
+            // Rows a killed run committed without an ack must not count as this run's.
+            var earlierUnacked = rows.Where(r => !acks.HasSeenAck(r.ChunkId)).Select(r => r.ChunkId).ToHashSet();
+            await rig.Bridge.RestartAsync();
+            await stats.AssertTempFilesSweptAsync(rig.Bridge.StorageRoot);
+            await Backlog.DrainStartedAsync(rig, rows.Count);
+            await ProbeUntilHitAsync(rig, acks, earlierUnacked, stats);
+        }
+
+        await rig.Bridge.KillAsync();
+        stats.RecordLeftovers(rig.Bridge.StorageRoot);
+        await rig.Bridge.RestartAsync();
+        await stats.AssertTempFilesSweptAsync(rig.Bridge.StorageRoot);
+        var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
+
+        output.WriteLine(result.Ledger.Line("bridge-kill9", stats.Kills, result.Drain, $"{stats} {acks}"));
+        result.Ledger.AssertExactlyOnce();
+        Assert.True(stats.BetweenCommitAndAck > 0, $"no kill landed between commit and ack: {stats}");
+        Assert.True(stats.DuringFileWrite > 0, $"no kill landed during a file write: {stats}");
+        Assert.True(acks.Duplicates > 0, $"chunks committed by a killed bridge must come back as duplicates: {acks}");
+    }
+
+    private static async Task ProbeUntilHitAsync(FaultRig rig, AckObserver acks, HashSet<Guid> earlierUnacked, KillStats stats)
+    {
+        for (var attempt = 0; attempt < 15; attempt++)
+        {
+            await Task.Delay(FaultRounds.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(60)));
+            await rig.Bridge.PauseAsync();
+            if (KillStats.TempFiles(rig.Bridge.StorageRoot) > 0)
+            {
+                stats.DuringFileWrite++;
+                return;
+            }
+
+            // Acks already written to the socket reach the observer within milliseconds; give them that.
+            await Task.Delay(150);
+            var committed = await rig.Chunks.AllAsync();
+            if (committed.Any(c => !earlierUnacked.Contains(c.ChunkId) && !acks.HasSeenAck(c.ChunkId)))
+            {
+                stats.BetweenCommitAndAck++;
+                return;
+            }
+
+            await rig.Bridge.ResumeAsync();
+        }
+
+        stats.Random++;
+    }
+
+    private sealed class KillStats
+    {
+        public int DuringFileWrite { get; set; }
+
+        public int BetweenCommitAndAck { get; set; }
+
+        public int Random { get; set; }
+
+        public int Kills { get; private set; }
+
+        public int TempLeftovers { get; private set; }
+
+        public bool BothHit => DuringFileWrite > 0 && BetweenCommitAndAck > 0;
+
+        public static int TempFiles(string storageRoot) =>
+            Directory.Exists(Path.Combine(storageRoot, "recordings"))
+                ? Directory.GetFiles(Path.Combine(storageRoot, "recordings"), "*.tmp", SearchOption.AllDirectories).Length
+                : 0;
+
+        public void RecordLeftovers(string storageRoot)
+        {
+            Kills++;
+            TempLeftovers += TempFiles(storageRoot);
+        }
+
+        /// <summary>The restarted bridge must clear the half-written temp files of its killed run.</summary>
+        public Task AssertTempFilesSweptAsync(string storageRoot) =>
+            Iot.TestSupport.Eventually.WaitAsync(() => Task.FromResult(TempFiles(storageRoot) == 0), TimeSpan.FromSeconds(10), "temp files of the killed bridge deleted");
+
+        public override string ToString() =>
+            $"kills={Kills} during-file-write={DuringFileWrite} between-commit-and-ack={BetweenCommitAndAck} random={Random} temp-files-left-by-kills={TempLeftovers}";
+    }
+}
