@@ -33,22 +33,30 @@ public sealed class BridgeKillTests(ITestOutputHelper output)
         for (var round = 0; round < rounds || (!stats.BothHit && round < rounds * 4); round++)
         {
             await rig.Bridge.KillAsync();
-            stats.RecordLeftovers(rig.Bridge.StorageRoot);
-            await Backlog.BuiltAsync(rig, 4);
+            var leftovers = stats.RecordLeftovers(rig.Bridge.StorageRoot);
+            await Backlog.BuiltAsync(rig, 6);
             var rows = await rig.Chunks.AllAsync();
 
             // Rows a killed run committed without an ack must not count as this run's.
             var earlierUnacked = rows.Where(r => !acks.HasSeenAck(r.ChunkId)).Select(r => r.ChunkId).ToHashSet();
             await rig.Bridge.RestartAsync();
-            await stats.AssertTempFilesSweptAsync(rig.Bridge.StorageRoot);
-            await Backlog.DrainStartedAsync(rig, rows.Count);
-            await ProbeUntilHitAsync(rig, acks, earlierUnacked, stats);
+
+            // The first batch of a drain writes all its files before its one commit: aim at files from the start,
+            // at acks once rows appear.
+            var aimAtAcks = stats.BetweenCommitAndAck < stats.DuringFileWrite;
+            if (aimAtAcks)
+            {
+                await Backlog.DrainStartedAsync(rig, rows.Count);
+            }
+
+            await ProbeUntilHitAsync(rig, acks, earlierUnacked, leftovers, aimAtAcks, stats);
+            await stats.AssertSweptAsync(rig.Bridge.StorageRoot, leftovers);
         }
 
         await rig.Bridge.KillAsync();
-        stats.RecordLeftovers(rig.Bridge.StorageRoot);
+        var last = stats.RecordLeftovers(rig.Bridge.StorageRoot);
         await rig.Bridge.RestartAsync();
-        await stats.AssertTempFilesSweptAsync(rig.Bridge.StorageRoot);
+        await stats.AssertSweptAsync(rig.Bridge.StorageRoot, last);
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
 
         output.WriteLine(result.Ledger.Line("bridge-kill9", stats.Kills, result.Drain, $"{stats} {acks}"));
@@ -62,14 +70,13 @@ public sealed class BridgeKillTests(ITestOutputHelper output)
     /// Freezes the bridge at random moments of the drain until it stands where wanted, and leaves it frozen there
     /// for the kill. Aims at whichever target has fewer hits; a temp-file hit is taken whenever seen.
     /// </summary>
-    private static async Task ProbeUntilHitAsync(FaultRig rig, AckObserver acks, HashSet<Guid> earlierUnacked, KillStats stats)
+    private static async Task ProbeUntilHitAsync(FaultRig rig, AckObserver acks, HashSet<Guid> earlierUnacked, HashSet<string> leftovers, bool aimAtAcks, KillStats stats)
     {
-        var aimAtAcks = stats.BetweenCommitAndAck < stats.DuringFileWrite;
-        for (var attempt = 0; attempt < 25; attempt++)
+        for (var attempt = 0; attempt < 30; attempt++)
         {
-            await Task.Delay(FaultRounds.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(aimAtAcks ? 60 : 25)));
+            await Task.Delay(FaultRounds.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(aimAtAcks ? 60 : 15)));
             await rig.Bridge.PauseAsync();
-            if (KillStats.TempFiles(rig.Bridge.StorageRoot) > 0)
+            if (KillStats.TempFiles(rig.Bridge.StorageRoot).Any(f => !leftovers.Contains(f)))
             {
                 stats.DuringFileWrite++;
                 return;
@@ -107,20 +114,23 @@ public sealed class BridgeKillTests(ITestOutputHelper output)
 
         public bool BothHit => DuringFileWrite > 0 && BetweenCommitAndAck > 0;
 
-        public static int TempFiles(string storageRoot) =>
+        public static IEnumerable<string> TempFiles(string storageRoot) =>
             Directory.Exists(Path.Combine(storageRoot, "recordings"))
-                ? Directory.GetFiles(Path.Combine(storageRoot, "recordings"), "*.tmp", SearchOption.AllDirectories).Length
-                : 0;
+                ? Directory.GetFiles(Path.Combine(storageRoot, "recordings"), "*.tmp", SearchOption.AllDirectories)
+                : [];
 
-        public void RecordLeftovers(string storageRoot)
+        /// <summary>Counts a kill and returns the half-written temp files it left.</summary>
+        public HashSet<string> RecordLeftovers(string storageRoot)
         {
             Kills++;
-            TempLeftovers += TempFiles(storageRoot);
+            var left = TempFiles(storageRoot).ToHashSet();
+            TempLeftovers += left.Count;
+            return left;
         }
 
-        /// <summary>The restarted bridge must clear the half-written temp files of its killed run.</summary>
-        public Task AssertTempFilesSweptAsync(string storageRoot) =>
-            Iot.TestSupport.Eventually.WaitAsync(() => Task.FromResult(TempFiles(storageRoot) == 0), TimeSpan.FromSeconds(10), "temp files of the killed bridge deleted");
+        /// <summary>The restarted bridge must delete the half-written temp files of its killed run.</summary>
+        public Task AssertSweptAsync(string storageRoot, HashSet<string> leftovers) =>
+            Iot.TestSupport.Eventually.WaitAsync(() => Task.FromResult(!TempFiles(storageRoot).Any(leftovers.Contains)), TimeSpan.FromSeconds(10), "temp files of the killed bridge deleted");
 
         public override string ToString() =>
             $"kills={Kills} during-file-write={DuringFileWrite} between-commit-and-ack={BetweenCommitAndAck} random={Random} temp-files-left-by-kills={TempLeftovers}";
