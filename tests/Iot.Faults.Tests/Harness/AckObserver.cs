@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 using MQTTnet;
@@ -16,6 +17,8 @@ public sealed class AckObserver : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly int _port;
     private readonly Task _loop;
+    private readonly ConcurrentDictionary<Guid, AckStatus> _settled = new();
+    private volatile bool _subscribed;
     private long _stored;
     private long _duplicates;
     private long _rejected;
@@ -26,6 +29,11 @@ public sealed class AckObserver : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var ack = ProtocolJson.TryDeserialize<ChunkAck>(e.ApplicationMessage.Payload.ToArray(), out _);
+            if (ack is { ChunkId: { } id, Status: AckStatus.Stored or AckStatus.Duplicate })
+            {
+                _settled.TryAdd(id, ack.Status);
+            }
+
             switch (ack?.Status)
             {
                 case AckStatus.Stored:
@@ -49,6 +57,12 @@ public sealed class AckObserver : IAsyncDisposable
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
     public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>True once any stored/duplicate ack for the chunk has been seen.</summary>
+    public bool HasSeenAck(Guid chunkId) => _settled.ContainsKey(chunkId);
+
+    public Task WaitConnectedAsync() =>
+        Iot.TestSupport.Eventually.WaitAsync(() => Task.FromResult(_subscribed), TimeSpan.FromSeconds(15), $"ack observer subscribed on port {_port}");
 
     public static AckObserver Start(int brokerPort) => new(brokerPort);
 
@@ -82,8 +96,10 @@ public sealed class AckObserver : IAsyncDisposable
             {
                 if (!_client.IsConnected)
                 {
+                    _subscribed = false;
                     await _client.ConnectAsync(options, cancellationToken);
                     await _client.SubscribeAsync(subscribe, cancellationToken);
+                    _subscribed = true;
                 }
 
                 await Task.Delay(200, cancellationToken);

@@ -50,6 +50,11 @@ public sealed class BridgeProcess : IAsyncDisposable
 
     public Task<int> TerminateAsync() => _child?.TerminateAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult(0);
 
+    /// <summary>SIGSTOP: the bridge freezes mid-whatever (file write, commit, acks); <see cref="ResumeAsync"/> or kill it.</summary>
+    public Task PauseAsync() => _child?.SignalAsync("-STOP") ?? Task.CompletedTask;
+
+    public Task ResumeAsync() => _child?.SignalAsync("-CONT") ?? Task.CompletedTask;
+
     public string Tail(int lines = 20) => _child?.Tail(lines) ?? "";
 
     public async ValueTask DisposeAsync()

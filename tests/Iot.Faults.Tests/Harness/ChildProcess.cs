@@ -98,6 +98,13 @@ public sealed class ChildProcess : IDisposable
         Note("killed (SIGKILL)");
     }
 
+    /// <summary>SIGSTOP (freeze where it stands) or SIGCONT, to look at the world while the process cannot move.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        await ExternalTool.RunCheckedAsync("kill", [signal, Id.ToString(CultureInfo.InvariantCulture)]);
+        Note($"sent {signal}");
+    }
+
     /// <summary>SIGTERM and wait for a clean exit, as systemd stops a service; returns the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
