@@ -49,7 +49,7 @@ public sealed class StorageDiskFullTests(ITestOutputHelper output)
         await store.ResizeAsync("64m");
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
         var undecodable = await StoredAudio.UndecodableAsync(Directory.GetFiles(Path.Combine(store.Path, "recordings"), "*", SearchOption.AllDirectories));
-        var leftovers = store.Leftovers(".tmp", ".partial");
+        var leftovers = store.Leftovers(Iot.Cloud.Bridge.Storage.RecordingStore.TempSuffix, ".partial");
 
         output.WriteLine(result.Ledger.Line("storage-disk-full", 1, result.Drain, string.Create(CultureInfo.InvariantCulture,
             $"rows-when-full={rowsWhenFull} rows-after-{FullFor.TotalSeconds:0}s-full={rowsAfterFull} failed-batches={failedBatches} temp-files-left={leftovers.Count} undecodable={undecodable.Count}")));
