@@ -68,6 +68,7 @@ public static class BridgeHost
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddHostedService<TempFileSweeper>();
         services.AddProvisioningBrokerWiring();
         services.AddProvisioning(configuration);
 

@@ -80,9 +80,12 @@ public sealed partial class IngestPipeline(
             {
                 await message.Release(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogReleaseFailed(ex.Message);
+                // Any failure here, not just the documented ones: MQTTnet 5 throws NullReferenceException when the
+                // connection drops under a PUBACK (broker killed), and an exception escaping this finally-path would
+                // stop the whole bridge. Nothing is lost by skipping a PUBACK: the broker redelivers, we answer "duplicate".
+                LogReleaseFailed(ex.GetType().Name + ": " + ex.Message);
             }
         }
     }

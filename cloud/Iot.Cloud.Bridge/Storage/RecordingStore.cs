@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Interop;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.Options;
@@ -9,13 +10,22 @@ namespace Iot.Cloud.Bridge.Storage;
 /// <summary>
 /// Writes audio under <c>recordings/YYYY-MM-DD/{device}/{name}.opus</c> (UTC date of the chunk's start) atomically:
 /// temp file, fsync, rename, then (per batch, see <see cref="SyncDirectories"/>) fsync of the directory.
-/// Existing files are never overwritten.
+/// Existing files are never overwritten. Temp files carry the bridge's instance id, so a restarted bridge knows
+/// which leftovers of a crash are its own (see <see cref="TempFileSweeper"/>).
 /// </summary>
-public sealed class RecordingStore(IOptions<StorageOptions> options)
+public sealed class RecordingStore(IOptions<StorageOptions> options, IOptions<BridgeOptions> bridge)
 {
+    public const string TempSuffix = ".tmp";
     private readonly string _root = Path.GetFullPath(options.Value.Root);
+    private readonly string _instance = bridge.Value.InstanceId;
 
     public string Root => _root;
+
+    /// <summary>Where the chunks live; only this tree holds temp files.</summary>
+    public string RecordingsRoot => Path.Combine(_root, "recordings");
+
+    /// <summary>True for a temp file that this bridge instance (in an earlier, crashed run) left behind.</summary>
+    public bool IsOwnTempFile(string path) => Path.GetFileName(path).EndsWith("." + _instance + TempSuffix, StringComparison.Ordinal);
 
     /// <summary>
     /// Relative path for a chunk. With a queue-system visit the name starts with the transaction id, so all audio of a
@@ -40,7 +50,7 @@ public sealed class RecordingStore(IOptions<StorageOptions> options)
 
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        var temp = full + "." + Guid.NewGuid().ToString("n") + ".tmp";
+        var temp = full + "." + Guid.NewGuid().ToString("n") + "." + _instance + TempSuffix;
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: false))

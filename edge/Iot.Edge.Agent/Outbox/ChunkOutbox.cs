@@ -17,6 +17,14 @@ public sealed partial class ChunkOutbox : IDisposable
     private const string SequenceCounterId = "chunk-sequence";
     private const string DroppedCounter = "dropped-chunks";
 
+    /// <summary>
+    /// Free space a commit leaves for the outbox database. A LiteDB commit that meets a full disk can neither finish nor
+    /// roll back (the rollback writes too): the half-made entry stays visible without its audio and the thread's
+    /// transaction stays open, so every later commit fails and the recorder dies. Refusing the chunk while there is
+    /// still room keeps the database writable for acks (deletes) and for the commits that follow once space returns.
+    /// </summary>
+    public const long DatabaseReserveBytes = 1024 * 1024;
+
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<OutboxEntry> _entries;
     private readonly ILiteCollection<SequenceCounter> _counters;
@@ -60,6 +68,12 @@ public sealed partial class ChunkOutbox : IDisposable
         var partial = PartialPath(chunkId);
         var fileName = chunkId.ToString("n") + SealedSuffix;
         var withAudio = true;
+        var free = FreeBytes();
+        if (free < DatabaseReserveBytes)
+        {
+            throw new IOException($"spool disk nearly full: {free} bytes free, {DatabaseReserveBytes} kept for the outbox database");
+        }
+
         lock (_commitLock)
         {
             if (!_db.BeginTrans())
@@ -102,6 +116,19 @@ public sealed partial class ChunkOutbox : IDisposable
 
         Committed?.Invoke();
         return metadata;
+    }
+
+    private long FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(SpoolDirectory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // An unusual mount that cannot be measured: do not block recording on it.
+            return long.MaxValue;
+        }
     }
 
     /// <summary>Pending entries due for sending, oldest first, skipping those already in flight.</summary>
@@ -245,6 +272,12 @@ public sealed partial class ChunkOutbox : IDisposable
 
         return dropped;
     }
+
+    /// <summary>
+    /// The sequence of the newest sealed chunk (0 before the first). Sequences are 1..this without gaps, so it is also
+    /// how many chunks this device has recorded since installation, acked or not.
+    /// </summary>
+    public long LastSequence => Counter(SequenceCounterId);
 
     private long Counter(string id) => _counters.FindById(id)?.Value ?? 0;
 

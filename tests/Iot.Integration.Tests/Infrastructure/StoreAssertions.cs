@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Iot.TestSupport;
 
 namespace Iot.Integration.Tests.Infrastructure;
 

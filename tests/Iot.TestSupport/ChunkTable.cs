@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace Iot.Integration.Tests.Infrastructure;
+namespace Iot.TestSupport;
 
 /// <summary>Reads what the bridge stored, for assertions.</summary>
 public sealed class ChunkTable(string connectionString)

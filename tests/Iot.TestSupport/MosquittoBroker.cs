@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Iot.TestSupport;
 
-namespace Iot.Integration.Tests.Infrastructure;
+namespace Iot.TestSupport;
 
 /// <summary>A real Mosquitto on a free loopback port, with persistence, that tests can kill and restart.</summary>
 public sealed class MosquittoBroker : IAsyncDisposable
@@ -63,11 +62,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
         _process = await MosquittoProcess.StartAsync(config, LogPath, Tls is null ? [Port] : [Port, Tls.Port], cancellationToken);
     }
 
+    /// <summary>SIGSTOP: the broker freezes with every connection open, as under a stall; <see cref="ResumeAsync"/> undoes it.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>SIGKILL: no clean shutdown, no last save, exactly like a crash or power cut.</summary>
     public async Task KillAsync()
     {
         await MosquittoProcess.KillAsync(_process);
         _process = null;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("mosquitto is not running");
+        await ExternalTool.RunCheckedAsync("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Iot.Cloud.Bridge.Storage;
+
+/// <summary>
+/// Deletes audio temp files a crash (kill -9, power cut) left in the recordings tree: this instance's own at once,
+/// since no run of it is writing now, and any other instance's once older than <see cref="ForeignMaxAge"/>, since
+/// a temp file lives for milliseconds. Such a file never has a row, and its chunk was never acked, so the device
+/// resends it. Runs once in the background after start: the tree can be large and ingest must not wait for it.
+/// </summary>
+internal sealed partial class TempFileSweeper(RecordingStore store, TimeProvider time, ILogger<TempFileSweeper> logger) : BackgroundService
+{
+    public static readonly TimeSpan ForeignMaxAge = TimeSpan.FromHours(1);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => Sweep(stoppingToken), stoppingToken);
+
+    internal int Sweep(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(store.RecordingsRoot))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        var cutoff = time.GetUtcNow().UtcDateTime - ForeignMaxAge;
+        try
+        {
+            foreach (var path in Directory.EnumerateFiles(store.RecordingsRoot, "*" + RecordingStore.TempSuffix, SearchOption.AllDirectories))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    if (store.IsOwnTempFile(path) || File.GetLastWriteTimeUtc(path) < cutoff)
+                    {
+                        File.Delete(path);
+                        deleted++;
+                        LogDeleted(Path.GetRelativePath(store.Root, path));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    LogDeleteFailed(ex, path);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSweepFailed(ex);
+        }
+
+        return deleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted audio temp file {Path} left by a crash")]
+    private partial void LogDeleted(string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete audio temp file {Path}")]
+    private partial void LogDeleteFailed(Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweeping audio temp files failed")]
+    private partial void LogSweepFailed(Exception exception);
+}
