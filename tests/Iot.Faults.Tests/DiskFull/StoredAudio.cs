@@ -1,4 +1,4 @@
-using Iot.Cloud.Pipeline.Audio;
+using Iot.Protocol.Audio;
 
 namespace Iot.Faults.Tests.DiskFull;
 
