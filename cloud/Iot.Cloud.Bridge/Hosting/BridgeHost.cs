@@ -32,9 +32,11 @@ public static class BridgeHost
         services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateOnStart();
         services.AddOptions<BrokerOptions>().Bind(configuration.GetSection(BrokerOptions.Section)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddOptions<MetricsEndpointOptions>().Bind(configuration.GetSection(MetricsEndpointOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>();
         services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<MetricsEndpointOptions>, MetricsEndpointOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddCloudDatabase(configuration);
@@ -68,6 +70,8 @@ public static class BridgeHost
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddSingleton<MetricsEndpoint>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
         services.AddHostedService<TempFileSweeper>();
         services.AddProvisioningBrokerWiring();
         services.AddProvisioning(configuration);

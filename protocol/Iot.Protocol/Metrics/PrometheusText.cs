@@ -41,6 +41,18 @@ public sealed class PrometheusText
         return this;
     }
 
+    /// <summary>One counter family with a sample per label set (e.g. rejections by reason).</summary>
+    public PrometheusText Counters(string name, string help, IEnumerable<(double Value, (string Label, string Value)[] Labels)> samples)
+    {
+        Family(name, "counter", help);
+        foreach (var (value, labels) in samples)
+        {
+            Sample(name, value, labels);
+        }
+
+        return this;
+    }
+
     public PrometheusText Info(string name, string help, params (string Label, string Value)[] labels) => Family(name, "gauge", help).Sample(name, 1, labels);
 
     public override string ToString() => _text.ToString();

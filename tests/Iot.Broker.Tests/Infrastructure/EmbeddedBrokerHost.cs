@@ -41,6 +41,7 @@ public sealed class EmbeddedBrokerHost : IAsyncDisposable
             ["Database:ConnectionString"] = db.ConnectionString,
             ["Storage:Root"] = storage.Path,
             ["Serilog:MinimumLevel:Default"] = "Error",
+            ["Metrics:Port"] = "0",
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -23,6 +23,9 @@ public sealed class BridgeNode : IAsyncDisposable
 
     public string StorageRoot { get; private init; } = "";
 
+    /// <summary>The bridge's /metrics and /health base address.</summary>
+    public Uri MetricsAddress => new(_host.Services.GetRequiredService<MetricsEndpoint>().Addresses[0]);
+
     public IServiceProvider Services => _host.Services;
 
     public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null)
@@ -40,6 +43,8 @@ public sealed class BridgeNode : IAsyncDisposable
             ["Database:ConnectionString"] = s.ConnectionString,
             ["Storage:Root"] = s.StorageRoot,
             ["Serilog:MinimumLevel:Default"] = "Error",
+            // Several bridges run side by side in the test process: each takes a free port for /metrics.
+            ["Metrics:Port"] = "0",
         };
         foreach (var (key, value) in s.Extra)
         {

@@ -45,6 +45,23 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Every_rejection_is_counted_by_reason_on_the_bridge_metrics_endpoint()
+    {
+        using var http = new HttpClient { BaseAddress = _bridge.MetricsAddress };
+        Assert.Contains("iot_bridge_chunks_rejected_total{reason=\"Malformed\"} 0", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), Envelope(Encoding.UTF8.GetBytes("{\"chunkId\": not json"), []));
+        await _probe.WaitForAckAsync((_, a) => a.Reason == RejectReason.Malformed);
+
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("iot_bridge_chunks_rejected_total{reason=\"Malformed\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("iot_bridge_chunks_stored_total 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("iot_bridge_broker_connected 1", metrics, StringComparison.Ordinal);
+        using var health = await http.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_refused_with_a_negative_ack_to_the_sender()
     {
         var payload = Envelope(Encoding.UTF8.GetBytes("{\"chunkId\": not json"), []);

@@ -55,6 +55,7 @@ public sealed class CloudNode : IAsyncDisposable
             ["Database:ConnectionString"] = connectionString,
             ["Storage:Root"] = storage.Path,
             ["Serilog:MinimumLevel:Default"] = "Error",
+            ["Metrics:Port"] = "0",
             ["Provisioning:PendingRetrySeconds"] = "5",
             ["Provisioning:CommandSweepSeconds"] = "1",
             ["Broker:RequireAuthentication"] = authentication ? "true" : "false",

@@ -1,0 +1,26 @@
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Metrics;
+
+namespace Iot.Cloud.Bridge.Hosting;
+
+/// <summary>The ingest counters in Prometheus text, every rejection reason listed even at zero so alerts can rate() it.</summary>
+internal static class BridgeMetricsText
+{
+    public static string Render(IngestMetrics m, bool brokerConnected, string instanceId, string version) =>
+        new PrometheusText()
+            .Info("iot_bridge_info", "Bridge instance and version.", ("instance", instanceId), ("version", version))
+            .Gauge("iot_bridge_broker_connected", "1 while the bridge holds its broker session and subscription.", brokerConnected ? 1 : 0)
+            .Counter("iot_bridge_chunks_received_total", "Chunk messages received from the broker.", m.Received)
+            .Counter("iot_bridge_chunks_stored_total", "Chunks committed to PostgreSQL and storage for the first time.", m.Stored)
+            .Counter("iot_bridge_chunks_duplicate_total", "Chunks already stored (a redelivery), acked again.", m.Duplicates)
+            .Counter("iot_bridge_acks_published_total", "Acks published to devices.", m.AcksPublished)
+            .Counter("iot_bridge_batch_failures_total", "Batches that failed (database or storage); their chunks are not acked and come back.", m.BatchFailures)
+            .Counter("iot_bridge_unroutable_total", "Messages whose topic names no device, dropped without an answer.", m.Unroutable)
+            .Counter("iot_bridge_queue_full_drops_total", "Messages dropped because the ingest queue was full (the device resends).", m.QueueFullDrops)
+            .Counters(
+                "iot_bridge_chunks_rejected_total",
+                "Chunks rejected, by reason (the device is told and quarantines the chunk).",
+                Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None).Select(r => ((double)m.Rejected(r), new[] { ("reason", r.ToString()) })))
+            .ToString();
+}
