@@ -66,7 +66,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
             }
         }
 
-        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, MonthlyPartitions.DefaultMonthsAhead, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, MonthlyPartitions.DefaultMonthsAhead, (time ?? TimeProvider.System).GetUtcNow(), null, cancellationToken).ConfigureAwait(false))
         {
             if (upkeep.PartitionsCreated > 0)
             {

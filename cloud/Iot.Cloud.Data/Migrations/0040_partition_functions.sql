@@ -57,10 +57,11 @@ END
 $$;
 
 -- Keeps every partitioned table ready: a DEFAULT partition (so no insert ever fails for want of a partition), the
--- current month and months_ahead more, and a partition for any month that rows in DEFAULT belong to between the
--- oldest partition and that horizon (those rows are moved). What stays in DEFAULT (clock errors years off, or months
--- retention already dropped) is counted in rows_in_default for the caller to report.
-CREATE FUNCTION iot_partitions_maintain(months_ahead integer, at timestamptz DEFAULT now())
+-- current month and months_ahead more, and a partition for any month that rows in DEFAULT belong to between keep_from
+-- (retention's first kept instant; null = 10 years back) and that horizon (those rows are moved). What stays in
+-- DEFAULT (clocks years off, or late rows of months retention dropped) is counted in rows_in_default for the caller
+-- to report.
+CREATE FUNCTION iot_partitions_maintain(months_ahead integer, at timestamptz DEFAULT now(), keep_from timestamptz DEFAULT NULL)
 RETURNS TABLE (parent text, partitions_created integer, rows_moved bigint, rows_in_default bigint) LANGUAGE plpgsql AS
 $$
 DECLARE
@@ -89,7 +90,7 @@ BEGIN
             END IF;
         END LOOP;
 
-        SELECT min(p.from_at) INTO oldest FROM iot_partitions(parent) p;
+        oldest := coalesce(keep_from, at - interval '10 years');
         FOR m IN EXECUTE format(
             'SELECT DISTINCT date_trunc(''month'', started_at AT TIME ZONE ''UTC'')::date FROM public.%I WHERE started_at >= %L AND started_at < %L',
             parent || '_default', oldest, horizon) LOOP

@@ -21,12 +21,15 @@ public static class MonthlyPartitions
 
     public static IReadOnlyList<string> Tables { get; } = ["chunks", "dialogue_segments", "dialogues"];
 
-    public static async Task<IReadOnlyList<PartitionUpkeep>> MaintainAsync(NpgsqlConnection connection, int monthsAhead, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="keepFrom">Rows in DEFAULT older than this are not given a partition (retention dropped their month); null = 10 years.</param>
+    public static async Task<IReadOnlyList<PartitionUpkeep>> MaintainAsync(
+        NpgsqlConnection connection, int monthsAhead, DateTimeOffset now, DateTime? keepFrom, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT parent, partitions_created, rows_moved, rows_in_default FROM iot_partitions_maintain(@ahead, @now)", connection);
+            "SELECT parent, partitions_created, rows_moved, rows_in_default FROM iot_partitions_maintain(@ahead, @now, @keepFrom)", connection);
         command.Parameters.AddWithValue("ahead", monthsAhead);
         command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.Add(new NpgsqlParameter<DateTime?>("keepFrom", NpgsqlTypes.NpgsqlDbType.TimestampTz) { TypedValue = keepFrom });
         var result = new List<PartitionUpkeep>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -17,8 +17,9 @@ public sealed partial class PartitionRetention(NpgsqlDataSource dataSource, Rete
     public async Task<IReadOnlyList<MonthPartition>> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        DateTime? keepFrom = options.PartitionMonths == 0 ? null : KeepFrom(now.UtcDateTime, options.PartitionMonths);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, options.PartitionMonthsAhead, now, cancellationToken).ConfigureAwait(false))
+        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, options.PartitionMonthsAhead, now, keepFrom, cancellationToken).ConfigureAwait(false))
         {
             if (upkeep.PartitionsCreated > 0)
             {
@@ -31,23 +32,22 @@ public sealed partial class PartitionRetention(NpgsqlDataSource dataSource, Rete
             }
         }
 
-        if (options.PartitionMonths == 0)
+        if (keepFrom is not { } cutoffMonth)
         {
             return [];
         }
 
-        var keepFrom = KeepFrom(now.UtcDateTime, options.PartitionMonths);
         // Audio files live as long as their tenant says; a chunk month goes only once every tenant's audio of it has.
         var longestAudioDays = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT GREATEST(@defaultDays, COALESCE(max(audio_retention_days), 0)) FROM tenant_settings",
             new { defaultDays = options.AudioRetentionDays },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var chunksKeepFrom = new[] { keepFrom, now.UtcDateTime.AddDays(-longestAudioDays) }.Min();
+        var chunksKeepFrom = new[] { cutoffMonth, now.UtcDateTime.AddDays(-longestAudioDays) }.Min();
 
         var dropped = new List<MonthPartition>();
         foreach (var table in MonthlyPartitions.Tables)
         {
-            var cutoff = table == "chunks" ? chunksKeepFrom : keepFrom;
+            var cutoff = table == "chunks" ? chunksKeepFrom : cutoffMonth;
             foreach (var partition in (await MonthlyPartitions.ListAsync(connection, table, cancellationToken).ConfigureAwait(false)).Where(p => p.To <= cutoff))
             {
                 if (await MonthlyPartitions.HoldsAudioAsync(connection, partition, cancellationToken).ConfigureAwait(false))
