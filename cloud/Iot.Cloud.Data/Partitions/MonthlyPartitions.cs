@@ -67,7 +67,10 @@ public static class MonthlyPartitions
         var table = Quote(partition.Table);
         var name = Quote(partition.Name);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var sql = partition.Table == "dialogues"
+        // Locked first, so a transcript or analysis still being written for one of its dialogues commits before the
+        // deletes below look for it, and none can start after them.
+        var sql = $"LOCK TABLE public.{name} IN ACCESS EXCLUSIVE MODE;";
+        sql += partition.Table == "dialogues"
             ? $"""
                DELETE FROM transcripts WHERE dialogue_id IN (SELECT dialogue_id FROM public.{name});
                DELETE FROM analyses WHERE dialogue_id IN (SELECT dialogue_id FROM public.{name});

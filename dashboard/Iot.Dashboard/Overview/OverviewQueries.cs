@@ -29,6 +29,28 @@ public sealed record OverviewKpis(
 /// <summary>Headline figures for a period; hours are counted in the tenant's time zone (tenant_settings.time_zone).</summary>
 public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<DashboardOptions> options)
 {
+    /// <summary>
+    /// Two index range scans, no join: dialogues for counts and hours, analyses (which carry their dialogue's start and
+    /// deletion, migration 0021) for the analysis figures. The started_at range also prunes dialogues to the months of
+    /// the period (monthly partitions, migration 0041).
+    /// </summary>
+    internal const string KpiSql =
+    """
+    WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS name),
+    d AS MATERIALIZED (
+        SELECT extract(hour FROM started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour FROM dialogues
+        WHERE deleted_at IS NULL AND started_at >= @start AND started_at < @end),
+    a AS MATERIALIZED (
+        SELECT upsell_attempted, quality_score, offered_categories FROM analyses
+        WHERE NOT dialogue_deleted AND dialogue_started_at >= @start AND dialogue_started_at < @end)
+    SELECT 'tz', (SELECT name FROM tz), 0::bigint, NULL::float8, NULL::float8
+    UNION ALL SELECT 'total', NULL, count(*), NULL, NULL FROM d
+    UNION ALL SELECT 'analysed', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM a
+    UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM d GROUP BY hour
+    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM a, unnest(a.offered_categories) AS cat WHERE cardinality(a.offered_categories) > 0 GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
+    UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM a GROUP BY 2
+    """;
+
     public Task<OverviewKpis> GetAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var end = to ?? time.GetUtcNow();
@@ -37,24 +59,8 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
         return db.RunAsync(
             async (c, tx) =>
             {
-                // Two index range scans, no join: dialogues for counts and hours, analyses (which carry their dialogue's
-                // start and deletion, migration 0021) for the analysis figures.
                 var rows = (await c.QueryAsync<(string Kind, string? Key, long N, double? Upsell, double? Quality)>(new CommandDefinition(
-                    """
-                    WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS name),
-                    d AS MATERIALIZED (
-                        SELECT extract(hour FROM started_at AT TIME ZONE (SELECT name FROM tz))::int AS hour FROM dialogues
-                        WHERE deleted_at IS NULL AND started_at >= @start AND started_at < @end),
-                    a AS MATERIALIZED (
-                        SELECT upsell_attempted, quality_score, offered_categories FROM analyses
-                        WHERE NOT dialogue_deleted AND dialogue_started_at >= @start AND dialogue_started_at < @end)
-                    SELECT 'tz', (SELECT name FROM tz), 0::bigint, NULL::float8, NULL::float8
-                    UNION ALL SELECT 'total', NULL, count(*), NULL, NULL FROM d
-                    UNION ALL SELECT 'analysed', NULL, count(*), avg(upsell_attempted::int)::float8, avg(quality_score)::float8 FROM a
-                    UNION ALL SELECT 'hour', hour::text, count(*), NULL, NULL FROM d GROUP BY hour
-                    UNION ALL (SELECT 'category', cat, count(*), NULL, NULL FROM a, unnest(a.offered_categories) AS cat WHERE cardinality(a.offered_categories) > 0 GROUP BY cat ORDER BY count(*) DESC, cat LIMIT 5)
-                    UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), NULL, NULL FROM a GROUP BY 2
-                    """,
+                    KpiSql,
                     new { start, end },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false)).ToList();
