@@ -74,6 +74,8 @@ BEGIN
     IF months_ahead < 0 THEN
         RAISE EXCEPTION 'months_ahead must be >= 0, got %', months_ahead;
     END IF;
+    -- Start-ups and the daily job of several processes may meet here; one at a time, the others then find it done.
+    PERFORM pg_advisory_xact_lock(hashtext('iot_partitions_maintain'));
 
     FOREACH parent IN ARRAY iot_partitioned_tables() LOOP
         partitions_created := 0;

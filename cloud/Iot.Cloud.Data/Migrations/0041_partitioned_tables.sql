@@ -46,7 +46,8 @@ ALTER TABLE dialogue_segments DROP CONSTRAINT dialogue_segments_chunk_id_fkey, D
 ALTER TABLE transcripts DROP CONSTRAINT transcripts_dialogue_id_fkey;
 ALTER TABLE analyses DROP CONSTRAINT analyses_dialogue_id_fkey;
 
--- Non-unique indexes are recreated from their definitions, so ones added by any earlier migration come along.
+-- Non-unique indexes are recreated from their definitions, so ones added by any earlier migration come along. The
+-- definitions are taken before the renames, so they already name the tables the new ones will be called.
 CREATE TEMP TABLE iot_saved_indexes ON COMMIT DROP AS
 SELECT c.relname::text AS table_name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
@@ -109,7 +110,7 @@ DECLARE
     r record;
 BEGIN
     FOR r IN SELECT * FROM pg_temp.iot_saved_indexes LOOP
-        EXECUTE regexp_replace(r.definition, ' ON public\.' || r.table_name || '_unpartitioned USING ', ' ON public.' || r.table_name || ' USING ');
+        EXECUTE r.definition;
     END LOOP;
 END
 $$;
