@@ -66,18 +66,8 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
             }
         }
 
-        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, MonthlyPartitions.DefaultMonthsAhead, (time ?? TimeProvider.System).GetUtcNow(), null, cancellationToken).ConfigureAwait(false))
-        {
-            if (upkeep.PartitionsCreated > 0)
-            {
-                LogPartitionsCreated(upkeep.Table, upkeep.PartitionsCreated, upkeep.RowsMoved);
-            }
-
-            if (upkeep.RowsInDefault > 0)
-            {
-                LogRowsInDefault(upkeep.Table, upkeep.RowsInDefault);
-            }
-        }
+        logger.Report(await MonthlyPartitions.MaintainAsync(
+            connection, MonthlyPartitions.DefaultMonthsAhead, (time ?? TimeProvider.System).GetUtcNow(), null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -103,12 +93,6 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema up to date ({Applied} migration(s) applied now)")]
     private partial void LogMigrated(int applied);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions: {Table}: {Created} monthly partition(s) created, {Moved} row(s) moved out of DEFAULT")]
-    private partial void LogPartitionsCreated(string table, int created, long moved);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partitions: {Table}: {Rows} row(s) sit in the DEFAULT partition (timestamps outside every kept month: check device clocks)")]
-    private partial void LogRowsInDefault(string table, long rows);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DbUp: {Text}")]
     private partial void LogDbUp(string text);

@@ -84,18 +84,13 @@ BEGIN
             EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I DEFAULT', parent || '_default', parent);
         END IF;
 
-        FOR m IN SELECT generate_series(current_month, current_month + make_interval(months => months_ahead), interval '1 month')::date LOOP
-            moved := iot_partition_create(parent, m);
-            IF moved IS NOT NULL THEN
-                partitions_created := partitions_created + 1;
-                rows_moved := rows_moved + moved;
-            END IF;
-        END LOOP;
-
         oldest := coalesce(keep_from, at - interval '10 years');
         FOR m IN EXECUTE format(
-            'SELECT DISTINCT date_trunc(''month'', started_at AT TIME ZONE ''UTC'')::date FROM public.%I WHERE started_at >= %L AND started_at < %L',
-            parent || '_default', oldest, horizon) LOOP
+            'SELECT generate_series(%L::date, %L::date, interval ''1 month'')::date
+             UNION
+             SELECT DISTINCT date_trunc(''month'', started_at AT TIME ZONE ''UTC'')::date FROM public.%I WHERE started_at >= %L AND started_at < %L
+             ORDER BY 1',
+            current_month, current_month + make_interval(months => months_ahead), parent || '_default', oldest, horizon) LOOP
             moved := iot_partition_create(parent, m);
             IF moved IS NOT NULL THEN
                 partitions_created := partitions_created + 1;

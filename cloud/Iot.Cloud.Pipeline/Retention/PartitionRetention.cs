@@ -19,18 +19,7 @@ public sealed partial class PartitionRetention(NpgsqlDataSource dataSource, Rete
         var now = time.GetUtcNow();
         DateTime? keepFrom = options.PartitionMonths == 0 ? null : KeepFrom(now.UtcDateTime, options.PartitionMonths);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var upkeep in await MonthlyPartitions.MaintainAsync(connection, options.PartitionMonthsAhead, now, keepFrom, cancellationToken).ConfigureAwait(false))
-        {
-            if (upkeep.PartitionsCreated > 0)
-            {
-                LogCreated(upkeep.Table, upkeep.PartitionsCreated, upkeep.RowsMoved);
-            }
-
-            if (upkeep.RowsInDefault > 0)
-            {
-                LogRowsInDefault(upkeep.Table, upkeep.RowsInDefault);
-            }
-        }
+        logger.Report(await MonthlyPartitions.MaintainAsync(connection, options.PartitionMonthsAhead, now, keepFrom, cancellationToken).ConfigureAwait(false));
 
         if (keepFrom is not { } cutoffMonth)
         {
@@ -80,12 +69,6 @@ public sealed partial class PartitionRetention(NpgsqlDataSource dataSource, Rete
     /// <summary>The first instant kept: the start of the month <paramref name="months"/> before the current UTC month.</summary>
     public static DateTime KeepFrom(DateTime nowUtc, int months) =>
         new DateTime(nowUtc.Year, nowUtc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-months);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "retention: {Table}: {Created} monthly partition(s) created ahead, {Moved} row(s) moved out of DEFAULT")]
-    private partial void LogCreated(string table, int created, long moved);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "retention: {Table}: {Rows} row(s) sit in the DEFAULT partition (timestamps outside every kept month: check device clocks)")]
-    private partial void LogRowsInDefault(string table, long rows);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "retention: partition {Partition} is past the kept months but still has audio files; not dropped until audio retention purges them")]
     private partial void LogHoldsAudio(string partition);
