@@ -37,6 +37,20 @@ internal static class Seeder
             await cmd.ExecuteNonQueryAsync();
         }
 
+        // A live system has had its monthly partitions made ahead by the daily job (migration 0040); a year loaded at once
+        // would otherwise go to DEFAULT.
+        await using (var months = new NpgsqlCommand(
+            """
+            SELECT iot_partition_create(t, m::date)
+            FROM unnest(iot_partitioned_tables()) t,
+                 generate_series(date_trunc('month', (@end::timestamptz - interval '366 days') AT TIME ZONE 'UTC'), @end::timestamptz AT TIME ZONE 'UTC', interval '1 month') m
+            """,
+            c))
+        {
+            months.Parameters.AddWithValue("end", end.UtcDateTime);
+            await months.ExecuteNonQueryAsync();
+        }
+
         // The bulk load writes the child rows' tenant/branch itself; per-row scope triggers would only repeat it.
         await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", c))
         {

@@ -10,6 +10,9 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
     /// <summary>
     /// Inserts a batch in one round trip. Rows whose chunk id exists are left untouched (ON CONFLICT DO NOTHING);
     /// the result maps each id to the stored hash, so the caller can tell a replay from an id collision.
+    /// chunks is partitioned by started_at, so its key is (chunk_id, started_at): a redelivery carries the start the
+    /// device fixed in its outbox, and the key makes it a duplicate even when two bridges store it at once. The NOT
+    /// EXISTS also turns away an id that comes back with another start (a forged or corrupted resend).
     /// In the same transaction each device with new chunks gets a <c>build-dialogues</c> job (deduplicated per
     /// device), so the pipeline learns of every stored chunk exactly when it becomes visible.
     /// </summary>
@@ -33,7 +36,8 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
                         @lengths, @hashes, @transactions, @segments, @paths, @transcripts, @operators)
                  AS u(chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,
                       byte_length, sha256, transaction_id, segments, storage_path, transcript, operator_id)
-            ON CONFLICT (chunk_id) DO NOTHING
+            WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunk_id = u.chunk_id)
+            ON CONFLICT (chunk_id, started_at) DO NOTHING
             RETURNING chunk_id
             """,
             new

@@ -101,15 +101,21 @@ internal static class DialogueStore
         foreach (var d in plan)
         {
             await c.ExecuteAsync(new CommandDefinition(
+                // dialogues is partitioned by started_at and its key is (dialogue_id, started_at), so ON CONFLICT
+                // (dialogue_id) cannot express "this id exists": an open dialogue's start moves when earlier speech
+                // arrives. One row per id is this builder's job (per-device lock, ids derived per device): update the
+                // row with this id if it is open and changed (a new month moves it), insert only when no row has it.
                 """
+                WITH changed AS (
+                    UPDATE dialogues SET branch_id = @BranchId, operator_id = @OperatorId, started_at = @StartedAt,
+                                         ended_at = @EndedAt, speech_ms = @SpeechMs, updated_at = @now
+                    WHERE dialogue_id = @DialogueId AND status = 'open'
+                      AND (branch_id, operator_id, started_at, ended_at, speech_ms)
+                          IS DISTINCT FROM (@BranchId::text, @OperatorId::text, @StartedAt::timestamptz, @EndedAt::timestamptz, @SpeechMs::integer)
+                    RETURNING dialogue_id)
                 INSERT INTO dialogues (dialogue_id, tenant_id, branch_id, device_id, transaction_id, operator_id, started_at, ended_at, speech_ms, status, updated_at)
-                VALUES (@DialogueId, @TenantId, @BranchId, @deviceId, @TransactionId, @OperatorId, @StartedAt, @EndedAt, @SpeechMs, 'open', @now)
-                ON CONFLICT (dialogue_id) DO UPDATE SET
-                    branch_id = excluded.branch_id, operator_id = excluded.operator_id, started_at = excluded.started_at,
-                    ended_at = excluded.ended_at, speech_ms = excluded.speech_ms, updated_at = excluded.updated_at
-                WHERE dialogues.status = 'open'
-                  AND (dialogues.branch_id, dialogues.operator_id, dialogues.started_at, dialogues.ended_at, dialogues.speech_ms)
-                      IS DISTINCT FROM (excluded.branch_id, excluded.operator_id, excluded.started_at, excluded.ended_at, excluded.speech_ms)
+                SELECT @DialogueId, @TenantId, @BranchId, @deviceId, @TransactionId, @OperatorId, @StartedAt, @EndedAt, @SpeechMs, 'open', @now
+                WHERE NOT EXISTS (SELECT 1 FROM dialogues WHERE dialogue_id = @DialogueId)
                 """,
                 new { d.DialogueId, device.TenantId, device.BranchId, deviceId, d.TransactionId, d.OperatorId, d.StartedAt, d.EndedAt, d.SpeechMs, now },
                 tx, cancellationToken: ct)).ConfigureAwait(false);

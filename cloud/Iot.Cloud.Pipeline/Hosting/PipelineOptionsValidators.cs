@@ -22,7 +22,9 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         RetentionOptions.Section,
         (nameof(o.AudioRetentionDays), o.AudioRetentionDays, 1, 3650),
         (nameof(o.SchedulerCheckMinutes), o.SchedulerCheckMinutes, 1, 1440),
-        (nameof(o.BatchSize), o.BatchSize, 1, 10000));
+        (nameof(o.BatchSize), o.BatchSize, 1, 10000),
+        (nameof(o.PartitionMonths), o.PartitionMonths, 0, 1200),
+        (nameof(o.PartitionMonthsAhead), o.PartitionMonthsAhead, 1, 24));
 }
 
 internal sealed class PipelineStorageOptionsValidator : IValidateOptions<PipelineStorageOptions>

@@ -1,3 +1,4 @@
+using Iot.Cloud.Data.Partitions;
 using Iot.Cloud.Pipeline.Jobs;
 using Iot.Cloud.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public sealed partial class RetentionHandler(
     public async Task<JobOutcome> HandleAsync(ClaimedJob job, CancellationToken cancellationToken)
     {
         await RunAsync(cancellationToken).ConfigureAwait(false);
+        await PartitionsAsync(cancellationToken).ConfigureAwait(false);
         return JobOutcome.Done;
     }
 
@@ -42,6 +44,10 @@ public sealed partial class RetentionHandler(
 
         return reports;
     }
+
+    /// <summary>Partition upkeep and month drops (after the audio purge, which a chunk month waits for).</summary>
+    public Task<IReadOnlyList<MonthPartition>> PartitionsAsync(CancellationToken cancellationToken) =>
+        new PartitionRetention(dataSource, options.Value, time, logger).RunAsync(cancellationToken);
 
     private async Task<RetentionReport> PurgeTenantAsync(NpgsqlConnection connection, RetentionStore.TenantRetention tenant, DateTime now, CancellationToken cancellationToken)
     {

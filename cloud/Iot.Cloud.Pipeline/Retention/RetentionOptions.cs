@@ -16,4 +16,14 @@ public sealed class RetentionOptions
 
     /// <summary>Chunks purged per transaction; bounds lock time and how much a crash can leave half-done.</summary>
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Whole UTC months of chunks, segments and dialogues (with their transcripts and analyses) kept before the
+    /// current month; older monthly partitions are dropped by the daily job. 0 = never drop (the default: text is
+    /// kept forever). Chunk months are also kept until the longest tenant audio retention has passed them.
+    /// </summary>
+    public int PartitionMonths { get; set; }
+
+    /// <summary>Monthly partitions kept created ahead of the current month (the daily job and every start-up).</summary>
+    public int PartitionMonthsAhead { get; set; } = 3;
 }

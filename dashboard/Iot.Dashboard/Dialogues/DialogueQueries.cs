@@ -117,7 +117,7 @@ public sealed class DialogueQueries(TenantDb db, TimeProvider time)
         _ => (row.StartedAt.ToUniversalTime() - DateTime.UnixEpoch).Ticks / 10,
     };
 
-    private static string BuildSql(DialogueFilter f, bool includeDeleted, int limit, out DynamicParameters args)
+    internal static string BuildSql(DialogueFilter f, bool includeDeleted, int limit, out DynamicParameters args)
     {
         var sort = DialogueSort.Find(f.Sort)!;
         var parameters = new DynamicParameters();
@@ -153,6 +153,12 @@ public sealed class DialogueQueries(TenantDb db, TimeProvider time)
             sql.Append(" AND (").Append(sort.KeySql).Append(", d.dialogue_id) ").Append(sort.Descending ? "<" : ">").Append(" (@cursorKey, @cursorId)");
             args.Add("cursorKey", sort.NumericKey ? cursor.Key : DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(cursor.Key * 10), DateTimeKind.Utc));
             args.Add("cursorId", cursor.Id);
+            if (!sort.NumericKey)
+            {
+                // Redundant with the row comparison, but a plain bound on the partition key lets PostgreSQL skip the
+                // months the earlier pages already covered (dialogues is partitioned by started_at, migration 0041).
+                sql.Append(" AND d.started_at ").Append(sort.Descending ? "<=" : ">=").Append(" @cursorKey");
+            }
         }
 
         var direction = sort.Descending ? "DESC" : "ASC";

@@ -34,6 +34,33 @@ public sealed record OverviewKpis(
 /// </summary>
 public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<DashboardOptions> options)
 {
+    /// <summary>
+    /// Raw figures over the period's ranges plus roll-up rows for its clean whole days. Every raw range lies inside
+    /// [@start, @end); repeating that bound as a plain predicate lets PostgreSQL prune dialogues to the period's months
+    /// at plan time (monthly partitions, migration 0041), which a join on the range list alone would not.
+    /// </summary>
+    internal const string KpiSql =
+    """
+    WITH r AS (SELECT * FROM unnest(@los::timestamptz[], @his::timestamptz[]) AS r(lo, hi)),
+    d AS MATERIALIZED (
+        SELECT extract(hour FROM d.started_at AT TIME ZONE @zone)::int AS hour FROM r JOIN dialogues d
+        ON d.deleted_at IS NULL AND d.started_at >= r.lo AND d.started_at < r.hi
+        WHERE d.started_at >= @start AND d.started_at < @end),
+    a AS MATERIALIZED (
+        SELECT a.upsell_attempted, a.quality_score, a.offered_categories FROM r JOIN analyses a
+        ON NOT a.dialogue_deleted AND a.dialogue_started_at >= r.lo AND a.dialogue_started_at < r.hi
+        WHERE a.dialogue_started_at >= @start AND a.dialogue_started_at < @end)
+    SELECT kind, key, sum(n)::bigint, sum(upsell)::bigint, sum(quality)::bigint FROM (
+        SELECT 'total' AS kind, '' AS key, count(*) AS n, 0::bigint AS upsell, 0::bigint AS quality FROM d
+        UNION ALL SELECT 'analysed', '', count(*), count(*) FILTER (WHERE upsell_attempted), coalesce(sum(quality_score), 0) FROM a
+        UNION ALL SELECT 'hour', hour::text, count(*), 0, 0 FROM d GROUP BY hour
+        UNION ALL SELECT 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat GROUP BY cat
+        UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a GROUP BY 2
+        UNION ALL SELECT kind, key, n, upsell, quality FROM overview_rollup
+            WHERE @useRollup AND day >= @firstDay::date AND day < @endDay::date AND NOT (day = ANY(@dirty::date[]))) x
+    GROUP BY kind, key
+    """;
+
     public async Task<OverviewKpis> GetAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         (await ComputeAsync(from, to, useRollup: true, ct).ConfigureAwait(false)).Kpis;
 
@@ -93,24 +120,7 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
 
                 ranges.RemoveAll(r => r.Lo >= r.Hi);
                 var rows = (await c.QueryAsync<(string Kind, string Key, long N, long Upsell, long Quality)>(new CommandDefinition(
-                    """
-                    WITH r AS (SELECT * FROM unnest(@los::timestamptz[], @his::timestamptz[]) AS r(lo, hi)),
-                    d AS MATERIALIZED (
-                        SELECT extract(hour FROM d.started_at AT TIME ZONE @zone)::int AS hour FROM r JOIN dialogues d
-                        ON d.deleted_at IS NULL AND d.started_at >= r.lo AND d.started_at < r.hi),
-                    a AS MATERIALIZED (
-                        SELECT a.upsell_attempted, a.quality_score, a.offered_categories FROM r JOIN analyses a
-                        ON NOT a.dialogue_deleted AND a.dialogue_started_at >= r.lo AND a.dialogue_started_at < r.hi)
-                    SELECT kind, key, sum(n)::bigint, sum(upsell)::bigint, sum(quality)::bigint FROM (
-                        SELECT 'total' AS kind, '' AS key, count(*) AS n, 0::bigint AS upsell, 0::bigint AS quality FROM d
-                        UNION ALL SELECT 'analysed', '', count(*), count(*) FILTER (WHERE upsell_attempted), coalesce(sum(quality_score), 0) FROM a
-                        UNION ALL SELECT 'hour', hour::text, count(*), 0, 0 FROM d GROUP BY hour
-                        UNION ALL SELECT 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat GROUP BY cat
-                        UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a GROUP BY 2
-                        UNION ALL SELECT kind, key, n, upsell, quality FROM overview_rollup
-                            WHERE @useRollup AND day >= @firstDay::date AND day < @endDay::date AND NOT (day = ANY(@dirty::date[]))) x
-                    GROUP BY kind, key
-                    """,
+                    KpiSql,
                     new
                     {
                         los = ranges.Select(r => r.Lo.UtcDateTime).ToArray(),
@@ -120,6 +130,8 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                         firstDay = plan.FirstDay,
                         endDay = plan.EndDay,
                         dirty = dirty.ToArray(),
+                        start = start.UtcDateTime,
+                        end = end.UtcDateTime,
                     },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false)).ToList();

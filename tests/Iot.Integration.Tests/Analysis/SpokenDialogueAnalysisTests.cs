@@ -56,7 +56,7 @@ public class SpokenDialogueAnalysisTests(PostgresServer postgres, ITestOutputHel
         var layout = await connection.QueryAsync<string>(
             """
             SELECT d.status || ' ' || to_char(d.started_at, 'MI:SS.MS') || '-' || to_char(d.ended_at, 'MI:SS.MS') || ' chunks ' || string_agg(DISTINCT c.seq::text, ',')
-            FROM dialogues d JOIN dialogue_segments s USING (dialogue_id) JOIN chunks c USING (chunk_id) GROUP BY d.dialogue_id ORDER BY d.started_at
+            FROM dialogues d JOIN dialogue_segments s USING (dialogue_id) JOIN chunks c USING (chunk_id) GROUP BY d.dialogue_id, d.started_at ORDER BY d.started_at
             """);
         output.WriteLine("dialogues: " + string.Join(" | ", layout));
         var latencies = await connection.QueryAsync<double>(
