@@ -14,7 +14,8 @@ internal static class AnalysisStore
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             """
             SELECT d.tenant_id AS TenantId, d.status AS Status, t.engine AS Engine, t.language AS Language,
-                   t.utterances::text AS Utterances, s.analysis_profile::text AS Profile
+                   t.utterances::text AS Utterances, s.analysis_profile::text AS Profile,
+                   d.deleted_at IS NOT NULL AS Deleted
             FROM dialogues d
             LEFT JOIN transcripts t ON t.dialogue_id = d.dialogue_id
             LEFT JOIN tenant_settings s ON s.tenant_id = d.tenant_id
@@ -27,7 +28,7 @@ internal static class AnalysisStore
         }
 
         var transcript = row.Engine is null ? null : new Transcript(row.Engine, row.Language!, TranscriptJson.DeserializeUtterances(row.Utterances!));
-        return new DialogueForAnalysis(row.TenantId, row.Status, transcript, row.Profile is null ? null : AnalysisProfile.FromJson(row.Profile));
+        return new DialogueForAnalysis(row.TenantId, row.Status, transcript, row.Profile is null ? null : AnalysisProfile.FromJson(row.Profile), row.Deleted);
     }
 
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, string engine, VerifiedAnalysis verified, DateTime now, CancellationToken ct)
@@ -60,7 +61,7 @@ internal static class AnalysisStore
             tx, cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    private sealed record Row(string TenantId, string Status, string? Engine, string? Language, string? Utterances, string? Profile);
+    private sealed record Row(string TenantId, string Status, string? Engine, string? Language, string? Utterances, string? Profile, bool Deleted);
 }
 
-internal sealed record DialogueForAnalysis(string TenantId, string Status, Transcript? Transcript, AnalysisProfile? TenantProfile);
+internal sealed record DialogueForAnalysis(string TenantId, string Status, Transcript? Transcript, AnalysisProfile? TenantProfile, bool Deleted);

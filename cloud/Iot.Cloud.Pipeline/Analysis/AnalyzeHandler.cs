@@ -39,6 +39,12 @@ public sealed partial class AnalyzeHandler(
             return JobOutcome.Done;
         }
 
+        if (dialogue.Deleted)
+        {
+            // A deleted conversation is not analysed (an LLM engine would send it out); restoring it resumes this job.
+            return JobOutcome.Wait(DeletedDialogue.WaitReason);
+        }
+
         if (_analyzer is null)
         {
             return JobOutcome.Wait("no analyzer configured");

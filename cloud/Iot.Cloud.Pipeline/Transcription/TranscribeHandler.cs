@@ -40,6 +40,12 @@ public sealed partial class TranscribeHandler(
             return JobOutcome.Done;
         }
 
+        if (dialogue.Deleted)
+        {
+            // A deleted conversation is not sent to any engine; restoring it resumes this job (migration 0043).
+            return JobOutcome.Wait(DeletedDialogue.WaitReason);
+        }
+
         Transcript transcript;
         if (dialogue.DeviceTranscribed)
         {

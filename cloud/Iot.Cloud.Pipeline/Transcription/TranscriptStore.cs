@@ -11,7 +11,7 @@ internal static class TranscriptStore
     {
         var head = await c.QuerySingleOrDefaultAsync<Head>(new CommandDefinition(
             """
-            SELECT d.tenant_id AS TenantId, d.status AS Status, s.transcription_language AS Language
+            SELECT d.tenant_id AS TenantId, d.status AS Status, s.transcription_language AS Language, d.deleted_at IS NOT NULL AS Deleted
             FROM dialogues d LEFT JOIN tenant_settings s ON s.tenant_id = d.tenant_id
             WHERE d.dialogue_id = @dialogueId
             """,
@@ -40,7 +40,7 @@ internal static class TranscriptStore
             }
         }
 
-        return new DialogueForTranscription(dialogueId, head.TenantId, head.Status, head.Language, [.. sources.Select(s => s.Source)], transcripts);
+        return new DialogueForTranscription(dialogueId, head.TenantId, head.Status, head.Language, [.. sources.Select(s => s.Source)], transcripts, head.Deleted);
     }
 
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, Transcript transcript, DateTime now, CancellationToken ct) =>
@@ -61,7 +61,7 @@ internal static class TranscriptStore
             },
             tx, cancellationToken: ct)).ConfigureAwait(false);
 
-    private sealed record Head(string TenantId, string Status, string? Language);
+    private sealed record Head(string TenantId, string Status, string? Language, bool Deleted);
 
     private sealed record SegmentRow(Guid ChunkId, int StartMs, int EndMs, int DurationMs, string? StoragePath, string? DeviceTranscript);
 }
@@ -72,7 +72,8 @@ internal sealed record DialogueForTranscription(
     string Status,
     string? Language,
     IReadOnlyList<SegmentSource> Segments,
-    IReadOnlyDictionary<Guid, string> DeviceTranscripts)
+    IReadOnlyDictionary<Guid, string> DeviceTranscripts,
+    bool Deleted)
 {
     public bool DeviceTranscribed => Segments.Count > 0 && Segments.All(s => DeviceTranscripts.ContainsKey(s.Segment.ChunkId));
 }

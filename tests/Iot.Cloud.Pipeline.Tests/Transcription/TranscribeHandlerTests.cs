@@ -38,6 +38,33 @@ public sealed class TranscribeHandlerTests
     }
 
     [Fact]
+    public async Task A_deleted_dialogue_is_not_transcribed_and_restoring_it_queues_its_waiting_job_again()
+    {
+        await using var db = await CreateAsync();
+        var handlers = new Handlers(db, NextDay);
+        await db.InsertChunkAsync(new TestChunk(0, new SpeechSegment(10_000, 20_000)) { Transcript = new ChunkTranscript("en", [new(10_000, 20_000, "Hello.")]) });
+        await handlers.BuildAsync();
+        var dialogue = Assert.Single(await DialogueRows.DialoguesAsync(db));
+        var admin = new Iot.Cloud.Pipeline.Dialogues.DialogueAdmin(db.DataSource, NextDay);
+        Assert.True(await admin.SoftDeleteAsync(Tenant, dialogue.DialogueId, "alice@t1", "recorded by mistake", CancellationToken.None));
+
+        var outcome = await handlers.Transcribe().HandleAsync(TranscribeJob(dialogue.DialogueId), CancellationToken.None);
+
+        var waiting = Assert.IsType<JobOutcome.Waiting>(outcome);
+        Assert.Equal(Iot.Cloud.Pipeline.Dialogues.DeletedDialogue.WaitReason, waiting.Reason);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM transcripts"));
+        // Parked as the worker parks it; the restore must wake it whoever restores (dashboard or admin API).
+        await db.ExecuteAsync("UPDATE jobs SET status = 'waiting', wait_reason = 'dialogue deleted: restoring it resumes this job' WHERE kind = 'transcribe'");
+
+        Assert.True(await admin.RestoreAsync(Tenant, dialogue.DialogueId, "bob@t1", "wrong visit deleted", CancellationToken.None));
+
+        var job = await db.ScalarAsync<string>("SELECT status || '/' || coalesce(wait_reason, '') FROM jobs WHERE kind = 'transcribe'");
+        Assert.Equal("queued/", job);
+        Assert.Equal(JobOutcome.Done, await handlers.Transcribe().HandleAsync(TranscribeJob(dialogue.DialogueId), CancellationToken.None));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM transcripts"));
+    }
+
+    [Fact]
     public async Task Without_a_transcriber_a_dialogue_that_needs_cloud_transcription_waits_visibly()
     {
         await using var db = await CreateAsync();
