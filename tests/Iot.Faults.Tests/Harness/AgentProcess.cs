@@ -26,6 +26,9 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public int? ProcessId => _child?.Id;
 
+    /// <summary>Exit code of the last run, null while it runs or before the first.</summary>
+    public int? ExitCode => _child?.ExitCode;
+
     public static AgentProcess Start(AgentSettings settings)
     {
         var agent = new AgentProcess(settings);

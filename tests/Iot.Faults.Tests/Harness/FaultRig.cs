@@ -177,7 +177,7 @@ public sealed class FaultRig : IAsyncDisposable
         foreach (var agent in _agents)
         {
             var health = agent.IsRunning ? await agent.HealthAsync() : null;
-            parts.Add($"{agent.Settings.DeviceId}: {(agent.IsRunning ? health?.ToString() ?? "no health yet" : "stopped")}");
+            parts.Add($"{agent.Settings.DeviceId}: {(agent.IsRunning ? health?.ToString() ?? "no health yet" : $"exited {agent.ExitCode}:\n{agent.Tail(10)}\n")}");
         }
 
         return string.Join("; ", parts);
