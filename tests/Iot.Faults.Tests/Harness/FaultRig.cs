@@ -168,7 +168,7 @@ public sealed class FaultRig : IAsyncDisposable
                 $"{agent.Settings.DeviceId} after the drain: {after} (recorded {recorded[agent.Settings.DeviceId]})");
         }
 
-        return new DrainResult(await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded), drain, recorded);
+        return new DrainResult(await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded), drain, recorded, _agents.Max(a => a.SlowestStop));
     }
 
     public async Task<string> DescribeAgentsAsync()
