@@ -49,7 +49,7 @@ public sealed class AgentKillTests(ITestOutputHelper output)
 
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
 
-        output.WriteLine(result.Ledger.Line("agent-kill9", rounds, result.Drain, $"{moments} rows-before-drain={rowsBeforeDrain}"));
+        output.WriteLine(result.Line("agent-kill9", rounds, $"{moments} rows-before-drain={rowsBeforeDrain}"));
         result.Ledger.AssertExactlyOnce();
         Assert.True(rowsBeforeDrain > 0, "nothing was uploaded while the agents were being killed");
     }

@@ -59,7 +59,7 @@ public sealed class BridgeKillTests(ITestOutputHelper output)
         await stats.AssertSweptAsync(rig.Bridge.StorageRoot, last);
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
 
-        output.WriteLine(result.Ledger.Line("bridge-kill9", stats.Kills, result.Drain, $"{stats} {acks}"));
+        output.WriteLine(result.Line("bridge-kill9", stats.Kills, $"{stats} {acks}"));
         result.Ledger.AssertExactlyOnce();
         Assert.True(stats.BetweenCommitAndAck > 0, $"no kill landed between commit and ack: {stats}");
         Assert.True(stats.DuringFileWrite > 0, $"no kill landed during a file write: {stats}");

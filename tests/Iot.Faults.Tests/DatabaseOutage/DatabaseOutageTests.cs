@@ -45,7 +45,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
 
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(60));
 
-        output.WriteLine(result.Ledger.Line("postgres-stop", 1, drain, $"outage={Outage.TotalSeconds:0}s backlog-at-restart={backlogAtRestart} acks-during-outage={acksDuringOutage} {acks}"));
+        output.WriteLine(result.Line("postgres-stop", 1, $"outage={Outage.TotalSeconds:0}s backlog-at-restart={backlogAtRestart} acks-during-outage={acksDuringOutage} {acks}", drain));
         result.Ledger.AssertExactlyOnce();
     }
 }

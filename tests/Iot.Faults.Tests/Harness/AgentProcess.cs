@@ -26,6 +26,9 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public int? ProcessId => _child?.Id;
 
+    /// <summary>Exit code of the last run, null while it runs or before the first.</summary>
+    public int? ExitCode => _child?.ExitCode;
+
     public static AgentProcess Start(AgentSettings settings)
     {
         var agent = new AgentProcess(settings);
@@ -52,8 +55,25 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public Task KillAsync() => _child?.KillAsync() ?? Task.CompletedTask;
 
-    /// <summary>SIGTERM: the agent seals the chunk in progress and exits; returns its exit code (0 expected).</summary>
-    public Task<int> TerminateAsync() => _child?.TerminateAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult(0);
+    /// <summary>How long the slowest SIGTERM of this agent took to end the process.</summary>
+    public TimeSpan SlowestStop { get; private set; }
+
+    /// <summary>
+    /// SIGTERM: the agent seals the chunk in progress and exits; returns its exit code (0 expected). Allows a little
+    /// more than the host's 30 s shutdown timeout, so a slow stop shows up in <see cref="SlowestStop"/>, not as a hang.
+    /// </summary>
+    public async Task<int> TerminateAsync()
+    {
+        if (_child is null)
+        {
+            return 0;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exit = await _child.TerminateAsync(TimeSpan.FromSeconds(45));
+        SlowestStop = clock.Elapsed > SlowestStop ? clock.Elapsed : SlowestStop;
+        return exit;
+    }
 
     /// <summary>
     /// Waits until this run serves <c>/health</c> (its host is up, so SIGTERM is handled) and, when it records,

@@ -168,7 +168,7 @@ public sealed class FaultRig : IAsyncDisposable
                 $"{agent.Settings.DeviceId} after the drain: {after} (recorded {recorded[agent.Settings.DeviceId]})");
         }
 
-        return new DrainResult(await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded), drain, recorded);
+        return new DrainResult(await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded), drain, recorded, _agents.Max(a => a.SlowestStop));
     }
 
     public async Task<string> DescribeAgentsAsync()
@@ -177,7 +177,7 @@ public sealed class FaultRig : IAsyncDisposable
         foreach (var agent in _agents)
         {
             var health = agent.IsRunning ? await agent.HealthAsync() : null;
-            parts.Add($"{agent.Settings.DeviceId}: {(agent.IsRunning ? health?.ToString() ?? "no health yet" : "stopped")}");
+            parts.Add($"{agent.Settings.DeviceId}: {(agent.IsRunning ? health?.ToString() ?? "no health yet" : $"exited {agent.ExitCode}:\n{agent.Tail(10)}\n")}");
         }
 
         return string.Join("; ", parts);
