@@ -40,11 +40,13 @@ bash cloud/scripts/speech.sh "$state/audio-v2" "$devices" 120
 echo "build: dotnet build -c Release (first run restores packages)" >&2
 dotnet build IoT.sln -c Release -v quiet -nologo >/dev/null
 
+# The dashboard's device page publishes config pushes and commands with the provisioning service login.
+svc_secret="$(openssl rand -hex 24)"
 seed=()
 for ((i = 1; i <= devices; i++)); do seed+=("--Bridge:SeedDevices:$((i - 1))=demo/pos-$i"); done
 dotnet cloud/Iot.Cloud.Bridge/bin/Release/net10.0/iot-bridge.dll \
   --Database:ConnectionString="$db" --Storage:Root="$state/store" --Broker:Port="$broker_port" "${seed[@]}" \
-  --Broker:RequireAuthentication=false \
+  --Broker:RequireAuthentication=false --Broker:ServiceAccounts:provisioning="$svc_secret" \
   --Pipeline:Transcription:Engine=pocketsphinx --Pipeline:Dialogues:GapSeconds=8 --Pipeline:Dialogues:CloseGraceSeconds=20 \
   >"$state/logs/bridge.log" 2>&1 &
 pids+=($!)
@@ -55,6 +57,7 @@ dotnet dashboard/Iot.Dashboard/bin/Release/net10.0/iot-dashboard.dll \
   --Database:ConnectionString="$db" --Dashboard:StorageRoot="$state/store" \
   --Dashboard:Auth:SigningKey="$(openssl rand -base64 48)" --Dashboard:Auth:SecureCookies=false \
   --Dashboard:Seed:TenantId=demo --Dashboard:Seed:AdminEmail=admin@demo.local --Dashboard:Seed:AdminPassword='demo-admin-2026' \
+  --Dashboard:Broker:Host=127.0.0.1 --Dashboard:Broker:Port="$broker_port" --Dashboard:Broker:Password="$svc_secret" \
   --urls "http://127.0.0.1:$dashboard_port" >"$state/logs/dashboard.log" 2>&1 &
 pids+=($!)
 
@@ -73,6 +76,7 @@ cat <<INFO
     PostgreSQL:              $psql_url
     Recordings:              $state/store/recordings/
     Logs (JSON):             $state/logs/
+    Bridge metrics:          http://127.0.0.1:9470/metrics (Prometheus text) and /health
     Device health:           http://127.0.0.1:8043/health … :$((8042 + devices))/health (and /metrics)
     Dashboard:               http://127.0.0.1:$dashboard_port   sign in as admin@demo.local / demo-admin-2026
                              (API docs: http://127.0.0.1:$dashboard_port/scalar); row counts are printed below every 15 s.
