@@ -107,11 +107,13 @@ public sealed partial class ChunkOutbox : IDisposable
                 _db.Rollback();
                 throw;
             }
-        }
 
-        if (withAudio)
-        {
-            File.Move(partial, Path.Combine(SpoolDirectory, fileName), overwrite: true);
+            // Still under the lock PeekReady takes: no reader may list the entry before its sealed file exists. A crash
+            // between the commit and the rename is repaired at start-up (<see cref="Recover"/> renames the partial).
+            if (withAudio)
+            {
+                File.Move(partial, Path.Combine(SpoolDirectory, fileName), overwrite: true);
+            }
         }
 
         Committed?.Invoke();
@@ -140,14 +142,17 @@ public sealed partial class ChunkOutbox : IDisposable
         }
 
         var now = _time.GetUtcNow().UtcTicks;
-        return _entries.Query()
-            .Where(e => e.State == OutboxState.Pending && e.NextAttemptUtcTicks <= now)
-            .OrderBy(e => e.Sequence)
-            .Limit(max + exclude.Count)
-            .ToEnumerable()
-            .Where(e => !exclude.Contains(e.Id))
-            .Take(max)
-            .ToList();
+        lock (_commitLock)
+        {
+            return _entries.Query()
+                .Where(e => e.State == OutboxState.Pending && e.NextAttemptUtcTicks <= now)
+                .OrderBy(e => e.Sequence)
+                .Limit(max + exclude.Count)
+                .ToEnumerable()
+                .Where(e => !exclude.Contains(e.Id))
+                .Take(max)
+                .ToList();
+        }
     }
 
     public OutboxEntry? Find(Guid chunkId) => _entries.FindById(chunkId);
