@@ -36,6 +36,14 @@ public sealed class BrokerOptions
     public string SharedGroup { get; set; } = Iot.Protocol.Topics.TopicTree.DefaultSharedGroup;
 
     /// <summary>
+    /// How long the broker keeps this bridge's session after a crash. Mosquitto keeps dealing a dead member its share
+    /// of <c>$share</c> chunks while the session lives, and devices only get those back by re-sending after their ack
+    /// timeout, so this stays short; a clean stop unsubscribes first and so leaves the group at once. Chunks in a dropped session are not lost:
+    /// the devices still hold them and re-send.
+    /// </summary>
+    public int SessionExpirySeconds { get; set; } = 60;
+
+    /// <summary>
     /// Embedded mode: every CONNECT must present a device, claim or service credential and is confined by ACLs.
     /// False restores the open broker (anyone, any topic); only for closed demo networks, and it must be said explicitly.
     /// </summary>

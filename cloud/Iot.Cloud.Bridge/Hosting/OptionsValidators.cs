@@ -79,6 +79,11 @@ internal sealed partial class BrokerOptionsValidator : IValidateOptions<BrokerOp
             errors.Add($"{s}:SharedGroup '{o.SharedGroup}' must be 1-64 of [a-z0-9_-]");
         }
 
+        if (o.SessionExpirySeconds is < 0 or > 86400)
+        {
+            errors.Add($"{s}:SessionExpirySeconds {o.SessionExpirySeconds} must be 0..86400");
+        }
+
         errors.AddRange(BrokerSecurityOptionsRules.Check(o));
         if (o.Mode == BrokerMode.Embedded && o.Tls.Port != 0)
         {

@@ -87,7 +87,11 @@ public sealed partial class BridgeConnection : BackgroundService
         {
             try
             {
-                await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Leave the shared group before going: Mosquitto 2.0 keeps dealing an offline member its share of
+                // chunks while the session lives, even after a DISCONNECT asking for expiry 0 (measured), so only an
+                // UNSUBSCRIBE stops it. Whatever this bridge had not acked, the devices re-send.
+                await _client.UnsubscribeAsync(SubscriptionFilter, cancellationToken).ConfigureAwait(false);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(0).Build(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -118,7 +122,7 @@ public sealed partial class BridgeConnection : BackgroundService
             .WithClientId(_bridge.InstanceId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval(3600)
+            .WithSessionExpiryInterval((uint)_broker.SessionExpirySeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
             // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds.
