@@ -11,6 +11,9 @@ bash edge/scripts/arm64-sysroot.sh
 
 if [ -n "${DATABASE_URL:-}" ]; then
   export IOT_TEST_DATABASE_URL="$DATABASE_URL"
+  # Each test host gets its own fresh database; a DATABASE_URL left in their environment would override that
+  # (the cloud programs read it as Database:ConnectionString), so it only names the server here.
+  unset DATABASE_URL
 else
   pgdir="$(mktemp -d /tmp/iot-test-pg.XXXXXX)"
   trap 'iot_pg_stop "$pgdir"; rm -rf "$pgdir"' EXIT
