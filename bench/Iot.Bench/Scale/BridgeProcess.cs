@@ -29,6 +29,7 @@ internal sealed class BridgeProcess : IAsyncDisposable
             $"--Database:ConnectionString={database}",
             $"--Storage:Root={storage}",
             "--Serilog:MinimumLevel:Default=Information",
+            "--Metrics:Port=0",
             "--Serilog:MinimumLevel:Override:Iot.Cloud.Bridge.Ingest.IngestPipeline=Warning",
         };
         args.AddRange(devices.Select((d, i) => $"--Bridge:SeedDevices:{i}=bench/{d}"));

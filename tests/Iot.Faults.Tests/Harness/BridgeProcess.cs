@@ -82,6 +82,7 @@ public sealed class BridgeProcess : IAsyncDisposable
             // Dialogue building and transcription are not under test here and would only compete for the 2 cores.
             ["Pipeline:Workers:Enabled"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Metrics:Port"] = "0",
             // The one information line the harness waits for: connected and subscribed, ready to ingest.
             [$"Serilog:MinimumLevel:Override:{typeof(BridgeConnection).FullName}"] = "Information",
         };
