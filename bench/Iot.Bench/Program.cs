@@ -31,14 +31,7 @@ Console.WriteLine($"ingest bench: {Environment.ProcessorCount} cores, {Publisher
 await using var mosquitto = new Mosquitto();
 await mosquitto.StartAsync();
 var admin = ConnectionStrings.Normalize(databaseUrl);
-var database = $"iot_bench_{Guid.NewGuid():n}"[..24];
-await using (var c = new NpgsqlConnection(admin))
-{
-    await c.OpenAsync();
-    await new NpgsqlCommand($"CREATE DATABASE {database}", c).ExecuteNonQueryAsync();
-}
-
-var db = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+var (db, database) = await BenchDatabase.CreateAsync(admin, "iot_bench");
 var storage = Path.Combine(Path.GetTempPath(), "iot-bench-store-" + Guid.NewGuid().ToString("n"));
 var devices = Enumerable.Range(1, Publishers).Select(i => $"dev-{i}").ToArray();
 var overrides = new Dictionary<string, string?>
@@ -124,11 +117,7 @@ foreach (var p in publishers.Append(rawSink).Append(ackSink))
     p.Dispose();
 }
 
-await using (var c = new NpgsqlConnection(admin))
-{
-    await c.OpenAsync();
-    await new NpgsqlCommand($"DROP DATABASE {database} WITH (FORCE)", c).ExecuteNonQueryAsync();
-}
+await BenchDatabase.DropAsync(admin, database);
 
 Directory.Delete(storage, recursive: true);
 return 0;

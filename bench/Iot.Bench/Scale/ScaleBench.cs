@@ -76,14 +76,14 @@ internal static class ScaleBench
             }
         }
 
-        var probeDb = await CreateDatabaseAsync(admin);
+        var probeDb = await BenchDatabase.CreateAsync(admin, "iot_scale");
         foreach (var connections in new[] { 1, 4 })
         {
             var rate = await BoundProbes.CommitsPerSecondAsync(probeDb.ConnectionString, connections, TimeSpan.FromSeconds(quick ? 2 : 5));
             Console.WriteLine($"  PostgreSQL single-row commits (synchronous_commit on), {connections} connection(s): {rate,8:0} commits/s");
         }
 
-        await DropDatabaseAsync(admin, probeDb.Name);
+        await BenchDatabase.DropAsync(admin, probeDb.Name);
         foreach (var p in publishers)
         {
             await p.DisconnectAsync();
@@ -96,7 +96,7 @@ internal static class ScaleBench
     private static async Task<(RunResult Result, bool ExactlyOnce)> OneAsync(
         string admin, Mosquitto mosquitto, string[] devices, List<IMqttClient> publishers, LoadRun run, int bridgeCount, int bytes, int count)
     {
-        var (db, name) = await CreateDatabaseAsync(admin);
+        var (db, name) = await BenchDatabase.CreateAsync(admin, "iot_scale");
         var storage = Path.Combine(Path.GetTempPath(), "iot-bench-scale-" + Guid.NewGuid().ToString("n"));
         var bridges = new List<BridgeProcess>();
         try
@@ -156,27 +156,11 @@ internal static class ScaleBench
                 await bridge.DisposeAsync();
             }
 
-            await DropDatabaseAsync(admin, name);
+            await BenchDatabase.DropAsync(admin, name);
             if (Directory.Exists(storage))
             {
                 Directory.Delete(storage, recursive: true);
             }
         }
-    }
-
-    private static async Task<(string ConnectionString, string Name)> CreateDatabaseAsync(string admin)
-    {
-        var name = $"iot_scale_{Guid.NewGuid():n}"[..24];
-        await using var c = new NpgsqlConnection(admin);
-        await c.OpenAsync();
-        await new NpgsqlCommand($"CREATE DATABASE {name}", c).ExecuteNonQueryAsync();
-        return (new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, name);
-    }
-
-    private static async Task DropDatabaseAsync(string admin, string name)
-    {
-        await using var c = new NpgsqlConnection(admin);
-        await c.OpenAsync();
-        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c).ExecuteNonQueryAsync();
     }
 }
