@@ -17,8 +17,9 @@ internal static class RssBench
         var minutes = (int)BenchArgs.Option(args, "--minutes", 60);
         var runs = (int)BenchArgs.Option(args, "--runs", 3);
         // The project reference puts the agent (apphost, runtimeconfig: workstation non-concurrent GC) next to the bench.
+        // --agent PATH measures another build of the agent, e.g. the NativeAOT one from edge/scripts/publish-agent.sh.
         var launch = new AgentLaunch(
-            Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "iot-agent.exe" : "iot-agent"),
+            BenchArgs.Text(args, "--agent") is { } agent ? Path.GetFullPath(agent) : Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "iot-agent.exe" : "iot-agent"),
             await SpeechAudio.WavAsync(600),
             VadModelFile.Locate(),
             Pairs(args, "--env"),

@@ -25,6 +25,11 @@ internal static class AgentMetrics
             .Gauge("iot_agent_recording", "1 while the recorder is taking audio.", s.Recording ? 1 : 0)
             .Gauge("iot_agent_faults", "Faults currently raised; any makes the device report an error.", s.Faults.Count)
             .Gauge("iot_agent_uptime_seconds", "Seconds since the agent started.", Math.Round(s.Uptime.TotalSeconds, 3))
+            // Memory, so a fleet dashboard can watch the agent's footprint on small devices (edge/README.md "Memory").
+            .Gauge("process_resident_memory_bytes", "Resident set size of the agent process.", Environment.WorkingSet)
+            .Gauge("dotnet_gc_heap_size_bytes", "Managed heap size after the last garbage collection.", GC.GetGCMemoryInfo().HeapSizeBytes)
+            .Gauge("dotnet_gc_committed_bytes", "Memory the garbage collector has committed from the OS.", GC.GetGCMemoryInfo().TotalCommittedBytes)
+            .Counter("dotnet_gc_allocated_bytes_total", "Managed bytes allocated since start.", GC.GetTotalAllocatedBytes())
             .OneHot("iot_agent_condition", "The condition the status LED shows, 1 for the current one.", "condition", Enum.GetValues<DeviceCondition>().Select(HealthReport.Name), HealthReport.Name(top));
         if (s.Mic is { } mic)
         {

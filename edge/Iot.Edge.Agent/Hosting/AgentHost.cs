@@ -20,7 +20,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using Serilog;
-using Serilog.Formatting.Compact;
 
 namespace Iot.Edge.Agent.Hosting;
 
@@ -52,9 +51,8 @@ public static class AgentHost
 
         builder.Configuration.AddCommandLine(args);
         InsertDesiredConfig(builder.Configuration, overrides is null ? 1 : 2);
-        builder.Services.AddSerilog(
-            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
-            preserveStaticLogger: true);
+        var logging = AgentLogging.FromConfiguration(builder.Configuration);
+        builder.Services.AddSerilog((_, lc) => logging.Apply(lc), preserveStaticLogger: true);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "iot-agent");
         AddAgent(builder.Services, builder.Configuration);

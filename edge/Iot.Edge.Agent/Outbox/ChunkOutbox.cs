@@ -26,8 +26,8 @@ public sealed partial class ChunkOutbox : IDisposable
     public const long DatabaseReserveBytes = 1024 * 1024;
 
     private readonly LiteDatabase _db;
-    private readonly ILiteCollection<OutboxEntry> _entries;
-    private readonly ILiteCollection<SequenceCounter> _counters;
+    private readonly ILiteCollection<BsonDocument> _entries;
+    private readonly ILiteCollection<BsonDocument> _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<ChunkOutbox> _logger;
     private readonly Lock _commitLock = new();
@@ -38,14 +38,12 @@ public sealed partial class ChunkOutbox : IDisposable
         Directory.CreateDirectory(SpoolDirectory);
         _time = time;
         _logger = logger;
-        // LiteDB turns "" into null by default; an empty FileName means "metadata only" here and must survive.
-        var mapper = new BsonMapper { EmptyStringToNull = false };
-        mapper.Entity<OutboxEntry>().Id(e => e.Id, autoId: false);
-        _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(SpoolDirectory, "outbox.db"), Connection = ConnectionType.Direct }, mapper);
-        _entries = _db.GetCollection<OutboxEntry>("chunks");
-        _entries.EnsureIndex(e => e.Sequence, unique: true);
-        _entries.EnsureIndex(e => e.State);
-        _counters = _db.GetCollection<SequenceCounter>("counters");
+        // Documents are mapped by hand (OutboxDocuments), so the mapper is never asked about the agent's types.
+        _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(SpoolDirectory, "outbox.db"), Connection = ConnectionType.Direct });
+        _entries = _db.GetCollection("chunks", BsonAutoId.Guid);
+        _entries.EnsureIndex(OutboxDocuments.Sequence, "$." + OutboxDocuments.Sequence, unique: true);
+        _entries.EnsureIndex(OutboxDocuments.State, "$." + OutboxDocuments.State);
+        _counters = _db.GetCollection("counters", BsonAutoId.ObjectId);
         Recover();
     }
 
@@ -83,12 +81,12 @@ public sealed partial class ChunkOutbox : IDisposable
 
             try
             {
-                var counter = _counters.FindById(SequenceCounterId) ?? new SequenceCounter { Id = SequenceCounterId };
+                var counter = FindCounter(SequenceCounterId);
                 counter.Value++;
                 metadata = metadataForSequence(counter.Value);
                 withAudio = metadata.AudioIncluded;
                 var now = _time.GetUtcNow().UtcTicks;
-                _entries.Insert(new OutboxEntry
+                _entries.Insert(OutboxDocuments.ToDocument(new OutboxEntry
                 {
                     Id = chunkId,
                     Sequence = counter.Value,
@@ -98,8 +96,8 @@ public sealed partial class ChunkOutbox : IDisposable
                     State = OutboxState.Pending,
                     CreatedUtcTicks = now,
                     NextAttemptUtcTicks = now + (holdFor ?? TimeSpan.Zero).Ticks,
-                });
-                _counters.Upsert(counter);
+                }));
+                _counters.Upsert(OutboxDocuments.ToDocument(counter));
                 _db.Commit();
             }
             catch
@@ -145,25 +143,32 @@ public sealed partial class ChunkOutbox : IDisposable
         lock (_commitLock)
         {
             return _entries.Query()
-                .Where(e => e.State == OutboxState.Pending && e.NextAttemptUtcTicks <= now)
-                .OrderBy(e => e.Sequence)
+                .Where(Query.And(IsPending, Query.LTE(OutboxDocuments.NextAttempt, now)))
+                .OrderBy(OutboxDocuments.Sequence)
                 .Limit(max + exclude.Count)
                 .ToEnumerable()
+                .Select(OutboxDocuments.ToEntry)
                 .Where(e => !exclude.Contains(e.Id))
                 .Take(max)
                 .ToList();
         }
     }
 
-    public OutboxEntry? Find(Guid chunkId) => _entries.FindById(chunkId);
+    public OutboxEntry? Find(Guid chunkId) => _entries.FindById(chunkId) is { } document ? OutboxDocuments.ToEntry(document) : null;
 
     /// <summary>Chunks the cloud refused for good, with the reason, for technicians and diagnostics.</summary>
-    public IReadOnlyList<OutboxEntry> Quarantined() => _entries.Find(e => e.State == OutboxState.Quarantined).OrderBy(e => e.Sequence).ToList();
+    public IReadOnlyList<OutboxEntry> Quarantined() => _entries.Find(IsQuarantined).Select(OutboxDocuments.ToEntry).OrderBy(e => e.Sequence).ToList();
+
+    private static BsonExpression IsPending => Query.EQ(OutboxDocuments.State, OutboxDocuments.StateName(OutboxState.Pending));
+
+    private static BsonExpression IsQuarantined => Query.EQ(OutboxDocuments.State, OutboxDocuments.StateName(OutboxState.Quarantined));
+
+    private void Update(OutboxEntry entry) => _entries.Update(OutboxDocuments.ToDocument(entry));
 
     /// <summary>The cloud has the chunk durably: forget it.</summary>
     public bool Complete(Guid chunkId)
     {
-        var entry = _entries.FindById(chunkId);
+        var entry = Find(chunkId);
         if (entry is null)
         {
             return false;
@@ -184,7 +189,7 @@ public sealed partial class ChunkOutbox : IDisposable
     /// </summary>
     public void AttachTranscript(Guid chunkId, ChunkTranscript? transcript)
     {
-        var entry = _entries.FindById(chunkId);
+        var entry = Find(chunkId);
         if (entry is null)
         {
             return;
@@ -197,14 +202,14 @@ public sealed partial class ChunkOutbox : IDisposable
         }
 
         entry.NextAttemptUtcTicks = _time.GetUtcNow().UtcTicks;
-        _entries.Update(entry);
+        Update(entry);
         Committed?.Invoke();
     }
 
     /// <summary>Keeps the chunk pending but waits before the next try.</summary>
     public void Defer(Guid chunkId, string reason, TimeSpan delay)
     {
-        var entry = _entries.FindById(chunkId);
+        var entry = Find(chunkId);
         if (entry is null)
         {
             return;
@@ -213,12 +218,12 @@ public sealed partial class ChunkOutbox : IDisposable
         entry.Attempts++;
         entry.LastError = reason;
         entry.NextAttemptUtcTicks = (_time.GetUtcNow() + delay).UtcTicks;
-        _entries.Update(entry);
+        Update(entry);
     }
 
     public void Quarantine(Guid chunkId, string reason)
     {
-        var entry = _entries.FindById(chunkId);
+        var entry = Find(chunkId);
         if (entry is null)
         {
             return;
@@ -226,15 +231,17 @@ public sealed partial class ChunkOutbox : IDisposable
 
         entry.State = OutboxState.Quarantined;
         entry.LastError = reason;
-        _entries.Update(entry);
+        Update(entry);
         LogQuarantined(chunkId, entry.Sequence, reason);
     }
 
     public OutboxStats GetStats()
     {
-        var pending = _entries.Find(e => e.State == OutboxState.Pending).ToList();
-        var quarantined = _entries.Count(e => e.State == OutboxState.Quarantined);
-        DateTimeOffset? oldest = pending.Count == 0 ? null : new DateTimeOffset(pending.Min(e => e.CreatedUtcTicks), TimeSpan.Zero);
+        // Only the two numbers per entry, not the metadata JSON: the health endpoint asks often and the outbox can be days deep.
+        var pending = _entries.Query().Where(IsPending).Select("{ b: $.Bytes, c: $.CreatedUtcTicks }").ToEnumerable()
+            .Select(d => (Bytes: d["b"].AsInt64, Created: d["c"].AsInt64)).ToList();
+        var quarantined = _entries.Count(IsQuarantined);
+        DateTimeOffset? oldest = pending.Count == 0 ? null : new DateTimeOffset(pending.Min(e => e.Created), TimeSpan.Zero);
         return new OutboxStats(pending.Count, pending.Sum(e => e.Bytes), quarantined, oldest, Counter(DroppedCounter));
     }
 
@@ -244,7 +251,7 @@ public sealed partial class ChunkOutbox : IDisposable
     /// </summary>
     public int EnforceLimits(DateTimeOffset notBefore, long maxBytes)
     {
-        var all = _entries.Query().OrderBy(e => e.Sequence).ToList();
+        var all = _entries.Query().OrderBy(OutboxDocuments.Sequence).ToEnumerable().Select(OutboxDocuments.ToEntry).ToList();
         var total = all.Sum(e => e.Bytes);
         var dropped = 0;
         foreach (var entry in all)
@@ -269,9 +276,9 @@ public sealed partial class ChunkOutbox : IDisposable
         {
             lock (_commitLock)
             {
-                var counter = _counters.FindById(DroppedCounter) ?? new SequenceCounter { Id = DroppedCounter };
+                var counter = FindCounter(DroppedCounter);
                 counter.Value += dropped;
-                _counters.Upsert(counter);
+                _counters.Upsert(OutboxDocuments.ToDocument(counter));
             }
         }
 
@@ -284,7 +291,10 @@ public sealed partial class ChunkOutbox : IDisposable
     /// </summary>
     public long LastSequence => Counter(SequenceCounterId);
 
-    private long Counter(string id) => _counters.FindById(id)?.Value ?? 0;
+    private long Counter(string id) => FindCounter(id).Value;
+
+    private SequenceCounter FindCounter(string id) =>
+        _counters.FindById(id) is { } document ? OutboxDocuments.ToCounter(document) : new SequenceCounter { Id = id };
 
     public void Dispose() => _db.Dispose();
 
@@ -292,7 +302,7 @@ public sealed partial class ChunkOutbox : IDisposable
     private void Recover()
     {
         var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in _entries.FindAll())
+        foreach (var entry in _entries.FindAll().Select(OutboxDocuments.ToEntry).ToList())
         {
             if (entry.FileName.Length == 0)
             {
