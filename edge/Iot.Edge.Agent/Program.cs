@@ -1,9 +1,12 @@
 using Iot.Edge.Agent.Encoding;
 using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Agent.Interop;
 using Iot.Edge.Audio;
 using Iot.Edge.Capture.Alsa;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+
+MallocArenas.LimitTo(1);
 
 if (args.Length > 0 && args[0] == "encode")
 {

@@ -5,7 +5,20 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dir="${1:-$root/.cache/arm64-sysroot}"
-[ -f "$dir/lib/libssl.so.3" ] && [ -e "$dir/lib/ld-linux-aarch64.so.1" ] && exit 0
+
+# qemu-user shows the x86 host's /proc/cpuinfo to the guest, and ONNX Runtime's arm64 CPU probe crashes on it (a
+# segfault in dlopen). qemu resolves absolute paths under -L first, so a Raspberry Pi 4's (Cortex-A72) is put there.
+write_cpuinfo() {
+  mkdir -p "$dir/proc"
+  for i in 0 1 2 3; do
+    printf 'processor\t: %s\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n' "$i"
+  done > "$dir/proc/cpuinfo"
+}
+
+if [ -f "$dir/lib/libssl.so.3" ] && [ -e "$dir/lib/ld-linux-aarch64.so.1" ]; then
+  [ -f "$dir/proc/cpuinfo" ] || write_cpuinfo
+  exit 0
+fi
 
 [ -d /usr/aarch64-linux-gnu/lib ] || { echo "arm64-sysroot: install libc6-arm64-cross libstdc++6-arm64-cross" >&2; exit 1; }
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -20,4 +33,5 @@ mkdir -p "$dir/lib"
 cp -a /usr/aarch64-linux-gnu/lib/. "$dir/lib/"
 dpkg-deb -x "$tmp"/libssl3_*_arm64.deb "$tmp/ssl"
 cp -a "$tmp"/ssl/usr/lib/aarch64-linux-gnu/. "$dir/lib/"
+write_cpuinfo
 echo "arm64-sysroot: ready in $dir" >&2

@@ -1,5 +1,6 @@
 using Iot.Edge.Agent.Outbox;
 using Iot.Faults.Tests.Harness;
+using Iot.TestSupport;
 using Xunit.Abstractions;
 
 namespace Iot.Faults.Tests.AgentKills;
@@ -8,10 +9,21 @@ namespace Iot.Faults.Tests.AgentKills;
 public sealed class AgentKillTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Agents_killed_9_at_random_moments_of_recording_and_upload_lose_and_duplicate_no_chunk()
+    public Task Agents_killed_9_at_random_moments_of_recording_and_upload_lose_and_duplicate_no_chunk() =>
+        KillRoundsAsync("agent-kill9", executable: null);
+
+    /// <summary>
+    /// The build a Linux device runs is NativeAOT, where anything reflection-based the JIT build tolerates (LiteDB's
+    /// mapper, configuration binding) can silently lose data; the same rounds run against the published binary.
+    /// </summary>
+    [Fact]
+    public async Task Native_aot_agents_killed_9_at_random_moments_lose_and_duplicate_no_chunk() =>
+        await KillRoundsAsync("agent-kill9-aot", await PublishedAgent.NativeExecutableAsync());
+
+    private async Task KillRoundsAsync(string name, string? executable)
     {
         var rounds = FaultRounds.Count();
-        await using var rig = await FaultRig.StartAsync(new FaultRigOptions { Devices = 2 });
+        await using var rig = await FaultRig.StartAsync(new FaultRigOptions { Devices = 2, ConfigureAgent = s => s with { Executable = executable } });
         var moments = new KillMoments();
         var killsPerAgent = rig.Agents.Select((_, i) => rounds / rig.Agents.Count + (i < rounds % rig.Agents.Count ? 1 : 0)).ToList();
 
@@ -49,7 +61,7 @@ public sealed class AgentKillTests(ITestOutputHelper output)
 
         var result = await rig.DrainAndVerifyAsync(TimeSpan.FromSeconds(90));
 
-        output.WriteLine(result.Line("agent-kill9", rounds, $"{moments} rows-before-drain={rowsBeforeDrain}"));
+        output.WriteLine(result.Line(name, rounds, $"{moments} rows-before-drain={rowsBeforeDrain}"));
         result.Ledger.AssertExactlyOnce();
         Assert.True(rowsBeforeDrain > 0, "nothing was uploaded while the agents were being killed");
     }

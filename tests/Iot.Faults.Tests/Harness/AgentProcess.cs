@@ -148,6 +148,9 @@ public sealed class AgentProcess : IAsyncDisposable
             args[key] = value;
         }
 
-        _child = ChildProcess.Start("iot-agent.dll", args.Select(a => $"--{a.Key}={a.Value}"), LogPath);
+        var arguments = args.Select(a => $"--{a.Key}={a.Value}");
+        _child = s.Executable is { } native
+            ? ChildProcess.StartExecutable(native, arguments, LogPath)
+            : ChildProcess.Start("iot-agent.dll", arguments, LogPath);
     }
 }

@@ -14,6 +14,9 @@ public sealed record AgentSettings(string DeviceId, string SpoolDirectory, strin
     /// <summary>False starts the agent with recording switched off (branch disabled): it only uploads its backlog.</summary>
     public bool Record { get; init; } = true;
 
+    /// <summary>A native agent executable (the NativeAOT publish) to run instead of the JIT build next to the tests.</summary>
+    public string? Executable { get; init; }
+
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The <c>tenant/device</c> pair the bridge must have registered.</summary>

@@ -30,10 +30,15 @@ public sealed class ChildProcess : IDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static ChildProcess Start(string dll, IEnumerable<string> args, string logPath)
+    public static ChildProcess Start(string dll, IEnumerable<string> args, string logPath) =>
+        Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args], logPath);
+
+    /// <summary>A native program (e.g. the NativeAOT agent) instead of <c>dotnet some.dll</c>.</summary>
+    public static ChildProcess StartExecutable(string path, IEnumerable<string> args, string logPath) => Launch(path, args, logPath);
+
+    private static ChildProcess Launch(string program, IEnumerable<string> args, string logPath)
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        var psi = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -44,7 +49,7 @@ public sealed class ChildProcess : IDisposable
         psi.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         log.WriteLine($"--- {DateTime.UtcNow:O} start {string.Join(' ', psi.ArgumentList)}");
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}");
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
         var child = new ChildProcess(process, log);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
