@@ -94,6 +94,23 @@ public abstract class SileroSpeechDetectorTests
     }
 
     [Fact]
+    public void Silero_names_its_engine_silero_and_allocates_nothing_per_window()
+    {
+        using var silero = Open(VadModelFile.Locate());
+        var frame = Enumerable.Range(0, ISpeechDetector.FrameSamples).Select(i => MathF.Sin(i * 0.3f) * 0.1f).ToArray();
+        silero.Process(frame);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            silero.Process(frame);
+        }
+
+        Assert.Equal("silero", silero.Engine);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_frame_of_the_wrong_length_is_refused()
     {
         using var silero = Open(VadModelFile.Locate());
