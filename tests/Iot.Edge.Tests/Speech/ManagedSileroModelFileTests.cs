@@ -3,64 +3,27 @@ using Iot.TestSupport;
 
 namespace Iot.Edge.Tests.Speech;
 
-/// <summary>What the managed reader makes of files that are not the Silero v5 model it implements.</summary>
+/// <summary>What the managed reader makes of well-formed files that are not the Silero v5 model it implements.</summary>
 public class ManagedSileroModelFileTests
 {
-    [Fact]
-    public void An_empty_file_is_refused_as_not_Silero()
-    {
-        using var dir = new TempDirectory();
-        var model = dir.Sub("silero_vad_v5.onnx");
-        File.WriteAllBytes(model, []);
-
-        var ex = Assert.Throws<VadModelException>(() => ManagedSileroSpeechDetector.Open(model));
-
-        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("stft.forward_basis_buffer", ex.Message, StringComparison.Ordinal);
-    }
-
     [Theory]
-    [InlineData(100_000)]
-    [InlineData(2_000_000)]
-    public void A_model_cut_short_is_refused_with_its_path(int keptBytes)
+    [InlineData(null, "it lacks stft.forward_basis_buffer")]
+    [InlineData(new long[] { 130, 1, 128 }, "no 16 kHz STFT basis [258, 1, 256] (found [130, 1, 128])")]
+    [InlineData(new long[] { 258, 1, 256 }, "it lacks encoder.0.reparam_conv.weight")]
+    public void A_model_that_is_not_Silero_v5_is_refused_naming_what_it_lacks(long[]? basisDims, string reason)
     {
         using var dir = new TempDirectory();
         var model = dir.Sub("silero_vad_v5.onnx");
-        File.WriteAllBytes(model, File.ReadAllBytes(VadModelFile.Locate()).AsSpan(0, keptBytes).ToArray());
+        File.WriteAllBytes(model, basisDims is null ? [] : OnnxWithOneConstant("stft.forward_basis_buffer", basisDims));
 
         var ex = Assert.Throws<VadModelException>(() => ManagedSileroSpeechDetector.Open(model));
 
         Assert.Contains(model, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
         Assert.Contains("fetch-vad-model.sh", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_model_with_only_the_8_kHz_graph_is_refused_naming_the_basis_it_found()
-    {
-        using var dir = new TempDirectory();
-        var model = dir.Sub("silero_vad_v5.onnx");
-        File.WriteAllBytes(model, OnnxWithOneConstant("stft.forward_basis_buffer", [130, 1, 128]));
-
-        var ex = Assert.Throws<VadModelException>(() => ManagedSileroSpeechDetector.Open(model));
-
-        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("[130, 1, 128]", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_model_with_a_weight_of_another_shape_is_refused_naming_the_weight()
-    {
-        using var dir = new TempDirectory();
-        var model = dir.Sub("silero_vad_v5.onnx");
-        File.WriteAllBytes(model, OnnxWithOneConstant("stft.forward_basis_buffer", [258, 1, 256]));
-
-        var ex = Assert.Throws<VadModelException>(() => ManagedSileroSpeechDetector.Open(model));
-
-        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("encoder.0.reparam_conv.weight", ex.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>ModelProto { graph { node { op_type "Constant", output "c", attribute { name "value", t { dims, data_type float, name, raw_data } } } } }.</summary>
+    /// <summary>ModelProto { graph { node { output "c", op_type "Constant", attribute { name "value", t { dims, float, name, raw_data } } } } }.</summary>
     private static byte[] OnnxWithOneConstant(string name, long[] dims)
     {
         var tensor = new List<byte>();
