@@ -20,13 +20,16 @@ internal sealed class Conv1d(float[] weight, float[] bias, int inChannels, int k
 
     public int OutputLength(int inputLength) => ((inputLength + (2 * padding) - kernel) / stride) + 1;
 
-    /// <summary>Writes [out, OutputLength] into <paramref name="output"/>, then applies ReLU if asked.</summary>
-    public void Forward(ReadOnlySpan<float> input, int inputLength, Span<float> output, Span<float> column, bool relu)
+    /// <summary>
+    /// Writes [out, OutputLength] into <paramref name="output"/>, then applies ReLU if asked. <paramref name="columns"/>
+    /// holds one gathered column per output step (<see cref="ColumnLength"/> each, at most <see cref="RowDots.MaxColumns"/>).
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> input, int inputLength, Span<float> output, Span<float> columns, bool relu)
     {
         var outputLength = OutputLength(inputLength);
-        var row = weight.AsSpan();
         for (var t = 0; t < outputLength; t++)
         {
+            var column = columns.Slice(t * _rowLength, _rowLength);
             var first = (t * stride) - padding;
             for (var c = 0; c < inChannels; c++)
             {
@@ -37,12 +40,13 @@ internal sealed class Conv1d(float[] weight, float[] bias, int inChannels, int k
                     column[(c * kernel) + k] = (uint)at < (uint)inputLength ? channel[at] : 0f;
                 }
             }
+        }
 
-            var col = column[.._rowLength];
-            for (var o = 0; o < _outChannels; o++)
-            {
-                output[(o * outputLength) + t] = TensorPrimitives.Dot(row.Slice(o * _rowLength, _rowLength), col) + bias[o];
-            }
+        for (var o = 0; o < _outChannels; o++)
+        {
+            var steps = output.Slice(o * outputLength, outputLength);
+            RowDots.Compute(weight.AsSpan(o * _rowLength, _rowLength), columns, _rowLength, steps);
+            TensorPrimitives.Add(steps, bias[o], steps);
         }
 
         if (relu)

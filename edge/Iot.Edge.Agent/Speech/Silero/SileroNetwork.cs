@@ -19,7 +19,7 @@ internal sealed class SileroNetwork
     private readonly float _outputBias;
 
     private readonly float[] _padded = new float[SileroWeights.WindowSamples + PadRight];
-    private readonly float[] _spectrum = new float[2 * SileroWeights.Bins];
+    private readonly float[] _spectrum = new float[2 * SileroWeights.Bins * Frames];
     private readonly float[] _ping;
     private readonly float[] _pong;
     private readonly float[] _column;
@@ -41,7 +41,7 @@ internal sealed class SileroNetwork
         var largest = _encoder.Max(c => Math.Max(c.InChannels, c.OutChannels)) * Frames;
         _ping = new float[largest];
         _pong = new float[largest];
-        _column = new float[_encoder.Max(c => c.ColumnLength)];
+        _column = new float[_encoder.Max(c => c.ColumnLength) * Frames];
         _lstm = new LstmCell(weights.InputWeights, weights.HiddenWeights, weights.InputBias, weights.HiddenBias, SileroWeights.Hidden);
         _outputWeights = weights.OutputWeights;
         _outputBias = weights.OutputBias;
@@ -88,20 +88,17 @@ internal sealed class SileroNetwork
     {
         const int bins = SileroWeights.Bins;
         const int taps = SileroWeights.FilterLength;
-        for (var t = 0; t < Frames; t++)
+        // The frames overlap (256 taps, hop 128), so they are read straight out of the padded window.
+        for (var f = 0; f < 2 * bins; f++)
         {
-            var frame = _padded.AsSpan(t * SileroWeights.Hop, taps);
-            for (var f = 0; f < 2 * bins; f++)
-            {
-                _spectrum[f] = TensorPrimitives.Dot(_basis.AsSpan(f * taps, taps), frame);
-            }
-
-            for (var f = 0; f < bins; f++)
-            {
-                var re = _spectrum[f];
-                var im = _spectrum[bins + f];
-                into[(f * Frames) + t] = MathF.Sqrt((re * re) + (im * im));
-            }
+            RowDots.Compute(_basis.AsSpan(f * taps, taps), _padded, SileroWeights.Hop, _spectrum.AsSpan(f * Frames, Frames));
         }
+
+        var re = _spectrum.AsSpan(0, bins * Frames);
+        var im = _spectrum.AsSpan(bins * Frames, bins * Frames);
+        var magnitude = into[..(bins * Frames)];
+        TensorPrimitives.Multiply(re, re, magnitude);
+        TensorPrimitives.MultiplyAdd(im, im, magnitude, magnitude);
+        TensorPrimitives.Sqrt(magnitude, magnitude);
     }
 }
