@@ -3,9 +3,12 @@ using Iot.TestSupport;
 
 namespace Iot.Edge.Tests.Speech;
 
-public class SileroSpeechDetectorTests
+/// <summary>The same behaviour from Silero on ONNX Runtime and from the managed implementation of its graph.</summary>
+public abstract class SileroSpeechDetectorTests
 {
     private readonly VadOptions _options = new();
+
+    protected abstract ISpeechDetector Open(string modelPath);
 
     [Theory]
     [InlineData(null, 0)]
@@ -16,7 +19,7 @@ public class SileroSpeechDetectorTests
     public async Task Silero_finds_each_utterance_where_it_was_placed_and_nothing_else(NoiseKind? noise, double snrDb)
     {
         var clip = await SpeechClips.CounterAsync(noise, snrDb);
-        using var silero = SpeechClips.Silero();
+        using var silero = Open(VadModelFile.Locate());
 
         var found = SpeechClips.OnePass(silero, _options, clip.Samples);
 
@@ -31,7 +34,7 @@ public class SileroSpeechDetectorTests
     {
         // With no speech to scale against, SNR 0 means noise at a talker's level (RMS ~ -20 dBFS).
         var clip = LabelledSpeech.Compose(20, [], await LabelledSpeech.NoiseAsync(noise, 20), snrDb: 0);
-        using var silero = SpeechClips.Silero();
+        using var silero = Open(VadModelFile.Locate());
 
         var found = SpeechClips.OnePass(silero, _options, clip.Samples);
 
@@ -41,7 +44,7 @@ public class SileroSpeechDetectorTests
     [Fact]
     public void Silero_finds_no_speech_in_digital_silence()
     {
-        using var silero = SpeechClips.Silero();
+        using var silero = Open(VadModelFile.Locate());
 
         var found = SpeechClips.OnePass(silero, _options, new short[16000 * 10]);
 
@@ -53,7 +56,7 @@ public class SileroSpeechDetectorTests
     {
         var clip = await SpeechClips.CounterAsync();
         var speech = clip.Samples.AsSpan((int)clip.Speech[0].Start, 20 * ISpeechDetector.FrameSamples).ToArray().Select(x => x / 32768f).ToArray();
-        using var silero = SpeechClips.Silero();
+        using var silero = Open(VadModelFile.Locate());
 
         var fresh = Probabilities(silero, speech);
         var continued = Probabilities(silero, speech);
@@ -65,23 +68,55 @@ public class SileroSpeechDetectorTests
         Assert.True(fresh.Skip(5).Average() > 0.5, $"speech scored {string.Join(' ', fresh)}");
     }
 
-    [Fact]
-    public void A_corrupt_model_is_refused_with_its_path_and_the_fetch_script()
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(100_000)]
+    [InlineData(2_000_000)]
+    public void A_corrupt_model_is_refused_with_its_path_and_the_fetch_script(int keptBytes)
     {
         using var dir = new TempDirectory();
         var model = dir.Sub("silero_vad_v5.onnx");
-        File.WriteAllBytes(model, File.ReadAllBytes(VadModelFile.Locate()).AsSpan(0, 4096).ToArray());
+        File.WriteAllBytes(model, File.ReadAllBytes(VadModelFile.Locate()).AsSpan(0, keptBytes).ToArray());
 
-        var ex = Assert.Throws<VadModelException>(() => SileroSpeechDetector.Open(model));
+        var ex = Assert.Throws<VadModelException>(() => Open(model));
 
         Assert.Contains(model, ex.Message, StringComparison.Ordinal);
         Assert.Contains("fetch-vad-model.sh", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
+    public void A_missing_model_is_refused_with_its_path_and_the_fetch_script()
+    {
+        using var dir = new TempDirectory();
+        var model = dir.Sub("silero_vad_v5.onnx");
+
+        var ex = Assert.Throws<VadModelException>(() => Open(model));
+
+        Assert.Contains(model, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("fetch-vad-model.sh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Silero_names_its_engine_silero_and_allocates_nothing_per_window()
+    {
+        using var silero = Open(VadModelFile.Locate());
+        var frame = Enumerable.Range(0, ISpeechDetector.FrameSamples).Select(i => MathF.Sin(i * 0.3f) * 0.1f).ToArray();
+        silero.Process(frame);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            silero.Process(frame);
+        }
+
+        Assert.Equal("silero", silero.Engine);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_frame_of_the_wrong_length_is_refused()
     {
-        using var silero = SpeechClips.Silero();
+        using var silero = Open(VadModelFile.Locate());
 
         Assert.Throws<ArgumentException>(() => silero.Process(new float[480]));
     }
@@ -90,4 +125,14 @@ public class SileroSpeechDetectorTests
         Enumerable.Range(0, samples.Length / ISpeechDetector.FrameSamples)
             .Select(i => detector.Process(samples.AsSpan(i * ISpeechDetector.FrameSamples, ISpeechDetector.FrameSamples)))
             .ToArray();
+}
+
+public sealed class OnnxRuntimeSileroSpeechDetectorTests : SileroSpeechDetectorTests
+{
+    protected override ISpeechDetector Open(string modelPath) => SileroSpeechDetector.Open(modelPath);
+}
+
+public sealed class ManagedSileroSpeechDetectorTests : SileroSpeechDetectorTests
+{
+    protected override ISpeechDetector Open(string modelPath) => ManagedSileroSpeechDetector.Open(modelPath);
 }
