@@ -27,14 +27,14 @@ public sealed partial class SpeechDetectorFactory
             case "silero":
                 Engine = "silero";
                 _modelPath = configured ?? throw new VadModelException($"{VadOptions.Section}:ModelPath must be set when {VadOptions.Section}:Engine is silero");
-                LogSileroChosen(logger, _modelPath);
+                LogSileroChosen(logger, _modelPath, _options.Runtime);
                 break;
             default:
                 if (configured is not null && File.Exists(configured))
                 {
                     Engine = "silero";
                     _modelPath = configured;
-                    LogSileroChosen(logger, _modelPath);
+                    LogSileroChosen(logger, _modelPath, _options.Runtime);
                 }
                 else
                 {
@@ -52,8 +52,12 @@ public sealed partial class SpeechDetectorFactory
     public VadOptions Options => _options;
 
     /// <summary>A fresh detector for one audio stream. Throws <see cref="VadModelException"/> if the model is unusable.</summary>
-    public ISpeechDetector CreateDetector() =>
-        _modelPath is null ? new EnergySpeechDetector() : SileroSpeechDetector.Open(_modelPath);
+    public ISpeechDetector CreateDetector() => _modelPath switch
+    {
+        null => new EnergySpeechDetector(),
+        var model when _options.Runtime == "onnxruntime" => SileroSpeechDetector.Open(model),
+        var model => ManagedSileroSpeechDetector.Open(model),
+    };
 
     /// <summary>
     /// Detector plus segmenter for one recorder: feed it PCM, take segments at each chunk boundary. Both engines need
@@ -69,8 +73,8 @@ public sealed partial class SpeechDetectorFactory
         return new SpeechTracker(CreateDetector(), _options);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Speech detection: Silero VAD v5 from {ModelPath}")]
-    private static partial void LogSileroChosen(ILogger logger, string modelPath);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speech detection: Silero VAD v5 from {ModelPath} on the {VadRuntime} runtime")]
+    private static partial void LogSileroChosen(ILogger logger, string modelPath, string vadRuntime);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speech detection: energy detector (Vad:Engine=energy)")]
     private static partial void LogEnergyChosen(ILogger logger);

@@ -18,6 +18,11 @@ public sealed class VadOptionsValidator : IValidateOptions<VadOptions>
             errors.Add($"{s}:Engine '{options.Engine}' must be auto, silero or energy");
         }
 
+        if (options.Runtime is not ("managed" or "onnxruntime"))
+        {
+            errors.Add($"{s}:Runtime '{options.Runtime}' must be managed or onnxruntime");
+        }
+
         if (options.Threshold is <= 0 or >= 1 || float.IsNaN(options.Threshold))
         {
             errors.Add($"{s}:Threshold {options.Threshold} must be between 0 and 1 (exclusive)");

@@ -35,14 +35,34 @@ public class SpeechDetectorFactoryTests
     }
 
     [Fact]
-    public void With_the_model_file_auto_runs_Silero()
+    public void With_the_model_file_auto_runs_Silero_on_the_managed_runtime_by_default()
     {
-        var factory = new SpeechDetectorFactory(Options.Create(new VadOptions { ModelPath = VadModelFile.Locate() }), new FakeLogger<SpeechDetectorFactory>());
+        var logger = new FakeLogger<SpeechDetectorFactory>();
+        var factory = new SpeechDetectorFactory(Options.Create(new VadOptions { ModelPath = VadModelFile.Locate() }), logger);
 
         using var detector = factory.CreateDetector();
 
         Assert.Equal("silero", factory.Engine);
+        Assert.IsType<ManagedSileroSpeechDetector>(detector);
+        Assert.Contains("managed runtime", Assert.Single(logger.Collector.GetSnapshot()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Vad_Runtime_onnxruntime_runs_Silero_on_ONNX_Runtime()
+    {
+        var factory = new SpeechDetectorFactory(Options.Create(new VadOptions { ModelPath = VadModelFile.Locate(), Runtime = "onnxruntime" }), new FakeLogger<SpeechDetectorFactory>());
+
+        using var detector = factory.CreateDetector();
+
         Assert.IsType<SileroSpeechDetector>(detector);
+    }
+
+    [Fact]
+    public void An_unknown_Vad_Runtime_is_refused_naming_the_key()
+    {
+        var result = new VadOptionsValidator().Validate(null, new VadOptions { Runtime = "tensorflow" });
+
+        Assert.Contains(result.Failures ?? [], f => f.StartsWith("Vad:Runtime 'tensorflow'", StringComparison.Ordinal));
     }
 
     [Fact]
