@@ -52,12 +52,15 @@ public sealed partial class SpeechDetectorFactory
     public VadOptions Options => _options;
 
     /// <summary>A fresh detector for one audio stream. Throws <see cref="VadModelException"/> if the model is unusable.</summary>
-    public ISpeechDetector CreateDetector() => _modelPath switch
-    {
-        null => new EnergySpeechDetector(),
-        var model when _options.Runtime == "onnxruntime" => SileroSpeechDetector.Open(model),
-        var model => ManagedSileroSpeechDetector.Open(model),
-    };
+    public ISpeechDetector CreateDetector() =>
+        _modelPath is null ? new EnergySpeechDetector() : OpenSilero(_modelPath, _options.Runtime);
+
+    /// <summary>
+    /// The Silero detector on the configured runtime. Start-up validation opens the model through here too, so the
+    /// managed runtime never loads ONNX Runtime just to check a file.
+    /// </summary>
+    public static ISpeechDetector OpenSilero(string modelPath, string runtime) =>
+        runtime == "onnxruntime" ? SileroSpeechDetector.Open(modelPath) : ManagedSileroSpeechDetector.Open(modelPath);
 
     /// <summary>
     /// Detector plus segmenter for one recorder: feed it PCM, take segments at each chunk boundary. Both engines need

@@ -75,7 +75,7 @@ public sealed class VadOptionsValidator : IValidateOptions<VadOptions>
 
         try
         {
-            SileroSpeechDetector.Open(path).Dispose();
+            SpeechDetectorFactory.OpenSilero(path, options.Runtime).Dispose();
             return null;
         }
         catch (VadModelException ex)
