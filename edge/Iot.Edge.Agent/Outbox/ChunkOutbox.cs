@@ -25,6 +25,14 @@ public sealed partial class ChunkOutbox : IDisposable
     /// </summary>
     public const long DatabaseReserveBytes = 1024 * 1024;
 
+    /// <summary>
+    /// LiteDB keeps each page written since the last checkpoint in its log and in its page cache: 1,000 pages (8 MB)
+    /// by default. On the memory bench that showed as 8 MB of resident growth over about 90 chunks before it levelled
+    /// off. The outbox writes a few pages per chunk and per ack, so 100 pages checkpoint every few chunks at the cost
+    /// of copying a few pages, and bound the cache at 0.8 MB.
+    /// </summary>
+    internal const int CheckpointPages = 100;
+
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _entries;
     private readonly ILiteCollection<BsonDocument> _counters;
@@ -40,6 +48,7 @@ public sealed partial class ChunkOutbox : IDisposable
         _logger = logger;
         // Documents are mapped by hand (OutboxDocuments), so the mapper is never asked about the agent's types.
         _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(SpoolDirectory, "outbox.db"), Connection = ConnectionType.Direct });
+        _db.CheckpointSize = CheckpointPages;
         _entries = _db.GetCollection("chunks", BsonAutoId.Guid);
         _entries.EnsureIndex(OutboxDocuments.Sequence, "$." + OutboxDocuments.Sequence, unique: true);
         _entries.EnsureIndex(OutboxDocuments.State, "$." + OutboxDocuments.State);
