@@ -13,7 +13,8 @@ internal static class ComponentRuns
     public static Measurement Vad(SpeechPcm pcm, string modelPath)
     {
         // Model load is start-up, not per-audio cost: outside the timing, as in the recorder.
-        using var tracker = new SpeechTracker(SileroSpeechDetector.Open(modelPath), new VadOptions());
+        // The same runtime the agent runs by default (VadOptions.Runtime), so the bound matches the pipeline.
+        using var tracker = new SpeechTracker(SpeechDetectorFactory.OpenSilero(modelPath, new VadOptions().Runtime), new VadOptions());
         return Measurement.Of(pcm.Seconds, () =>
         {
             long chunkStart = 0;

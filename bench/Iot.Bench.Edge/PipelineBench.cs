@@ -1,3 +1,4 @@
+using Iot.Edge.Agent.Speech;
 using Iot.Edge.Agent.Encoding;
 using Iot.TestSupport;
 using Iot.Protocol.Audio;
@@ -29,7 +30,7 @@ internal static class PipelineBench
         var pcm = await SpeechPcm.LoadAsync(seconds);
         Console.WriteLine($"pipeline bench: {pcm.Seconds:0} s of espeak-ng speech ({pcm.VoicedShare():P0} of 32 ms windows above -40 dBFS), 16 kHz mono, {pcm.WavPath}");
         Console.WriteLine($"one core: re-executed under 'taskset -c 0', DOTNET_gcServer=0 DOTNET_gcConcurrent=0 ({OneCore.GcMode()}); {Environment.ProcessorCount} CPU(s) visible");
-        Console.WriteLine($"pipeline: real ChunkRecorder, WavFileSource realTime=false, Silero {model}, Opus 24 kbit/s VOIP signal {signal} complexity {complexity}, 60 s chunks, fsync + LiteDB commit per chunk, spool in {Path.GetTempPath()}");
+        Console.WriteLine($"pipeline: real ChunkRecorder, WavFileSource realTime=false, Silero {model} ({new VadOptions().Runtime} runtime), Opus 24 kbit/s VOIP signal {signal} complexity {complexity}, 60 s chunks, fsync + LiteDB commit per chunk, spool in {Path.GetTempPath()}");
         Console.WriteLine($"each figure: median of {runs} runs after one warm-up over 60 s of audio; load average (1/5/15 min) now {OneCore.LoadAverage()}");
         Console.WriteLine();
 
