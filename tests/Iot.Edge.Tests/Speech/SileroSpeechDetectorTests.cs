@@ -103,14 +103,22 @@ public abstract class SileroSpeechDetectorTests
         var frame = Enumerable.Range(0, ISpeechDetector.FrameSamples).Select(i => MathF.Sin(i * 0.3f) * 0.1f).ToArray();
         silero.Process(frame);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // Batches, not one count: the JIT's tier-up can allocate once, at a moment set by a timer, in any batch. A
+        // per-window allocation would show in every batch.
+        var batches = new List<long>();
+        for (var batch = 0; batch < 10; batch++)
         {
-            silero.Process(frame);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                silero.Process(frame);
+            }
+
+            batches.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
         Assert.Equal("silero", silero.Engine);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(batches.Min() == 0, $"bytes allocated per 100 windows: {string.Join(", ", batches)}");
     }
 
     [Fact]
