@@ -305,7 +305,23 @@ public sealed partial class ChunkOutbox : IDisposable
     private SequenceCounter FindCounter(string id) =>
         _counters.FindById(id) is { } document ? OutboxDocuments.ToCounter(document) : new SequenceCounter { Id = id };
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>
+    /// Closing checkpoints LiteDB's log into the data file. LiteDB 5.0.21 can throw from there after an earlier crash
+    /// left a log behind (NullReferenceException, litedb-org/LiteDB#2177; "discarded page must be writable", #2574).
+    /// Every commit is already durable in the log and the next start replays it, so a failed close must not turn a clean
+    /// stop into a crash; one CI run saw the agent exit with 134 on SIGTERM after kill -9 rounds.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            _db.Dispose();
+        }
+        catch (Exception ex)
+        {
+            LogCloseFailed(ex, SpoolDirectory);
+        }
+    }
 
     /// <summary>Reconciles files and records after a crash; see the class remarks for the states this can meet.</summary>
     private void Recover()
@@ -384,6 +400,9 @@ public sealed partial class ChunkOutbox : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded spool file {File} that has no outbox record")]
     private partial void LogDiscardedOrphan(string file);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Closing the outbox database in {Spool} failed; committed chunks stay in its log and are replayed at the next start")]
+    private partial void LogCloseFailed(Exception exception, string spool);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}")]
     private partial void LogDeleteFailed(Exception exception, string path);

@@ -22,7 +22,8 @@ public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
         await WaitForPartialAsync(spool);
         await Task.Delay(2000);
 
-        Assert.Equal(0, await agent.TerminateAsync());
+        var exit = await agent.TerminateAsync();
+        Assert.True(exit == 0, $"exit code {exit} after SIGTERM; last output:\n{agent.Tail}");
 
         using var outbox = new ChunkOutbox(spool, TimeProvider.System, NullLogger<ChunkOutbox>.Instance);
         var entry = Assert.Single(outbox.PeekReady(10, []));
@@ -52,7 +53,8 @@ public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
         {
             await WaitForPartialAsync(spool);
             await Task.Delay(1500);
-            Assert.Equal(0, await agent.TerminateAsync());
+            var exit = await agent.TerminateAsync();
+            Assert.True(exit == 0, $"exit code {exit} after SIGTERM; last output:\n{agent.Tail}");
         }
 
         using var outbox = new ChunkOutbox(spool, TimeProvider.System, NullLogger<ChunkOutbox>.Instance);

@@ -7,8 +7,21 @@ namespace Iot.Edge.Tests.Robustness;
 internal sealed class AgentProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly Queue<string> _tail = new();
 
     private AgentProcess(Process process) => _process = process;
+
+    /// <summary>The agent's last lines of output, for failure messages.</summary>
+    public string Tail
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return string.Join('\n', _tail);
+            }
+        }
+    }
 
     public int Id => _process.Id;
 
@@ -27,11 +40,12 @@ internal sealed class AgentProcess : IDisposable
         }
 
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var agent = new AgentProcess(process);
+        process.OutputDataReceived += (_, e) => agent.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new AgentProcess(process);
+        return agent;
     }
 
     public async Task<int> TerminateAsync()
@@ -40,6 +54,23 @@ internal sealed class AgentProcess : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > 40)
+            {
+                _tail.Dequeue();
+            }
+        }
     }
 
     public async Task KillAsync()
