@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Iot.TestSupport;
@@ -12,40 +11,19 @@ public class NativeAgentTests
     [Fact]
     public async Task The_native_agent_records_with_managed_silero_and_never_maps_onnx_runtime()
     {
-        var agent = await PublishedAgent.NativeExecutableAsync();
         using var dir = new TempDirectory();
         var port = FreePort.Next();
-        var psi = new ProcessStartInfo(agent) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            "--Agent:TenantId=acme", "--Agent:DeviceId=pos-1", $"--Agent:SpoolDirectory={dir.Sub("spool")}",
-            $"--Audio:WavPath={await SpeechAudio.WavAsync(20)}", "--Audio:Loop=true", "--Audio:RealTime=false",
-            "--Agent:ChunkSeconds=5", "--Recording:Trigger=Always", "--Vad:Engine=silero",
-            $"--Health:Port={port}", $"--Mqtt:Port={FreePort.Next()}", "--Serilog:MinimumLevel:Default=Warning",
-        })
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        using var agent = await StartAsync(dir,
+        [
+            "--Audio:RealTime=false", "--Vad:Engine=silero", $"--Health:Port={port}", "--Serilog:MinimumLevel:Default=Warning",
+        ]);
 
-        using var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var health = await WaitForSealedChunkAsync(port, process);
+        var health = await WaitForSealedChunkAsync(port, agent);
 
-            Assert.Equal("silero", health.GetProperty("vadEngine").GetString());
-            var maps = await File.ReadAllTextAsync($"/proc/{process.Id}/maps");
-            Assert.DoesNotContain("libonnxruntime", maps, StringComparison.Ordinal);
-            Assert.DoesNotContain("libclrjit", maps, StringComparison.Ordinal);
-        }
-        finally
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
+        Assert.Equal("silero", health.GetProperty("vadEngine").GetString());
+        var maps = await File.ReadAllTextAsync($"/proc/{agent.Id}/maps");
+        Assert.DoesNotContain("libonnxruntime", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("libclrjit", maps, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -55,67 +33,38 @@ public class NativeAgentTests
     [Fact]
     public async Task The_native_agent_transcribes_on_the_device_with_whisper()
     {
-        var agent = await PublishedAgent.NativeExecutableAsync();
         using var dir = new TempDirectory();
-        var psi = new ProcessStartInfo(agent) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            "--Agent:TenantId=acme", "--Agent:DeviceId=pos-1", $"--Agent:SpoolDirectory={dir.Sub("spool")}",
-            $"--Audio:WavPath={await SpeechAudio.WavAsync(20)}", "--Audio:Loop=true", "--Audio:RealTime=true",
-            "--Agent:ChunkSeconds=5", "--Recording:Trigger=Always",
-            "--Transcription:Enabled=true", $"--Transcription:ModelPath={await WhisperFixtureModel.PathAsync()}",
+        using var agent = await StartAsync(dir,
+        [
+            "--Audio:RealTime=true", "--Transcription:Enabled=true", $"--Transcription:ModelPath={await WhisperFixtureModel.PathAsync()}",
             "--Serilog:MinimumLevel:Default=Warning", "--Serilog:MinimumLevel:Override:Iot.Edge.Agent.Transcription=Debug",
-            $"--Health:Port={FreePort.Next()}", $"--Mqtt:Port={FreePort.Next()}",
-        })
-        {
-            psi.ArgumentList.Add(arg);
-        }
+            $"--Health:Port={FreePort.Next()}",
+        ]);
 
-        var transcribed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lines = new List<string>();
-        using var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => Seen(e.Data);
-        process.ErrorDataReceived += (_, e) => Seen(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var done = await Task.WhenAny(transcribed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(1)));
+        await agent.WaitForLineAsync(line => line.Contains("\"Transcribed chunk", StringComparison.Ordinal), TimeSpan.FromMinutes(1), "a transcribed chunk");
 
-            Assert.True(done == transcribed.Task, $"no chunk transcribed; output:\n{string.Join('\n', lines.TakeLast(20))}");
-            using var log = JsonDocument.Parse(await transcribed.Task);
-            Assert.True(log.RootElement.GetProperty("Segments").GetInt32() > 0, log.RootElement.ToString());
-        }
-        finally
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        void Seen(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (lines)
-            {
-                lines.Add(line);
-            }
-
-            if (line.Contains("\"Transcribed chunk", StringComparison.Ordinal))
-            {
-                transcribed.TrySetResult(line);
-            }
-        }
+        var line = agent.Tail(200).Split('\n').Last(l => l.Contains("\"Transcribed chunk", StringComparison.Ordinal));
+        using var log = JsonDocument.Parse(line);
+        Assert.True(log.RootElement.GetProperty("Segments").GetInt32() > 0, log.RootElement.ToString());
     }
 
-    private static async Task<JsonElement> WaitForSealedChunkAsync(int port, Process process)
+    /// <summary>The published agent recording a looping speech WAV in 5 s chunks with no broker, plus <paramref name="settings"/>.</summary>
+    private static async Task<ChildProcess> StartAsync(TempDirectory dir, string[] settings) =>
+        ChildProcess.StartExecutable(
+            await PublishedAgent.NativeExecutableAsync(),
+            [
+                "--Agent:TenantId=acme", "--Agent:DeviceId=pos-1", $"--Agent:SpoolDirectory={dir.Sub("spool")}",
+                $"--Audio:WavPath={await SpeechAudio.WavAsync(20)}", "--Audio:Loop=true",
+                "--Agent:ChunkSeconds=5", "--Recording:Trigger=Always", $"--Mqtt:Port={FreePort.Next()}",
+                .. settings,
+            ],
+            dir.Sub("agent.log"));
+
+    private static async Task<JsonElement> WaitForSealedChunkAsync(int port, ChildProcess agent)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        while (DateTime.UtcNow < deadline && !agent.HasExited)
         {
             try
             {
@@ -132,6 +81,6 @@ public class NativeAgentTests
             await Task.Delay(200);
         }
 
-        throw new TimeoutException(process.HasExited ? $"the agent exited with {process.ExitCode}" : "no chunk sealed within a minute");
+        throw new TimeoutException($"{(agent.HasExited ? $"the agent exited with {agent.ExitCode}" : "no chunk sealed within a minute")}. Last output:\n{agent.Tail(30)}");
     }
 }

@@ -83,7 +83,7 @@ public sealed record AgentLogging(
 }
 
 /// <summary>A rolling log file of compact JSON events, one per line (what a Windows service needs: it has no console).</summary>
-public sealed record AgentLogFile(string Path, RollingInterval RollingInterval, long? FileSizeLimitBytes, bool RollOnFileSizeLimit, int? RetainedFileCountLimit)
+public sealed record AgentLogFile(string Path, RollingInterval RollingInterval, long FileSizeLimitBytes, bool RollOnFileSizeLimit, int RetainedFileCountLimit)
 {
     public static AgentLogFile? FromConfiguration(IConfigurationSection section, List<string> errors)
     {

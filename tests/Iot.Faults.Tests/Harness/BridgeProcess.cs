@@ -1,5 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Bridge.Ingest;
+using Iot.TestSupport;
 
 namespace Iot.Faults.Tests.Harness;
 

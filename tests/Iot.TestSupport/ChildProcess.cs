@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Iot.TestSupport;
 
-namespace Iot.Faults.Tests.Harness;
+namespace Iot.TestSupport;
 
 /// <summary>
 /// One run of <c>dotnet some.dll args</c>: its output goes to a log file (kept across restarts) and the last lines
