@@ -19,4 +19,11 @@ public sealed record ProvisionRequest
     public required string Nonce { get; init; }
 
     public required DateTimeOffset RequestedAtUtc { get; init; }
+
+    /// <summary>
+    /// A random secret the device made at its first provisioning and keeps outside the area a factory reset wipes. The
+    /// cloud stores only its hash; presenting it again is the device's proof for unattended re-provisioning (the
+    /// serial and hardware id are printed or derivable, so they prove nothing). Optional: without it an operator decides.
+    /// </summary>
+    public string? RecoveryKey { get; init; }
 }

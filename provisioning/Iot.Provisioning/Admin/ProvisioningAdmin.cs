@@ -87,6 +87,10 @@ public sealed class ProvisioningAdmin(
         return (await store.DeviceAsync(id, ct).ConfigureAwait(false))!;
     }
 
+    public Task RejectAsync(string serial, string? tenantId, string reason, string decidedBy, CancellationToken ct) => RejectAsync(serial, reason, decidedBy, ct);
+
+    public Task<IReadOnlyList<ReprovisionAuditRow>> ReprovisionAuditAsync(string? tenantId, int limit, CancellationToken ct) => Task.FromResult<IReadOnlyList<ReprovisionAuditRow>>([]);
+
     public async Task RejectAsync(string serial, string reason, string decidedBy, CancellationToken ct)
     {
         var request = await PendingRequestAsync(serial, ct).ConfigureAwait(false);

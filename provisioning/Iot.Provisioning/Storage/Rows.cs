@@ -81,3 +81,18 @@ public sealed class ConfigRow
     public long? ReportedVersion { get; init; }
     public string? ReportedError { get; init; }
 }
+
+public sealed class ReprovisionAuditRow
+{
+    public long AuditId { get; init; }
+    public string TenantId { get; init; } = "";
+    public string? DeviceId { get; init; }
+    public string Serial { get; init; } = "";
+    public string HardwareId { get; init; } = "";
+    public string Outcome { get; init; } = "";
+    public string Proof { get; init; } = "";
+    public string? Reason { get; init; }
+    public string? ClaimId { get; init; }
+    public string? By { get; init; }
+    public DateTime At { get; init; }
+}
