@@ -112,24 +112,36 @@ public sealed class ClaimDecidesTenantProbes(ITestOutputHelper output)
             await cloud.ScalarAsync<string>("SELECT hardware_id FROM provisioning_requests WHERE serial = 'sn-pend-1' AND tenant_id = @Victim AND status = 'pending'", new { Victim }) == "hw-sn-pend-1",
             "hardware id replaced");
 
-        var approve = await Attempt(() => cloud.Admin.ApproveAsync("sn-pend-1", Attacker, null, null, "evil-operator", default));
+        // The operator probes use a serial pending in the victim's tenant only (the intruder above filed its own request
+        // for sn-pend-1 in its own tenant, which its operator may rightly decide).
+        await using (var other = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-pend-2", await cloud.ClaimAsync(Victim)))
+        {
+            Assert.Equal(ProvisionStatus.Pending, (await other.AskAsync()).Status);
+        }
+
+        var approve = await Attempt(() => cloud.Admin.ApproveAsync("sn-pend-2", Attacker, null, null, "evil-operator", default));
         var missing = await Attempt(() => cloud.Admin.ApproveAsync("sn-no-such", Attacker, null, null, "evil-operator", default));
         run.Record(
             "another tenant's operator approves the victim's pending request",
-            await cloud.ScalarAsync<long>("SELECT count(*) FROM devices WHERE serial = 'sn-pend-1' AND tenant_id = @Victim", new { Victim }) == 0
-            && await cloud.ScalarAsync<long>("SELECT count(*) FROM provisioning_requests WHERE serial = 'sn-pend-1' AND tenant_id = @Victim AND status = 'pending'", new { Victim }) == 1
-            && approve?.Replace("sn-pend-1", "X", StringComparison.Ordinal) == missing?.Replace("sn-no-such", "X", StringComparison.Ordinal),
+            await cloud.ScalarAsync<long>("SELECT count(*) FROM devices WHERE serial = 'sn-pend-2'") == 0
+            && await cloud.ScalarAsync<long>("SELECT count(*) FROM provisioning_requests WHERE serial = 'sn-pend-2' AND tenant_id = @Victim AND status = 'pending'", new { Victim }) == 1,
             approve ?? "approved");
+        run.Record(
+            "refusal tells another tenant's operator that the serial is pending somewhere",
+            approve is not null && approve.Replace("sn-pend-2", "X", StringComparison.Ordinal) == missing?.Replace("sn-no-such", "X", StringComparison.Ordinal),
+            $"'{approve}' vs '{missing}'");
 
-        var reject = await Attempt(() => cloud.Admin.RejectAsync("sn-pend-1", Attacker, "mine now", "evil-operator", default));
+        var reject = await Attempt(() => cloud.Admin.RejectAsync("sn-pend-2", Attacker, "mine now", "evil-operator", default));
         run.Record(
             "another tenant's operator rejects the victim's pending request",
-            await cloud.ScalarAsync<long>("SELECT count(*) FROM provisioning_requests WHERE serial = 'sn-pend-1' AND tenant_id = @Victim AND status = 'pending'", new { Victim }) == 1,
+            await cloud.ScalarAsync<long>("SELECT count(*) FROM provisioning_requests WHERE serial = 'sn-pend-2' AND tenant_id = @Victim AND status = 'pending'", new { Victim }) == 1,
             reject ?? "rejected");
 
         // The victim's operator still can.
         await cloud.Admin.ApproveAsync("sn-pend-1", Victim, null, null, "acme-operator", default);
-        var approved = await genuine.AskAsync();
+        // The intruder's session took over the client id claim.sn-pend-1; the genuine device reconnects, as it would.
+        await using var back = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-pend-1", await cloud.ClaimAsync(Victim));
+        var approved = await back.AskAsync();
         Assert.Equal(ProvisionStatus.Approved, approved.Status);
         Assert.Equal(Victim, approved.Credentials!.TenantId);
     }
@@ -143,7 +155,7 @@ public sealed class ClaimDecidesTenantProbes(ITestOutputHelper output)
         // Without broker authentication (an external broker that cannot check claims), provisioning is the only guard.
         using var run = new ProvisioningProbeRun(output);
         await using var cloud = await StartAsync(authentication: false);
-        var knownKey = RecoveryKeys.New();
+        var knownKey = DeviceRecoveryKeys.New();
         var (known, _) = await cloud.ProvisionAsync(Victim, "sn-cs-known", "cs-known", recoveryKey: knownKey);
         await cloud.PreregisterAsync(Victim, "sn-cs-pre", "cs-pre");
         await using (var waiting = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-cs-pickup", await cloud.ClaimAsync(Victim)))

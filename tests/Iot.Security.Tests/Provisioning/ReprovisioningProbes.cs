@@ -22,14 +22,14 @@ public sealed class ReprovisioningProbes(ITestOutputHelper output)
     {
         using var run = new ProvisioningProbeRun(output);
         await using var cloud = await StartAsync();
-        var (original, _) = await cloud.ProvisionAsync(Victim, "sn-rp-1", "rp-1", recoveryKey: RecoveryKeys.New());
+        var (original, _) = await cloud.ProvisionAsync(Victim, "sn-rp-1", "rp-1", recoveryKey: DeviceRecoveryKeys.New());
         await cloud.AgeDecisionsAsync();
 
         // A claim of the same tenant, e.g. copied off another of its devices.
         await using var impostor = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-1", await cloud.ClaimAsync(Victim));
         var bare = await impostor.AskAsync();
         run.Record("same-tenant claim + serial + hardware id re-provisions", bare.Status != ProvisionStatus.Approved, ClaimDecidesTenantProbes.Describe(bare));
-        var guessed = await impostor.AskAsync(impostor.Request() with { RecoveryKey = RecoveryKeys.New() });
+        var guessed = await impostor.AskAsync(impostor.Request() with { RecoveryKey = DeviceRecoveryKeys.New() });
         run.Record("same-tenant claim + serial + hardware id + wrong recovery key re-provisions", guessed.Status != ProvisionStatus.Approved, ClaimDecidesTenantProbes.Describe(guessed));
         run.Record("impostor replaced the device's secret", SecretHasher.Verify(original.Password, await cloud.ScalarAsync<string>("SELECT secret_hash FROM devices WHERE device_id = 'rp-1'")), "replaced");
         Assert.Equal(ProvisionStatus.Pending, bare.Status);
@@ -40,7 +40,7 @@ public sealed class ReprovisioningProbes(ITestOutputHelper output)
     {
         using var run = new ProvisioningProbeRun(output);
         await using var cloud = await StartAsync();
-        var key = RecoveryKeys.New();
+        var key = DeviceRecoveryKeys.New();
         var (original, _) = await cloud.ProvisionAsync(Victim, "sn-rp-2", "rp-2", recoveryKey: key);
 
         await using var impostor = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-2", await cloud.ClaimAsync(Victim));
@@ -58,16 +58,20 @@ public sealed class ReprovisioningProbes(ITestOutputHelper output)
     {
         using var run = new ProvisioningProbeRun(output);
         await using var cloud = await StartAsync();
-        var key = RecoveryKeys.New();
+        var key = DeviceRecoveryKeys.New();
         await using var genuine = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-3", await cloud.ClaimAsync(Victim));
         Assert.Equal(ProvisionStatus.Pending, (await genuine.AskAsync(genuine.Request() with { RecoveryKey = key })).Status);
         await cloud.Admin.ApproveAsync("sn-rp-3", Victim, null, null, "acme-operator", default);
 
-        await using var impostor = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-3", await cloud.ClaimAsync(Victim));
-        var stolen = await impostor.AskAsync();
-        run.Record("serial + hardware id collects an approval another request's device is waiting for", stolen.Status != ProvisionStatus.Approved, ClaimDecidesTenantProbes.Describe(stolen));
+        await using (var impostor = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-3", await cloud.ClaimAsync(Victim)))
+        {
+            var stolen = await impostor.AskAsync();
+            run.Record("serial + hardware id collects an approval another request's device is waiting for", stolen.Status != ProvisionStatus.Approved, ClaimDecidesTenantProbes.Describe(stolen));
+        }
 
-        var collected = await genuine.AskAsync(genuine.Request() with { RecoveryKey = key });
+        // The impostor's session took over the client id claim.sn-rp-3; the genuine device reconnects, as it would.
+        await using var again = await ProvisioningDevice.ClaimAsync(cloud.Port, "sn-rp-3", await cloud.ClaimAsync(Victim));
+        var collected = await again.AskAsync(again.Request() with { RecoveryKey = key });
         Assert.Equal(ProvisionStatus.Approved, collected.Status);
     }
 
@@ -76,7 +80,7 @@ public sealed class ReprovisioningProbes(ITestOutputHelper output)
     {
         using var run = new ProvisioningProbeRun(output);
         await using var cloud = await StartAsync();
-        var key = RecoveryKeys.New();
+        var key = DeviceRecoveryKeys.New();
         var (credentials, _) = await cloud.ProvisionAsync(Victim, "sn-rp-4", "rp-4", recoveryKey: key);
         await cloud.AgeDecisionsAsync();
         await using var online = await ProvisioningDevice.AsIdentityAsync(cloud.Port, credentials);
@@ -98,7 +102,7 @@ public sealed class ReprovisioningProbes(ITestOutputHelper output)
     public async Task A_factory_reset_device_proving_its_recovery_key_is_reprovisioned_unattended_and_audited()
     {
         await using var cloud = await StartAsync();
-        var key = RecoveryKeys.New();
+        var key = DeviceRecoveryKeys.New();
         var (original, _) = await cloud.ProvisionAsync(Victim, "sn-rp-5", "rp-5", recoveryKey: key);
         await cloud.AgeDecisionsAsync();
 
