@@ -67,6 +67,21 @@ internal sealed partial class ProvisioningService(
         }
     }
 
+    /// <summary>The device's proof for a later unattended re-provisioning; without a readable key an operator decides instead.</summary>
+    private string? RecoveryKey()
+    {
+        var path = _options.EffectiveRecoveryKeyPath();
+        try
+        {
+            return RecoveryKeyFile.LoadOrCreate(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            LogRecoveryKeyUnusable(path, ex.Message);
+            return null;
+        }
+    }
+
     private async Task<TimeSpan> AttemptAsync(CancellationToken ct)
     {
         ClaimFile? claim;
@@ -99,6 +114,7 @@ internal sealed partial class ProvisioningService(
             Capabilities = new DeviceCapabilities(Microphone: audio.Value.Source != AudioOptions.WavSource, Gpio: gpio.Value.Enabled),
             Nonce = ProvisioningClient.NewNonce(),
             RequestedAtUtc = time.GetUtcNow(),
+            RecoveryKey = RecoveryKey(),
         };
         var response = await client.RequestAsync(claim, request, TimeSpan.FromSeconds(_options.ResponseTimeoutSeconds), ct).ConfigureAwait(false);
         if (response is null)
@@ -156,6 +172,9 @@ internal sealed partial class ProvisioningService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Provisioning request of serial {Serial} refused as invalid: {Reason}")]
     private partial void LogInvalid(string serial, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery key {Path} unusable ({Error}); asking without it, so re-provisioning this device will need an operator")]
+    private partial void LogRecoveryKeyUnusable(string path, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No credentials and no claim file at {Path}; cannot provision")]
     private partial void LogNoClaim(string path);
