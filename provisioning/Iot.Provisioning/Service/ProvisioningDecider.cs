@@ -57,7 +57,10 @@ public sealed class ProvisioningDecider(
             }
 
             // A claim that may no longer be used collects nothing: no preregistration, no approval, no re-provisioning.
-            if (ClaimProblem(claim) is { } claimProblem)
+            // Used up means no *new* serial: the serial that spent a use keeps asking (pending, pickup) with it.
+            var spentOnThis = claim.MaxUses is not null
+                              && await store.ClaimUsedForAsync(claim.ClaimId, request.Serial, ct).ConfigureAwait(false);
+            if (ClaimProblem(claim, spentOnThis) is { } claimProblem)
             {
                 return answers.Invalid(request.Nonce, claimProblem);
             }
@@ -165,7 +168,7 @@ public sealed class ProvisioningDecider(
         return r.Capabilities is null ? "capabilities missing" : null;
     }
 
-    private string? ClaimProblem(ClaimRow claim)
+    private string? ClaimProblem(ClaimRow claim, bool spentOnThisSerial)
     {
         if (claim.RevokedAt is not null)
         {
@@ -177,7 +180,7 @@ public sealed class ProvisioningDecider(
             return $"claim '{claim.ClaimId}' expired";
         }
 
-        return claim.MaxUses is { } max && claim.Uses >= max ? $"claim '{claim.ClaimId}' has been used {claim.Uses} of {max} times" : null;
+        return claim.MaxUses is { } max && claim.Uses >= max && !spentOnThisSerial ? $"claim '{claim.ClaimId}' has been used {claim.Uses} of {max} times" : null;
     }
 
     /// <summary>A use is counted per new serial (a new pending request or a collected preregistration), not per retry.</summary>

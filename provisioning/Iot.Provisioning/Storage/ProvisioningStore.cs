@@ -71,6 +71,10 @@ public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
             new { tenantId },
             ct);
 
+    /// <summary>Whether this claim already spent a use on this serial (a request of it exists).</summary>
+    public Task<bool> ClaimUsedForAsync(string claimId, string serial, CancellationToken ct) =>
+        ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM provisioning_requests WHERE claim_id = @claimId AND serial = @serial)", new { claimId, serial }, ct);
+
     public Task<ClaimRow?> ClaimAsync(string claimId, CancellationToken ct) =>
         QuerySingleAsync<ClaimRow>(
             """
