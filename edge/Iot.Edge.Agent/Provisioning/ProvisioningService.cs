@@ -67,6 +67,10 @@ internal sealed partial class ProvisioningService(
         }
     }
 
+    /// <summary>Sealed credentials opened with this attempt's key; clear ones only from a cloud that predates sealing.</summary>
+    private static DeviceCredentials? Credentials(ProvisionResponse response, System.Security.Cryptography.ECDiffieHellman key) =>
+        response.SealedCredentials is { } sealedCredentials ? CredentialSeal.Open(sealedCredentials, key, response.Nonce) : response.Credentials;
+
     /// <summary>The device's proof for a later unattended re-provisioning; without a readable key an operator decides instead.</summary>
     private string? RecoveryKey()
     {
@@ -103,6 +107,9 @@ internal sealed partial class ProvisioningService(
             return Seconds(_options.RetrySeconds, jitter: true);
         }
 
+        // One key pair per attempt: the cloud seals an approved answer's password to it, so nobody else reading the
+        // response topic learns it.
+        using var responseKey = CredentialSeal.NewKey();
         var hardwareId = hardware.HardwareId();
         var serial = DeviceSerial.Resolve(_options.Serial, hardwareId ?? throw new InvalidOperationException("no hardware id on this machine; set Provisioning:Serial"));
         var request = new ProvisionRequest
@@ -115,6 +122,7 @@ internal sealed partial class ProvisioningService(
             Nonce = ProvisioningClient.NewNonce(),
             RequestedAtUtc = time.GetUtcNow(),
             RecoveryKey = RecoveryKey(),
+            ResponseKey = CredentialSeal.PublicKey(responseKey),
         };
         var response = await client.RequestAsync(claim, request, TimeSpan.FromSeconds(_options.ResponseTimeoutSeconds), ct).ConfigureAwait(false);
         if (response is null)
@@ -124,7 +132,7 @@ internal sealed partial class ProvisioningService(
 
         switch (response.Status)
         {
-            case ProvisionStatus.Approved when response.Credentials is { } c && Iot.Protocol.Topics.TopicTree.IsValidId(c.TenantId) && Iot.Protocol.Topics.TopicTree.IsValidId(c.DeviceId):
+            case ProvisionStatus.Approved when Credentials(response, responseKey) is { } c && Iot.Protocol.Topics.TopicTree.IsValidId(c.TenantId) && Iot.Protocol.Topics.TopicTree.IsValidId(c.DeviceId):
                 if (response.Config is { } initial)
                 {
                     // Applied before the uplink connects, so the first chunks already follow the branch's rules.

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Iot.Edge.Agent.Provisioning;
 
@@ -33,7 +32,7 @@ public static class RecoveryKeyFile
 
         using (var stream = new FileStream(temp, options))
         {
-            stream.Write(Encoding.ASCII.GetBytes(key));
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(key));
             stream.Flush(flushToDisk: true);
         }
 

@@ -26,4 +26,11 @@ public sealed record ProvisionRequest
     /// serial and hardware id are printed or derivable, so they prove nothing). Optional: without it an operator decides.
     /// </summary>
     public string? RecoveryKey { get; init; }
+
+    /// <summary>
+    /// A fresh ECDH P-256 public key (base64 SubjectPublicKeyInfo) per attempt; the cloud then seals the credentials of an
+    /// approved answer to it (<see cref="CredentialSeal"/>), so whoever else can read the response topic (a same-tenant
+    /// claim on Mosquitto, a misconfigured ACL) learns no password. Optional for older agents.
+    /// </summary>
+    public string? ResponseKey { get; init; }
 }

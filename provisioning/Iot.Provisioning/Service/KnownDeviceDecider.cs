@@ -73,7 +73,7 @@ public sealed class KnownDeviceDecider(
     {
         await AuditAsync(request, claim, device, "approved", proof, why, ct).ConfigureAwait(false);
         await answers.RecordAsync(request, claim, device.TenantId, "approved", why, device.DeviceId, ct).ConfigureAwait(false);
-        return await answers.ApprovedAsync(request.Nonce, device, ct).ConfigureAwait(false);
+        return await answers.ApprovedAsync(request, device, ct).ConfigureAwait(false);
     }
 
     private async Task<ProvisionResponse> QueueAsync(ProvisionRequest request, ClaimRow? claim, DeviceRow device, RequestRow? latest, string why, CancellationToken ct)

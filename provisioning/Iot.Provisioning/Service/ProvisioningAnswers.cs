@@ -41,15 +41,20 @@ public sealed class ProvisioningAnswers(ProvisioningStore store, CredentialIssue
         return status == "rejected" ? Rejected(request.Nonce, reason) : Pending(request.Nonce);
     }
 
-    /// <summary>Mints the device's new secret (the previous one stops working) and builds the answer carrying it.</summary>
-    public async Task<ProvisionResponse> ApprovedAsync(string nonce, DeviceRow device, CancellationToken ct)
+    /// <summary>
+    /// Mints the device's new secret (the previous one stops working) and builds the answer carrying it: sealed to the
+    /// request's response key when it sent one, so only the asker can read the password.
+    /// </summary>
+    public async Task<ProvisionResponse> ApprovedAsync(ProvisionRequest request, DeviceRow device, CancellationToken ct)
     {
         var credentials = await issuer.IssueAsync(device, ct).ConfigureAwait(false);
+        var sealedCredentials = request.ResponseKey is { } key ? CredentialSeal.Seal(credentials, key, request.Nonce) : null;
         return new ProvisionResponse
         {
-            Nonce = nonce,
+            Nonce = request.Nonce,
             Status = ProvisionStatus.Approved,
-            Credentials = credentials,
+            Credentials = sealedCredentials is null ? credentials : null,
+            SealedCredentials = sealedCredentials,
             Config = await issuer.InitialConfigAsync(device, ct).ConfigureAwait(false),
             AtUtc = time.GetUtcNow(),
         };

@@ -165,6 +165,11 @@ public sealed class ProvisioningDecider(
             return $"recoveryKey must be {RecoveryKeys.MinLength}-{RecoveryKeys.MaxLength} of [A-Za-z0-9_-]";
         }
 
+        if (r.ResponseKey is not null && !CredentialSeal.IsValidKey(r.ResponseKey))
+        {
+            return "responseKey must be a base64 SubjectPublicKeyInfo of a P-256 key";
+        }
+
         return r.Capabilities is null ? "capabilities missing" : null;
     }
 
@@ -208,7 +213,7 @@ public sealed class ProvisioningDecider(
             return answers.Invalid(request.Nonce, "nonce already used; send a new request");
         }
 
-        return await answers.ApprovedAsync(request.Nonce, device, ct).ConfigureAwait(false);
+        return await answers.ApprovedAsync(request, device, ct).ConfigureAwait(false);
     }
 
     private async Task<ProvisionResponse> ApprovePreregisteredAsync(ProvisionRequest request, ClaimRow? claim, PreregistrationRow prereg, CancellationToken ct)
@@ -229,6 +234,6 @@ public sealed class ProvisioningDecider(
             ct).ConfigureAwait(false);
         var device = (await store.DeviceAsync(deviceId, ct).ConfigureAwait(false))!;
         await answers.RecordAsync(request, claim, prereg.TenantId, "approved", "preregistered", deviceId, ct).ConfigureAwait(false);
-        return await answers.ApprovedAsync(request.Nonce, device, ct).ConfigureAwait(false);
+        return await answers.ApprovedAsync(request, device, ct).ConfigureAwait(false);
     }
 }
