@@ -76,6 +76,31 @@ public sealed class SecretTopicProbes(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_provisioning_answer_read_by_anyone_but_the_asker_carries_no_usable_password()
+    {
+        // An open broker (Broker:RequireAuthentication=false, the demo) or one whose ACL lets a claim read other serials'
+        // responses (Mosquitto dynsec: every preregistered serial of the claim's tenant) shows the response to others.
+        using var run = new ProvisioningProbeRun(output);
+        await using var cloud = await StartAsync(authentication: false);
+        await using var eavesdropper = await ProvisioningDevice.AsServiceAsync(cloud.Port, "anyone", "x", "eavesdropper-1");
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await eavesdropper.TrySubscribeAsync(ProvisioningTopics.Prefix + "+/response"));
+
+        var (credentials, device) = await cloud.ProvisionAsync(Victim, "sn-seal-1", "seal-1");
+        await using var _ = device;
+        await Task.Delay(500);
+
+        var overheard = eavesdropper.Received.Select(m => Encoding.UTF8.GetString(m.Payload)).ToList();
+        Assert.NotEmpty(overheard);
+        run.Record("a reader of the response topic sees the device's password", !overheard.Any(p => p.Contains(credentials.Password, StringComparison.Ordinal)), "password in clear");
+        var sealedAnswer = Assert.Single(device.RawAnswers, a => a.Status == ProvisionStatus.Approved);
+        using var otherKey = CredentialSeal.NewKey();
+        run.Record(
+            "a reader of the response topic opens the sealed credentials with a key of its own",
+            sealedAnswer.SealedCredentials is { } blob && CredentialSeal.Open(blob, otherKey, sealedAnswer.Nonce) is null,
+            "opened");
+    }
+
+    [Fact]
     public async Task The_embedded_broker_refuses_a_packet_larger_than_the_largest_chunk_envelope()
     {
         using var run = new ProvisioningProbeRun(output);

@@ -96,6 +96,12 @@ public sealed class ProvisioningDevice : IAsyncDisposable
         }
     }
 
+    /// <summary>Like a current agent: a one-time key per device session, so approved answers come sealed to it.</summary>
+    public System.Security.Cryptography.ECDiffieHellman ResponseKey { get; } = CredentialSeal.NewKey();
+
+    /// <summary>Raw answers as received (before opening sealed credentials), for checking what crossed the wire.</summary>
+    public ConcurrentQueue<ProvisionResponse> RawAnswers { get; } = new();
+
     public static string NewNonce() => Guid.NewGuid().ToString("n");
 
     public ProvisionRequest Request(string? nonce = null) => new()
@@ -107,6 +113,7 @@ public sealed class ProvisioningDevice : IAsyncDisposable
         Capabilities = new DeviceCapabilities(true, false),
         Nonce = nonce ?? NewNonce(),
         RequestedAtUtc = DateTimeOffset.UtcNow,
+        ResponseKey = CredentialSeal.PublicKey(ResponseKey),
     };
 
     public Task<ProvisionResponse> AskAsync(string? nonce = null) => AskAsync(Request(nonce));
@@ -119,7 +126,11 @@ public sealed class ProvisioningDevice : IAsyncDisposable
         await PublishAsync(ProvisioningTopics.Request(serialInTopic ?? Serial), payload);
         var (_, body, _) = await WaitForAsync(m => m.Topic == ProvisioningTopics.Response(serialInTopic ?? Serial)
                                                      && ProtocolJson.TryDeserialize<ProvisionResponse>(m.Payload, out _)?.Nonce == expectedNonce);
-        return ProtocolJson.TryDeserialize<ProvisionResponse>(body, out _)!;
+        var answer = ProtocolJson.TryDeserialize<ProvisionResponse>(body, out _)!;
+        RawAnswers.Enqueue(answer);
+        return answer.SealedCredentials is { } sealedCredentials
+            ? answer with { Credentials = CredentialSeal.Open(sealedCredentials, ResponseKey, answer.Nonce) }
+            : answer;
     }
 
     public async Task<ChunkAck> SendChunkAsync(string tenantId, string deviceId)
@@ -181,6 +192,7 @@ public sealed class ProvisioningDevice : IAsyncDisposable
         }
 
         _client.Dispose();
+        ResponseKey.Dispose();
     }
 
     /// <summary>Connects without asserting success; for checking what the broker refuses.</summary>
