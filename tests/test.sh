@@ -42,7 +42,7 @@ set -e
 passed=$({ grep -E '^ +Passed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
 failed=$({ grep -E '^ +Failed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
 # Attacker probes (tests/Iot.Security.Tests) print one "probes: N tried, N refused" line per test; one total here.
-{ grep -E '^probes: [0-9]+ tried, [0-9]+ refused' "$log" || true; } |
+{ grep -E '^ *probes: [0-9]+ tried, [0-9]+ refused' "$log" || true; } |
   awk '{t += $2; r += $4} END {if (NR) print "probes: " t " tried, " r " refused"}'
 rm -f "$log"
 echo "tests: $passed passed, $failed failed"
