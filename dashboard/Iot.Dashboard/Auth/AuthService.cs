@@ -7,11 +7,24 @@ namespace Iot.Dashboard.Auth;
 
 public sealed record SignedIn(DashboardUser User, AccessToken Access, string RefreshToken, DateTimeOffset RefreshExpiresAt);
 
-/// <summary>Sign-in, refresh-token rotation and sign-out, for the API and the browser pages alike.</summary>
-public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, IOptions<DashboardOptions> options, TimeProvider time, ILogger<AuthService> logger)
+/// <summary>A sign-in attempt: a session, a refusal, or a refusal because the e-mail is locked (retry after).</summary>
+public sealed record SignInResult(SignedIn? Session, TimeSpan? LockedFor)
 {
-    public async Task<SignedIn?> SignInAsync(string email, string password, string? clientAddress, CancellationToken ct)
+    public bool Locked => LockedFor is not null;
+}
+
+/// <summary>Sign-in, refresh-token rotation and sign-out, for the API and the browser pages alike.</summary>
+public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, LoginLockout lockout, IOptions<DashboardOptions> options, TimeProvider time, ILogger<AuthService> logger)
+{
+    public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress, CancellationToken ct)
     {
+        // Before any database read or hash: a locked e-mail costs the attacker a request and the server nothing.
+        if (lockout.LockedFor(email ?? "") is { } lockedFor)
+        {
+            LogSignInLocked(Trim(email), clientAddress);
+            return new SignInResult(null, lockedFor);
+        }
+
         var user = string.IsNullOrWhiteSpace(email) ? null : await store.UserByEmailAsync(email.Trim(), ct).ConfigureAwait(false);
 
         // Verified even for an unknown user (against a decoy hash) so the answer time does not reveal which e-mails exist.
@@ -22,12 +35,14 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, IOp
             details["reason"] = user is null ? "unknown-user" : user.DisabledAt is not null ? "disabled" : "wrong-password";
             await store.AuditAsync(user?.TenantId, Trim(email), new AuditEntry(AuditActions.SignInFailed, Trim(email), details), ct).ConfigureAwait(false);
             LogSignInFailed(Trim(email), details["reason"]);
-            return null;
+            lockout.Failed(email ?? "");
+            return new SignInResult(null, null);
         }
 
+        lockout.Succeeded(email!);
         var signedIn = await IssueAsync(user, Guid.CreateVersion7(), ct).ConfigureAwait(false);
         await store.AuditAsync(user.TenantId, user.Email, new AuditEntry(AuditActions.SignIn, user.Email, details), ct).ConfigureAwait(false);
-        return signedIn;
+        return new SignInResult(signedIn, null);
     }
 
     public async Task<SignedIn?> RefreshAsync(string refreshToken, CancellationToken ct)
@@ -67,6 +82,9 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, IOp
         await store.StoreRefreshAsync(hash, user.UserId, familyId, expires, now, ct).ConfigureAwait(false);
         return new SignedIn(user, issuer.Issue(user), token, expires);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for '{Email}' from {Address}: locked after repeated failures")]
+    private partial void LogSignInLocked(string email, string? address);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for '{Email}': {Reason}")]
     private partial void LogSignInFailed(string email, string? reason);

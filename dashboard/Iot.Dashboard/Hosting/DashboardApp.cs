@@ -16,6 +16,7 @@ using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Security;
 using Iot.Provisioning.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -73,6 +74,7 @@ public static class DashboardApp
         // Auth
         services.AddSingleton<AuthStore>();
         services.AddSingleton<AccountCheck>();
+        services.AddSingleton<LoginLockout>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AuthService>();
         services.AddHttpContextAccessor();
@@ -126,15 +128,34 @@ public static class DashboardApp
             {
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.LoginPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    ClientAddress.PartitionKey(http.Connection.RemoteIpAddress),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
             limiter.AddPolicy(ApiRateLimit, http =>
             {
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.ApiPerMinute;
-                var who = http.User.FindFirst(DashboardClaims.Subject)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var who = http.User.FindFirst(DashboardClaims.Subject)?.Value ?? ClientAddress.PartitionKey(http.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter(who, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+        });
+
+        // Forwarded headers only from the configured proxies; the defaults (trust loopback) are cleared first.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<DashboardOptions>>((forwarded, dashboard) =>
+        {
+            var proxy = dashboard.Value.Proxy;
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = proxy.ForwardLimit;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxy.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+            }
+
+            foreach (var network in proxy.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
 
         services.AddProblemDetails();
@@ -174,6 +195,12 @@ public static class DashboardApp
 
     public static void Configure(WebApplication app)
     {
+        // Empty proxy lists would make the middleware believe every sender, so without configured proxies it is not used.
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Proxy is { } proxy && (proxy.KnownProxies.Length > 0 || proxy.KnownNetworks.Length > 0))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();

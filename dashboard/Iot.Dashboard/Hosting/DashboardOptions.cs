@@ -15,6 +15,8 @@ public sealed class DashboardOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public ProxyOptions Proxy { get; set; } = new();
+
     public SeedOptions Seed { get; set; } = new();
 
     public BrokerOptions Broker { get; set; } = new();
@@ -60,6 +62,31 @@ public sealed class RateLimitOptions
 
     /// <summary>API requests per signed-in user (or client address) per minute.</summary>
     public int ApiPerMinute { get; set; } = 600;
+
+    /// <summary>Failed sign-ins in a row (from any address) before an e-mail is locked.</summary>
+    public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>First lock length; each further failure doubles it.</summary>
+    public int LockoutBaseSeconds { get; set; } = 30;
+
+    /// <summary>Longest lock (a lock is also a way to keep the owner out, so it stays bounded).</summary>
+    public int LockoutMaxSeconds { get; set; } = 900;
+}
+
+/// <summary>
+/// Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed. None by default: the header is
+/// then the client's own claim and ignored (ASP.NET Core would otherwise trust loopback).
+/// </summary>
+public sealed class ProxyOptions
+{
+    /// <summary>Proxy addresses, e.g. <c>10.0.0.5</c>.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR form, e.g. <c>10.0.0.0/24</c>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>Proxies in a chain, counted from the dashboard (X-Forwarded-For entries taken from the right).</summary>
+    public int ForwardLimit { get; set; } = 1;
 }
 
 /// <summary>The first admin, created at start-up when its e-mail is not known yet (no CLI needed).</summary>
