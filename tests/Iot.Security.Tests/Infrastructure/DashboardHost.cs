@@ -16,6 +16,9 @@ public class DashboardHost : IAsyncLifetime
 {
     public const string SigningKey = "security-probe-signing-key-0123456789abcdef0123456789";
 
+    /// <summary>An override under this key sets the host environment instead of a configuration value.</summary>
+    public const string EnvironmentKey = "(environment)";
+
     private readonly TempDirectory _storage = new("iot-sec-dash");
     private readonly Dictionary<string, string?> _overrides;
     private HostFactory? _factory;
@@ -34,6 +37,9 @@ public class DashboardHost : IAsyncLifetime
 
     public string StorageRoot => _storage.Path;
 
+    /// <summary>The dashboard's own data directory (Dashboard:DataDirectory).</summary>
+    public string DataDirectory => _storage.Sub("dashboard-data");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _factory!.Services;
@@ -46,20 +52,27 @@ public class DashboardHost : IAsyncLifetime
         {
             ["Database:ConnectionString"] = ConnectionString,
             ["Dashboard:StorageRoot"] = StorageRoot,
-            ["Dashboard:AudioCacheDirectory"] = _storage.Sub("audio-cache"),
+            ["Dashboard:DataDirectory"] = DataDirectory,
             ["Dashboard:Auth:SigningKey"] = SigningKey,
             ["Dashboard:Auth:SecureCookies"] = "false",
             ["Dashboard:RateLimits:ApiPerMinute"] = "100000",
             ["Dashboard:FleetPushSeconds"] = "1",
             ["Dashboard:OverviewRollupSeconds"] = "0",
         };
+        var environment = "Testing";
         foreach (var (key, value) in _overrides)
         {
+            if (key == EnvironmentKey)
+            {
+                environment = value!;
+                continue;
+            }
+
             settings[key] = value;
         }
 
         var port = FreePort.Next();
-        _factory = new HostFactory(settings);
+        _factory = new HostFactory(settings, environment);
         _factory.UseKestrel(port);
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -88,11 +101,11 @@ public class DashboardHost : IAsyncLifetime
         _storage.Dispose();
     }
 
-    private sealed class HostFactory(Dictionary<string, string?> settings) : WebApplicationFactory<TokenIssuer>
+    private sealed class HostFactory(Dictionary<string, string?> settings, string environment) : WebApplicationFactory<TokenIssuer>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Testing");
+            builder.UseEnvironment(environment);
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
         }
     }
