@@ -16,6 +16,8 @@ public sealed record SignInResult(SignedIn? Session, TimeSpan? LockedFor)
 /// <summary>Sign-in, refresh-token rotation and sign-out, for the API and the browser pages alike.</summary>
 public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, LoginLockout lockout, IOptions<DashboardOptions> options, TimeProvider time, ILogger<AuthService> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Rotation> _rotations = new(StringComparer.Ordinal);
+
     public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress, CancellationToken ct)
     {
         // Before any database read or hash: a locked e-mail costs the attacker a request and the server nothing.
@@ -45,6 +47,13 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         return new SignInResult(signedIn, null);
     }
 
+    /// <summary>
+    /// Rotates a refresh token. Requests presenting the same token within <c>RefreshReuseGraceSeconds</c> on this
+    /// instance share the one rotation and get the same new tokens: a browser whose access token expired sends several
+    /// requests at once with the same refresh cookie, and without this all but the first would look like theft and sign
+    /// the user out. Nothing new is issued to the later presenters, and any presentation after that moment (or on
+    /// another instance) revokes the whole family.
+    /// </summary>
     public async Task<SignedIn?> RefreshAsync(string refreshToken, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(refreshToken) || refreshToken.Length > 128)
@@ -52,17 +61,56 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
             return null;
         }
 
-        var (token, hash) = NewRefreshToken();
-        var expires = time.GetUtcNow().AddDays(options.Value.Auth.RefreshTokenDays);
-        var grace = TimeSpan.FromSeconds(options.Value.Auth.RefreshReuseGraceSeconds);
-        var user = await store.RotateRefreshAsync(HashOf(refreshToken), hash, expires, time.GetUtcNow(), grace, ct).ConfigureAwait(false);
-        return user is null ? null : new SignedIn(user, issuer.Issue(user), token, expires);
+        var oldHash = HashOf(refreshToken);
+        var now = time.GetUtcNow();
+        var window = TimeSpan.FromSeconds(options.Value.Auth.RefreshReuseGraceSeconds);
+        foreach (var (key, stale) in _rotations)
+        {
+            if (now - stale.At > window)
+            {
+                _rotations.TryRemove(key, out _);
+            }
+        }
+
+        if (window <= TimeSpan.Zero)
+        {
+            return await RotateAsync(oldHash, ct).ConfigureAwait(false);
+        }
+
+        // The shared rotation must not be cancelled by whichever request happened to start it.
+        var rotation = _rotations.GetOrAdd(oldHash, h => new Rotation(RotateAsync(h, CancellationToken.None), now));
+        return await rotation.Result.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    public Task SignOutAsync(string refreshToken, CancellationToken ct) =>
-        string.IsNullOrEmpty(refreshToken) ? Task.CompletedTask : store.RevokeAsync(HashOf(refreshToken), time.GetUtcNow(), ct);
+    public async Task SignOutAsync(string refreshToken, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            return;
+        }
+
+        // Signed out: a rotation of this account shared a moment ago must not hand its tokens to anyone any more.
+        if (await store.RevokeAsync(HashOf(refreshToken), time.GetUtcNow(), ct).ConfigureAwait(false) is { } userId)
+        {
+            foreach (var (key, rotation) in _rotations)
+            {
+                if (!rotation.Result.IsCompleted || rotation.Result.Result?.User.UserId == userId)
+                {
+                    _rotations.TryRemove(key, out _);
+                }
+            }
+        }
+    }
 
     internal static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+    private async Task<SignedIn?> RotateAsync(string oldHash, CancellationToken ct)
+    {
+        var (token, hash) = NewRefreshToken();
+        var expires = time.GetUtcNow().AddDays(options.Value.Auth.RefreshTokenDays);
+        var user = await store.RotateRefreshAsync(oldHash, hash, expires, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return user is null ? null : new SignedIn(user, issuer.Issue(user), token, expires);
+    }
 
     private static (string Token, string Hash) NewRefreshToken()
     {
@@ -82,6 +130,8 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         await store.StoreRefreshAsync(hash, user.UserId, familyId, expires, now, ct).ConfigureAwait(false);
         return new SignedIn(user, issuer.Issue(user), token, expires);
     }
+
+    private sealed record Rotation(Task<SignedIn?> Result, DateTimeOffset At);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for '{Email}' from {Address}: locked after repeated failures")]
     private partial void LogSignInLocked(string email, string? address);

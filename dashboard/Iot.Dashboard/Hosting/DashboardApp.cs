@@ -28,8 +28,11 @@ public static class DashboardApp
 {
     public const string ApiRateLimit = "api";
 
-    /// <summary>Development-only signing key, so `dotnet run` works without set-up; any other environment must configure one.</summary>
-    internal const string DevelopmentSigningKey = "development-only-signing-key-not-for-production-use-0123456789";
+    /// <summary>
+    /// Development without a configured key signs with a random key made at start-up, so `dotnet run` works without
+    /// set-up; tokens then die with the process. Never a key written in the source: anyone could forge with that.
+    /// </summary>
+    private static readonly Lazy<string> DevelopmentSigningKey = new(() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
 
     public static WebApplication Build(string[] args)
     {
@@ -51,7 +54,7 @@ public static class DashboardApp
             {
                 if (string.IsNullOrEmpty(o.Auth.SigningKey) && environment.IsDevelopment())
                 {
-                    o.Auth.SigningKey = DevelopmentSigningKey;
+                    o.Auth.SigningKey = DevelopmentSigningKey.Value;
                 }
             })
             .ValidateOnStart();
@@ -201,6 +204,12 @@ public static class DashboardApp
             app.UseForwardedHeaders();
         }
 
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
@@ -209,8 +218,9 @@ public static class DashboardApp
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        // The API description names every route and parameter: staff only (the fallback policy requires sign-in).
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapAuthEndpoints();
         var api = app.MapGroup("/api").RequireRateLimiting(ApiRateLimit);
         api.MapDialogueEndpoints();

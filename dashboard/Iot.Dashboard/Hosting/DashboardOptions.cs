@@ -8,8 +8,13 @@ public sealed class DashboardOptions
     /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
     public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
 
-    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built.</summary>
-    public string AudioCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "iot-dashboard-audio");
+    /// <summary>The dashboard's own state (created 0700): never the shared temp directory, where other local users could read it.</summary>
+    public string DataDirectory { get; set; } = "/var/lib/iot-dashboard";
+
+    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built; empty = <c>{DataDirectory}/audio-cache</c>.</summary>
+    public string AudioCacheDirectory { get; set; } = "";
+
+    public string AudioCachePath => string.IsNullOrEmpty(AudioCacheDirectory) ? Path.Combine(DataDirectory, "audio-cache") : AudioCacheDirectory;
 
     public AuthOptions Auth { get; set; } = new();
 
@@ -46,10 +51,11 @@ public sealed class AuthOptions
     public int RefreshTokenDays { get; set; } = 14;
 
     /// <summary>
-    /// A just-rotated refresh token still works this long: a browser that sends several requests at once after the
-    /// access token expired presents the same refresh cookie more than once. 0 = any reuse revokes the sign-in.
+    /// Requests presenting the same refresh token this close together on one instance share one rotation (a browser
+    /// sends several at once when its access token expired); they get the same new tokens, nothing extra. Any later
+    /// reuse revokes the sign-in. 0 = every second presentation revokes it.
     /// </summary>
-    public int RefreshReuseGraceSeconds { get; set; } = 30;
+    public int RefreshReuseGraceSeconds { get; set; } = 5;
 
     /// <summary>Cookies carry the Secure flag; turn off only for plain-HTTP local runs.</summary>
     public bool SecureCookies { get; set; } = true;

@@ -34,9 +34,9 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:Auth:RefreshTokenDays {o.Auth.RefreshTokenDays} must be 1..90");
         }
 
-        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 300)
+        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 30)
         {
-            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..300");
+            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..30");
         }
 
         if (o.RateLimits.LoginPerMinute < 1)
@@ -78,6 +78,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         if (o.Proxy.ForwardLimit is < 1 or > 10)
         {
             errors.Add($"{s}:Proxy:ForwardLimit {o.Proxy.ForwardLimit} must be 1..10");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.DataDirectory) && string.IsNullOrWhiteSpace(o.AudioCacheDirectory))
+        {
+            errors.Add($"{s}:DataDirectory must be set (or {s}:AudioCacheDirectory)");
         }
 
         if (string.IsNullOrWhiteSpace(o.StorageRoot))

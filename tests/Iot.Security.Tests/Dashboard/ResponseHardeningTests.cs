@@ -14,7 +14,7 @@ public sealed partial class ResponseHardeningTests(DashboardHost host, ITestOutp
     {
         using var probes = new DashboardProbeCount(output);
         using var admin = await host.ClientAsAsync(AlphaAdmin);
-        foreach (var (client, path) in new[] { (host.Anonymous(), "/signin"), (admin, "/"), (admin, "/reports"), (admin, "/api/overview"), (admin, $"/devices/{AlphaNorthDevice}") })
+        foreach (var (client, path) in new[] { (host.Anonymous(), "/signin"), (admin, "/"), (admin, "/reports"), (admin, "/api/overview"), (admin, $"/fleet/{AlphaNorthDevice}") })
         {
             using var response = await client.GetAsync(path);
             var csp = response.Headers.TryGetValues("Content-Security-Policy", out var c) ? string.Join(";", c) : "";
@@ -35,7 +35,7 @@ public sealed partial class ResponseHardeningTests(DashboardHost host, ITestOutp
     public async Task Pages_have_no_inline_script_the_csp_would_block()
     {
         using var admin = await host.ClientAsAsync(AlphaAdmin);
-        foreach (var path in new[] { "/", "/reports", "/fleet", "/settings", "/provisioning", $"/devices/{AlphaNorthDevice}", $"/dialogues/{host.Tenants.AlphaNorthDialogue}", "/dialogues" })
+        foreach (var path in new[] { "/", "/reports", "/fleet", "/settings", "/provisioning", $"/fleet/{AlphaNorthDevice}", $"/dialogues/{host.Tenants.AlphaNorthDialogue}", "/dialogues" })
         {
             using var response = await admin.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
