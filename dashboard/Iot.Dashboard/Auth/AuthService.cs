@@ -78,8 +78,9 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         }
 
         // The shared rotation must not be cancelled by whichever request happened to start it.
-        var rotation = _rotations.GetOrAdd(oldHash, h => new Rotation(RotateAsync(h, CancellationToken.None), now));
-        return await rotation.Result.WaitAsync(ct).ConfigureAwait(false);
+        // GetOrAdd may run its factory more than once under a race; the Lazy makes sure only one rotation starts.
+        var rotation = _rotations.GetOrAdd(oldHash, h => new Rotation(new Lazy<Task<SignedIn?>>(() => RotateAsync(h, CancellationToken.None)), now));
+        return await rotation.Result.Value.WaitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task SignOutAsync(string refreshToken, CancellationToken ct)
@@ -94,7 +95,7 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         {
             foreach (var (key, rotation) in _rotations)
             {
-                if (!rotation.Result.IsCompleted || rotation.Result.Result?.User.UserId == userId)
+                if (!rotation.Result.IsValueCreated || !rotation.Result.Value.IsCompleted || rotation.Result.Value.Result?.User.UserId == userId)
                 {
                     _rotations.TryRemove(key, out _);
                 }
@@ -131,7 +132,7 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         return new SignedIn(user, issuer.Issue(user), token, expires);
     }
 
-    private sealed record Rotation(Task<SignedIn?> Result, DateTimeOffset At);
+    private sealed record Rotation(Lazy<Task<SignedIn?>> Result, DateTimeOffset At);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for '{Email}' from {Address}: locked after repeated failures")]
     private partial void LogSignInLocked(string email, string? address);
