@@ -232,9 +232,11 @@ internal sealed class ProxiedConnection : IDisposable
             }
         }
 
-        if (!Stalled)
+        // Pass the half-close on: the peer reads end-of-stream exactly where the sender stopped. Not after a cut: the
+        // cut resets one socket and then the other, and a FIN sent in between would reach the peer before the RST.
+        // The cut marks the state before it resets anything, so a read that ended because of it sees the mark.
+        if (Volatile.Read(ref _state) == 0)
         {
-            // Pass the half-close on: the peer reads end-of-stream exactly where the sender stopped.
             to.Shutdown(SocketShutdown.Send);
         }
     }
