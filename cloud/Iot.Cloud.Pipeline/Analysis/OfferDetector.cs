@@ -1,0 +1,82 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>An offer act found in one utterance: the item in the seller's words, its tenant category and the frame.</summary>
+internal sealed record OfferAct(int Turn, string Item, string Category, string Quote, string Frame);
+
+/// <summary>
+/// Finds offers by the act (a seller frame with a product slot), not by product nouns: "Does the warranty cover
+/// water damage?" names a product but no frame fits, and a sentence with a customer cue (asking where, returning,
+/// claiming) is never an offer however it is phrased.
+/// </summary>
+internal static class OfferDetector
+{
+    public static List<OfferAct> Find(IReadOnlyList<SpokenTurn> turns, LanguageRules rules, TurnRoles roles)
+    {
+        var offers = new List<OfferAct>();
+        foreach (var turn in turns)
+        {
+            // A turn the dialogue's rhythm shows is the customer's is not an offer (its "would you like" is a question back).
+            if (roles.IsCustomer(turn.Index))
+            {
+                continue;
+            }
+
+            foreach (var sentence in turn.Sentences)
+            {
+                if (rules.CustomerCues.Matches(sentence.Value))
+                {
+                    continue;
+                }
+
+                if (FirstOffer(turn.Index, sentence, rules) is { } offer && !offers.Any(o => o.Turn == offer.Turn && o.Item == offer.Item))
+                {
+                    offers.Add(offer);
+                }
+            }
+        }
+
+        return offers;
+    }
+
+    /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
+    public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules) is not null;
+
+    private static OfferAct? FirstOffer(int turn, SpokenSentence sentence, LanguageRules rules)
+    {
+        foreach (var frame in rules.Frames)
+        {
+            if (frame.RequiresQuestion && !sentence.IsQuestion)
+            {
+                continue;
+            }
+
+            foreach (System.Text.RegularExpressions.Match m in frame.Regex.Matches(sentence.Value))
+            {
+                var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
+                var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
+                if (item is not { } range)
+                {
+                    continue;
+                }
+
+                var quote = sentence.Quote(range.From, range.To);
+                if (quote.Length == 0)
+                {
+                    continue;
+                }
+
+                var category = rules.Categorize(sentence.Value[range.From..range.To]);
+                return new OfferAct(turn, quote, category, sentence.Quote(Math.Min(m.Index, range.From), Math.Max(m.Index + m.Length, range.To)), frame.Source);
+            }
+        }
+
+        return null;
+    }
+
+    private static (int From, int To) ItemRange(string value, System.Text.RegularExpressions.Match m, OfferFrame.SlotPlace slot) => slot switch
+    {
+        OfferFrame.SlotPlace.Inside => (m.Groups["item"].Index, m.Groups["item"].Index + m.Groups["item"].Length),
+        OfferFrame.SlotPlace.After => (m.Index + m.Length, value.Length),
+        _ => (0, m.Index),
+    };
+}
