@@ -43,7 +43,7 @@ internal static class BuiltInAzerbaijani
         ItemFillers: ["da", "də", "sizə", "sizin", "yanına", "yanında", "həm", "həmçinin", "əlavə", "olaraq", "bəs", "bəlkə", "bir", "mütləq", "hələ", "və", "bu", "buna", "ona", "telefonunuza", "telefona"],
         NonItems: ["bəli", "xeyr", "yaxşı", "başqa", "şey", "çek", "paket", "ödəniş", "nağd", "kart", "kartla", "nə", "hansı", "necə", "siz", "sizə", "sizin", "bunu", "onu", "bu", "o", "indi", "salam", "xoş", "zəhmət", "olmasa", "mən", "biz", "pul", "kömək", "niyə", "olar", "hə"],
         Determiners: ["bir", "bu", "yeni", "əlavə", "ekstra", "gözəl", "yaxşı"],
-        PreNegators: ["heç"],
+        PreNegators: [],
         PostNegators: ["deyil", "deyiləm", "deyilik", "deyildi", "deyilsiniz", "deyildir"],
         SellerService: ["sizə necə kömək", "necə kömək edə bilərəm", "nə axtarırsınız", "xoş gəlmisiniz", "cəmi", "çekiniz", "buyurun çekiniz", "xoş istifadə", "başqa bir şey", "yaxşı seçim", "əla seçim"],
         Contrast: ["amma", "ancaq", "lakin", "fəqət"],

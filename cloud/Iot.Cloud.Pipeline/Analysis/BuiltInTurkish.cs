@@ -49,7 +49,7 @@ internal static class BuiltInTurkish
         ItemFillers: ["da", "de", "size", "sizin", "yanına", "yanında", "ayrıca", "peki", "özellikle", "mutlaka", "hemen", "şimdi", "belki", "hem", "ek", "olarak", "ve", "bu", "buna", "ona", "telefonunuza", "telefona", "bilgisayarınıza", "hazır", "gelmişken", "acaba", "bir", "de", "kesinlikle"],
         NonItems: ["evet", "hayır", "tamam", "baska", "başka", "şey", "şeyi", "bir şey", "fiş", "fişi", "poşet", "ödeme", "nakit", "kart", "kartla", "ne", "hangi", "nasıl", "siz", "size", "sizin", "bunu", "bunları", "onu", "onları", "bu", "şu", "o", "hemen", "şimdi", "peki", "tabii", "merhaba", "hoş", "geldiniz", "lütfen", "ben", "biz", "iade", "para", "yardım", "neden", "niye", "olur", "memnun"],
         Determiners: ["bir", "bu", "şu", "yeni", "ek", "ekstra", "ayrı", "güzel", "iyi"],
-        PreNegators: ["hiç"],
+        PreNegators: [],
         PostNegators: ["değil", "değilim", "değiliz", "değildi", "değildir", "değilsiniz"],
         SellerService: ["nasıl yardımcı olabilirim", "size nasıl yardımcı", "yardımcı olabilir miyim", "hoş geldiniz", "ne arıyorsunuz", "toplam", "fişiniz", "buyurun fişiniz", "iyi günlerde kullanın", "güle güle kullanın", "başka bir şey", "başka bir isteğiniz", "güzel seçim", "harika seçim"],
         Contrast: ["ama", "fakat", "ancak", "lakin"],

@@ -21,8 +21,8 @@ internal static class BuiltInUzbek
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "buzil*", "ishlamayapti", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "бузил*", "ишламаяпти", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
         [
-            "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",
-            "{item} ?ham|хам оласизми|олмайсизми|хоҳлайсизми|хоҳламайсизми|қўшайликми|қўшамизми|қўшиб_қўяйми|қўшиб_берайми|кўрасизми|кўриб_чиқасизми|синаб_кўрасизми|керакми|керак_эмасми|олиб_кўрасизми|ўрнатайликми|қўшайми",
+            "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|qilasizmi|qildirasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",
+            "{item} ?ham|хам оласизми|олмайсизми|хоҳлайсизми|хоҳламайсизми|қўшайликми|қўшамизми|қўшиб_қўяйми|қўшиб_берайми|кўрасизми|кўриб_чиқасизми|синаб_кўрасизми|керакми|керак_эмасми|олиб_кўрасизми|қиласизми|қилдирасизми|ўрнатайликми|қўшайми",
             "{item} ?ham|хам taklif_qilaman|taklif_qilamiz|taklif_qilardim|taklif_qila_olaman|taklif_etaman|tavsiya_qilaman|tavsiya_qilamiz|tavsiya_beraman|tavsiya_etaman|maslahat_beraman|maslahat_beramiz",
             "{item} ?ham|хам таклиф_қиламан|таклиф_қиламиз|таклиф_қилардим|таклиф_этаман|тавсия_қиламан|тавсия_қиламиз|тавсия_бераман|тавсия_этаман|маслаҳат_бераман|маслаҳат_берамиз",
             "{item} ?ham|хам *sangiz|*сангиз",
@@ -41,7 +41,7 @@ internal static class BuiltInUzbek
         ItemFillers: ["ham", "sizga", "sizning", "yana", "shuningdek", "qo'shimcha", "balki", "albatta", "bir", "va", "bu", "bunga", "unga", "telefoningizga", "telefonga", "хам", "ҳам", "сизга", "сизнинг", "яна", "шунингдек", "қўшимча", "балки", "албатта", "бир", "ва", "бу", "бунга", "унга", "телефонингизга", "телефонга"],
         NonItems: ["ha", "yo'q", "mayli", "yaxshi", "boshqa", "narsa", "chek", "paket", "to'lov", "naqd", "karta", "nima", "qaysi", "qanday", "siz", "sizga", "buni", "uni", "bu", "u", "hozir", "salom", "men", "biz", "pul", "yordam", "nega", "ҳа", "ха", "йўқ", "майли", "яхши", "бошқа", "нарса", "чек", "тўлов", "нақд", "нима", "қайси", "қандай", "сиз", "сизга", "буни", "уни", "бу", "у", "ҳозир", "салом", "мен", "биз", "пул", "ёрдам", "нега"],
         Determiners: ["bir", "bu", "yangi", "qo'shimcha", "бир", "бу", "янги", "қўшимча"],
-        PreNegators: ["hech", "ҳеч"],
+        PreNegators: [],
         PostNegators: ["emas", "emasman", "emasmiz", "emasdi", "эмас", "эмасман", "эмасмиз"],
         SellerService: ["qanday yordam bera olaman", "sizga qanday yordam", "nima qidiryapsiz", "xush kelibsiz", "jami", "chekingiz", "yaxshi tanlov", "boshqa narsa", "қандай ёрдам бера оламан", "сизга қандай ёрдам", "нима қидиряпсиз", "хуш келибсиз", "жами", "чекингиз", "яхши танлов", "бошқа нарса"],
         Contrast: ["lekin", "ammo", "biroq", "лекин", "аммо", "бироқ"],
