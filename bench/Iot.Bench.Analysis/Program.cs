@@ -11,6 +11,12 @@ using Microsoft.Extensions.Options;
 // "transcript" is the known script text. Prints rule-analyzer label accuracy per language, PocketSphinx WER and
 // real-time factor. Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --verbose]
 // With `-- codec`: PocketSphinx WER on raw PCM vs after an Opus voice (SILK) or music (CELT) round trip.
+if (args.FirstOrDefault() == "corpus")
+{
+    // Regenerates the labelled corpus from its frame files (bench/Iot.Bench.Analysis/Corpus/README.md).
+    return Iot.Bench.Analysis.Corpus.CorpusGenerator.Run(args);
+}
+
 var verbose = args.Contains("--verbose");
 const double UpsellTarget = 0.9;
 
