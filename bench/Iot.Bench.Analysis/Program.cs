@@ -14,6 +14,12 @@ using Microsoft.Extensions.Options;
 // Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --split dev|heldout] [--no-speech] [--verbose]
 //   --verbose (dev only) lists the dialogues with a wrong label.
 // With `-- codec`: PocketSphinx WER on raw PCM vs after an Opus voice (SILK) or music (CELT) round trip.
+if (args.FirstOrDefault() == "corpus")
+{
+    // Regenerates the labelled corpus from its frame files (bench/Iot.Bench.Analysis/Corpus/README.md).
+    return Iot.Bench.Analysis.Corpus.CorpusGenerator.Run(args);
+}
+
 if (args.Length > 1 && args[0] == "probe")
 {
     // Analyse lines given on the command line (one utterance each): `-- probe en "Would you like a case?" "No thanks."`.
