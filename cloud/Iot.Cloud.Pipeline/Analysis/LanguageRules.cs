@@ -82,6 +82,11 @@ internal sealed class LanguageRules
         }
         else
         {
+            while (words.Count > 0 && words[0].Text == "\u0001")
+            {
+                words.RemoveAt(0);
+            }
+
             var cut = words.FindIndex(w => w.Text == "\u0001" || _stops.Contains(w.Text));
             if (cut >= 0)
             {

@@ -126,7 +126,8 @@ public sealed class OfferFrame
                 return false;
             }
 
-            var group = $"(?:{string.Join('|', pieces)}) ";
+            // A comma between frame words ("may I suggest, maybe, a case") does not break the frame.
+            var group = $"(?:{string.Join('|', pieces)}) (?:\u0001 )?";
             sb.Append(optional ? $"(?:{group})?" : group);
         }
 

@@ -12,8 +12,8 @@ internal sealed record Reply(ReplyKind Kind, PhraseHit Hit);
 /// <summary>
 /// Reads one utterance as an answer to an offer. All reply phrases compete and the longest wins at each place, so
 /// negated and idiomatic forms are phrases of their own: "not sure" (hedge) hides "sure", "да нет" (decline) hides
-/// "да", "why not" (accept) hides "not", "no problem" (neutral) hides "no". Then: after a "but" the later answer
-/// counts; a hedge ("maybe later") beats a yes; a plain no beats a hedge unless the no only puts it off ("not now").
+/// "да", "why not" (accept) hides "not", "no problem" (neutral) hides "no". Then the last answer in the utterance
+/// stands (after a "but" only the part after it is read), so self-corrections read the way the customer ended.
 /// </summary>
 internal static class ReplyClassifier
 {
@@ -44,16 +44,16 @@ internal static class ReplyClassifier
             kept = kept.Where(r => r.Hit.Start >= contrast.End).ToList();
         }
 
+        // Customers correct themselves as they go ("no... well, actually yes, go on"; "yes, I'm fine without it"):
+        // the last answer in the utterance stands, except that a "not now" beside a hedge only puts the decision off.
+        var last = kept[^1];
         var hedge = kept.FirstOrDefault(r => r.Kind == ReplyKind.Hedge);
-        var decline = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
-        var accept = kept.FirstOrDefault(r => r.Kind == ReplyKind.Accept);
-        if (decline is not null && (hedge is null || !IsDeferral(decline, rules)))
+        if (last.Kind == ReplyKind.Decline && hedge is not null && IsDeferral(last, rules))
         {
-            // A decline after a yes in one breath ("yes... no, no need") or before one ("no, wait, yes, add it"): the first word is the reflex, keep the first.
-            return accept is not null && accept.Hit.Start < decline.Hit.Start && hedge is null ? accept : decline;
+            return hedge;
         }
 
-        return hedge ?? accept ?? decline;
+        return last;
     }
 
     /// <summary>A "no" that only puts the decision off: with a hedge beside it, the customer is undecided.</summary>

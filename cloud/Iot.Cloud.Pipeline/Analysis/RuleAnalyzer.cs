@@ -19,11 +19,8 @@ internal sealed class RuleAnalyzer : IAnalyzer
     /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
     public const double SentimentThreshold = SentimentScorer.Threshold;
 
-    /// <summary>Utterances after an offer searched for the reply (the customer may first ask "how much?").</summary>
-    private const int ReplyWindow = 4;
-
-    /// <summary>A shorter silence before a non-answer is the same speaker going on (a recogniser cut one turn in two).</summary>
-    private const int ContinuationPauseMs = 250;
+    /// <summary>Customer turns after an offer searched for the reply (the customer may first ask "how much?").</summary>
+    private const int ReplyBlocks = 2;
 
     public string Engine => EngineName;
 
@@ -67,7 +64,10 @@ internal sealed class RuleAnalyzer : IAnalyzer
         }
 
         var checklist = Checklist(profile, language, text, offers, evidence);
-        var sellerTurns = turns.Where(t => roles.IsSeller(t.Index) || offers.Any(o => o.Turn == t.Index) || t.Sentences.Any(s => rules.SellerService.Matches(s.Value)))
+        // Without known roles, the blocks an offer's block parity marks as the seller's are still the seller's.
+        var offerParity = offers.Count > 0 ? roles.Block(offers[0].Turn) % 2 : -1;
+        var sellerTurns = turns.Where(t => roles.IsSeller(t.Index) || (!roles.Known && roles.Block(t.Index) % 2 == offerParity)
+                || offers.Any(o => o.Turn == t.Index) || t.Sentences.Any(s => rules.SellerService.Matches(s.Value)))
             .Select(t => t.Index).ToHashSet();
         var (sentiment, score) = SentimentScorer.Score(turns, sellerTurns, rules, evidence);
         var upsell = offers.Count > 0;
@@ -76,24 +76,34 @@ internal sealed class RuleAnalyzer : IAnalyzer
         return new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence, items, EngineVersion);
     }
 
+    /// <summary>
+    /// The customer's answer: the first reply-like utterance in the speaker blocks after the offer's block (the other
+    /// speaker's; the seller's own follow-on "it fits perfectly" and answers to the customer's questions are skipped),
+    /// within <see cref="ReplyBlocks"/> exchanges and before the next offer.
+    /// </summary>
     private static Reply? ReplyTo(OfferAct offer, IReadOnlyList<SpokenTurn> turns, List<OfferAct> offers, TurnRoles roles, LanguageRules rules)
     {
         var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
-        for (var j = offer.Turn + 1; j < turns.Count && j <= offer.Turn + ReplyWindow && j < nextOffer; j++)
+        var offerBlock = roles.Block(offer.Turn);
+        for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
         {
-            if (roles.IsSeller(j))
+            var distance = roles.Block(j) - offerBlock;
+            if (distance > 2 * ReplyBlocks - 1)
+            {
+                break;
+            }
+
+            // Odd distance = the other speaker's block (alternation); known roles override the parity guess.
+            var customerSide = roles.Known ? roles.IsCustomer(j) : distance % 2 == 1;
+            if (!customerSide)
             {
                 continue;
             }
 
-            var reply = ReplyClassifier.Classify(turns[j], rules);
-            // A reply word deep inside a quick follow-on ("...it's only ten dollars, yes") is still the seller talking.
-            if (reply is null || (turns[j].PauseBeforeMs < ContinuationPauseMs && !roles.Known && reply.Hit.Start > 0 && j == offer.Turn + 1 && turns.Count > j + 1))
+            if (ReplyClassifier.Classify(turns[j], rules) is { } reply)
             {
-                continue;
+                return reply;
             }
-
-            return reply;
         }
 
         return null;

@@ -1,59 +1,65 @@
 namespace Iot.Cloud.Pipeline.Analysis;
 
 /// <summary>
-/// Who spoke which utterance, inferred without diarization: at a counter seller and customer alternate, so when the
-/// utterances are turns, the parity that best fits the cues (offer frames and "how can I help" are the seller's;
-/// "where is", "I want to return" and bare yes/no answers are the customer's) says who said the rest. Used only when
-/// the cues agree clearly; a recogniser that cut one turn into several utterances shows up as disagreement.
+/// Who spoke which utterance, inferred without diarization. Utterances separated by a short silence are one speaker
+/// going on (a recogniser, or a speaker, pausing for breath); across a longer one the floor changes hands, and at a
+/// counter seller and customer alternate. So utterances form speaker blocks, and the block parity that best fits
+/// the cues (offer frames and "how can I help" are the seller's; "where is", "I want to return" the customer's)
+/// says who said the rest. Used when the cues agree; otherwise roles stay unknown and nothing relies on them.
 /// </summary>
 internal sealed class TurnRoles
 {
+    /// <summary>Silence below which the next utterance is the same speaker (conversational turn gaps are longer).</summary>
+    public const int SameSpeakerPauseMs = 350;
+
+    private readonly int[] _block;
     private readonly int _sellerParity;
 
-    private TurnRoles(int sellerParity) => _sellerParity = sellerParity;
+    private TurnRoles(int[] block, int sellerParity)
+    {
+        _block = block;
+        _sellerParity = sellerParity;
+    }
 
-    /// <summary>No confident guess: every turn may be anyone's.</summary>
-    public static TurnRoles Unknown { get; } = new(-1);
+    public static TurnRoles Unknown { get; } = new([], -1);
 
     public bool Known => _sellerParity >= 0;
 
-    public bool IsSeller(int turn) => Known && turn % 2 == _sellerParity;
+    /// <summary>The speaker block of an utterance (utterance index itself when blocks are unknown).</summary>
+    public int Block(int turn) => turn < _block.Length ? _block[turn] : turn;
 
-    public bool IsCustomer(int turn) => Known && turn % 2 != _sellerParity;
+    public bool IsSeller(int turn) => Known && Block(turn) % 2 == _sellerParity;
+
+    public bool IsCustomer(int turn) => Known && Block(turn) % 2 != _sellerParity;
 
     public static TurnRoles Infer(IReadOnlyList<SpokenTurn> turns, LanguageRules rules)
     {
-        // +1 seller, -1 customer, 0 no cue; a turn with both kinds of cue says nothing.
-        var votes = turns.Select(t => Vote(t, rules)).ToList();
-        int even = 0, odd = 0, evenAgainst = 0, oddAgainst = 0;
-        for (var i = 0; i < votes.Count; i++)
+        var block = new int[turns.Count];
+        for (var i = 1; i < turns.Count; i++)
         {
-            var sign = i % 2 == 0 ? votes[i] : -votes[i];
-            if (sign > 0)
-            {
-                even++;
-                oddAgainst++;
-            }
-            else if (sign < 0)
-            {
-                odd++;
-                evenAgainst++;
-            }
+            block[i] = block[i - 1] + (turns[i].PauseBeforeMs < SameSpeakerPauseMs ? 0 : 1);
         }
 
-        // Confident = at least two cues for the parity and contradictions at most a quarter of them.
-        if (even >= 2 && evenAgainst * 4 <= even)
+        int even = 0, odd = 0;
+        for (var i = 0; i < turns.Count; i++)
         {
-            return new TurnRoles(0);
+            // +1 seller, -1 customer, 0 no cue (or both kinds).
+            var vote = Vote(turns[i], rules);
+            var sellerIfEven = block[i] % 2 == 0 ? vote : -vote;
+            even += sellerIfEven > 0 ? 1 : 0;
+            odd += sellerIfEven < 0 ? 1 : 0;
         }
 
-        return odd >= 2 && oddAgainst * 4 <= odd ? new TurnRoles(1) : Unknown;
+        // Cues for one parity, contradictions at most a third of them.
+        var parity = even > odd ? 0 : 1;
+        var (agree, against) = parity == 0 ? (even, odd) : (odd, even);
+        return agree >= 1 && against * 3 <= agree ? new TurnRoles(block, parity) : new TurnRoles(block, -1);
     }
 
     private static int Vote(SpokenTurn turn, LanguageRules rules)
     {
-        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || (OfferDetector.HasFrame(s, rules) && !rules.CustomerCues.Matches(s.Value)));
         var customer = turn.Sentences.Any(s => rules.CustomerCues.Matches(s.Value));
+        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || (!rules.CustomerCues.Matches(s.Value) && OfferDetector.HasFrame(s, rules)));
         return seller == customer ? 0 : seller ? 1 : -1;
     }
 }
