@@ -24,6 +24,7 @@ if (args.Length > 1 && args[0] == "probe")
 {
     // Analyse lines given on the command line (one utterance each): `-- probe en "Would you like a case?" "No thanks."`.
     var lines = args[2..];
+    ProfileValidator.Validate(BuiltInProfiles.Default).ToList().ForEach(e => Console.WriteLine("PROFILE ERROR " + e));
     var t = new Transcript("probe", args[1], [.. lines.Select((l, i) => new Utterance(i * 3000, i * 3000 + 2500, l))]);
     var result = await new RuleAnalyzer().AnalyzeAsync(new AnalysisInput("probe", t, BuiltInProfiles.Default), CancellationToken.None);
     Console.WriteLine(result.Summary);

@@ -12,6 +12,9 @@ internal sealed class TurnRoles
     /// <summary>Silence below which the next utterance is the same speaker (conversational turn gaps are longer).</summary>
     public const int SameSpeakerPauseMs = 350;
 
+    /// <summary>Silence at or beyond which the floor has surely changed hands.</summary>
+    public const int ClearChangePauseMs = 450;
+
     private readonly int[] _block;
     private readonly int _sellerParity;
 
@@ -37,7 +40,7 @@ internal sealed class TurnRoles
         var block = new int[turns.Count];
         for (var i = 1; i < turns.Count; i++)
         {
-            block[i] = block[i - 1] + (turns[i].PauseBeforeMs < SameSpeakerPauseMs ? 0 : 1);
+            block[i] = block[i - 1] + (NewSpeaker(turns[i], rules) ? 1 : 0);
         }
 
         int even = 0, odd = 0;
@@ -54,6 +57,25 @@ internal sealed class TurnRoles
         var parity = even > odd ? 0 : 1;
         var (agree, against) = parity == 0 ? (even, odd) : (odd, even);
         return agree >= 1 && against * 3 <= agree ? new TurnRoles(block, parity) : new TurnRoles(block, -1);
+    }
+
+    /// <summary>
+    /// A long silence hands the floor over, a short one does not; in between, an answer or a question (after an
+    /// offer: "is it worth it?") is the other speaker, a statement is the same speaker elaborating ("it fits perfectly").
+    /// </summary>
+    private static bool NewSpeaker(SpokenTurn turn, LanguageRules rules)
+    {
+        if (turn.PauseBeforeMs < SameSpeakerPauseMs)
+        {
+            return false;
+        }
+
+        if (turn.PauseBeforeMs >= ClearChangePauseMs)
+        {
+            return true;
+        }
+
+        return turn.Sentences.Any(s => s.IsQuestion || rules.CustomerCues.Matches(s.Value)) || ReplyClassifier.Classify(turn, rules) is not null;
     }
 
     private static int Vote(SpokenTurn turn, LanguageRules rules)
