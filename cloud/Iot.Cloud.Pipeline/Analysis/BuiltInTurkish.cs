@@ -19,7 +19,7 @@ internal static class BuiltInTurkish
         ["evet", "tamam", "olur", "alayım", "alırım", "ekleyin", "ekle", "tabii", "tabi", "tabii ki", "kesinlikle", "neden olmasın", "peki", "olsun", "anlaştık", "memnuniyetle", "alalım", "evet lütfen", "tamamdır", "hay hay", "elbette", "ekleyelim", "ikna oldum", "alıyorum", "alacağım", "uygun", "iyi olur", "fena olmaz", "güzel olur", "harika olur", "olsun bakalım"],
         ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok"],
         ["harika", "güzel", "mükemmel", "süper", "memnun*", "çok iyi", "beğendim", "çok teşekkürler", "çok teşekkür ederim", "çok sağ olun", "bayıldım", "şahane", "müthiş", "harikasınız", "sevindim", "mutlu*"],
-        ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "bozuk", "bozuldu", "çalışmıyor", "arızal*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*"],
+        ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "beklemekten", "hiç memnun"],
         OfferFrames:
         [
             "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",
@@ -39,6 +39,10 @@ internal static class BuiltInTurkish
             "{item} ?de|da alın|deneyin|düşünün|göz_atın|inceleyin",
             "{item} yükseltmek|yükseltelim|yükseltebiliriz|yükseltebilirsiniz",
             "farkla|fazlasına|farkıyla|ekstrayla {item}",
+            "{item} ?de|da unutmayın|unutmayalım",
+            "{item} de|da ekleyin|alın|ekleyelim|alalım",
+            "{item} daha ?mantıklı|iyi|uygun|avantajlı|kullanışlı|hesaplı mantıklı|iyi|uygun|avantajlı|kullanışlı|hesaplı olur|olurdu|olabilir",
+            "ben_olsam|ben_sizin_yerinizde_olsam {item} alırdım|seçerdim|eklerdim|tercih_ederdim",
         ],
         CustomerCues: ["nerede", "nerde", "iade", "geri vermek", "geri almak", "değişim", "değiştir*", "bozul*", "bozuk", "çalışmıyor", "arızalı", "arıza", "kapsıyor mu", "kapsar mı", "karşılıyor mu", "kapsamında mı", "kapsamına", "benim", "aldım", "satın aldım", "arıyorum", "istiyorum", "ne kadar", "kaç para", "kaç lira", "lazım", "bana", "tamir"],
         Hedges: ["belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
@@ -47,7 +51,7 @@ internal static class BuiltInTurkish
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["için", "çünkü", "ama", "fakat", "eğer", "yani", "şimdi", "bugün", "hemen", "bunun", "onun", "ki", "veya", "ile"],
         ItemFillers: ["da", "de", "size", "sizin", "yanına", "yanında", "ayrıca", "peki", "özellikle", "mutlaka", "hemen", "şimdi", "belki", "hem", "ek", "olarak", "ve", "bu", "buna", "ona", "telefonunuza", "telefona", "bilgisayarınıza", "hazır", "gelmişken", "acaba", "bir", "de", "kesinlikle"],
-        NonItems: ["evet", "hayır", "tamam", "baska", "başka", "şey", "şeyi", "bir şey", "fiş", "fişi", "poşet", "ödeme", "nakit", "kart", "kartla", "ne", "hangi", "nasıl", "siz", "size", "sizin", "bunu", "bunları", "onu", "onları", "bu", "şu", "o", "hemen", "şimdi", "peki", "tabii", "merhaba", "hoş", "geldiniz", "lütfen", "ben", "biz", "iade", "para", "yardım", "neden", "niye", "olur", "memnun"],
+        NonItems: ["evet", "hayır", "tamam", "baska", "başka", "şey", "şeyi", "bir şey", "fiş", "fişi", "poşet", "ödeme", "nakit", "kart", "kartla", "ne", "hangi", "nasıl", "siz", "size", "sizin", "bunu", "bunları", "onu", "onları", "bu", "şu", "o", "hemen", "şimdi", "peki", "tabii", "merhaba", "hoş", "geldiniz", "lütfen", "ben", "biz", "iade", "para", "yardım", "neden", "niye", "olur", "memnun", "hafta", "gün", "bugün", "ay", "yarın", "dakika"],
         Determiners: ["bir", "bu", "şu", "yeni", "ek", "ekstra", "ayrı", "güzel", "iyi"],
         PreNegators: [],
         PostNegators: ["değil", "değilim", "değiliz", "değildi", "değildir", "değilsiniz"],

@@ -93,9 +93,9 @@ internal sealed class RuleAnalyzer : IAnalyzer
                 break;
             }
 
-            // Odd distance = the other speaker's block (alternation); known roles override the parity guess.
-            var customerSide = roles.Known ? roles.IsCustomer(j) : distance % 2 == 1;
-            if (!customerSide)
+            // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
+            // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
+            if (distance % 2 != 1)
             {
                 continue;
             }
