@@ -40,7 +40,7 @@ internal sealed class TurnRoles
         var block = new int[turns.Count];
         for (var i = 1; i < turns.Count; i++)
         {
-            block[i] = block[i - 1] + (NewSpeaker(turns[i], rules) ? 1 : 0);
+            block[i] = block[i - 1] + (NewSpeaker(turns[i - 1], turns[i], rules) ? 1 : 0);
         }
 
         int even = 0, odd = 0;
@@ -60,10 +60,12 @@ internal sealed class TurnRoles
     }
 
     /// <summary>
-    /// A long silence hands the floor over, a short one does not; in between, an answer or a question (after an
-    /// offer: "is it worth it?") is the other speaker, a statement is the same speaker elaborating ("it fits perfectly").
+    /// A long silence hands the floor over, a short one does not. In between, content decides: two utterances whose
+    /// cues name different roles (a price, then "would you like..." is one seller; "I'll have that", then an offer
+    /// is two people) by their roles; otherwise an answer or a question is the other speaker ("is it worth it?") and
+    /// a statement is the same speaker elaborating ("it fits this model perfectly").
     /// </summary>
-    private static bool NewSpeaker(SpokenTurn turn, LanguageRules rules)
+    private static bool NewSpeaker(SpokenTurn previous, SpokenTurn turn, LanguageRules rules)
     {
         if (turn.PauseBeforeMs < SameSpeakerPauseMs)
         {
@@ -75,7 +77,25 @@ internal sealed class TurnRoles
             return true;
         }
 
-        return turn.Sentences.Any(s => s.IsQuestion || rules.CustomerCues.Matches(s.Value)) || ReplyClassifier.Classify(turn, rules) is not null;
+        var (was, now) = (Kind(previous, rules), Kind(turn, rules));
+        if (was != 0 && now != 0)
+        {
+            return was != now;
+        }
+
+        return turn.Sentences.Any(s => s.IsQuestion) || now < 0 || ReplyClassifier.Classify(turn, rules) is not null;
+    }
+
+    /// <summary>+1 sounds like staff (an offer frame, "how can I help"), -1 like a customer (a customer cue, or a question that is no offer), 0 either.</summary>
+    private static int Kind(SpokenTurn turn, LanguageRules rules)
+    {
+        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || (!rules.CustomerCues.Matches(s.Value) && OfferDetector.HasFrame(s, rules)));
+        if (seller)
+        {
+            return 1;
+        }
+
+        return turn.Sentences.Any(s => rules.CustomerCues.Matches(s.Value)) ? -1 : 0;
     }
 
     private static int Vote(SpokenTurn turn, LanguageRules rules)
