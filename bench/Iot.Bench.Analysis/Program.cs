@@ -31,7 +31,7 @@ if (args.Length > 1 && args[0] == "probe")
     result.Evidence.ToList().ForEach(e => Console.WriteLine($"  {e.Claim}: {e.Quote}"));
     var turns = SpokenTurn.Of(t);
     var rules = LanguageRules.For(args[1], BuiltInProfiles.Default.Languages[args[1]]);
-    OfferDetector.Find(turns, rules, TurnRoles.Unknown).ForEach(o => Console.WriteLine($"  offer turn {o.Turn} '{o.Item}' by frame: {o.Frame}"));
+    OfferDetector.Find(turns, rules).ForEach(o => Console.WriteLine($"  offer turn {o.Turn} '{o.Item}' by frame: {o.Frame}"));
     return 0;
 }
 

@@ -10,17 +10,11 @@ internal sealed record OfferAct(int Turn, string Item, string Category, string Q
 /// </summary>
 internal static class OfferDetector
 {
-    public static List<OfferAct> Find(IReadOnlyList<SpokenTurn> turns, LanguageRules rules, TurnRoles roles)
+    public static List<OfferAct> Find(IReadOnlyList<SpokenTurn> turns, LanguageRules rules)
     {
         var offers = new List<OfferAct>();
         foreach (var turn in turns)
         {
-            // A turn the dialogue's rhythm shows is the customer's is not an offer (its "would you like" is a question back).
-            if (roles.IsCustomer(turn.Index))
-            {
-                continue;
-            }
-
             foreach (var sentence in turn.Sentences)
             {
                 if (rules.CustomerCues.Matches(sentence.Value))

@@ -46,7 +46,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
 
         var rules = LanguageRules.For(language, profile.Languages[language]);
         var roles = TurnRoles.Infer(turns, rules);
-        var offers = OfferDetector.Find(turns, rules, roles);
+        var offers = OfferDetector.Find(turns, rules);
         var replies = offers.Select(o => ReplyTo(o, turns, offers, roles, rules)).ToList();
         foreach (var o in offers)
         {
@@ -64,11 +64,11 @@ internal sealed class RuleAnalyzer : IAnalyzer
         }
 
         var checklist = Checklist(profile, language, text, offers, evidence);
-        // Without known roles, the blocks an offer's block parity marks as the seller's are still the seller's.
-        var offerParity = offers.Count > 0 ? roles.Block(offers[0].Turn) % 2 : -1;
-        var sellerTurns = turns.Where(t => roles.IsSeller(t.Index) || (!roles.Known && roles.Block(t.Index) % 2 == offerParity)
-                || offers.Any(o => o.Turn == t.Index) || t.Sentences.Any(s => rules.SellerService.Matches(s.Value)))
-            .Select(t => t.Index).ToHashSet();
+        // Staff praise ("great choice") is not the customer's sentiment: leave out the speaker blocks that hold an offer or
+        // staff-only phrases. Parity is not extrapolated further: one misjudged pause would silence the customer.
+        var sellerBlocks = turns.Where(t => offers.Any(o => o.Turn == t.Index) || t.Sentences.Any(s => rules.SellerService.Matches(s.Value)))
+            .Select(t => roles.Block(t.Index)).ToHashSet();
+        var sellerTurns = turns.Where(t => sellerBlocks.Contains(roles.Block(t.Index))).Select(t => t.Index).ToHashSet();
         var (sentiment, score) = SentimentScorer.Score(turns, sellerTurns, rules, evidence);
         var upsell = offers.Count > 0;
         var quality = QualityScore.Compute(checklist, upsell, score);
