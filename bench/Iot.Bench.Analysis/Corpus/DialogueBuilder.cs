@@ -11,6 +11,9 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     private readonly List<CorpusOffer> offers = [];
     private readonly List<string> reactions = [];
     private readonly List<string> sentiments = [];
+    private int upsellCount;
+
+    private const string Cycle = "adadu";
 
     [GeneratedRegex(@"\{(\w+)(?:\|(\w+))?\}")]
     private static partial Regex Slot();
@@ -74,7 +77,7 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             AddEndSentiment();
         }
 
-        if (rng.NextDouble() < 0.5)
+        if (template.Closer && rng.NextDouble() < 0.5)
         {
             SayTemplate(Pick(frames.Closers), null);
         }
@@ -105,10 +108,15 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             Say("seller", qa.A);
         }
 
-        var roll = rng.NextDouble();
-        var (reaction, choices) = roll < 0.4 ? ("accepted", frames.Replies.Accepted)
-            : roll < 0.8 ? ("declined", frames.Replies.Declined)
-            : ("undecided", frames.Replies.Undecided);
+        // The first answer in a dialogue cycles accepted/declined/undecided 2:2:1 so every split has all three;
+        // an answer to a second offer is drawn at random.
+        var kind = offers.Count == 1 ? Cycle[upsellCount++ % Cycle.Length] : Cycle[rng.Next(Cycle.Length)];
+        var (reaction, choices) = kind switch
+        {
+            'a' => ("accepted", frames.Replies.Accepted),
+            'd' => ("declined", frames.Replies.Declined),
+            _ => ("undecided", frames.Replies.Undecided),
+        };
         var reply = Pick([.. choices.Where(r => !r.NotCategories.Contains(product.Category))]);
         Say("customer", reply.Text);
         reactions.Add(reaction);
@@ -147,7 +155,8 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             var family = Pick(frames.Families);
             var frame = Pick(family.Frames);
             var ctx = context ?? Pick(frames.Contexts);
-            var fits = ctx.Products.Where(p => p != not && Fits(frame, p)).ToList();
+            var fits = frame.Contexts.Count > 0 && !frame.Contexts.Contains(ctx.Name) ? []
+                : ctx.Products.Where(p => p != not && Fits(frame, p)).ToList();
             if (fits.Count > 0)
             {
                 return (family, frame, ctx, Pick(fits));
