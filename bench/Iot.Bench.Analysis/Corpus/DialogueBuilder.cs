@@ -21,7 +21,7 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     public CorpusDialogue BuildUpsell()
     {
         Reset();
-        var (family, frame, context, product) = PickOffer(null, null);
+        var (family, frame, context, product) = PickOffer(null, null, null);
         var startComplaint = rng.NextDouble() < 0.1 ? Pick(Lines("negative", "start")) : null;
         if (rng.NextDouble() < 0.85)
         {
@@ -44,7 +44,7 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
         var reaction = OfferAndReply(family, frame, product);
         if (reaction != "accepted" && rng.NextDouble() < 0.3)
         {
-            var second = PickOffer(context, product);
+            var second = PickOffer(context, product, frame);
             OfferAndReply(second.Family, second.Frame, second.Product);
         }
 
@@ -148,15 +148,21 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     private List<SentimentLine> Lines(string sentiment, string at) =>
         [.. frames.SentimentLines.Where(l => l.Sentiment == sentiment && l.At == at)];
 
-    private (OfferFamily Family, OfferFrame Frame, ProductContext Context, Product Product) PickOffer(ProductContext? context, Product? not)
+    // A second offer in a dialogue is made in the same context, for another product, with another frame.
+    private (OfferFamily Family, OfferFrame Frame, ProductContext Context, Product Product) PickOffer(ProductContext? context, Product? notProduct, OfferFrame? notFrame)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var family = Pick(frames.Families);
             var frame = Pick(family.Frames);
+            if (frame == notFrame)
+            {
+                continue;
+            }
+
             var ctx = context ?? Pick(frames.Contexts);
             var fits = frame.Contexts.Count > 0 && !frame.Contexts.Contains(ctx.Name) ? []
-                : ctx.Products.Where(p => p != not && Fits(frame, p)).ToList();
+                : ctx.Products.Where(p => p != notProduct && Fits(frame, p)).ToList();
             if (fits.Count > 0)
             {
                 return (family, frame, ctx, Pick(fits));
