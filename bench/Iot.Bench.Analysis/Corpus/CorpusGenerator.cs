@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Iot.Bench.Analysis.Corpus;
 
@@ -25,7 +24,8 @@ public static class CorpusGenerator
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Text stays readable and greppable (Cyrillic, apostrophes in "I'm", "g'ilof"); the files are data, never HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static int Run(string[] args)

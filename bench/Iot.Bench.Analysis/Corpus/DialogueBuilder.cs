@@ -42,7 +42,8 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
         }
 
         var reaction = OfferAndReply(family, frame, product);
-        if (reaction != "accepted" && rng.NextDouble() < 0.3)
+        // Sellers try again after a "no", not after a "maybe" (which would then hide the undecided label).
+        if (reaction == "declined" && rng.NextDouble() < 0.4)
         {
             var second = PickOffer(context, product, frame);
             OfferAndReply(second.Family, second.Frame, second.Product);
@@ -135,8 +136,9 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             return;
         }
 
+        // Neutral lines ("no problem", "без проблем") are there because they look like sentiment and are not.
         var roll = rng.NextDouble();
-        var kind = roll < 0.15 ? "positive" : roll < 0.23 ? "negative" : null;
+        var kind = roll < 0.15 ? "positive" : roll < 0.23 ? "negative" : roll < 0.33 ? "neutral" : null;
         List<SentimentLine> lines = kind is null ? [] : Lines(kind, "end");
         if (lines.Count > 0)
         {
