@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Iot.Bench.Analysis.Corpus;
 
@@ -25,12 +24,34 @@ public static class CorpusGenerator
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Text stays readable and greppable (Cyrillic, apostrophes in "I'm", "g'ilof"); the files are data, never HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static int Run(string[] args)
     {
-        var root = args.Length > 1 ? args[1] : FindCorpusDirectory();
+        try
+        {
+            Generate(args.Length > 1 ? args[1] : FindCorpusDirectory());
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or JsonException or InvalidOperationException)
+        {
+            // A bad frame file or label is reported with its file, dialogue id and reason; nothing half-written is kept.
+            Console.Error.WriteLine($"corpus: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void Generate(string root)
+    {
+        foreach (var lang in Languages)
+        {
+            CheckSplitsDisjoint(root, lang);
+        }
+
+        // Everything is generated and validated before the first file is written.
+        var outputs = new List<(string Path, List<CorpusDialogue> Dialogues)>();
         foreach (var split in Splits)
         {
             foreach (var lang in Languages)
@@ -43,22 +64,57 @@ public static class CorpusGenerator
                 }
 
                 var dialogues = Generate(framePath, Path.Combine(root, "frames", split, lang + ".handwritten.jsonl"), lang, split);
-                var outPath = Path.Combine(root, "dialogues", split, lang + ".jsonl");
-                Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-                File.WriteAllLines(outPath, dialogues.Select(d => JsonSerializer.Serialize(d, WriteOptions)));
-                var upsell = dialogues.Count(d => d.Labels.Upsell);
-                var handwritten = dialogues.Count(d => d.Source == "handwritten");
-                Console.WriteLine($"{split}/{lang}: {dialogues.Count} dialogues ({upsell} with an offer, {handwritten} hand-written) -> {outPath}");
+                outputs.Add((Path.Combine(root, "dialogues", split, lang + ".jsonl"), dialogues));
             }
         }
 
-        return 0;
+        foreach (var (outPath, dialogues) in outputs)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+            File.WriteAllLines(outPath, dialogues.Select(d => JsonSerializer.Serialize(d, WriteOptions)));
+            var upsell = dialogues.Count(d => d.Labels.Upsell);
+            var handwritten = dialogues.Count(d => d.Source == "handwritten");
+            Console.WriteLine($"{dialogues[0].Split}/{dialogues[0].Lang}: {dialogues.Count} dialogues ({upsell} with an offer, {handwritten} hand-written) -> {outPath}");
+        }
     }
+
+    // The split rule (corpus format): a frame family, reply phrasing, distractor template or any other phrasing of
+    // dev is never used in heldout, so held-out figures measure what nobody tuned rules to.
+    private static void CheckSplitsDisjoint(string root, string lang)
+    {
+        var paths = Splits.Select(s => Path.Combine(root, "frames", s, lang + ".json")).ToList();
+        if (!paths.All(File.Exists))
+        {
+            return;
+        }
+
+        var (dev, heldout) = (Phrasings(Read(paths[0])), Phrasings(Read(paths[1])));
+        var shared = dev.Intersect(heldout).ToList();
+        if (shared.Count > 0)
+        {
+            throw new InvalidDataException($"{lang}: dev and heldout share {string.Join("; ", shared.Take(5))}");
+        }
+    }
+
+    private static HashSet<string> Phrasings(FrameFile f) =>
+    [
+        .. f.Families.Select(x => "family " + x.Name),
+        .. f.Families.SelectMany(x => x.Frames).Select(x => "frame " + x.Text),
+        .. new[] { f.Replies.Accepted, f.Replies.Declined, f.Replies.Undecided }.SelectMany(r => r).Select(r => "reply " + r.Text),
+        .. f.Distractors.Select(d => "distractor " + string.Join(" / ", d.Turns)),
+        .. f.SellerFollowups.Select(x => "follow-up " + x),
+        .. f.CustomerQuestions.Select(q => "question " + q.Q),
+        .. f.SentimentLines.Select(x => "sentiment line " + x.Text),
+        .. f.Openers.Select(x => "opener " + x),
+        .. f.Closers.Select(c => "closer " + string.Join(" / ", c)),
+    ];
+
+    private static FrameFile Read(string framePath) =>
+        JsonSerializer.Deserialize<FrameFile>(File.ReadAllText(framePath), ReadOptions) ?? throw new InvalidDataException($"{framePath}: empty");
 
     private static List<CorpusDialogue> Generate(string framePath, string handwrittenPath, string lang, string split)
     {
-        var frames = JsonSerializer.Deserialize<FrameFile>(File.ReadAllText(framePath), ReadOptions)
-            ?? throw new InvalidDataException($"{framePath}: empty");
+        var frames = Read(framePath);
         if (frames.Lang != lang || frames.Split != split)
         {
             throw new InvalidDataException($"{framePath}: says lang \"{frames.Lang}\" split \"{frames.Split}\"");

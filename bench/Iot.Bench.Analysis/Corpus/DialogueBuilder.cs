@@ -11,6 +11,9 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     private readonly List<CorpusOffer> offers = [];
     private readonly List<string> reactions = [];
     private readonly List<string> sentiments = [];
+    private int upsellCount;
+
+    private const string Cycle = "adadu";
 
     [GeneratedRegex(@"\{(\w+)(?:\|(\w+))?\}")]
     private static partial Regex Slot();
@@ -18,7 +21,7 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     public CorpusDialogue BuildUpsell()
     {
         Reset();
-        var (family, frame, context, product) = PickOffer(null, null);
+        var (family, frame, context, product) = PickOffer(null, null, null);
         var startComplaint = rng.NextDouble() < 0.1 ? Pick(Lines("negative", "start")) : null;
         if (rng.NextDouble() < 0.85)
         {
@@ -39,9 +42,10 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
         }
 
         var reaction = OfferAndReply(family, frame, product);
-        if (reaction != "accepted" && rng.NextDouble() < 0.3)
+        // Sellers try again after a "no", not after a "maybe" (which would then hide the undecided label).
+        if (reaction == "declined" && rng.NextDouble() < 0.4)
         {
-            var second = PickOffer(context, product);
+            var second = PickOffer(context, product, frame);
             OfferAndReply(second.Family, second.Frame, second.Product);
         }
 
@@ -74,7 +78,7 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             AddEndSentiment();
         }
 
-        if (rng.NextDouble() < 0.5)
+        if (template.Closer && rng.NextDouble() < 0.5)
         {
             SayTemplate(Pick(frames.Closers), null);
         }
@@ -105,10 +109,15 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             Say("seller", qa.A);
         }
 
-        var roll = rng.NextDouble();
-        var (reaction, choices) = roll < 0.4 ? ("accepted", frames.Replies.Accepted)
-            : roll < 0.8 ? ("declined", frames.Replies.Declined)
-            : ("undecided", frames.Replies.Undecided);
+        // The first answer in a dialogue cycles accepted/declined/undecided 2:2:1 so every split has all three;
+        // an answer to a second offer is drawn at random.
+        var kind = offers.Count == 1 ? Cycle[upsellCount++ % Cycle.Length] : Cycle[rng.Next(Cycle.Length)];
+        var (reaction, choices) = kind switch
+        {
+            'a' => ("accepted", frames.Replies.Accepted),
+            'd' => ("declined", frames.Replies.Declined),
+            _ => ("undecided", frames.Replies.Undecided),
+        };
         var reply = Pick([.. choices.Where(r => !r.NotCategories.Contains(product.Category))]);
         Say("customer", reply.Text);
         reactions.Add(reaction);
@@ -127,8 +136,9 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
             return;
         }
 
+        // Neutral lines ("no problem", "без проблем") are there because they look like sentiment and are not.
         var roll = rng.NextDouble();
-        var kind = roll < 0.15 ? "positive" : roll < 0.23 ? "negative" : null;
+        var kind = roll < 0.15 ? "positive" : roll < 0.23 ? "negative" : roll < 0.33 ? "neutral" : null;
         List<SentimentLine> lines = kind is null ? [] : Lines(kind, "end");
         if (lines.Count > 0)
         {
@@ -140,14 +150,21 @@ internal sealed partial class DialogueBuilder(FrameFile frames, Random rng)
     private List<SentimentLine> Lines(string sentiment, string at) =>
         [.. frames.SentimentLines.Where(l => l.Sentiment == sentiment && l.At == at)];
 
-    private (OfferFamily Family, OfferFrame Frame, ProductContext Context, Product Product) PickOffer(ProductContext? context, Product? not)
+    // A second offer in a dialogue is made in the same context, for another product, with another frame.
+    private (OfferFamily Family, OfferFrame Frame, ProductContext Context, Product Product) PickOffer(ProductContext? context, Product? notProduct, OfferFrame? notFrame)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var family = Pick(frames.Families);
             var frame = Pick(family.Frames);
+            if (frame == notFrame)
+            {
+                continue;
+            }
+
             var ctx = context ?? Pick(frames.Contexts);
-            var fits = ctx.Products.Where(p => p != not && Fits(frame, p)).ToList();
+            var fits = frame.Contexts.Count > 0 && !frame.Contexts.Contains(ctx.Name) ? []
+                : ctx.Products.Where(p => p != notProduct && Fits(frame, p)).ToList();
             if (fits.Count > 0)
             {
                 return (family, frame, ctx, Pick(fits));

@@ -78,6 +78,9 @@ internal sealed class OfferFrame
 
     // Categories the frame does not fit ("premium" for "also take X").
     public List<string> NotCategories { get; init; } = [];
+
+    // Shop contexts the frame fits ("delivery is free if..." is not said in a cafe); empty = any.
+    public List<string> Contexts { get; init; } = [];
 }
 
 internal sealed class ReplySet
@@ -128,6 +131,9 @@ internal sealed class DistractorTemplate
 
     // Contexts the slot's product may come from (nobody asks where the savings accounts are); empty = any.
     public List<string> Contexts { get; init; } = [];
+
+    // False for templates that end with nothing bought (small talk), where a payment closer would not fit.
+    public bool Closer { get; init; } = true;
 
     public List<string> Turns { get; init; } = [];
 }
