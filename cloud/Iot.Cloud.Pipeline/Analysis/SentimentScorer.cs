@@ -24,7 +24,14 @@ internal static class SentimentScorer
             var words = LanguageRules.Words(turn.Folded.Value, 0, turn.Folded.Value.Length);
             foreach (var (isPositive, h) in PhraseMatcher.Outside(positive, all).Select(h => (true, h)).Concat(PhraseMatcher.Outside(negative, all).Select(h => (false, h))))
             {
-                hits.Add((Negated(h, words, rules) ? !isPositive : isPositive, h));
+                // "not happy" is negative, but "not expensive" is no praise: a negated complaint just drops out.
+                var negated = Negated(h, words, rules);
+                if (negated && !isPositive)
+                {
+                    continue;
+                }
+
+                hits.Add((negated ? false : isPositive, h));
             }
         }
 
