@@ -60,6 +60,7 @@ internal static class BuiltInEnglish
             "only|just ~ more|extra for|and|to_get|to_add|to_upgrade_to {item}",
             "^ ?also|and|so need|want|fancy {item} ??",
             "would you consider {item}",
+            "we|there ?now|currently|also have|offer|is|s {item} with|where|that_gives|giving ~ off|discount|free|bonus|cashback|points",
             "^ and|also|plus ?maybe|perhaps {item} ??",
         ],
         CustomerCues: ["where", "do you have", "do you sell", "do you carry", "have you got", "return", "returning", "refund", "exchange", "broke", "broken", "doesn't work", "not working", "stopped working", "cracked", "faulty", "defective", "does the", "does it", "does this", "is it covered", "is this covered", "covered by", "under warranty", "claim", "i bought", "i purchased", "i got this", "i need", "i want", "i'm looking for", "looking for", "can i get", "can i have", "how much", "what time", "is there", "mine", "fix", "repair my"],
@@ -69,7 +70,7 @@ internal static class BuiltInEnglish
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["for", "to", "if", "so", "that", "which", "because", "since", "as", "too", "today", "now", "then", "instead", "while", "when", "at", "from", "in", "with", "it", "and", "or", "but", "is", "are", "would", "will", "can", "could", "you", "on", "please", "maybe", "perhaps", "just", "only", "right", "here", "thanks", "thank"],
         ItemFillers: ["also", "maybe", "perhaps", "just", "please", "too", "then", "really", "additionally", "even", "plus", "yourself", "as", "well", "oh", "so", "any"],
-        NonItems: ["to", "it", "that", "this", "these", "those", "them", "anything", "something", "everything", "nothing", "else", "me", "us", "you", "your", "yourself", "help", "pay", "paying", "receipt", "change", "cash", "wait", "know", "sign", "check", "return", "refund", "exchange", "number", "name", "here", "there", "what", "which", "how", "ones", "card", "bag", "bags", "price", "total", "discount", "day", "weekend", "evening", "time", "look", "seat", "go", "be", "covered", "sure", "check", "minute", "moment", "second", "word"],
+        NonItems: ["to", "it", "that", "this", "these", "those", "them", "anything", "something", "everything", "nothing", "else", "me", "us", "you", "your", "yourself", "help", "pay", "paying", "receipt", "change", "cash", "wait", "know", "sign", "check", "return", "refund", "exchange", "number", "name", "here", "there", "what", "which", "how", "ones", "card", "price", "total", "discount", "day", "weekend", "evening", "time", "look", "seat", "go", "be", "covered", "sure", "check", "minute", "moment", "second", "word"],
         Determiners: ["a", "an", "the", "some", "our", "this", "these", "that", "those", "any", "one", "two", "new", "extra", "additional", "matching", "nice", "good", "great"],
         PreNegators: ["not", "never", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot", "wont", "wouldnt", "hardly", "nothing", "nobody", "neither"],
         PostNegators: [],

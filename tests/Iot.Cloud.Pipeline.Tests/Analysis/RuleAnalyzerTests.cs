@@ -25,7 +25,7 @@ public sealed class RuleAnalyzerTests
 
         Assert.Equal(["accessories"], result.OfferedCategories);
         Assert.Contains(new EvidenceQuote("upsell", "защитную плёнку"), result.Evidence);
-        Assert.Contains(new EvidenceQuote("reaction", "Нет"), result.Evidence);
+        Assert.Contains(new EvidenceQuote("reaction", "не надо"), result.Evidence);
         Assert.Equal(CustomerReaction.Declined, result.CustomerReaction);
     }
 
@@ -109,7 +109,7 @@ public sealed class RuleAnalyzerTests
     [Fact]
     public void Mixed_lexicon_weighs_positive_against_negative_words()
     {
-        var result = Analyze("en", "The screen is great and the camera is excellent, but the price is too expensive.");
+        var result = Analyze("en", "The screen is wonderful and the camera is excellent, but the price is too expensive.");
 
         Assert.Equal(Math.Round(1.0 / 3, 3), result.SentimentScore);
         Assert.Equal(SentimentLabel.Positive, result.Sentiment);
@@ -119,7 +119,7 @@ public sealed class RuleAnalyzerTests
     public void Quality_follows_the_documented_formula()
     {
         // Checklist 2 of 3, upsell, sentiment +1: 100 × (0.5 × 2/3 + 0.3 + 0.2 × 1) = 83.3.
-        var result = Analyze("en", "Hello!", "Would you like a warranty?", "Yes, great.");
+        var result = Analyze("en", "Hello!", "Would you like a warranty?", "Yes, wonderful.");
 
         Assert.Equal(2, result.Checklist.Count(c => c.Met));
         Assert.Equal(83, result.QualityScore);

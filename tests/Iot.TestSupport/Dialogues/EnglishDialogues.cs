@@ -19,7 +19,7 @@ public static partial class DialogueScripts
             S("Good afternoon and welcome."), C("I would like this camera."),
             S("We also offer insurance against damage and theft."), C("Sure, add it please."),
             S("Perfect. Thank you.")),
-        D("en-subscription-declined", "en", true, ["service"], "declined", All3, "neutral",
+        D("en-subscription-declined", "en", true, ["service"], "undecided", All3, "neutral",
             S("Hello there."), C("One coffee please."),
             S("Would you like our monthly plan? Every tenth coffee is free."), C("Not today, maybe later."),
             S("All right. Have a good day.")),
