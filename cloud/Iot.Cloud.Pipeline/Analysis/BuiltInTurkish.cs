@@ -53,7 +53,7 @@ internal static class BuiltInTurkish
 
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["için", "çünkü", "ama", "fakat", "eğer", "yani", "şimdi", "bugün", "hemen", "bunun", "onun", "ki", "veya", "ile"],
-        ItemFillers: ["da", "de", "size", "sizin", "yanına", "yanında", "ayrıca", "peki", "özellikle", "mutlaka", "hemen", "şimdi", "belki", "hem", "ek", "olarak", "ve", "bu", "buna", "ona", "telefonunuza", "telefona", "bilgisayarınıza", "hazır", "gelmişken", "acaba", "bir", "de", "kesinlikle"],
+        ItemFillers: ["var", "mevcut", "da", "de", "size", "sizin", "yanına", "yanında", "ayrıca", "peki", "özellikle", "mutlaka", "hemen", "şimdi", "belki", "hem", "ek", "olarak", "ve", "bu", "buna", "ona", "telefonunuza", "telefona", "bilgisayarınıza", "hazır", "gelmişken", "acaba", "bir", "de", "kesinlikle"],
         NonItems: ["evet", "hayır", "tamam", "baska", "başka", "şey", "şeyi", "bir şey", "fiş", "fişi", "poşet", "ödeme", "nakit", "kart", "kartla", "ne", "hangi", "nasıl", "siz", "size", "sizin", "bunu", "bunları", "onu", "onları", "bu", "şu", "o", "hemen", "şimdi", "peki", "tabii", "merhaba", "hoş", "geldiniz", "lütfen", "ben", "biz", "iade", "para", "yardım", "neden", "niye", "olur", "memnun", "fiyat", "fiyatı", "ne", "kaç", "hafta", "gün", "bugün", "ay", "yarın", "dakika"],
         Determiners: ["bir", "bu", "şu", "yeni", "ek", "ekstra", "ayrı", "güzel", "iyi"],
         PreNegators: [],

@@ -15,14 +15,18 @@ internal static class OfferDetector
         var offers = new List<OfferAct>();
         foreach (var turn in turns)
         {
-            foreach (var sentence in turn.Sentences)
+            for (var k = 0; k < turn.Sentences.Count; k++)
             {
+                var sentence = turn.Sentences[k];
                 if (rules.CustomerCues.Matches(sentence.Value))
                 {
                     continue;
                 }
 
-                if (FirstOffer(turn.Index, sentence, rules) is { } offer && !offers.Any(o => o.Turn == offer.Turn && o.Item == offer.Item))
+                // "Sadakat kartımız var. İster misiniz?": a bare offer question takes its item from the sentence before.
+                var offer = FirstOffer(turn.Index, sentence, rules)
+                    ?? (k > 0 && sentence.IsQuestion && BareFrame(sentence, rules) ? Anaphoric(turn.Index, turn.Sentences[k - 1], rules) : null);
+                if (offer is not null && !offers.Any(o => o.Turn == offer.Turn && o.Item == offer.Item))
                 {
                     offers.Add(offer);
                 }
@@ -34,6 +38,29 @@ internal static class OfferDetector
 
     /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
     public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules) is not null;
+
+    /// <summary>A frame matches the whole sentence with nothing in its slot ("Would you like one?", "İster misiniz?").</summary>
+    private static bool BareFrame(SpokenSentence sentence, LanguageRules rules) =>
+        rules.Frames.Any(f => f.Regex.Match(sentence.Value) is { Success: true } m && LanguageRules.Words(sentence.Value, 0, m.Index).Count <= 1
+            && LanguageRules.Words(sentence.Value, m.Index + m.Length, sentence.Value.Length).Count <= 1);
+
+    private static OfferAct? Anaphoric(int turn, SpokenSentence previous, LanguageRules rules)
+    {
+        if (rules.CustomerCues.Matches(previous.Value))
+        {
+            return null;
+        }
+
+        var clauseEnd = previous.Value.IndexOf(SpokenTurn.ClauseMark, StringComparison.Ordinal);
+        var range = rules.TrimItem(previous.Value, 0, clauseEnd < 0 ? previous.Value.Length : clauseEnd, OfferFrame.SlotPlace.Before);
+        if (range is not { } r)
+        {
+            return null;
+        }
+
+        var item = previous.Quote(r.From, r.To);
+        return item.Length == 0 ? null : new OfferAct(turn, item, rules.Categorize(previous.Value[r.From..r.To]), item, "(item of the sentence before)");
+    }
 
     private static OfferAct? FirstOffer(int turn, SpokenSentence sentence, LanguageRules rules)
     {

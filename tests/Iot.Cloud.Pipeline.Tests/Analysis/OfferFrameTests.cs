@@ -23,6 +23,7 @@ public sealed class OfferFrameTests
     [InlineData("tr", "Yanına bir kılıf da alır mısınız?", "kılıf")]
     [InlineData("tr", "Uzatılmış garanti ister misiniz?", "Uzatılmış garanti")]
     [InlineData("tr", "İki paket alırsanız üçüncüsü bedava.", "İki paket")]
+    [InlineData("tr", "Sadakat kartımız var. İster misiniz?", "Sadakat kartımız")]
     [InlineData("az", "Telefona qoruyucu şüşə əlavə edək?", "qoruyucu şüşə")]
     [InlineData("az", "Bəs çatdırılma necə?", "çatdırılma")]
     [InlineData("uz", "G'ilof ham olasizmi?", "G'ilof")]
