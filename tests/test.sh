@@ -7,7 +7,17 @@ cd "$root"
 source cloud/scripts/setup.sh
 source cloud/scripts/postgres.sh
 iot_setup
-bash edge/scripts/arm64-sysroot.sh
+
+# Files the tests make once and share (speech, encoded Ogg, model fixtures, the arm64 library root, agent publishes)
+# live under IOT_TEST_CACHE; every entry is filled under a lock and checked before it is trusted (TestCache.cs).
+# .ci/run points it at a fresh folder so CI always takes the cold path; by default it is kept between runs here.
+export IOT_TEST_CACHE="${IOT_TEST_CACHE:-${TMPDIR:-/tmp}/iot-test-cache}"
+mkdir -p "$IOT_TEST_CACHE"
+export IOT_VAD_MODEL="${IOT_VAD_MODEL:-$(bash edge/scripts/fetch-vad-model.sh "$IOT_TEST_CACHE/models")}"
+bash edge/scripts/arm64-sysroot.sh "$IOT_TEST_CACHE/arm64-sysroot"
+# Agent publishes are per test process (tens of MB each), not reused across runs: drop those of earlier runs.
+rm -rf "$IOT_TEST_CACHE/publish"
+echo "tests: cache in $IOT_TEST_CACHE" >&2
 
 if [ -n "${DATABASE_URL:-}" ]; then
   export IOT_TEST_DATABASE_URL="$DATABASE_URL"
@@ -31,6 +41,9 @@ set -e
 # At this verbosity dotnet test closes each assembly with an indented "Passed: N" / "Failed: N" block.
 passed=$({ grep -E '^ +Passed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
 failed=$({ grep -E '^ +Failed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} END {print s + 0}')
+# Attacker probes (tests/Iot.Security.Tests) print one "probes: N tried, N refused" line per test; one total here.
+{ grep -E '^ *probes: [0-9]+ tried, [0-9]+ refused' "$log" || true; } |
+  awk '{t += $2; r += $4} END {if (NR) print "probes: " t " tried, " r " refused"}'
 rm -f "$log"
 echo "tests: $passed passed, $failed failed"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then

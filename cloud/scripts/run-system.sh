@@ -54,7 +54,7 @@ for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null 
 
 # Staff dashboard; the demo admin is seeded into tenant "demo" (the bridge created it with the devices).
 dotnet dashboard/Iot.Dashboard/bin/Release/net10.0/iot-dashboard.dll \
-  --Database:ConnectionString="$db" --Dashboard:StorageRoot="$state/store" \
+  --Database:ConnectionString="$db" --Dashboard:StorageRoot="$state/store" --Dashboard:DataDirectory="$state/dashboard" \
   --Dashboard:Auth:SigningKey="$(openssl rand -base64 48)" --Dashboard:Auth:SecureCookies=false \
   --Dashboard:Seed:TenantId=demo --Dashboard:Seed:AdminEmail=admin@demo.local --Dashboard:Seed:AdminPassword='demo-admin-2026' \
   --Dashboard:Broker:Host=127.0.0.1 --Dashboard:Broker:Port="$broker_port" --Dashboard:Broker:Password="$svc_secret" \

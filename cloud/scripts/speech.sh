@@ -39,7 +39,9 @@ for ((d = 1; d <= count; d++)); do
     total=$(printf '%.0f' "$(sox --i -D "$tmp/u$i.wav" | awk -v g="$gap" -v t="$total" '{print t + $1 + g}')")
     i=$((i + 1))
   done
-  sox "${parts[@]}" "$wav"
+  # Written beside the target and renamed: an interrupted run leaves no half file that the -s check above trusts.
+  sox "${parts[@]}" "$out/.device-$d.$$.wav"
+  mv -f "$out/.device-$d.$$.wav" "$wav"
   rm -rf "$tmp"
 done
 echo "speech: $count file(s) in $out" >&2

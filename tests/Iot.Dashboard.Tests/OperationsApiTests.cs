@@ -154,9 +154,11 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
     }
 
     [Fact]
-    public async Task The_openapi_document_and_scalar_ui_are_served()
+    public async Task The_openapi_document_and_scalar_ui_are_served_to_signed_in_staff_only()
     {
-        using var client = fx.Factory.CreateClient();
+        using var anonymous = fx.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        using var client = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
         var doc = await client.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/dialogues", doc, StringComparison.Ordinal);
         Assert.Contains("\"bearer\"", doc, StringComparison.Ordinal);

@@ -12,9 +12,6 @@ namespace Iot.Edge.Deployment.Tests;
 /// </summary>
 public class Arm64AgentTests(ITestOutputHelper output)
 {
-    /// <summary>Debian's arm64 C runtime plus arm64 libssl3, prepared by edge/scripts/arm64-sysroot.sh (tests/test.sh runs it).</summary>
-    private static readonly string ArmLibraries = Path.Combine(RepoPaths.Root, ".cache", "arm64-sysroot");
-
     [Fact]
     public async Task The_arm64_build_encodes_a_wav_into_valid_ogg_opus_under_emulation()
     {
@@ -39,7 +36,7 @@ public class Arm64AgentTests(ITestOutputHelper output)
         var publish = await PublishedAgent.ForAsync("linux-arm64");
         using var dir = new TempDirectory();
         var port = FreePort.Next();
-        var psi = EmulatedStart(publish,
+        var psi = EmulatedStart(publish, await Arm64Sysroot.PathAsync(),
         [
             "--Agent:TenantId=acme", "--Agent:DeviceId=pi-1", $"--Agent:SpoolDirectory={dir.Sub("spool")}",
             $"--Audio:WavPath={await SpeechAudio.WavAsync(20)}", "--Audio:Loop=true", "--Audio:RealTime=false",
@@ -89,16 +86,12 @@ public class Arm64AgentTests(ITestOutputHelper output)
         }
     }
 
-    private static ProcessStartInfo EmulatedStart(string publish, IEnumerable<string> args)
+    /// <param name="sysroot">Debian's arm64 C runtime plus arm64 libssl3 (<see cref="Arm64Sysroot"/>).</param>
+    private static ProcessStartInfo EmulatedStart(string publish, string sysroot, IEnumerable<string> args)
     {
-        if (!File.Exists(Path.Combine(ArmLibraries, "lib", "libssl.so.3")))
-        {
-            throw new InvalidOperationException($"{ArmLibraries} is not prepared; run edge/scripts/arm64-sysroot.sh (tests/test.sh does)");
-        }
-
         var psi = new ProcessStartInfo(ExternalTool.Require("qemu-aarch64-static")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-L");
-        psi.ArgumentList.Add(ArmLibraries);
+        psi.ArgumentList.Add(sysroot);
         psi.ArgumentList.Add(Path.Combine(publish, "iot-agent"));
         foreach (var a in args)
         {
@@ -112,7 +105,7 @@ public class Arm64AgentTests(ITestOutputHelper output)
 
     private static async Task<ToolResult> RunEmulatedAsync(string publish, IEnumerable<string> args, TimeSpan timeout)
     {
-        var psi = EmulatedStart(publish, args);
+        var psi = EmulatedStart(publish, await Arm64Sysroot.PathAsync(), args);
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -50,9 +50,9 @@ public static class ExternalTool
         return new ToolResult(process.ExitCode, await stdout, await stderr);
     }
 
-    public static async Task<ToolResult> RunCheckedAsync(string name, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static async Task<ToolResult> RunCheckedAsync(string name, IEnumerable<string> args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(name, args, timeout);
+        var result = await RunAsync(name, args, timeout, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{name} exited {result.ExitCode}: {result.StdErr}");

@@ -13,16 +13,14 @@ public static class LabelledSpeech
 {
     public const int SampleRate = 16000;
 
-    private static readonly string Cache = Path.Combine(Path.GetTempPath(), "iot-test-audio", "labelled");
-
     /// <summary>One utterance, cut to its first and last voiced 10 ms (within 40 dB of its loudest).</summary>
     public static async Task<short[]> UtteranceAsync(string text, string voice = "en-us", int wordsPerMinute = 160)
     {
-        var raw = await CachedAsync($"utt|{text}|{voice}|{wordsPerMinute}", async target =>
+        var raw = await CachedAsync($"utt|{text}|{voice}|{wordsPerMinute}", async (target, ct) =>
         {
             var wav = target + ".espeak.wav";
-            await ExternalTool.RunCheckedAsync("espeak-ng", ["-v", voice, "-s", wordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", wav, text]);
-            await ExternalTool.RunCheckedAsync("sox", ["-D", wav, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", target]);
+            await ExternalTool.RunCheckedAsync("espeak-ng", ["-v", voice, "-s", wordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", wav, text], cancellationToken: ct);
+            await ExternalTool.RunCheckedAsync("sox", ["-D", wav, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", target], cancellationToken: ct);
             File.Delete(wav);
         });
         var (first, last) = VoicedExtent(raw);
@@ -41,8 +39,8 @@ public static class LabelledSpeech
             NoiseKind.Hum => ["synth", length, "square", "50", "lowpass", "400"],
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
-        return CachedAsync($"noise|{kind}|{length}", target =>
-            ExternalTool.RunCheckedAsync("sox", ["-R", "-n", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", target, .. synth]));
+        return CachedAsync($"noise|{kind}|{length}", (target, ct) =>
+            ExternalTool.RunCheckedAsync("sox", ["-R", "-n", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", target, .. synth], cancellationToken: ct));
     }
 
     /// <summary>
@@ -107,18 +105,11 @@ public static class LabelledSpeech
         return (first * frame, (last + 1) * frame);
     }
 
-    private static async Task<short[]> CachedAsync(string key, Func<string, Task> make)
+    private static async Task<short[]> CachedAsync(string key, Func<string, CancellationToken, Task> make)
     {
-        Directory.CreateDirectory(Cache);
-        var path = Path.Combine(Cache, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16] + ".raw");
-        if (!File.Exists(path))
-        {
-            // Test classes run in parallel: each makes its own file and the rename publishes a whole one.
-            var temp = $"{path}.{Guid.NewGuid():n}.tmp";
-            await make(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-
+        var name = Path.Combine("audio", "labelled", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16] + ".raw");
+        // Raw 16-bit PCM has no header to check, so the test is "some whole samples"; the cache's hash stamp does the rest.
+        var path = await TestCache.FileAsync(name, make, (file, _) => Task.FromResult(new FileInfo(file) is { Length: > 0 } info && info.Length % 2 == 0));
         return MemoryMarshal.Cast<byte, short>(await File.ReadAllBytesAsync(path)).ToArray();
     }
 }

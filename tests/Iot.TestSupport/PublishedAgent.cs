@@ -29,16 +29,23 @@ public static class PublishedAgent
 
     private static async Task<string> PublishAsync(string runtime)
     {
-        // Test assemblies run in parallel processes, and two publishes of one project race on its obj/ directory.
-        await using var exclusive = await CrossProcessLock.AcquireAsync(Path.Combine(Path.GetTempPath(), "iot-agent-publish.lock"), TimeSpan.FromMinutes(20));
-        var output = Path.Combine(Path.GetTempPath(), $"iot-agent-publish-{runtime}-{Environment.ProcessId}");
-        var project = Path.Combine(RepoPaths.Root, "edge", "Iot.Edge.Agent", "Iot.Edge.Agent.csproj");
+        // Test assemblies run in parallel processes, and two publishes of one project race on its obj/ directory, so
+        // the lock lives beside that directory (one per checkout). Each publish gets an output folder of its own: a
+        // folder named only by runtime and process id could hold a stale or half-written build of an earlier run.
+        var projectDir = Path.Combine(RepoPaths.Root, "edge", "Iot.Edge.Agent");
+        Directory.CreateDirectory(Path.Combine(projectDir, "obj"));
+        await using var exclusive = await CrossProcessLock.AcquireAsync(Path.Combine(projectDir, "obj", "publish.lock"), TimeSpan.FromMinutes(20));
+        var output = Path.Combine(TestCache.Root, "publish", $"iot-agent-{runtime}-{Environment.ProcessId}-{Guid.NewGuid():n}");
+        var project = Path.Combine(projectDir, "Iot.Edge.Agent.csproj");
         var result = await ExternalTool.RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", runtime, "--self-contained", "-o", output, "-nologo", "-v", "quiet"], TimeSpan.FromMinutes(10));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish -r {runtime} failed (NativeAOT needs clang and lld; linux-arm64 also libc6-dev-arm64-cross and libgcc-12-dev-arm64-cross: cloud/scripts/setup.sh installs them):\n{result.StdOut}\n{result.StdErr}");
         }
 
-        return output;
+        var executable = Path.Combine(output, runtime.StartsWith("win", StringComparison.Ordinal) ? "iot-agent.exe" : "iot-agent");
+        return File.Exists(executable)
+            ? output
+            : throw new InvalidOperationException($"dotnet publish -r {runtime} exited 0 but {executable} is missing:\n{result.StdOut}");
     }
 }

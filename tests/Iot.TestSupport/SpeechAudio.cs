@@ -5,38 +5,49 @@ namespace Iot.TestSupport;
 /// <summary>Real speech for tests: espeak-ng utterances with silences, 16 kHz mono 16-bit, cut to an exact length.</summary>
 public static class SpeechAudio
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    public static async Task<string> WavAsync(double seconds, int variant = 1)
+    public static Task<string> WavAsync(double seconds, int variant = 1)
     {
-        var cache = Path.Combine(Path.GetTempPath(), "iot-test-audio");
-        Directory.CreateDirectory(cache);
-        var target = Path.Combine(cache, $"speech-{variant}-{seconds.ToString("0.###", CultureInfo.InvariantCulture)}s.wav");
-        await Gate.WaitAsync();
-        try
-        {
-            if (File.Exists(target))
-            {
-                return target;
-            }
+        var length = seconds.ToString("0.###", CultureInfo.InvariantCulture);
+        return TestCache.FileAsync(
+            Path.Combine("audio", $"speech-{variant}-{length}s.wav"),
+            (temp, ct) => MakeAsync(temp, seconds, variant, ct),
+            async (path, ct) => Math.Abs(await DurationAsync(path, ct) - seconds) <= 0.001);
+    }
 
-            var wholeSeconds = ((int)Math.Ceiling(seconds) + 1).ToString(CultureInfo.InvariantCulture);
-            var source = Path.Combine(cache, $"source-{variant}-{wholeSeconds}");
-            await ExternalTool.RunCheckedAsync("bash", [Path.Combine(RepoPaths.Root, "cloud", "scripts", "speech.sh"), source, variant.ToString(CultureInfo.InvariantCulture), wholeSeconds], TimeSpan.FromMinutes(5));
-            var temp = target + ".tmp.wav";
-            await ExternalTool.RunCheckedAsync("sox", [Path.Combine(source, $"device-{variant}.wav"), temp, "trim", "0", seconds.ToString(CultureInfo.InvariantCulture)]);
-            var duration = double.Parse((await ExternalTool.RunCheckedAsync("soxi", ["-D", temp])).StdOut.Trim(), CultureInfo.InvariantCulture);
-            if (Math.Abs(duration - seconds) > 0.001)
-            {
-                throw new InvalidOperationException($"generated speech is {duration} s, wanted {seconds} s");
-            }
+    /// <summary>The same speech encoded by opusenc (24 kbit/s) into Ogg Opus, as a recording the bridge would store.</summary>
+    public static async Task<string> OpusAsync(double seconds, int variant = 1)
+    {
+        var wav = await WavAsync(seconds, variant);
+        return await TestCache.FileAsync(
+            Path.ChangeExtension(Path.Combine("audio", Path.GetFileName(wav)), ".opus"),
+            (temp, ct) => ExternalTool.RunCheckedAsync("opusenc", ["--quiet", "--bitrate", "24", wav, temp], cancellationToken: ct),
+            // A cut-off Ogg stream still parses; its last granule position gives it away as short.
+            async (path, ct) => Math.Abs(await OggDurationAsync(path, ct) - seconds) <= 0.05);
+    }
 
-            File.Move(temp, target);
-            return target;
-        }
-        finally
-        {
-            Gate.Release();
-        }
+    /// <summary>An Ogg file's playing time from ffprobe (its last granule position), or -1 when it cannot be read.</summary>
+    public static async Task<double> OggDurationAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await ExternalTool.RunAsync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken: cancellationToken);
+        return result.ExitCode == 0 && double.TryParse(result.StdOut.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
+    }
+
+    /// <summary>The length sox reads from the file's header and data; a truncated file reads short.</summary>
+    public static async Task<double> DurationAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await ExternalTool.RunAsync("soxi", ["-D", path], cancellationToken: cancellationToken);
+        return result.ExitCode == 0 && double.TryParse(result.StdOut.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1;
+    }
+
+    private static async Task MakeAsync(string temp, double seconds, int variant, CancellationToken cancellationToken)
+    {
+        // The generator's own folder is private to this writer: two processes never write into one.
+        using var work = new TempDirectory("iot-speech");
+        var wholeSeconds = ((int)Math.Ceiling(seconds) + 1).ToString(CultureInfo.InvariantCulture);
+        await ExternalTool.RunCheckedAsync("bash", [Path.Combine(RepoPaths.Root, "cloud", "scripts", "speech.sh"), work.Path, variant.ToString(CultureInfo.InvariantCulture), wholeSeconds], TimeSpan.FromMinutes(5), cancellationToken);
+        // sox picks the format from the extension, so the private name still ends in .wav.
+        var wav = Path.Combine(work.Path, "trimmed.wav");
+        await ExternalTool.RunCheckedAsync("sox", [Path.Combine(work.Path, $"device-{variant}.wav"), wav, "trim", "0", seconds.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+        File.Move(wav, temp);
     }
 }

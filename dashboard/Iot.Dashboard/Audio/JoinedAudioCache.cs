@@ -8,14 +8,17 @@ namespace Iot.Dashboard.Audio;
 /// <summary>
 /// Joined multi-chunk streams are built once and then served from disk, so range requests (seeking) read a stable
 /// file. The name hashes the chunk files' paths, sizes and times: a changed or purged chunk gives a new name. Access is
-/// checked before the cache is asked (the caller resolved the files through row security).
+/// checked before the cache is asked (the caller resolved the files through row security). The directory is the
+/// dashboard's own (0700, never the shared temp directory), and each entry lists its chunk ids beside it so deleting a
+/// dialogue removes every joined stream that contains its audio (<see cref="EvictChunks"/>).
 /// </summary>
 public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public async Task<string> GetAsync(IReadOnlyList<ChunkFile> chunks, CancellationToken ct)
     {
-        var directory = options.Value.AudioCacheDirectory;
-        Directory.CreateDirectory(directory);
+        var directory = Directory();
         var key = new StringBuilder();
         foreach (var c in chunks)
         {
@@ -30,6 +33,8 @@ public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
         }
 
         // Two requests may build the same file at once; each writes its own temp file and the rename is atomic.
+        // The chunk list goes first, so an entry on disk can always be found by eviction.
+        await File.WriteAllLinesAsync(ChunkListOf(path), chunks.Select(c => c.ChunkId.ToString()), ct).ConfigureAwait(false);
         var temp = path + "." + Guid.NewGuid().ToString("n") + ".partial";
         try
         {
@@ -46,5 +51,51 @@ public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
         }
 
         return path;
+    }
+
+    /// <summary>Deletes every joined stream containing any of these chunks (a deleted dialogue's audio leaves the disk).</summary>
+    public int EvictChunks(IReadOnlyCollection<Guid> chunkIds)
+    {
+        var directory = options.Value.AudioCachePath;
+        if (chunkIds.Count == 0 || !System.IO.Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var wanted = chunkIds.Select(c => c.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var evicted = 0;
+        foreach (var list in System.IO.Directory.EnumerateFiles(directory, "*.chunks"))
+        {
+            if (File.ReadLines(list).Any(wanted.Contains))
+            {
+                File.Delete(Path.ChangeExtension(list, ".opus"));
+                File.Delete(list);
+                evicted++;
+            }
+        }
+
+        return evicted;
+    }
+
+    private static string ChunkListOf(string opusPath) => Path.ChangeExtension(opusPath, ".chunks");
+
+    private string Directory()
+    {
+        var directory = options.Value.AudioCachePath;
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            return directory;
+        }
+
+        System.IO.Directory.CreateDirectory(directory, OwnerOnly);
+
+        // An existing directory (an older version, a hand-made one) is narrowed too.
+        if ((File.GetUnixFileMode(directory) & ~OwnerOnly) != 0)
+        {
+            File.SetUnixFileMode(directory, OwnerOnly);
+        }
+
+        return directory;
     }
 }

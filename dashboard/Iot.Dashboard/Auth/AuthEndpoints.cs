@@ -24,8 +24,14 @@ public static class AuthEndpoints
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, AuthService auth, HttpContext http, CancellationToken ct)
     {
-        var session = await auth.SignInAsync(request.Email, request.Password, http.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
-        return session is null
+        var result = await auth.SignInAsync(request.Email, request.Password, http.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
+        if (result.LockedFor is { } lockedFor)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(lockedFor.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem("too many failed sign-ins for this e-mail; try again later", statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in locked");
+        }
+
+        return result.Session is not { } session
             ? TypedResults.Problem("e-mail or password is wrong", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused")
             : TypedResults.Ok(ToResponse(session));
     }

@@ -58,11 +58,11 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Swaps a live refresh token for a new one in the same family. A token that was already rotated (longer than
-    /// <paramref name="grace"/> ago) or revoked revokes its whole family (it has been copied), and yields null like an
-    /// unknown or expired one.
+    /// Swaps a live refresh token for a new one in the same family. A token that was already rotated or revoked revokes
+    /// its whole family (it has been copied) and yields null like an unknown or expired one. Parallel requests of one
+    /// browser are coalesced before they get here (<see cref="AuthService"/>), so no reuse is ever excused.
     /// </summary>
-    public async Task<DashboardUser?> RotateRefreshAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, TimeSpan grace, CancellationToken ct)
+    public async Task<DashboardUser?> RotateRefreshAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -76,15 +76,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
             return null;
         }
 
-        // Rotated moments ago (parallel browser requests): hand out another token of the same family.
-        // A signed-out family has no live token left, so its recently rotated tokens do not count as racing.
-        var racing = row.RevokedAt is { } rotatedAt && row.ReplacedBy is not null && now.UtcDateTime - rotatedAt < grace
-            && await c.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM dashboard_refresh_tokens WHERE family_id = @FamilyId AND revoked_at IS NULL AND expires_at > @now)",
-                new { row.FamilyId, now },
-                tx,
-                cancellationToken: ct)).ConfigureAwait(false);
-        if (row.RevokedAt is not null && !racing)
+        if (row.RevokedAt is not null)
         {
             await RevokeFamilyAsync(c, tx, row.FamilyId, now, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
@@ -110,16 +102,18 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
         return user;
     }
 
-    /// <summary>Sign-out: the presented token's whole family stops working.</summary>
-    public async Task RevokeAsync(string tokenHash, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Sign-out: the presented token's whole family stops working. Returns the token's account, if known.</summary>
+    public async Task<Guid?> RevokeAsync(string tokenHash, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        var family = await c.ExecuteScalarAsync<Guid?>(new CommandDefinition(
-            "SELECT family_id FROM dashboard_refresh_tokens WHERE token_hash = @tokenHash", new { tokenHash }, cancellationToken: ct)).ConfigureAwait(false);
-        if (family is { } f)
+        var row = await c.QuerySingleOrDefaultAsync<(Guid FamilyId, Guid UserId)?>(new CommandDefinition(
+            "SELECT family_id, user_id FROM dashboard_refresh_tokens WHERE token_hash = @tokenHash", new { tokenHash }, cancellationToken: ct)).ConfigureAwait(false);
+        if (row is { } r)
         {
-            await RevokeFamilyAsync(c, null, f, now, ct).ConfigureAwait(false);
+            await RevokeFamilyAsync(c, null, r.FamilyId, now, ct).ConfigureAwait(false);
         }
+
+        return row?.UserId;
     }
 
     /// <summary>After a password reset: every sign-in of the account ends (its refresh tokens stop working).</summary>

@@ -22,8 +22,11 @@ public static class Policies
     /// <summary>Pushing config and commands to a device: admins and technicians (supervisors watch the fleet).</summary>
     public const string ControlDevices = "control-devices";
 
-    /// <summary>Deletions, restores, settings, users.</summary>
+    /// <summary>Deletions, restores, users.</summary>
     public const string Admin = "admin";
+
+    /// <summary>Tenant-wide settings (time zone, retention, dialogue gap) reach every branch: admins of all branches only.</summary>
+    public const string TenantAdmin = "tenant-admin";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
     {
@@ -31,5 +34,6 @@ public static class Policies
         builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
         builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
+        builder.AddPolicy(TenantAdmin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin).RequireClaim(DashboardClaims.Branches, Data.TenantScope.AllBranches));
     }
 }

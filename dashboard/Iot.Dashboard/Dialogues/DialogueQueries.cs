@@ -6,7 +6,7 @@ using Iot.Dashboard.Data;
 namespace Iot.Dashboard.Dialogues;
 
 /// <summary>Dialogue reads and the soft delete/restore, all through <see cref="TenantDb"/>.</summary>
-public sealed class DialogueQueries(TenantDb db, TimeProvider time)
+public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAudio, TimeProvider time)
 {
     private const string SummaryColumns = """
         d.dialogue_id AS DialogueId, d.started_at AS StartedAt, d.ended_at AS EndedAt, d.branch_id AS BranchId,
@@ -94,12 +94,22 @@ public sealed class DialogueQueries(TenantDb db, TimeProvider time)
             },
             ct);
 
-    public Task<int> SoftDeleteAsync(Guid id, string reason, CancellationToken ct) =>
-        db.ExecuteAuditedAsync(
+    /// <summary>Soft delete; the joined audio streams built from its chunks leave the cache at once (they are rebuilt on restore).</summary>
+    public async Task<int> SoftDeleteAsync(Guid id, string reason, CancellationToken ct)
+    {
+        var deleted = await db.ExecuteAuditedAsync(
             "UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NULL",
             new { id, reason, actor = db.Scope.Actor, now = time.GetUtcNow() },
             new AuditEntry(AuditActions.DialogueDeleted, id.ToString(), new Dictionary<string, string?> { ["reason"] = reason }),
-            ct);
+            ct).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            var chunks = await db.QueryAsync<Guid>("SELECT DISTINCT chunk_id FROM dialogue_segments WHERE dialogue_id = @id", new { id }, ct).ConfigureAwait(false);
+            joinedAudio.EvictChunks([.. chunks]);
+        }
+
+        return deleted;
+    }
 
     public Task<int> RestoreAsync(Guid id, CancellationToken ct) =>
         db.ExecuteAuditedAsync(

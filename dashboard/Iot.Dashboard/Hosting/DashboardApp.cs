@@ -16,6 +16,7 @@ using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Security;
 using Iot.Provisioning.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -27,8 +28,11 @@ public static class DashboardApp
 {
     public const string ApiRateLimit = "api";
 
-    /// <summary>Development-only signing key, so `dotnet run` works without set-up; any other environment must configure one.</summary>
-    internal const string DevelopmentSigningKey = "development-only-signing-key-not-for-production-use-0123456789";
+    /// <summary>
+    /// Development without a configured key signs with a random key made at start-up, so `dotnet run` works without
+    /// set-up; tokens then die with the process. Never a key written in the source: anyone could forge with that.
+    /// </summary>
+    private static readonly Lazy<string> DevelopmentSigningKey = new(() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
 
     public static WebApplication Build(string[] args)
     {
@@ -50,7 +54,7 @@ public static class DashboardApp
             {
                 if (string.IsNullOrEmpty(o.Auth.SigningKey) && environment.IsDevelopment())
                 {
-                    o.Auth.SigningKey = DevelopmentSigningKey;
+                    o.Auth.SigningKey = DevelopmentSigningKey.Value;
                 }
             })
             .ValidateOnStart();
@@ -73,6 +77,7 @@ public static class DashboardApp
         // Auth
         services.AddSingleton<AuthStore>();
         services.AddSingleton<AccountCheck>();
+        services.AddSingleton<LoginLockout>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AuthService>();
         services.AddHttpContextAccessor();
@@ -126,15 +131,34 @@ public static class DashboardApp
             {
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.LoginPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    ClientAddress.PartitionKey(http.Connection.RemoteIpAddress),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
             limiter.AddPolicy(ApiRateLimit, http =>
             {
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.RateLimits.ApiPerMinute;
-                var who = http.User.FindFirst(DashboardClaims.Subject)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var who = http.User.FindFirst(DashboardClaims.Subject)?.Value ?? ClientAddress.PartitionKey(http.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter(who, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+        });
+
+        // Forwarded headers only from the configured proxies; the defaults (trust loopback) are cleared first.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<DashboardOptions>>((forwarded, dashboard) =>
+        {
+            var proxy = dashboard.Value.Proxy;
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = proxy.ForwardLimit;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxy.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+            }
+
+            foreach (var network in proxy.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
 
         services.AddProblemDetails();
@@ -174,6 +198,18 @@ public static class DashboardApp
 
     public static void Configure(WebApplication app)
     {
+        // Empty proxy lists would make the middleware believe every sender, so without configured proxies it is not used.
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Proxy is { } proxy && (proxy.KnownProxies.Length > 0 || proxy.KnownNetworks.Length > 0))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
@@ -182,8 +218,9 @@ public static class DashboardApp
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        // The API description names every route and parameter: staff only (the fallback policy requires sign-in).
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapAuthEndpoints();
         var api = app.MapGroup("/api").RequireRateLimiting(ApiRateLimit);
         api.MapDialogueEndpoints();

@@ -8,12 +8,19 @@ public sealed class DashboardOptions
     /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
     public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
 
-    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built.</summary>
-    public string AudioCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "iot-dashboard-audio");
+    /// <summary>The dashboard's own state (created 0700): never the shared temp directory, where other local users could read it.</summary>
+    public string DataDirectory { get; set; } = "/var/lib/iot-dashboard";
+
+    /// <summary>Where joined multi-chunk audio (one Ogg stream per dialogue or visit) is kept once built; empty = <c>{DataDirectory}/audio-cache</c>.</summary>
+    public string AudioCacheDirectory { get; set; } = "";
+
+    public string AudioCachePath => string.IsNullOrEmpty(AudioCacheDirectory) ? Path.Combine(DataDirectory, "audio-cache") : AudioCacheDirectory;
 
     public AuthOptions Auth { get; set; } = new();
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    public ProxyOptions Proxy { get; set; } = new();
 
     public SeedOptions Seed { get; set; } = new();
 
@@ -44,10 +51,11 @@ public sealed class AuthOptions
     public int RefreshTokenDays { get; set; } = 14;
 
     /// <summary>
-    /// A just-rotated refresh token still works this long: a browser that sends several requests at once after the
-    /// access token expired presents the same refresh cookie more than once. 0 = any reuse revokes the sign-in.
+    /// Requests presenting the same refresh token this close together on one instance share one rotation (a browser
+    /// sends several at once when its access token expired); they get the same new tokens, nothing extra. Any later
+    /// reuse revokes the sign-in. 0 = every second presentation revokes it.
     /// </summary>
-    public int RefreshReuseGraceSeconds { get; set; } = 30;
+    public int RefreshReuseGraceSeconds { get; set; } = 5;
 
     /// <summary>Cookies carry the Secure flag; turn off only for plain-HTTP local runs.</summary>
     public bool SecureCookies { get; set; } = true;
@@ -60,6 +68,31 @@ public sealed class RateLimitOptions
 
     /// <summary>API requests per signed-in user (or client address) per minute.</summary>
     public int ApiPerMinute { get; set; } = 600;
+
+    /// <summary>Failed sign-ins in a row (from any address) before an e-mail is locked.</summary>
+    public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>First lock length; each further failure doubles it.</summary>
+    public int LockoutBaseSeconds { get; set; } = 30;
+
+    /// <summary>Longest lock (a lock is also a way to keep the owner out, so it stays bounded).</summary>
+    public int LockoutMaxSeconds { get; set; } = 900;
+}
+
+/// <summary>
+/// Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed. None by default: the header is
+/// then the client's own claim and ignored (ASP.NET Core would otherwise trust loopback).
+/// </summary>
+public sealed class ProxyOptions
+{
+    /// <summary>Proxy addresses, e.g. <c>10.0.0.5</c>.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR form, e.g. <c>10.0.0.0/24</c>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>Proxies in a chain, counted from the dashboard (X-Forwarded-For entries taken from the right).</summary>
+    public int ForwardLimit { get; set; } = 1;
 }
 
 /// <summary>The first admin, created at start-up when its e-mail is not known yet (no CLI needed).</summary>

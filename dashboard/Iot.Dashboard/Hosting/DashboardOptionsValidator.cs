@@ -34,9 +34,9 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:Auth:RefreshTokenDays {o.Auth.RefreshTokenDays} must be 1..90");
         }
 
-        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 300)
+        if (o.Auth.RefreshReuseGraceSeconds is < 0 or > 30)
         {
-            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..300");
+            errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..30");
         }
 
         if (o.RateLimits.LoginPerMinute < 1)
@@ -47,6 +47,42 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         if (o.RateLimits.ApiPerMinute < 1)
         {
             errors.Add($"{s}:RateLimits:ApiPerMinute {o.RateLimits.ApiPerMinute} must be at least 1");
+        }
+
+        if (o.RateLimits.LockoutThreshold < 1)
+        {
+            errors.Add($"{s}:RateLimits:LockoutThreshold {o.RateLimits.LockoutThreshold} must be at least 1");
+        }
+
+        if (o.RateLimits.LockoutBaseSeconds < 1 || o.RateLimits.LockoutMaxSeconds < o.RateLimits.LockoutBaseSeconds)
+        {
+            errors.Add($"{s}:RateLimits:LockoutBaseSeconds {o.RateLimits.LockoutBaseSeconds} must be at least 1 and at most LockoutMaxSeconds {o.RateLimits.LockoutMaxSeconds}");
+        }
+
+        for (var i = 0; i < o.Proxy.KnownProxies.Length; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(o.Proxy.KnownProxies[i], out _))
+            {
+                errors.Add($"{s}:Proxy:KnownProxies:{i} '{o.Proxy.KnownProxies[i]}' is not an IP address");
+            }
+        }
+
+        for (var i = 0; i < o.Proxy.KnownNetworks.Length; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(o.Proxy.KnownNetworks[i], out _))
+            {
+                errors.Add($"{s}:Proxy:KnownNetworks:{i} '{o.Proxy.KnownNetworks[i]}' is not a network in CIDR form (10.0.0.0/24)");
+            }
+        }
+
+        if (o.Proxy.ForwardLimit is < 1 or > 10)
+        {
+            errors.Add($"{s}:Proxy:ForwardLimit {o.Proxy.ForwardLimit} must be 1..10");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.DataDirectory) && string.IsNullOrWhiteSpace(o.AudioCacheDirectory))
+        {
+            errors.Add($"{s}:DataDirectory must be set (or {s}:AudioCacheDirectory)");
         }
 
         if (string.IsNullOrWhiteSpace(o.StorageRoot))

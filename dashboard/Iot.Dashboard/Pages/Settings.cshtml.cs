@@ -23,6 +23,9 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
 
     public bool IsAdmin => scope.Role == Roles.Admin;
 
+    /// <summary>Tenant-wide settings (time zone, retention) reach every branch: only an all-branch admin changes them.</summary>
+    public bool IsTenantAdmin => IsAdmin && scope.Branches is null;
+
     public string SelfId => scope.UserId;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -51,10 +54,10 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
     }
 
     public Task<IActionResult> OnPostDisableUserAsync(Guid id, string email, CancellationToken ct) =>
-        UserActionAsync(async () => (await users.DisableAsync(id, ct).ConfigureAwait(false) > 0, []), $"Account {email} disabled.", ct);
+        UserActionAsync(() => users.DisableAsync(id, ct), $"Account {email} disabled.", ct);
 
     public Task<IActionResult> OnPostEnableUserAsync(Guid id, string email, CancellationToken ct) =>
-        UserActionAsync(async () => (await users.EnableAsync(id, ct).ConfigureAwait(false) > 0, []), $"Account {email} enabled.", ct);
+        UserActionAsync(() => users.EnableAsync(id, ct), $"Account {email} enabled.", ct);
 
     public Task<IActionResult> OnPostChangeAccessAsync(Guid id, string email, string role, string? branches, CancellationToken ct) =>
         UserActionAsync(() => users.ChangeAccessAsync(id, new UserAccess(role, SplitBranches(branches)), ct), $"Account {email}: role and branches saved.", ct);
@@ -64,7 +67,7 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
 
     public async Task<IActionResult> OnPostAsync([FromForm] TenantSettingsView form, CancellationToken ct)
     {
-        if (!IsAdmin)
+        if (!IsTenantAdmin)
         {
             return Forbid();
         }
@@ -84,14 +87,19 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
     private static string[]? SplitBranches(string? branches) =>
         string.IsNullOrWhiteSpace(branches) ? null : branches.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private async Task<IActionResult> UserActionAsync(Func<Task<(bool Found, Dictionary<string, string[]> Errors)>> action, string done, CancellationToken ct)
+    private async Task<IActionResult> UserActionAsync(Func<Task<UserChange>> action, string done, CancellationToken ct)
     {
         if (!IsAdmin)
         {
             return Forbid();
         }
 
-        var (found, errors) = await action().ConfigureAwait(false);
+        var (found, outOfScope, errors) = await action().ConfigureAwait(false);
+        if (outOfScope)
+        {
+            errors["scope"] = ["This account reaches branches you do not manage."];
+        }
+
         if (errors.Count == 0)
         {
             Message = found ? done : "No such account, or nothing to change.";

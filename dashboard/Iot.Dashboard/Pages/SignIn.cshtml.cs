@@ -27,8 +27,15 @@ public sealed class SignInModel(AuthService auth, IOptions<DashboardOptions> opt
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var session = await auth.SignInAsync(Email, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
-        if (session is null)
+        var result = await auth.SignInAsync(Email, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
+        if (result.Locked)
+        {
+            Error = "Too many failed sign-ins for this e-mail. Try again in a few minutes.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
+        if (result.Session is not { } session)
         {
             Error = "E-mail or password is wrong.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;

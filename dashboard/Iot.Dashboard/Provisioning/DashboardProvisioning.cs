@@ -39,12 +39,18 @@ public sealed class NotInTenantException : Exception
 /// </summary>
 public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
 {
+    /// <summary>
+    /// Pending requests have tenant-only row security; one already assigned to a branch (pre-registration, claim) belongs
+    /// to that branch's staff, so a request is the caller's when it has no branch yet or its branch is visible.
+    /// </summary>
+    private const string InCallersBranches = "(branch_id IS NULL OR EXISTS (SELECT 1 FROM branches b WHERE b.branch_id = provisioning_requests.branch_id))";
+
     public Task<IReadOnlyList<PendingRequest>> PendingAsync(CancellationToken ct) =>
         db.QueryAsync<PendingRequest>(
-            """
+            $"""
             SELECT request_id AS RequestId, serial AS Serial, hardware_id AS HardwareId, model AS Model, agent_version AS AgentVersion,
                    branch_id AS BranchId, device_id AS DeviceId, received_at AS ReceivedAt
-            FROM provisioning_requests WHERE status = 'pending' ORDER BY received_at
+            FROM provisioning_requests WHERE status = 'pending' AND {InCallersBranches} ORDER BY received_at
             """,
             null,
             ct);
@@ -66,7 +72,7 @@ public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
     public async Task RejectAsync(string serial, string reason, CancellationToken ct)
     {
         await RequirePendingAsync(serial, ct).ConfigureAwait(false);
-        await admin.RejectAsync(serial, reason, db.Scope.Actor, ct).ConfigureAwait(false);
+        await admin.RejectAsync(serial, db.Scope.TenantId, reason, db.Scope.Actor, ct).ConfigureAwait(false);
         await db.AuditAsync(new AuditEntry(AuditActions.DeviceRejected, serial, new Dictionary<string, string?> { ["reason"] = reason }), ct).ConfigureAwait(false);
     }
 
@@ -99,7 +105,7 @@ public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
 
     private async Task RequirePendingAsync(string serial, CancellationToken ct)
     {
-        if (await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM provisioning_requests WHERE serial = @serial AND status = 'pending')", new { serial }, ct).ConfigureAwait(false) is false)
+        if (await db.QuerySingleAsync<bool>($"SELECT EXISTS (SELECT 1 FROM provisioning_requests WHERE serial = @serial AND status = 'pending' AND {InCallersBranches})", new { serial }, ct).ConfigureAwait(false) is false)
         {
             throw new NotInTenantException($"serial '{serial}' has no pending request");
         }

@@ -63,13 +63,27 @@ public static class ProvisioningEndpoints
 
     private static async Task<Results<Ok<PreregistrationResult>, ValidationProblem>> PreregisterAsync(HttpRequest http, DashboardProvisioning p, CancellationToken ct)
     {
+        // Content-Length is only a claim, and a chunked upload has none: the limit is enforced on the bytes as they arrive.
+        var tooLarge = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"CSV must be at most {MaxCsvBytes} bytes"] });
         if (http.ContentLength is > MaxCsvBytes)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"CSV must be at most {MaxCsvBytes} bytes"] });
+            return tooLarge;
         }
 
-        using var reader = new StreamReader(http.Body);
-        var csv = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > MaxCsvBytes)
+            {
+                return tooLarge;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        var csv = System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
         var result = await p.PreregisterAsync(csv, ct).ConfigureAwait(false);
         return result.Succeeded
             ? TypedResults.Ok(result)

@@ -9,7 +9,7 @@ public static class SettingsEndpoints
     {
         var group = api.MapGroup("/settings").WithTags("Settings");
         group.MapGet("/", async (TenantSettingsService s, CancellationToken ct) => TypedResults.Ok(await s.GetAsync(ct).ConfigureAwait(false)));
-        group.MapPut("/", PutAsync).RequireAuthorization(Policies.Admin);
+        group.MapPut("/", PutAsync).RequireAuthorization(Policies.TenantAdmin);
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> PutAsync(TenantSettingsView request, TenantSettingsService s, CancellationToken ct)

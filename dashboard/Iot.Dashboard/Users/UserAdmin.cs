@@ -22,7 +22,20 @@ public sealed record UserAccess(string Role, string[]? Branches);
 
 public sealed record PasswordReset(string Password);
 
-/// <summary>Staff accounts of the admin's own tenant (row security keeps it there).</summary>
+/// <summary>
+/// What became of a change to an existing account. <see cref="OutOfScope"/>: the account reaches branches the caller
+/// does not (a north-only admin may not disable, re-role or reset the tenant's all-branch admin).
+/// </summary>
+public sealed record UserChange(bool Found, bool OutOfScope, Dictionary<string, string[]> Errors)
+{
+    public static UserChange Invalid(Dictionary<string, string[]> errors) => new(true, false, errors);
+}
+
+/// <summary>
+/// Staff accounts of the admin's own tenant (row security keeps it there). An admin limited to some branches grants only
+/// those branches (never "all") and manages only accounts whose branches are all among them; an all-branch admin manages
+/// everyone. Without that, a branch admin could create an all-branch admin or take over the tenant admin's password.
+/// </summary>
 public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore store, TimeProvider time)
 {
     public Task<IReadOnlyList<UserView>> ListAsync(CancellationToken ct) =>
@@ -37,6 +50,7 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
         var email = (user.Email ?? "").Trim();
         var branches = Branches(user.Branches);
         var errors = await CheckRoleAndBranchesAsync(user.Role, branches, ct).ConfigureAwait(false);
+        CheckWithinScope(branches, errors);
         if (email.Length is < 3 or > 200 || !email.Contains('@', StringComparison.Ordinal))
         {
             errors["email"] = ["email must be an e-mail address"];
@@ -68,36 +82,42 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
     }
 
     /// <summary>The account's tokens stop working at once here and within seconds on other instances (<see cref="AccountCheck"/>).</summary>
-    public async Task<int> DisableAsync(Guid userId, CancellationToken ct)
+    public async Task<UserChange> DisableAsync(Guid userId, CancellationToken ct)
     {
-        var changed = await db.ExecuteAuditedAsync(
-            "UPDATE dashboard_users SET disabled_at = @now WHERE user_id = @userId AND disabled_at IS NULL AND user_id::text <> @self",
-            new { userId, now = time.GetUtcNow(), self = db.Scope.UserId },
+        var result = await ManageAsync(
+            userId,
+            (c, tx) => c.ExecuteAsync(new CommandDefinition(
+                "UPDATE dashboard_users SET disabled_at = @now WHERE user_id = @userId AND disabled_at IS NULL AND user_id::text <> @self",
+                new { userId, now = time.GetUtcNow(), self = db.Scope.UserId },
+                tx,
+                cancellationToken: ct)),
             new AuditEntry(AuditActions.UserDisabled, userId.ToString()),
             ct).ConfigureAwait(false);
         accounts.Forget(userId);
-        return changed;
+        return result;
     }
 
-    public async Task<int> EnableAsync(Guid userId, CancellationToken ct)
+    public async Task<UserChange> EnableAsync(Guid userId, CancellationToken ct)
     {
-        var changed = await db.ExecuteAuditedAsync(
-            "UPDATE dashboard_users SET disabled_at = NULL WHERE user_id = @userId AND disabled_at IS NOT NULL",
-            new { userId },
+        var result = await ManageAsync(
+            userId,
+            (c, tx) => c.ExecuteAsync(new CommandDefinition(
+                "UPDATE dashboard_users SET disabled_at = NULL WHERE user_id = @userId AND disabled_at IS NOT NULL", new { userId }, tx, cancellationToken: ct)),
             new AuditEntry(AuditActions.UserEnabled, userId.ToString()),
             ct).ConfigureAwait(false);
         accounts.Forget(userId);
-        return changed;
+        return result;
     }
 
     /// <summary>
     /// New role and branches; the account's current tokens are refused from the next request (they carry the old ones),
     /// so its holder signs in again. Admins cannot change their own account (no locking oneself out).
     /// </summary>
-    public async Task<(bool Found, Dictionary<string, string[]> Errors)> ChangeAccessAsync(Guid userId, UserAccess access, CancellationToken ct)
+    public async Task<UserChange> ChangeAccessAsync(Guid userId, UserAccess access, CancellationToken ct)
     {
         var branches = Branches(access.Branches);
         var errors = await CheckRoleAndBranchesAsync(access.Role, branches, ct).ConfigureAwait(false);
+        CheckWithinScope(branches, errors);
         if (userId.ToString() == db.Scope.UserId)
         {
             errors["role"] = ["admins cannot change their own role or branches"];
@@ -105,17 +125,22 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
 
         if (errors.Count > 0)
         {
-            return (true, errors);
+            return UserChange.Invalid(errors);
         }
 
-        var changed = await db.RunAsync(
+        var result = await db.RunAsync(
             async (c, tx) =>
             {
                 var before = await c.QuerySingleOrDefaultAsync<(string Role, string[]? Branches)?>(new CommandDefinition(
                     "SELECT role, branches FROM dashboard_users WHERE user_id = @userId FOR UPDATE", new { userId }, tx, cancellationToken: ct)).ConfigureAwait(false);
                 if (before is not { } b)
                 {
-                    return false;
+                    return new UserChange(false, false, errors);
+                }
+
+                if (!Covers(b.Branches))
+                {
+                    return new UserChange(true, true, errors);
                 }
 
                 await c.ExecuteAsync(new CommandDefinition(
@@ -128,35 +153,78 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
                     ["branchesBefore"] = BranchText(b.Branches),
                     ["branches"] = BranchText(branches),
                 }), ct).ConfigureAwait(false);
-                return true;
+                return new UserChange(true, false, errors);
             },
             ct).ConfigureAwait(false);
         accounts.Forget(userId);
-        return (changed, errors);
+        return result;
     }
 
     /// <summary>Sets a password the admin chose and ends every sign-in of the account (refresh tokens revoked).</summary>
-    public async Task<(bool Found, Dictionary<string, string[]> Errors)> ResetPasswordAsync(Guid userId, string? password, CancellationToken ct)
+    public async Task<UserChange> ResetPasswordAsync(Guid userId, string? password, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckPassword(password, errors);
         if (errors.Count > 0)
         {
-            return (true, errors);
+            return UserChange.Invalid(errors);
         }
 
         // Row security limits the update to this tenant, so a foreign id changes nothing and revokes nothing.
-        var changed = await db.ExecuteAuditedAsync(
-            "UPDATE dashboard_users SET password_hash = @hash WHERE user_id = @userId",
-            new { userId, hash = PasswordHashing.Hash(password!) },
+        var hash = PasswordHashing.Hash(password!);
+        var result = await ManageAsync(
+            userId,
+            (c, tx) => c.ExecuteAsync(new CommandDefinition("UPDATE dashboard_users SET password_hash = @hash WHERE user_id = @userId", new { userId, hash }, tx, cancellationToken: ct)),
             new AuditEntry(AuditActions.UserPasswordReset, userId.ToString()),
             ct).ConfigureAwait(false);
-        if (changed > 0)
+        if (result is { Found: true, OutOfScope: false })
         {
             await store.RevokeAllAsync(userId, time.GetUtcNow(), ct).ConfigureAwait(false);
         }
 
-        return (changed > 0, errors);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a change of one account after proving, on the locked row, that its branches are within the caller's;
+    /// the change and its audit row commit together. Found = the change applied to a row.
+    /// </summary>
+    private Task<UserChange> ManageAsync(Guid userId, Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<int>> change, AuditEntry audit, CancellationToken ct) =>
+        db.RunAsync(
+            async (c, tx) =>
+            {
+                var target = await c.QuerySingleOrDefaultAsync<(Guid Id, string[]? Branches)?>(new CommandDefinition(
+                    "SELECT user_id, branches FROM dashboard_users WHERE user_id = @userId FOR UPDATE", new { userId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                if (target is not { } t)
+                {
+                    return new UserChange(false, false, []);
+                }
+
+                if (!Covers(t.Branches))
+                {
+                    return new UserChange(true, true, []);
+                }
+
+                var changed = await change(c, tx).ConfigureAwait(false);
+                if (changed > 0)
+                {
+                    await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, audit, ct).ConfigureAwait(false);
+                }
+
+                return new UserChange(changed > 0, false, []);
+            },
+            ct);
+
+    /// <summary>Null = every branch, which only an all-branch caller covers.</summary>
+    private bool Covers(string[]? branches) =>
+        db.Scope.Branches is not { } mine || (branches is not null && branches.All(b => mine.Contains(b, StringComparer.Ordinal)));
+
+    private void CheckWithinScope(string[]? branches, Dictionary<string, string[]> errors)
+    {
+        if (!Covers(branches))
+        {
+            errors["branches"] = [$"you may grant only your own branches ({string.Join(", ", db.Scope.Branches ?? [])}), never all branches"];
+        }
     }
 
     private static string[]? Branches(string[]? requested) =>

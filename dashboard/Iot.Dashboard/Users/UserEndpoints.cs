@@ -10,22 +10,23 @@ public static class UserEndpoints
         var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Admin);
         group.MapGet("/", async (UserAdmin users, CancellationToken ct) => TypedResults.Ok(await users.ListAsync(ct).ConfigureAwait(false)));
         group.MapPost("/", CreateAsync);
-        group.MapPost("/{id:guid}/disable", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin users, CancellationToken ct) =>
-            await users.DisableAsync(id, ct).ConfigureAwait(false) > 0 ? TypedResults.NoContent() : TypedResults.NotFound());
-        group.MapPost("/{id:guid}/enable", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin users, CancellationToken ct) =>
-            await users.EnableAsync(id, ct).ConfigureAwait(false) > 0 ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapPost("/{id:guid}/disable", async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> (Guid id, UserAdmin users, CancellationToken ct) =>
+            Outcome(await users.DisableAsync(id, ct).ConfigureAwait(false)));
+        group.MapPost("/{id:guid}/enable", async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> (Guid id, UserAdmin users, CancellationToken ct) =>
+            Outcome(await users.EnableAsync(id, ct).ConfigureAwait(false)));
         group.MapPut("/{id:guid}", ChangeAccessAsync);
         group.MapPost("/{id:guid}/password", ResetPasswordAsync);
     }
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeAccessAsync(Guid id, UserAccess request, UserAdmin users, CancellationToken ct) =>
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> ChangeAccessAsync(Guid id, UserAccess request, UserAdmin users, CancellationToken ct) =>
         Outcome(await users.ChangeAccessAsync(id, request, ct).ConfigureAwait(false));
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ResetPasswordAsync(Guid id, PasswordReset request, UserAdmin users, CancellationToken ct) =>
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> ResetPasswordAsync(Guid id, PasswordReset request, UserAdmin users, CancellationToken ct) =>
         Outcome(await users.ResetPasswordAsync(id, request.Password, ct).ConfigureAwait(false));
 
-    private static Results<NoContent, NotFound, ValidationProblem> Outcome((bool Found, Dictionary<string, string[]> Errors) result) =>
+    private static Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult> Outcome(UserChange result) =>
         result.Errors.Count > 0 ? TypedResults.ValidationProblem(result.Errors)
+        : result.OutOfScope ? TypedResults.Problem("the account reaches branches you do not manage", statusCode: StatusCodes.Status403Forbidden, title: "Outside your branches")
         : result.Found ? TypedResults.NoContent()
         : TypedResults.NotFound();
 

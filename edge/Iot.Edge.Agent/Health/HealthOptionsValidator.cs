@@ -18,6 +18,14 @@ internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
             errors.Add($"{s}:BootGraceSeconds {o.BootGraceSeconds} must be 0..600");
         }
 
+        for (var i = 0; i < o.EventsAllowedOrigins.Length; i++)
+        {
+            if (!Uri.TryCreate(o.EventsAllowedOrigins[i], UriKind.Absolute, out var origin) || origin.AbsolutePath != "/" || origin.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{s}:EventsAllowedOrigins:{i} '{o.EventsAllowedOrigins[i]}' must be an origin such as https://desk.example (scheme, host, optional port)");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -132,7 +132,10 @@ public sealed class PocketSphinxTranscriberTests
         throw new TimeoutException("pocketsphinx_continuous never started");
     }
 
-    /// <summary>Our own child: its command line names this engine's temp WAV.</summary>
+    /// <summary>
+    /// Our own child: a child of this test process whose command line names the engine's temp WAV. Other test
+    /// assemblies and benches run pocketsphinx at the same time, and their processes must not be mistaken for ours.
+    /// </summary>
     private static int? RunningPocketSphinx()
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -145,7 +148,8 @@ public sealed class PocketSphinxTranscriberTests
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                if (cmdline.Contains("pocketsphinx_continuous", StringComparison.Ordinal) && cmdline.Contains("iot-pocketsphinx-", StringComparison.Ordinal))
+                if (cmdline.Contains("pocketsphinx_continuous", StringComparison.Ordinal) && cmdline.Contains("iot-pocketsphinx-", StringComparison.Ordinal)
+                    && ParentOf(dir) == Environment.ProcessId)
                 {
                     return pid;
                 }
@@ -160,6 +164,13 @@ public sealed class PocketSphinxTranscriberTests
 
         return null;
     }
+
+    private static int? ParentOf(string procDir) =>
+        File.ReadLines(Path.Combine(procDir, "status"))
+            .Where(l => l.StartsWith("PPid:", StringComparison.Ordinal))
+            .Select(l => int.Parse(l["PPid:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .Cast<int?>()
+            .FirstOrDefault();
 
     private static PocketSphinxTranscriber Engine(Action<PocketSphinxOptions>? configure = null, TimeProvider? time = null)
     {

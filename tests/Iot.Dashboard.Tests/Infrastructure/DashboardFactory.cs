@@ -16,6 +16,7 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
     {
         ["Database:ConnectionString"] = connectionString,
         ["Dashboard:StorageRoot"] = storageRoot,
+        ["Dashboard:DataDirectory"] = Path.Combine(storageRoot, ".dashboard-data"),
         ["Dashboard:Auth:SigningKey"] = SigningKey,
         ["Dashboard:Auth:SecureCookies"] = "false",
         ["Dashboard:RateLimits:LoginPerMinute"] = "1000",

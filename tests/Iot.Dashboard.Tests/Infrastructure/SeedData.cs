@@ -44,7 +44,7 @@ public sealed class SeedData
     public static async Task<SeedData> WriteAsync(string connectionString, string storageRoot)
     {
         var seed = new SeedData();
-        var opus = await OpusFileAsync();
+        var opus = await SpeechAudio.OpusAsync(8, variant: 2);
         seed.AcmeAudio = await File.ReadAllBytesAsync(opus);
         await using var c = new NpgsqlConnection(connectionString);
         await c.OpenAsync();
@@ -98,19 +98,6 @@ public sealed class SeedData
         }
 
         return seed;
-    }
-
-    private static async Task<string> OpusFileAsync()
-    {
-        var wav = await SpeechAudio.WavAsync(8, variant: 2);
-        var opus = Path.ChangeExtension(wav, ".dashboard.opus");
-        if (!File.Exists(opus))
-        {
-            await ExternalTool.RunCheckedAsync("opusenc", ["--quiet", "--bitrate", "24", wav, opus + ".tmp"]);
-            File.Move(opus + ".tmp", opus, overwrite: true);
-        }
-
-        return opus;
     }
 
     private async Task ChunkAsync(NpgsqlConnection c, string storageRoot, string opus, Guid chunkId, string tenant, string device, string transaction)

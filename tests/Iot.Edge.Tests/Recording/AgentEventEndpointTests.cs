@@ -21,6 +21,10 @@ public sealed class AgentEventEndpointTests : IAsyncLifetime
         _host = AgentHost.CreateBuilder([], settings).Build();
         await _host.StartAsync();
         _http.BaseAddress = new Uri($"http://127.0.0.1:{settings["Health:Port"]}/");
+
+        // The desk integration's side: the token the agent wrote on first start (see edge/README.md).
+        var token = (await File.ReadAllTextAsync(Path.Combine(settings["Agent:SpoolDirectory"]!, "events.token"))).Trim();
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public async Task DisposeAsync()

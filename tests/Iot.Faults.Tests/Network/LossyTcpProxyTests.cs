@@ -49,7 +49,11 @@ public sealed class LossyTcpProxyTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<SocketException>(async () => await client.ReceiveAsync(new byte[16], SocketFlags.None, _timeout.Token));
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        await Eventually.WaitAsync(() => Task.FromResult(_echo.Endings.Contains("reset")), TimeSpan.FromSeconds(5), "the server side to see a reset");
+        await Eventually.WaitAsync(
+            () => Task.FromResult(_echo.Endings.Contains("reset")),
+            TimeSpan.FromSeconds(5),
+            "the server side to see a reset",
+            () => Task.FromResult($"server endings [{string.Join(", ", _echo.Endings)}], proxy open connections {proxy.OpenConnections}, cuts {proxy.Counters.Cuts}"));
         Assert.Equal(1, proxy.Counters.Cuts);
     }
 

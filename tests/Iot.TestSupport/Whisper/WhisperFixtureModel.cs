@@ -45,30 +45,28 @@ public static class WhisperFixtureModel
     private const int TokenTranscribe = 50359;
     private const int TokenTimestampZero = 50364;
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    /// <summary>The fixture in the shared test cache, written once per machine and version.</summary>
-    public static async Task<string> PathAsync(bool f16 = true)
-    {
-        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "iot-test-models");
-        Directory.CreateDirectory(dir);
-        var target = System.IO.Path.Combine(dir, $"ggml-fixture-tiny-v{Version}-{(f16 ? "f16" : "f32")}.bin");
-        await Gate.WaitAsync();
-        try
-        {
-            if (!File.Exists(target))
+    /// <summary>The fixture in the shared test cache, written once per cache and version, checked before each use.</summary>
+    public static Task<string> PathAsync(bool f16 = true) =>
+        TestCache.FileAsync(
+            System.IO.Path.Combine("models", $"ggml-fixture-tiny-v{Version}-{(f16 ? "f16" : "f32")}.bin"),
+            (temp, _) =>
             {
-                var temp = target + $".{Environment.ProcessId}.tmp";
                 Write(temp, f16);
-                File.Move(temp, target, overwrite: true);
-            }
+                return Task.CompletedTask;
+            },
+            (path, _) => Task.FromResult(HasHeader(path, f16)));
 
-            return target;
-        }
-        finally
+    /// <summary>The ggml magic and this fixture's hyper-parameters: a file of another version or type is rebuilt.</summary>
+    private static bool HasHeader(string path, bool f16)
+    {
+        using var file = File.OpenRead(path);
+        using var r = new BinaryReader(file);
+        if (file.Length < 48 || r.ReadUInt32() != GgmlMagic)
         {
-            Gate.Release();
+            return false;
         }
+
+        return new[] { NVocab, NAudioCtx, NState, NHead, NLayer, NTextCtx, NState, NHead, NLayer, NMels, f16 ? 1 : 0 }.All(expected => r.ReadInt32() == expected);
     }
 
     public static void Write(string path, bool f16 = true)

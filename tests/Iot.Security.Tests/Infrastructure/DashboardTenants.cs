@@ -1,0 +1,125 @@
+using System.Globalization;
+using Dapper;
+using Iot.Dashboard.Auth;
+using Npgsql;
+
+namespace Iot.Security.Tests.Infrastructure;
+
+/// <summary>
+/// Two tenants for the dashboard probes, written straight into PostgreSQL as the bridge and pipeline would: Alpha (the
+/// victim: two branches, a device, chunk, dialogue with transcript and analysis in each, a pending serial, staff of every
+/// role, one branch-scoped admin and one branch-scoped supervisor) and Bravo (the attacker's own tenant, one of each).
+/// Every Alpha value is distinctive so that a response body can be searched for it.
+/// </summary>
+public sealed class DashboardTenants
+{
+    public const string Password = "probe password 2026 long enough";
+    public const string Alpha = "alpha-co";
+    public const string Bravo = "bravo-co";
+    public const string AlphaNorth = "alpha-north";
+    public const string AlphaSouth = "alpha-south";
+    public const string BravoMain = "bravo-main";
+    public const string AlphaNorthDevice = "alpha-till-north";
+    public const string AlphaSouthDevice = "alpha-till-south";
+    public const string BravoDevice = "bravo-desk";
+    public const string AlphaSouthTransaction = "tx-alpha-south-visit";
+    public const string AlphaPendingSerial = "sn-alpha-pending-7731";
+    public const string AlphaNorthTranscript = "alpha north confidential transcript about pricing";
+    public const string AlphaSouthTranscript = "alpha south confidential transcript about returns";
+
+    public const string AlphaAdmin = "admin@alpha.test";
+    public const string AlphaNorthAdmin = "north-admin@alpha.test";
+    public const string AlphaSupervisor = "supervisor@alpha.test";
+    public const string AlphaNorthSupervisor = "north-supervisor@alpha.test";
+    public const string AlphaAnalyst = "analyst@alpha.test";
+    public const string AlphaTechnician = "technician@alpha.test";
+    public const string BravoAdmin = "admin@bravo.test";
+
+    public static readonly DateTimeOffset Day = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly Lazy<string> PasswordHash = new(() => PasswordHashing.Hash(Password));
+
+    public Guid AlphaNorthDialogue { get; } = Guid.CreateVersion7();
+    public Guid AlphaSouthDialogue { get; } = Guid.CreateVersion7();
+    public Guid BravoDialogue { get; } = Guid.CreateVersion7();
+    public Guid AlphaNorthChunk { get; } = Guid.CreateVersion7();
+    public Guid AlphaSouthChunk { get; } = Guid.CreateVersion7();
+    public Guid BravoChunk { get; } = Guid.CreateVersion7();
+    public Dictionary<string, Guid> UserIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Everything of Alpha's that must never appear in an answer to someone who may not see it.</summary>
+    public IReadOnlyList<string> AlphaMarkers =>
+    [
+        Alpha, AlphaNorth, AlphaSouth, AlphaNorthDevice, AlphaSouthDevice, AlphaSouthTransaction, AlphaPendingSerial,
+        AlphaNorthTranscript, AlphaSouthTranscript, "@alpha.test", .. AlphaSouthMarkers.Concat([AlphaNorthDialogue.ToString(), AlphaNorthChunk.ToString()]),
+        .. UserIds.Where(u => u.Key.EndsWith("@alpha.test", StringComparison.Ordinal)).Select(u => u.Value.ToString()),
+    ];
+
+    /// <summary>What of Alpha's south branch a north-only account must not see.</summary>
+    public IReadOnlyList<string> AlphaSouthMarkers =>
+        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till"];
+
+    public static async Task<DashboardTenants> WriteAsync(string connectionString, string storageRoot)
+    {
+        var t = new DashboardTenants();
+        await using var c = new NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await c.ExecuteAsync(
+            """
+            INSERT INTO tenants (tenant_id, name) VALUES ('alpha-co', 'Alpha Co'), ('bravo-co', 'Bravo Co');
+            INSERT INTO branches (branch_id, tenant_id, name) VALUES ('alpha-north', 'alpha-co', 'Alpha North'), ('alpha-south', 'alpha-co', 'Alpha South'), ('bravo-main', 'bravo-co', 'Bravo Main');
+            INSERT INTO devices (device_id, tenant_id, branch_id, display_name, model, agent_version, last_seen_at) VALUES
+                ('alpha-till-north', 'alpha-co', 'alpha-north', 'Alpha North Till', 'pi4', '1.0.0', now()),
+                ('alpha-till-south', 'alpha-co', 'alpha-south', 'Alpha South Till', 'pi4', '1.0.0', now()),
+                ('bravo-desk', 'bravo-co', 'bravo-main', 'Bravo Desk', 'pi5', '1.0.0', now());
+            INSERT INTO claim_tokens (claim_id, tenant_id, secret_hash) VALUES ('claim-alpha', 'alpha-co', 'x');
+            INSERT INTO provisioning_requests (request_id, serial, hardware_id, model, agent_version, capabilities, nonce, claim_id, status, tenant_id, branch_id)
+            VALUES (gen_random_uuid(), 'sn-alpha-pending-7731', 'hw-alpha-7731', 'pi4', '1.0.0', '{}', 'n1', 'claim-alpha', 'pending', 'alpha-co', 'alpha-south');
+            """);
+        await ChunkAndDialogueAsync(c, storageRoot, t.AlphaNorthChunk, t.AlphaNorthDialogue, Alpha, AlphaNorth, AlphaNorthDevice, "tx-alpha-north-visit", AlphaNorthTranscript);
+        await ChunkAndDialogueAsync(c, storageRoot, t.AlphaSouthChunk, t.AlphaSouthDialogue, Alpha, AlphaSouth, AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript);
+        await ChunkAndDialogueAsync(c, storageRoot, t.BravoChunk, t.BravoDialogue, Bravo, BravoMain, BravoDevice, "tx-bravo-visit", "bravo own transcript");
+        foreach (var (email, tenant, role, branches) in new[]
+        {
+            (AlphaAdmin, Alpha, Roles.Admin, (string[]?)null),
+            (AlphaNorthAdmin, Alpha, Roles.Admin, [AlphaNorth]),
+            (AlphaSupervisor, Alpha, Roles.Supervisor, null),
+            (AlphaNorthSupervisor, Alpha, Roles.Supervisor, [AlphaNorth]),
+            (AlphaAnalyst, Alpha, Roles.Analyst, null),
+            (AlphaTechnician, Alpha, Roles.Technician, null),
+            (BravoAdmin, Bravo, Roles.Admin, null),
+        })
+        {
+            var id = Guid.CreateVersion7();
+            t.UserIds[email] = id;
+            await c.ExecuteAsync(
+                "INSERT INTO dashboard_users (user_id, tenant_id, email, display_name, role, branches, password_hash) VALUES (@id, @tenant, @email, @email, @role, @branches, @hash)",
+                new { id, tenant, email, role, branches, hash = PasswordHash.Value });
+        }
+
+        return t;
+    }
+
+    /// <summary>The chunk's file only has to exist: these probes are about who may fetch it, not what it sounds like.</summary>
+    private static async Task ChunkAndDialogueAsync(NpgsqlConnection c, string storageRoot, Guid chunkId, Guid dialogueId, string tenant, string branch, string device, string transaction, string transcript)
+    {
+        var relative = Path.Combine("recordings", Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), device, chunkId + ".opus");
+        var full = Path.Combine(storageRoot, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await File.WriteAllTextAsync(full, "OggS audio of " + device);
+        var started = Day.AddHours(13);
+        await c.ExecuteAsync(
+            """
+            INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec, byte_length, sha256, transaction_id, storage_path, bridge_id)
+            VALUES (@chunkId, @tenant, @device, 1, @started, 8000, 16000, 'ogg/opus', 20, repeat('0', 64), @transaction, @relative, 'probe');
+            INSERT INTO dialogues (dialogue_id, tenant_id, branch_id, device_id, operator_id, started_at, ended_at, speech_ms, status)
+            VALUES (@dialogueId, @tenant, @branch, @device, 'op-' || @device, @started, @started + interval '8 seconds', 8000, 'analyzed');
+            INSERT INTO dialogue_segments (chunk_id, start_ms, end_ms, dialogue_id, started_at, offset_ms) VALUES (@chunkId, 0, 8000, @dialogueId, @started, 0);
+            INSERT INTO transcripts (dialogue_id, engine, language, text, utterances)
+            VALUES (@dialogueId, 'whisper', 'en', @transcript, jsonb_build_array(jsonb_build_object('startMs', 0, 'endMs', 8000, 'text', @transcript)));
+            INSERT INTO analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, checklist, sentiment, sentiment_score, quality_score, summary, evidence)
+            VALUES (@dialogueId, 'rules', true, '{warranty}', 'accepted', '[]', 'positive', 0.5, 80, @transcript, '[]');
+            """,
+            new { chunkId, dialogueId, tenant, branch, device, transaction, relative, started, transcript });
+    }
+}
