@@ -71,7 +71,7 @@ public sealed partial class AnalyzeHandler(
                 return JobOutcome.Done;
             }
 
-            await AnalysisStore.SaveAsync(connection, tx, dialogueId, _analyzer.Engine, verified, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+            await AnalysisStore.SaveAsync(connection, tx, dialogueId, result.EngineVersion ?? _analyzer.Engine, verified, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

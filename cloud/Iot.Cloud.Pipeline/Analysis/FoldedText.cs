@@ -93,6 +93,11 @@ internal sealed class FoldedText
             'ý' or 'ÿ' => 'y',
             'ž' => 'z',
             'ё' => 'е',
+            // Uzbek Cyrillic letters are often typed (and recognised) as their Russian neighbours.
+            'ў' => 'у',
+            'қ' => 'к',
+            'ғ' => 'г',
+            'ҳ' => 'х',
             _ => lower,
         };
     }

@@ -35,6 +35,7 @@ public sealed record ChecklistOutcome(string ItemId, bool Met);
 /// <summary>A verbatim piece of the transcript backing one claim (<c>upsell</c>, <c>greeting</c>, <c>reaction</c>, <c>sentiment</c>, <c>checklist:{id}</c>).</summary>
 public sealed record EvidenceQuote(string Claim, string Quote);
 
+/// <param name="EngineVersion">Engine and rule-set version (<c>rules/2</c>), stored as the result's engine; null = just the engine name.</param>
 public sealed record AnalysisResult(
     bool UpsellAttempted,
     IReadOnlyList<string> OfferedCategories,
@@ -44,7 +45,12 @@ public sealed record AnalysisResult(
     double SentimentScore,
     int QualityScore,
     string Summary,
-    IReadOnlyList<EvidenceQuote> Evidence);
+    IReadOnlyList<EvidenceQuote> Evidence,
+    IReadOnlyList<OfferedItem>? Offers = null,
+    string? EngineVersion = null);
+
+/// <summary>One offer: the item in the seller's words (verbatim), its tenant category (<c>other</c> when none fits) and the customer's answer to it.</summary>
+public sealed record OfferedItem(string Item, string Category, CustomerReaction Reaction);
 
 /// <summary>Reply that failed parsing or schema validation; the raw reply is kept for the dead-letter record.</summary>
 public sealed class MalformedReplyException(string message, string rawReply, Exception? inner = null) : Exception(message, inner)

@@ -51,3 +51,13 @@ internal static class PhraseMatcher
             : new Regex($@"(?<![\w]){string.Join(' ', words)}(?![\w])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     });
 }
+
+/// <summary>A compiled phrase list (profile syntax) to ask "does any occur in this folded text".</summary>
+internal sealed class PhraseSet(IReadOnlyList<string> phrases)
+{
+    public IReadOnlyList<string> Phrases { get; } = phrases;
+
+    /// <summary>Clause marks are ignored, so "no, thanks" is the phrase "no thanks".</summary>
+    public bool Matches(string foldedSentence) =>
+        PhraseMatcher.Find(FoldedText.Of(foldedSentence.Replace(SpokenTurn.ClauseMark, ' ')), Phrases).Any();
+}

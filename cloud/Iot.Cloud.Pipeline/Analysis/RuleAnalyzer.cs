@@ -4,17 +4,23 @@ using Iot.Cloud.Pipeline.Transcription;
 namespace Iot.Cloud.Pipeline.Analysis;
 
 /// <summary>
-/// Offline, deterministic analysis from the profile's phrase sets. It cannot tell speakers apart, so "reaction" is the
-/// first accept/decline phrase after each offer (before the next one): a customer answers an offer straight away.
+/// Offline, deterministic analysis (rules/2). An offer is a seller's act, found by offer frames with a product slot
+/// (<see cref="OfferDetector"/>), not a product noun; the customer's reply is the first reply-like utterance after the
+/// offer (<see cref="ReplyClassifier"/>), with turn roles inferred from how a counter dialogue alternates
+/// (<see cref="TurnRoles"/>); sentiment is the customer's, negation-aware (<see cref="SentimentScorer"/>).
 /// </summary>
 internal sealed class RuleAnalyzer : IAnalyzer
 {
     public const string EngineName = "rules";
 
-    /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
-    public const double SentimentThreshold = 0.25;
+    /// <summary>Stored with every result (the analyses.engine column) so a result can be traced to the rules that made it.</summary>
+    public const string EngineVersion = "rules/2";
 
-    private const int MaxSentimentQuotes = 5;
+    /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
+    public const double SentimentThreshold = SentimentScorer.Threshold;
+
+    /// <summary>Customer turns after an offer searched for the reply (the customer may first ask "how much?").</summary>
+    private const int ReplyBlocks = 2;
 
     public string Engine => EngineName;
 
@@ -27,35 +33,125 @@ internal sealed class RuleAnalyzer : IAnalyzer
 
     internal static AnalysisResult Analyze(Transcript transcript, AnalysisProfile profile)
     {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(profile);
+        var turns = SpokenTurn.Of(transcript);
         var text = FoldedText.Of(transcript.Text);
-        // Engines report "en", "en-US" or "EN"; profiles are keyed by the bare lower-case code.
-        var language = transcript.Language.Split('-', '_')[0].ToLowerInvariant();
-        var phrases = profile.Languages.TryGetValue(language, out var known) ? [known] : profile.Languages.Values.ToList();
+        var language = LanguagePicker.Pick(transcript.Language, turns, profile);
         var evidence = new List<EvidenceQuote>();
-
-        var offers = phrases
-            .SelectMany(p => p.UpsellOffers)
-            .SelectMany(kv => PhraseMatcher.Find(text, kv.Value).Select(h => (Category: kv.Key, Hit: h)))
-            .ToList();
-        // "extended warranty" also matches "warranty": keep the longest hit at each place.
-        offers = offers.Where(o => !offers.Any(x => o.Hit.Within(x.Hit))).OrderBy(o => o.Hit.Start).ToList();
-        var categories = offers.Select(o => o.Category).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var category in categories)
+        if (language is null)
         {
-            evidence.Add(new EvidenceQuote("upsell", offers.First(o => o.Category == category).Hit.Quote));
+            return Empty(profile, "No language of the profile to analyse with");
         }
 
-        var reaction = Reaction(text, phrases, offers.Select(o => o.Hit).ToList(), evidence);
+        var rules = LanguageRules.For(language, profile.Languages[language]);
+        var roles = TurnRoles.Infer(turns, rules);
+        var offers = OfferDetector.Find(turns, rules);
+        var replies = offers.Select(o => ReplyTo(o, turns, offers, roles, rules)).ToList();
+        foreach (var o in offers)
+        {
+            evidence.Add(new EvidenceQuote("upsell", o.Item));
+        }
 
-        var greeting = PhraseMatcher.Find(text, phrases.SelectMany(p => p.Greetings)).OrderBy(h => h.Start).FirstOrDefault();
+        var reaction = Overall(replies, evidence);
+        var items = offers.Select((o, i) => new OfferedItem(o.Item, o.Category, ReactionOf(replies[i]))).ToList();
+        var categories = offers.Select(o => o.Category).Distinct(StringComparer.Ordinal).ToList();
+
+        var greeting = PhraseMatcher.Find(text, rules.Phrases.Greetings).OrderBy(h => h.Start).FirstOrDefault();
         if (greeting is not null)
         {
             evidence.Add(new EvidenceQuote("greeting", greeting.Quote));
         }
 
+        var checklist = Checklist(profile, language, text, offers, evidence);
+        // Staff praise ("great choice") is not the customer's sentiment: leave out the speaker blocks that hold an offer or
+        // staff-only phrases. Parity is not extrapolated further: one misjudged pause would silence the customer.
+        var sellerBlocks = turns.Where(t => offers.Any(o => o.Turn == t.Index) || t.Sentences.Any(s => rules.SellerService.Matches(s.Value)))
+            .Select(t => roles.Block(t.Index)).ToHashSet();
+        var sellerTurns = turns.Where(t => sellerBlocks.Contains(roles.Block(t.Index))).Select(t => t.Index).ToHashSet();
+        var (sentiment, score) = SentimentScorer.Score(turns, sellerTurns, rules, evidence);
+        var upsell = offers.Count > 0;
+        var quality = QualityScore.Compute(checklist, upsell, score);
+        var summary = Summary(items, reaction, checklist, sentiment, score, quality);
+        return new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence, items, EngineVersion);
+    }
+
+    /// <summary>
+    /// The customer's answer: the first reply-like utterance in the speaker blocks after the offer's block (the other
+    /// speaker's; the seller's own follow-on "it fits perfectly" and answers to the customer's questions are skipped),
+    /// within <see cref="ReplyBlocks"/> exchanges and before the next offer.
+    /// </summary>
+    private static Reply? ReplyTo(OfferAct offer, IReadOnlyList<SpokenTurn> turns, List<OfferAct> offers, TurnRoles roles, LanguageRules rules)
+    {
+        var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
+        var offerBlock = roles.Block(offer.Turn);
+        for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
+        {
+            var distance = roles.Block(j) - offerBlock;
+            if (distance > 2 * ReplyBlocks - 1)
+            {
+                break;
+            }
+
+            // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
+            // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
+            if (distance % 2 != 1)
+            {
+                continue;
+            }
+
+            if (ReplyClassifier.Classify(turns[j], rules) is { } reply)
+            {
+                return reply;
+            }
+        }
+
+        return null;
+    }
+
+    private static CustomerReaction ReactionOf(Reply? reply) => reply?.Kind switch
+    {
+        ReplyKind.Accept => CustomerReaction.Accepted,
+        ReplyKind.Decline => CustomerReaction.Declined,
+        _ => CustomerReaction.Undecided,
+    };
+
+    /// <summary>One accepted offer is a sale, whatever else was turned down; no answer to anything is undecided.</summary>
+    private static CustomerReaction Overall(List<Reply?> replies, List<EvidenceQuote> evidence)
+    {
+        if (replies.Count == 0)
+        {
+            return CustomerReaction.None;
+        }
+
+        var decisive = replies.FirstOrDefault(r => r?.Kind == ReplyKind.Accept)
+            ?? replies.FirstOrDefault(r => r?.Kind == ReplyKind.Decline)
+            ?? replies.FirstOrDefault(r => r is not null);
+        if (decisive is not null)
+        {
+            evidence.Add(new EvidenceQuote("reaction", decisive.Hit.Quote));
+        }
+
+        return ReactionOf(decisive);
+    }
+
+    private static List<ChecklistOutcome> Checklist(AnalysisProfile profile, string language, FoldedText text, List<OfferAct> offers, List<EvidenceQuote> evidence)
+    {
         var checklist = new List<ChecklistOutcome>();
         foreach (var item in profile.Checklist)
         {
+            // "Offered something" is the offer detector's verdict; its phrase list (product words) would be noun-spotting again.
+            if (item.Id == BuiltInProfiles.OfferItem)
+            {
+                checklist.Add(new ChecklistOutcome(item.Id, offers.Count > 0));
+                if (offers.Count > 0)
+                {
+                    evidence.Add(new EvidenceQuote($"checklist:{item.Id}", offers[0].Quote));
+                }
+
+                continue;
+            }
+
             var itemPhrases = item.Phrases.TryGetValue(language, out var own) ? own : item.Phrases.Values.SelectMany(p => p);
             var hit = PhraseMatcher.Find(text, itemPhrases).OrderBy(h => h.Start).FirstOrDefault();
             checklist.Add(new ChecklistOutcome(item.Id, hit is not null));
@@ -65,89 +161,20 @@ internal sealed class RuleAnalyzer : IAnalyzer
             }
         }
 
-        var (sentiment, score) = Sentiment(text, phrases, evidence);
-        var upsell = offers.Count > 0;
-        var quality = QualityScore.Compute(checklist, upsell, score);
-        var summary = Summary(upsell, categories, reaction, checklist, sentiment, score, quality);
-        return new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence);
+        return checklist;
     }
 
-    private static CustomerReaction Reaction(FoldedText text, List<LanguagePhrases> phrases, List<PhraseHit> offers, List<EvidenceQuote> evidence)
+    private static AnalysisResult Empty(AnalysisProfile profile, string why)
     {
-        if (offers.Count == 0)
-        {
-            return CustomerReaction.None;
-        }
-
-        var accepts = PhraseMatcher.Find(text, phrases.SelectMany(p => p.Accept)).ToList();
-        var declines = PhraseMatcher.Find(text, phrases.SelectMany(p => p.Decline)).ToList();
-        var all = accepts.Concat(declines).ToList();
-        // "no thanks" hides "no"; an answer inside an offer phrase is part of the offer, not a reply.
-        var replies = PhraseMatcher.Outside(accepts, all).Select(h => (Accepted: true, Hit: h))
-            .Concat(PhraseMatcher.Outside(declines, all).Select(h => (Accepted: false, Hit: h)))
-            .Where(r => !offers.Any(o => r.Hit.Start < o.End && r.Hit.End > o.Start))
-            .OrderBy(r => r.Hit.Start)
-            .ToList();
-
-        (bool Accepted, PhraseHit Hit)? accepted = null, declined = null;
-        for (var i = 0; i < offers.Count; i++)
-        {
-            var next = i + 1 < offers.Count ? offers[i + 1].Start : int.MaxValue;
-            var answer = replies.FirstOrDefault(r => r.Hit.Start >= offers[i].End && r.Hit.Start < next);
-            if (answer.Hit is null)
-            {
-                continue;
-            }
-
-            if (answer.Accepted)
-            {
-                accepted ??= answer;
-            }
-            else
-            {
-                declined ??= answer;
-            }
-        }
-
-        // One accepted offer is a sale, whatever else was turned down.
-        var decisive = accepted ?? declined;
-        if (decisive is not { } d)
-        {
-            return CustomerReaction.Undecided;
-        }
-
-        evidence.Add(new EvidenceQuote("reaction", d.Hit.Quote));
-        return d.Accepted ? CustomerReaction.Accepted : CustomerReaction.Declined;
+        var checklist = profile.Checklist.Select(c => new ChecklistOutcome(c.Id, false)).ToList();
+        return new AnalysisResult(false, [], CustomerReaction.None, checklist, SentimentLabel.Neutral, 0,
+            QualityScore.Compute(checklist, false, 0), why + ".", [], [], EngineVersion);
     }
 
-    private static (SentimentLabel Label, double Score) Sentiment(FoldedText text, List<LanguagePhrases> phrases, List<EvidenceQuote> evidence)
+    private static string Summary(List<OfferedItem> items, CustomerReaction reaction, List<ChecklistOutcome> checklist, SentimentLabel sentiment, double score, int quality)
     {
-        var positive = PhraseMatcher.Find(text, phrases.SelectMany(p => p.Positive)).ToList();
-        var negative = PhraseMatcher.Find(text, phrases.SelectMany(p => p.Negative)).ToList();
-        var all = positive.Concat(negative).ToList();
-        // "memnun değil" (not satisfied) hides "memnun"; same-list overlaps collapse to the longer phrase.
-        positive = PhraseMatcher.Outside(positive, all);
-        negative = PhraseMatcher.Outside(negative, all);
-        var total = positive.Count + negative.Count;
-        if (total == 0)
-        {
-            return (SentimentLabel.Neutral, 0);
-        }
-
-        var score = Math.Round((double)(positive.Count - negative.Count) / total, 3);
-        foreach (var h in positive.Concat(negative).OrderBy(h => h.Start).Take(MaxSentimentQuotes))
-        {
-            evidence.Add(new EvidenceQuote("sentiment", h.Quote));
-        }
-
-        var label = score >= SentimentThreshold ? SentimentLabel.Positive : score <= -SentimentThreshold ? SentimentLabel.Negative : SentimentLabel.Neutral;
-        return (label, score);
-    }
-
-    private static string Summary(bool upsell, List<string> categories, CustomerReaction reaction, List<ChecklistOutcome> checklist, SentimentLabel sentiment, double score, int quality)
-    {
-        var offer = upsell
-            ? $"Offered {string.Join(", ", categories)}; customer {reaction switch { CustomerReaction.Accepted => "accepted", CustomerReaction.Declined => "declined", _ => "did not answer clearly" }}"
+        var offer = items.Count > 0
+            ? $"Offered {string.Join(", ", items.Select(i => $"{i.Item} ({i.Category})"))}; customer {reaction switch { CustomerReaction.Accepted => "accepted", CustomerReaction.Declined => "declined", _ => "did not answer clearly" }}"
             : "No upsell offered";
         var missed = checklist.Where(c => !c.Met).Select(c => c.ItemId).ToList();
         var list = $"checklist {checklist.Count(c => c.Met)}/{checklist.Count}" + (missed.Count > 0 ? $" (missed {string.Join(", ", missed)})" : "");

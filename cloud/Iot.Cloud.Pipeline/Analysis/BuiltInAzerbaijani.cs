@@ -1,0 +1,56 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// Azerbaijani counter talk (SOV). Offers: istəyirsiniz / istərdiniz, alarsınız / götürərsiniz, əlavə edək(mi),
+/// təklif edirəm / tövsiyə edirəm / məsləhət görürəm, conditionals by suffix (-sanız/-səniz: alsanız, götürsəniz),
+/// "bəs X necə?", campaigns (endirim, kampaniya). Negation follows the word: "razı deyiləm", "yaxşı deyil".
+/// </summary>
+internal static class BuiltInAzerbaijani
+{
+    public static LanguagePhrases Phrases { get; } = new(
+        ["salam", "xoş gəlmisiniz", "sabahınız xeyir", "günortanız xeyir", "axşamınız xeyir"],
+        BuiltInProfiles.Products(
+            warranty: ["zəmanət*", "qarantiya*", "əlavə zəmanət*", "uzadılmış zəmanət*"],
+            accessories: ["qoruyucu*", "örtük*", "qab*", "ekran qoruyucu*", "qulaqlıq*", "adapter*", "aksesuar*", "şarj*", "kabel*", "çanta*", "şüşə*", "kəmər*", "siçan*", "klaviatura*", "yaddaş kart*", "batareya*", "stend*", "tutacaq*"],
+            insurance: ["sığorta*"],
+            service: ["abunə*", "üzvlük*", "bonus kart*", "quraşdırma*", "çatdırılma*", "təmizləmə*", "xidmət*", "servis*", "sazlama*", "paket*", "kart*", "tarif*"],
+            premium: ["daha böyük", "böyük*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha yaxşı*", "güclü*"]),
+        ["bəli", "hə", "olar", "razıyam", "alıram", "alaram", "əlavə edin", "əlbəttə", "əlbəttə ki", "yaxşı", "oldu", "götürürəm", "götürərəm", "niyə də yox", "mütləq", "gəlin", "razı", "elə olsun", "olsun", "əlavə edək", "qəbul edirəm", "hə əlavə edin", "maraqlıdır", "yaxşı fikirdir", "əla fikirdir", "gözəl fikirdir", "olsun"],
+        ["xeyr", "yox", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir"],
+        ["əla", "gözəl", "super", "məmnun*", "çox yaxşı", "bəyəndim", "çox sağ olun", "çox təşəkkür*", "möhtəşəm", "xoşuma gəldi", "sevindim", "əladır", "qəşəng", "razı qaldım"],
+        ["pis", "bahalı", "çox bahalı", "narazı*", "şikayət*", "problem*", "bəyənmədim", "xoşuma gəlmədi", "məyus*", "əsəbi*", "biabırçılıq", "dəhşət*", "qəzəbli", "keyfiyyətsiz", "bu çatmırdı", "razı deyiləm"],
+        OfferFrames:
+        [
+            "{item} ?də|da|həm ?almaq|əlavə_etmək|baxmaq|görmək|sınamaq|keçmək|götürmək istəyirsiniz|istərdiniz|istəmirsiniz|istəyərsiniz|istəyirsinizmi|istərdinizmi ?mi|mı",
+            "{item} ?də|da alarsınız|götürərsiniz|götürürsünüz|baxarsınız|sınayarsınız|alırsınız|alarsınızmı|götürərsinizmi|əlavə_edərsiniz ?mı|mi|mu",
+            "{item} ?də|da əlavə_edək|əlavə_edim|əlavə_edəkmi|əlavə_edimmi|göstərim|göstərək|baxaq|yazaq|quraşdıraq|qablaşdırım ?mi|mı",
+            "{item} ?də|da təklif_edirəm|təklif_edərdim|təklif_edə_bilərəm|təklif_edirik|təklif_edə_bilərik|tövsiyə_edirəm|tövsiyə_edərdim|tövsiyə_edərəm|tövsiyə_edirik|məsləhət_görürəm|məsləhət_görərdim|məsləhətdir|məsləhət_bilirəm",
+            "{item} ?də|da ala_bilərsiniz|götürə_bilərsiniz|əlavə_edə_bilərik|əlavə_edə_bilərsiniz|keçə_bilərsiniz|sahib_ola_bilərsiniz",
+            "{item} ?də|da *sanız|*səniz",
+            "{item} ?üçün ?də|da endirim*|kampaniya*|aksiya*|fürsət*",
+            "bəs {item} necə",
+            "{item} nə_deyirsiniz|nə_deyirsiz ??",
+            "{item} ?da|də unutmayın|unutmayaq|yaddan_çıxarmayın",
+            "{item} ?da|də *əsiniz|*asınız ??",
+            "{item} ?da|də ?biz|mən edək|edim|edəkmi|edimmi|quraq|quraşdıraq|gətirək|çatdıraq|yazaq ??",
+            "{item} daha ?yaxşı|uyğun|sərfəli olar|olardı|olacaq",
+            "mən|mən_sizin_yerinizə olsam|olsaydım {item} alardım|götürərdim|seçərdim|əlavə_edərdim|baxardım",
+            "həmçinin|həm_də|əlavə_olaraq|yanında|bundan_başqa {item} var|təklif_edirik|mövcuddur|satırıq",
+            "{item} ?də|da götürün|alın|baxın|sınayın",
+            "{item} lazımdır|lazım_olar|lazımdırmı|lazım_deyil ?mi|mı ??",
+        ],
+        CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyiş*", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
+        Hedges: ["bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
+        Neutral: ["problem deyil", "problem yoxdur", "eybi yoxdur", "dəyməz", "narahat olmayın", "xahiş edirəm"]);
+
+    public static LanguageGrammar Grammar { get; } = new(
+        ItemStops: ["üçün", "çünki", "amma", "ancaq", "əgər", "yəni", "indi", "bu gün", "bunun", "onun", "ki", "və ya", "ilə"],
+        ItemFillers: ["da", "də", "sizə", "sizin", "yanına", "yanında", "həm", "həmçinin", "əlavə", "olaraq", "bəs", "bəlkə", "bir", "mütləq", "hələ", "və", "bu", "buna", "ona", "telefonunuza", "telefona"],
+        NonItems: ["bəli", "xeyr", "yaxşı", "başqa", "şey", "çek", "paket", "ödəniş", "nağd", "kart", "kartla", "nə", "hansı", "necə", "siz", "sizə", "sizin", "bunu", "onu", "bu", "o", "indi", "salam", "xoş", "zəhmət", "olmasa", "mən", "biz", "pul", "kömək", "niyə", "olar", "hə", "həftə", "gün", "ay", "sabah", "bu gün", "dəqiqə"],
+        Determiners: ["bir", "bu", "yeni", "əlavə", "ekstra", "gözəl", "yaxşı"],
+        PreNegators: [],
+        PostNegators: ["deyil", "deyiləm", "deyilik", "deyildi", "deyilsiniz", "deyildir"],
+        SellerService: ["sizə necə kömək", "necə kömək edə bilərəm", "nə axtarırsınız", "xoş gəlmisiniz", "cəmi", "çekiniz", "buyurun çekiniz", "xoş istifadə", "başqa bir şey", "yaxşı seçim", "əla seçim"],
+        Contrast: ["amma", "ancaq", "lakin", "fəqət"],
+        Deferrals: ["indi yox", "hələlik yox"]);
+}

@@ -1,0 +1,80 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// English counter talk. Offers are second-person modal questions ("would you like", "do you want"), staff
+/// suggestions ("I'd recommend", "you might want"), clause-initial imperatives ("grab a case too"), also/extra
+/// constructions ("we also have"), conditionals ("if you take X"), bundles, upgrades and price nudges ("for just
+/// ten more you get"). The customer's turns are first person ("my", "I want to return") and questions about goods.
+/// </summary>
+internal static class BuiltInEnglish
+{
+    private const string You = "you_might|you_may|you_could|you_should|you_can|youd|youll|you_will|you_would|you_ll|you_d|you_also_might|you_might_also|you_may_also|you_could_also|you_can_also";
+    private const string Get = "add|get|take|try|grab|have|buy|include|go_for|pick_up|see|look_at|consider|upgrade_to|check_out|throw_in|treat_yourself_to|go_with|opt_for|choose|protect_it_with|cover_it_with";
+
+    public static LanguagePhrases Phrases { get; } = new(
+        ["hello", "hi", "good morning", "good afternoon", "good evening", "welcome", "hey there"],
+        BuiltInProfiles.Products(
+            warranty: ["warrant*", "extended warranty", "protection plan*", "protection", "guarantee*", "care plan*", "applecare", "coverage", "cover plan*", "service plan*"],
+            accessories: ["case*", "cover", "covers", "screen protector*", "protector*", "charger*", "cable*", "headphone*", "earphone*", "earbud*", "accessor*", "bag*", "sleeve*", "strap*", "stand*", "mount*", "adapter*", "power bank*", "mouse", "keyboard*", "memory card*", "sd card*", "battery", "batteries", "filter*", "lens*", "tripod*", "holder*", "pouch*", "film", "glass"],
+            insurance: ["insurance", "insure*", "theft", "accidental damage"],
+            service: ["installation", "install*", "delivery", "deliver*", "setup", "set up", "set-up", "cleaning", "subscription*", "subscribe", "membership*", "loyalty*", "club card", "plan", "service*", "assembly", "data transfer", "tune-up", "calibration", "maintenance", "repair*", "gift wrap*", "engraving", "monthly"],
+            premium: ["pro", "plus", "max", "ultra", "premium", "upgrade*", "bigger*", "larger*", "large", "better*", "newer", "faster", "higher", "top model", "flagship", "deluxe", "family size", "upsize", "more storage", "more memory", "128*", "256*", "512*", "1tb", "xl", "king size", "model", "version", "edition", "size"]),
+        ["yes", "yes please", "yeah", "yep", "yup", "sure", "ok", "okay", "alright", "all right", "of course", "i'll take", "i will take", "i'll have", "i'll get", "i'll add", "go ahead", "add it", "add them", "add that", "sounds good", "sounds great", "sounds nice", "why not", "let's do it", "let's do that", "let's add", "let's go with", "please do", "definitely", "absolutely", "deal", "that works", "i'd like that", "go for it", "sure thing", "ring it up", "throw it in", "i'm in", "count me in", "take it", "i'll go with", "i'll try", "sold", "good idea", "great idea", "makes sense", "with pleasure", "i guess so", "fine", "you convinced me", "you've convinced me", "twist my arm", "i'll do that", "i will", "let's", "please add", "can't say no", "cannot say no", "wouldn't say no", "would not say no", "that's actually a good idea", "go on", "talked me into", "talk me into", "you've convinced", "why not", "i'll have it", "i'll take it", "that'd be great", "that would be great", "yes please do"],
+        ["no", "nope", "nah", "no thanks", "no thank you", "not now", "not today", "not this time", "not right now", "i'm good", "i am good", "i'm fine", "i'm okay", "i'm ok", "i'm all set", "all set", "i'll pass", "pass", "not interested", "no need", "don't need", "do not need", "don't want", "do not want", "i don't think so", "not for me", "just the", "only the", "i'll skip", "skip", "rather not", "i have one", "i already have", "already have", "i've got one", "got one already", "leave it", "without", "not necessary", "unnecessary", "no way", "nothing else", "already got", "i've already got", "already have one", "i'm fine thanks", "stick with", "i'll stick", "not needed", "don't bother", "i'm fine without", "it's fine", "i'll manage", "not really", "of course not", "no no"],
+        ["excellent", "wonderful", "happy", "love", "love it", "helpful", "amazing", "pleased", "fantastic", "awesome", "brilliant", "glad", "delighted", "satisfied", "appreciate", "thank you so much", "thanks so much", "thanks a lot", "very nice", "so nice", "very good", "not bad", "so good", "really good", "impressed", "excited", "great service", "great job", "exactly what i needed", "great service", "really helpful", "so helpful"],
+        ["bad", "terrible", "awful", "horrible", "too expensive", "expensive", "overpriced", "disappoint*", "unhappy", "angry", "upset", "annoy*", "frustrat*", "ridiculous", "unacceptable", "worst", "waste", "rude", "useless", "complain*", "fed up", "poor", "never again", "sucks", "hate", "not happy", "waiting for ages", "never arrived"],
+        OfferFrames:
+        [
+            $"would|will|do you ?also like|want|need|fancy ?to ?also ?{Get} {{item}}",
+            "would|will|are you ?also ?be interested in {item}",
+            $"can|could|may|shall|should i ?also add|include|offer_you|suggest|recommend|show_you|interest_you_in|get_you|throw_in|put_in|ring_up|tempt_you_with|bring_you|grab_you|add_on {{item}}",
+            "let me ?also add|offer_you|suggest|recommend|show_you|throw_in|include|get_you {item}",
+            "i|we|id|wed|ill ?would|can|could|also|really|highly|strongly|definitely|always|do ?also recommend|suggest|advise {item}",
+            "i|we|id|wed ?would|can|could ?also|definitely|personally|probably go_for|go_with|pick|choose|get|take|add|grab|buy {item}",
+            "{item} might|may|would|could|will ?also|really suit|fit|serve|work_for you ?better|best|well",
+            "would|do you ?also like|want|need us|me to {item}",
+            "we|i can|could|ll|will ?also|even {item} for you",
+            $"{You} ?also|really|definitely|probably|certainly|even|still ?want|need|like|love|consider|get|grab|add|try|take|pick_up|go_for|upgrade_to|look_at|check_out|think_about|enjoy|appreciate ?to ?also ?{Get} {{item}}",
+            "how|what about {item} ??",
+            $"why not ?also {Get} {{item}}",
+            $"^ ?also|just|maybe|then|so|and|please|oh|definitely|really|do ?also {Get}|add_on {{item}}",
+            "dont|do_not|never forget ?about|to_get|to_add|to_grab|to_pick_up|to_take {item}",
+            "we|i|weve|ive|we_ve|i_ve also have|offer|sell|carry|stock|provide|got {item}",
+            "my|our recommendation|suggestion|advice|tip|pick ?would_be|is|will_be|for_you|here ?would_be|is {item}",
+            "we|i now|currently|even|just ?also have|offer|sell|carry|stock {item}",
+            "we|i ?can|could ?also offer|provide|include|arrange|do|add|throw_in|set_up|install|deliver|fit|mount|get_you {item}",
+            "there|theres ?is|are|s also {item}",
+            "{item} is|are|s ?now|currently|also on_sale|on_offer|on_special|half_price|discounted|on_promotion|in_promotion|free_with|included_if",
+            "discount|deal|promotion|offer|sale|special on|for {item}",
+            "if you ?also take|buy|get|add|grab|choose|pick|go_for|upgrade_to|purchase|include|bundle|throw_in|sign_up_for|join {item}",
+            "bundle|combo|package|set|kit|deal ?it with|including|that_includes|comes_with {item}",
+            "pair|combine|match|bundle|complete|protect|cover it|them|this|that|your_phone|your_laptop|the_look|your_purchase ?up with {item}",
+            "goes|go|pairs|works ?really|perfectly|nicely|very ?well|great|nicely|perfectly with {item}",
+            "{item} would|will|goes|go|could ?go|look|work ?really|perfectly|very ?well|great|nicely|perfectly with it|them|this|that|your",
+            "make it {item}",
+            "upgrade|step_up|move_up|go_up|switch ?it|to to {item}",
+            "have|did you ?already ?considered|thought_about|seen|looked_at|checked_out|heard_about|heard_of {item}",
+            "worth getting|adding|taking|considering|having|it_to_get|it_to_add {item}",
+            "customers|people|clients|folks|buyers ?usually|often|also|always ?also get|take|buy|add|choose|go_for|pick|grab|love {item}",
+            "for ?just|only|a_few|a_little ~ more|extra ~ ?you_can|you_could|you_get|youll_get|you_ll_get|we_can ?get|have|take|upgrade_to|go_for|step_up_to|add {item}",
+            "only|just ~ more|extra for|and|to_get|to_add|to_upgrade_to {item}",
+            "^ ?also|and|so need|want|fancy {item} ??",
+            "would you consider {item}",
+            "we|there ?now|currently|also have|offer|is|s {item} with|where|that_gives|giving ~ off|discount|free|bonus|cashback|points",
+            "^ and|also|plus ?maybe|perhaps {item} ??",
+        ],
+        CustomerCues: ["where", "do you have", "do you sell", "do you carry", "have you got", "return", "returning", "refund", "exchange", "broke", "broken", "doesn't work", "not working", "stopped working", "cracked", "faulty", "defective", "does the", "does it", "does this", "is it covered", "is this covered", "covered by", "under warranty", "claim", "i bought", "i purchased", "i got this", "i need", "i want", "i'm looking for", "looking for", "can i get", "can i have", "how much", "what time", "is there", "mine", "fix", "repair my"],
+        Hedges: ["maybe", "perhaps", "maybe later", "not sure", "i'm not sure", "let me think", "i'll think", "think about it", "i don't know", "dunno", "we'll see", "next time", "later", "i'll come back", "come back", "i'll check", "need to check", "ask my", "talk to my", "hmm", "possibly", "i might", "not yet", "let me see", "i'll consider", "consider it", "sleep on it", "i'll decide", "haven't decided", "another time", "some other time", "think it over"],
+        Neutral: ["no problem", "not a problem", "no problems", "no worries", "no rush", "no hurry", "no doubt", "no wonder", "that's fine", "fine thanks", "i'm fine thanks", "not at all"]);
+
+    public static LanguageGrammar Grammar { get; } = new(
+        ItemStops: ["for", "to", "if", "so", "that", "which", "because", "since", "as", "too", "today", "now", "then", "instead", "while", "when", "at", "from", "in", "with", "it", "and", "or", "but", "is", "are", "would", "will", "can", "could", "you", "on", "please", "maybe", "perhaps", "just", "only", "right", "here", "thanks", "thank"],
+        ItemFillers: ["also", "maybe", "perhaps", "just", "please", "too", "then", "really", "additionally", "even", "plus", "yourself", "as", "well", "oh", "so", "any"],
+        NonItems: ["to", "it", "that", "this", "these", "those", "them", "anything", "something", "everything", "nothing", "else", "me", "us", "you", "your", "yourself", "help", "pay", "paying", "receipt", "change", "cash", "wait", "know", "sign", "check", "return", "refund", "exchange", "number", "name", "here", "there", "what", "which", "how", "ones", "card", "price", "total", "discount", "day", "weekend", "evening", "time", "look", "seat", "go", "be", "covered", "sure", "check", "minute", "moment", "second", "word"],
+        Determiners: ["a", "an", "the", "some", "our", "this", "these", "that", "those", "any", "one", "two", "new", "extra", "additional", "matching", "nice", "good", "great"],
+        PreNegators: ["not", "never", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot", "wont", "wouldnt", "hardly", "nothing", "nobody", "neither"],
+        PostNegators: [],
+        SellerService: ["how can i help", "can i help you", "what can i do for you", "how may i help", "what are you looking for", "that will be", "that'll be", "your total", "that comes to", "here is your receipt", "here's your receipt", "here's your change", "your receipt", "thank you for shopping", "thanks for coming", "welcome to", "how can i assist", "anything else", "let me check", "let me get that", "i'll ring", "enjoy your", "good choice", "great choice", "excellent choice"],
+        Contrast: ["but", "though", "although", "however", "actually"],
+        Deferrals: ["not now", "not today", "not this time", "not right now"]);
+}

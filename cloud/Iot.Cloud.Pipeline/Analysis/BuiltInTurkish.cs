@@ -1,0 +1,64 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// Turkish counter talk (SOV: the product comes before the verb). Offers are second-person or inclusive questions
+/// (ister misiniz, alır mısınız, ekleyelim mi, olsun mu), recommendations (öneririm, tavsiye ederim), ability
+/// (alabilirsiniz), conditionals by suffix (-sanız/-seniz: alırsanız, eklerseniz), "ne dersiniz / nasıl olur",
+/// campaigns (indirimde, kampanya var). Negation is a suffix or a following "değil" (memnun değilim).
+/// </summary>
+internal static class BuiltInTurkish
+{
+    public static LanguagePhrases Phrases { get; } = new(
+        ["merhaba", "hoş geldiniz", "günaydın", "iyi günler", "iyi akşamlar", "selam"],
+        BuiltInProfiles.Products(
+            warranty: ["garanti*", "uzatılmış garanti*", "ek garanti*", "koruma paket*", "koruma plan*"],
+            accessories: ["kılıf*", "ekran koruyucu*", "koruyucu*", "şarj*", "kulaklı*", "aksesuar*", "kablo*", "çanta*", "kapak*", "cam*", "kordon*", "adaptör*", "powerbank*", "mouse*", "fare*", "klavye*", "hafıza kart*", "pil*", "stand*", "tutucu*"],
+            insurance: ["sigorta*"],
+            service: ["abonelik*", "üyelik*", "sadakat kart*", "aylık paket*", "kurulum*", "montaj*", "teslimat*", "kargo*", "temizli*", "bakım*", "servis*", "hizmet*", "veri aktarım*", "paket*", "kart*", "tarife*"],
+            premium: ["daha büyük*", "büyük*", "bir üst*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha iyi*", "geniş*"]),
+        ["evet", "tamam", "olur", "alayım", "alırım", "ekleyin", "ekle", "tabii", "tabi", "tabii ki", "kesinlikle", "neden olmasın", "peki", "olsun", "anlaştık", "memnuniyetle", "alalım", "evet lütfen", "tamamdır", "hay hay", "elbette", "ekleyelim", "ikna oldum", "alıyorum", "alacağım", "uygun", "iyi olur", "fena olmaz", "güzel olur", "harika olur", "olsun bakalım", "süper fikir", "iyi fikir", "güzel fikir", "harika fikir", "mantıklı"],
+        ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok"],
+        ["harika", "mükemmel", "süper", "memnun*", "çok iyi", "beğendim", "çok teşekkürler", "çok teşekkür ederim", "çok sağ olun", "bayıldım", "şahane", "müthiş", "harikasınız", "sevindim", "mutlu*", "çok güzel hizmet", "güzel hizmet"],
+        ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "memnun kalmadı*", "beğenmedi*", "sevmedi*", "hoşlanmadı*", "hoşuma gitmedi", "beklemekten", "hiç memnun"],
+        OfferFrames:
+        [
+            "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",
+            "{item} ?de|da istermisiniz|istermisin|istemezmisiniz",
+            "{item} ?de|da alır|bakar|düşünür|dener|ekler|yaptırır|geçer|inceler|kullanır misiniz|musunuz|misin|musun",
+            "{item} ?de|da ekleyelim|ekleyeyim|alalım|verelim|koyalım|koyayım|yapalım|yapayım|takalım|takayım|paketleyeyim|gösterelim|göstereyim|bakalım|geçelim|hazırlayalım|hazırlayayım|yazalım|tanımlayalım mı|mi",
+            "{item} ?de|da olsun mu",
+            "{item} ilginizi|ilgini çeker|çekermi|çekerse",
+            "{item} ?de|da öneririm|önerebilirim|öneriyorum|öneririz|önerebiliriz|öneriyoruz|tavsiye_ederim|tavsiye_ediyorum|tavsiye_ederiz|tavsiye_edebilirim|tavsiye_edebiliriz|öneri",
+            "{item} ?de|da alabilirsiniz|ekleyebilirsiniz|ekleyebiliriz|ekleyebilirim|yapabiliriz|verebiliriz|sunabiliriz|bakabilirsiniz|deneyebilirsiniz|geçebilirsiniz|edinebilirsiniz|sahip_olabilirsiniz|takabiliriz|yaptırabilirsiniz",
+            "{item} ?de|da *sanız|*seniz",
+            "{item} ile ~ indirim*|kampanya*|bedava|hediye|puan*",
+            "{item} ?de|da ?için ?de|da indirim*|kampanya*|fırsat*|promosyon*",
+            "{item} ?de|da sunuyoruz|sunabiliriz|öneriyoruz|veriyoruz|verebiliriz",
+            "^ peki|ya|bir_de|ayrıca {item} ??",
+            "{item} nasıl olur|olurdu",
+            "{item} ne dersiniz|dersin",
+            "ayrıca|ek_olarak|bunun_yanında|yanında|bir_de|hem_de {item} var|da_var|de_var|sunuyoruz|mevcut|bulunuyor|bulunur|satıyoruz",
+            "{item} ?de|da mutlaka|kesinlikle ?alın|deneyin|bakın|düşünün|göz_atın|inceleyin|kullanın",
+            "{item} ?de|da alın|deneyin|düşünün|göz_atın|inceleyin",
+            "{item} yükseltmek|yükseltelim|yükseltebiliriz|yükseltebilirsiniz",
+            "farkla|fazlasına|farkıyla|ekstrayla {item}",
+            "{item} ?de|da unutmayın|unutmayalım",
+            "{item} de|da ekleyin|alın|ekleyelim|alalım",
+            "{item} daha ?mantıklı|iyi|uygun|avantajlı|kullanışlı|hesaplı mantıklı|iyi|uygun|avantajlı|kullanışlı|hesaplı olur|olurdu|olabilir",
+            "ben_olsam|ben_sizin_yerinizde_olsam {item} alırdım|seçerdim|eklerdim|tercih_ederdim",
+        ],
+        CustomerCues: ["nerede", "nerde", "iade", "geri vermek", "geri almak", "değişim", "değiştir*", "bozul*", "bozuk", "çalışmıyor", "arızalı", "arıza", "kapsıyor mu", "kapsar mı", "karşılıyor mu", "kapsamında mı", "kapsamına", "benim", "aldım", "satın aldım", "arıyorum", "istiyorum", "ne kadar", "kaç para", "kaç lira", "lazım", "bana", "tamir"],
+        Hedges: ["belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
+        Neutral: ["sorun değil", "sorun yok", "problem değil", "problem yok", "rica ederim", "önemli değil", "estağfurullah", "dert değil"]);
+
+    public static LanguageGrammar Grammar { get; } = new(
+        ItemStops: ["için", "çünkü", "ama", "fakat", "eğer", "yani", "şimdi", "bugün", "hemen", "bunun", "onun", "ki", "veya", "ile"],
+        ItemFillers: ["var", "mevcut", "da", "de", "size", "sizin", "yanına", "yanında", "ayrıca", "peki", "özellikle", "mutlaka", "hemen", "şimdi", "belki", "hem", "ek", "olarak", "ve", "bu", "buna", "ona", "telefonunuza", "telefona", "bilgisayarınıza", "hazır", "gelmişken", "acaba", "bir", "de", "kesinlikle"],
+        NonItems: ["evet", "hayır", "tamam", "baska", "başka", "şey", "şeyi", "bir şey", "fiş", "fişi", "poşet", "ödeme", "nakit", "kart", "kartla", "ne", "hangi", "nasıl", "siz", "size", "sizin", "bunu", "bunları", "onu", "onları", "bu", "şu", "o", "hemen", "şimdi", "peki", "tabii", "merhaba", "hoş", "geldiniz", "lütfen", "ben", "biz", "iade", "para", "yardım", "neden", "niye", "olur", "memnun", "fiyat", "fiyatı", "ne", "kaç", "hafta", "gün", "bugün", "ay", "yarın", "dakika"],
+        Determiners: ["bir", "bu", "şu", "yeni", "ek", "ekstra", "ayrı", "güzel", "iyi"],
+        PreNegators: [],
+        PostNegators: ["değil", "değilim", "değiliz", "değildi", "değildir", "değilsiniz"],
+        SellerService: ["nasıl yardımcı olabilirim", "size nasıl yardımcı", "yardımcı olabilir miyim", "hoş geldiniz", "ne arıyorsunuz", "toplam", "fişiniz", "buyurun fişiniz", "iyi günlerde kullanın", "güle güle kullanın", "başka bir şey", "başka bir isteğiniz", "güzel seçim", "harika seçim"],
+        Contrast: ["ama", "fakat", "ancak", "lakin"],
+        Deferrals: ["şimdilik değil", "şimdilik yok"]);
+}

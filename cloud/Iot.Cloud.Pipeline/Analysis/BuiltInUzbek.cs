@@ -1,0 +1,54 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// Uzbek counter talk, Latin and Cyrillic script (SOV; both scripts in one list, apostrophes and ў/қ/ғ/ҳ folded).
+/// Offers: -asizmi / -aylikmi questions (olasizmi, qo'shaylikmi), "kerakmi?", taklif/tavsiya qilaman, conditionals by
+/// suffix (-sangiz: olsangiz), "X ga nima deysiz?", campaigns (chegirma, aksiya). Negation follows: "yaxshi emas".
+/// </summary>
+internal static class BuiltInUzbek
+{
+    public static LanguagePhrases Phrases { get; } = new(
+        ["assalomu alaykum", "salom", "xush kelibsiz", "xayrli kun", "xayrli tong", "ассалому алайкум", "салом", "хуш келибсиз", "хайрли кун"],
+        BuiltInProfiles.Products(
+            warranty: ["kafolat*", "garantiya*", "кафолат*", "гарантия*"],
+            accessories: ["g'ilof*", "chexol*", "himoya oyna*", "himoya*", "quloqchin*", "zaryad*", "aksessuar*", "kabel*", "sumka*", "oyna*", "g'лоф*", "ғилоф*", "чехол*", "ҳимоя*", "химоя*", "қулоқчин*", "кулокчин*", "заряд*", "аксессуар*", "кабел*", "сумка*", "ойна*", "naushnik*", "наушник*", "plyonka*", "плёнка*", "пленка*"],
+            insurance: ["sug'urta*", "суғурта*", "сугурта*"],
+            service: ["obuna*", "a'zolik*", "bonus karta*", "o'rnatish*", "yetkazib berish*", "yetkazish*", "tozalash*", "xizmat*", "sozlash*", "paket*", "karta*", "обуна*", "аъзолик*", "бонус карта*", "ўрнатиш*", "урнатиш*", "етказиб бериш*", "тозалаш*", "хизмат*", "созлаш*", "пакет*", "карта*"],
+            premium: ["kattaroq*", "katta*", "yangi model*", "pro", "max", "ultra", "plus", "premium", "yaxshiroq*", "kuchliroq*", "256*", "512*", "128*", "каттароқ*", "каттарок*", "катта*", "янги модел*", "яхшироқ*", "яхширок*", "про"]),
+        ["ha", "xo'p", "mayli", "albatta", "olaman", "qo'shing", "roziman", "bo'pti", "bo'ladi", "yaxshi", "kelishdik", "qo'shib qo'ying", "olamiz", "zo'r fikr", "yaxshi fikr", "зўр фикр", "яхши фикр", "ha albatta", "ha qo'shing", "ҳа", "ха", "хўп", "майли", "албатта", "оламан", "қўшинг", "розиман", "бўпти", "бўлади", "яхши", "келишдик", "қўшиб қўйинг", "oldim", "олдим"],
+        ["yo'q", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли"],
+        ["zo'r", "ajoyib", "a'lo", "yoqdi", "mamnun*", "juda yaxshi", "katta rahmat", "qoyil", "juda yoqdi", "xursand*", "зўр", "ажойиб", "аъло", "ёқди", "мамнун*", "жуда яхши", "катта раҳмат", "қойил", "хурсанд*"],
+        ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
+        OfferFrames:
+        [
+            "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|qilasizmi|qildirasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",
+            "{item} ?ham|хам оласизми|олмайсизми|хоҳлайсизми|хоҳламайсизми|қўшайликми|қўшамизми|қўшиб_қўяйми|қўшиб_берайми|кўрасизми|кўриб_чиқасизми|синаб_кўрасизми|керакми|керак_эмасми|олиб_кўрасизми|қиласизми|қилдирасизми|ўрнатайликми|қўшайми",
+            "{item} ?ham|хам taklif_qilaman|taklif_qilamiz|taklif_qilardim|taklif_qila_olaman|taklif_etaman|tavsiya_qilaman|tavsiya_qilamiz|tavsiya_beraman|tavsiya_etaman|maslahat_beraman|maslahat_beramiz",
+            "{item} ?ham|хам таклиф_қиламан|таклиф_қиламиз|таклиф_қилардим|таклиф_этаман|тавсия_қиламан|тавсия_қиламиз|тавсия_бераман|тавсия_этаман|маслаҳат_бераман|маслаҳат_берамиз",
+            "{item} ?ham|хам *sangiz|*сангиз",
+            "{item} ?ham|хам olishingiz_mumkin|qo'shishimiz_mumkin|olsangiz_bo'ladi|олишингиз_мумкин|қўшишимиз_мумкин",
+            "{item} ?uchun|учун ?ham|хам chegirma*|aksiya*|skidka*|чегирма*|акция*|скидка*",
+            "{item} nima_deysiz|qalay|нима_дейсиз|қалай ??",
+            "yana|shuningdek|bundan_tashqari|qo'shimcha|яна|шунингдек|бундан_ташқари|қўшимча {item} bor|mavjud|taklif_qilamiz|бор|мавжуд|таклиф_қиламиз",
+            "{item} ?ham|хам oling|sinab_ko'ring|ko'rib_chiqing|олинг|синаб_кўринг|кўриб_чиқинг",
+            "{item} ?ham|ҳам unutmang|unutmaylik|унутманг|унутмайлик",
+            "men|мен bo'lsam|бўлсам {item} olardim|tanlardim|qo'shardim|олардим|танлардим|қўшардим",
+            "{item} ?ham|ҳам olardim|tanlardim|олардим|танлардим",
+            "{item} ?ham|ҳам ?biz|men qilaylikmi|qilaymi|beraymi|beraylikmi|o'rnataymi|қилайликми|қилайми|берайми|берайликми|ўрнатайми ??",
+            "{item} yaxshiroq|qulayroq|foydaliroq|arzonroq|яхшироқ|қулайроқ|фойдалироқ bo'ladi|bo'lardi|бўлади|бўларди",
+        ],
+        CustomerCues: ["bersangiz", "берсангиз", "qayerda", "qaytar*", "almashtir*", "buzil*", "buzuq", "ishlamayapti", "ishlamaydi", "qoplaydimi", "qoplaydi", "kiradimi", "mening", "sotib oldim", "qidiryapman", "menga", "necha pul", "qancha turadi", "narxi qancha", "tuzat*", "қаерда", "қайтар*", "алмаштир*", "бузил*", "бузуқ", "ишламаяпти", "ишламайди", "қоплайдими", "қоплайди", "кирадими", "менинг", "сотиб олдим", "қидиряпман", "менга", "неча пул", "қанча туради", "нархи қанча", "тузат*"],
+        Hedges: ["so'ray", "сўрай", "maslahatlashay", "маслаҳатлашай", "balki", "o'ylab ko'raman", "o'ylab ko'ray", "keyinroq", "keyin", "bilmadim", "ishonchim yo'q", "hozircha bilmayman", "hali bilmayman", "qaror qilmadim", "ko'rarmiz", "балки", "ўйлаб кўраман", "ўйлаб кўрай", "кейинроқ", "кейин", "билмадим", "ишончим йўқ", "ҳозирча билмайман", "ҳали билмайман", "кўрармиз"],
+        Neutral: ["muammo yo'q", "muammo emas", "hechqisi yo'q", "arzimaydi", "муаммо йўқ", "муаммо эмас", "ҳечқиси йўқ", "арзимайди"]);
+
+    public static LanguageGrammar Grammar { get; } = new(
+        ItemStops: ["uchun", "chunki", "lekin", "ammo", "agar", "ya'ni", "hozir", "bugun", "bilan", "учун", "чунки", "лекин", "аммо", "агар", "яъни", "ҳозир", "бугун", "билан"],
+        ItemFillers: ["ham", "sizga", "sizning", "yana", "shuningdek", "qo'shimcha", "balki", "albatta", "bir", "va", "bu", "bunga", "unga", "telefoningizga", "telefonga", "хам", "ҳам", "сизга", "сизнинг", "яна", "шунингдек", "қўшимча", "балки", "албатта", "бир", "ва", "бу", "бунга", "унга", "телефонингизга", "телефонга"],
+        NonItems: ["ha", "yo'q", "mayli", "yaxshi", "boshqa", "narsa", "chek", "paket", "to'lov", "naqd", "karta", "nima", "qaysi", "qanday", "siz", "sizga", "buni", "uni", "bu", "u", "hozir", "salom", "men", "biz", "pul", "yordam", "nega", "ҳа", "ха", "йўқ", "майли", "яхши", "бошқа", "нарса", "чек", "тўлов", "нақд", "нима", "қайси", "қандай", "сиз", "сизга", "буни", "уни", "бу", "у", "ҳозир", "салом", "мен", "биз", "пул", "ёрдам", "нега", "hafta", "kun", "bugun", "oy", "ertaga", "daqiqa", "rostdan", "ростдан", "rostan", "ростан", "haqiqatan", "ҳақиқатан", "ҳафта", "кун", "бугун", "ой", "эртага", "дақиқа"],
+        Determiners: ["bir", "bu", "yangi", "qo'shimcha", "бир", "бу", "янги", "қўшимча"],
+        PreNegators: [],
+        PostNegators: ["emas", "emasman", "emasmiz", "emasdi", "эмас", "эмасман", "эмасмиз"],
+        SellerService: ["qanday yordam bera olaman", "sizga qanday yordam", "nima qidiryapsiz", "xush kelibsiz", "jami", "chekingiz", "yaxshi tanlov", "boshqa narsa", "қандай ёрдам бера оламан", "сизга қандай ёрдам", "нима қидиряпсиз", "хуш келибсиз", "жами", "чекингиз", "яхши танлов", "бошқа нарса"],
+        Contrast: ["lekin", "ammo", "biroq", "лекин", "аммо", "бироқ"],
+        Deferrals: ["hozir emas", "hozircha yo'q", "ҳозир эмас", "ҳозирча йўқ"]);
+}

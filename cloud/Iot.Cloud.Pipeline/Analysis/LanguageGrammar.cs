@@ -1,0 +1,28 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// What the analyzer knows of a language's grammar, as opposed to the tenant's phrases: where a product phrase
+/// ends, which words around it are not part of it, which words negate. Words are written plainly and folded on use.
+/// </summary>
+/// <param name="ItemStops">A product slot ends before these ("a case <b>for</b> it", "чехол <b>для</b> него").</param>
+/// <param name="ItemFillers">Dropped from either edge of a slot ("<b>also</b> a case", "<b>ещё</b> чехол", "<b>size</b> bir kılıf").</param>
+/// <param name="NonItems">A slot starting with one of these is not a product ("would you like <b>to</b> pay", "anything else").</param>
+/// <param name="Determiners">Articles and the like, skipped when judging whether a slot starts with a product ("a case", "this case").</param>
+/// <param name="PreNegators">Negate the next three words ("not happy", "не нравится").</param>
+/// <param name="PostNegators">Negate the word before ("memnun değil", "yaxshi emas").</param>
+/// <param name="SellerService">Phrases only staff say (a turn-role cue): "how can I help", "чем могу помочь".</param>
+/// <param name="Contrast">"but": the reply after it is the one that counts ("yes, but not now").</param>
+/// <param name="Deferrals">Decline phrases (as written in the profile) that only put the decision off ("not now"): with a hedge, undecided.</param>
+public sealed record LanguageGrammar(
+    IReadOnlyList<string> ItemStops,
+    IReadOnlyList<string> ItemFillers,
+    IReadOnlyList<string> NonItems,
+    IReadOnlyList<string> Determiners,
+    IReadOnlyList<string> PreNegators,
+    IReadOnlyList<string> PostNegators,
+    IReadOnlyList<string> SellerService,
+    IReadOnlyList<string> Contrast,
+    IReadOnlyList<string> Deferrals)
+{
+    public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
+}

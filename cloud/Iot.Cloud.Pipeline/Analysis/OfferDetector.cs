@@ -1,0 +1,103 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>An offer act found in one utterance: the item in the seller's words, its tenant category and the frame.</summary>
+internal sealed record OfferAct(int Turn, string Item, string Category, string Quote, string Frame);
+
+/// <summary>
+/// Finds offers by the act (a seller frame with a product slot), not by product nouns: "Does the warranty cover
+/// water damage?" names a product but no frame fits, and a sentence with a customer cue (asking where, returning,
+/// claiming) is never an offer however it is phrased.
+/// </summary>
+internal static class OfferDetector
+{
+    public static List<OfferAct> Find(IReadOnlyList<SpokenTurn> turns, LanguageRules rules)
+    {
+        var offers = new List<OfferAct>();
+        foreach (var turn in turns)
+        {
+            for (var k = 0; k < turn.Sentences.Count; k++)
+            {
+                var sentence = turn.Sentences[k];
+                if (rules.CustomerCues.Matches(sentence.Value))
+                {
+                    continue;
+                }
+
+                // "Sadakat kartımız var. İster misiniz?": a bare offer question takes its item from the sentence before.
+                var offer = FirstOffer(turn.Index, sentence, rules)
+                    ?? (k > 0 && sentence.IsQuestion && BareFrame(sentence, rules) ? Anaphoric(turn.Index, turn.Sentences[k - 1], rules) : null);
+                if (offer is not null && !offers.Any(o => o.Turn == offer.Turn && o.Item == offer.Item))
+                {
+                    offers.Add(offer);
+                }
+            }
+        }
+
+        return offers;
+    }
+
+    /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
+    public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules) is not null;
+
+    /// <summary>A frame matches the whole sentence with nothing in its slot ("Would you like one?", "İster misiniz?").</summary>
+    private static bool BareFrame(SpokenSentence sentence, LanguageRules rules) =>
+        rules.Frames.Any(f => f.Regex.Match(sentence.Value) is { Success: true } m && LanguageRules.Words(sentence.Value, 0, m.Index).Count <= 1
+            && LanguageRules.Words(sentence.Value, m.Index + m.Length, sentence.Value.Length).Count <= 1);
+
+    private static OfferAct? Anaphoric(int turn, SpokenSentence previous, LanguageRules rules)
+    {
+        if (rules.CustomerCues.Matches(previous.Value))
+        {
+            return null;
+        }
+
+        var clauseEnd = previous.Value.IndexOf(SpokenTurn.ClauseMark, StringComparison.Ordinal);
+        var range = rules.TrimItem(previous.Value, 0, clauseEnd < 0 ? previous.Value.Length : clauseEnd, OfferFrame.SlotPlace.Before);
+        if (range is not { } r)
+        {
+            return null;
+        }
+
+        var item = previous.Quote(r.From, r.To);
+        return item.Length == 0 ? null : new OfferAct(turn, item, rules.Categorize(previous.Value[r.From..r.To]), item, "(item of the sentence before)");
+    }
+
+    private static OfferAct? FirstOffer(int turn, SpokenSentence sentence, LanguageRules rules)
+    {
+        foreach (var frame in rules.Frames)
+        {
+            if (frame.RequiresQuestion && !sentence.IsQuestion)
+            {
+                continue;
+            }
+
+            foreach (System.Text.RegularExpressions.Match m in frame.Regex.Matches(sentence.Value))
+            {
+                var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
+                var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
+                if (item is not { } range)
+                {
+                    continue;
+                }
+
+                var quote = sentence.Quote(range.From, range.To);
+                if (quote.Length == 0)
+                {
+                    continue;
+                }
+
+                var category = rules.Categorize(sentence.Value[range.From..range.To]);
+                return new OfferAct(turn, quote, category, sentence.Quote(Math.Min(m.Index, range.From), Math.Max(m.Index + m.Length, range.To)), frame.Source);
+            }
+        }
+
+        return null;
+    }
+
+    private static (int From, int To) ItemRange(string value, System.Text.RegularExpressions.Match m, OfferFrame.SlotPlace slot) => slot switch
+    {
+        OfferFrame.SlotPlace.Inside => (m.Groups["item"].Index, m.Groups["item"].Index + m.Groups["item"].Length),
+        OfferFrame.SlotPlace.After => (m.Index + m.Length, value.Length),
+        _ => (0, m.Index),
+    };
+}
