@@ -14,8 +14,7 @@ public sealed class EmbeddedBrokerAclTests
     {
         var db = await _fleet.CreateDatabaseAsync();
         await using var broker = await EmbeddedBrokerHost.StartAsync(db, _fleet);
-        await using var watcher = await MqttProbe.ConnectOrFailAsync(broker.Port, "svc.ops", _fleet.OpsSecret, "ops-watch");
-        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await watcher.SubscribeAsync("iot/#"));
+        await using var watcher = await FleetWatcher.ConnectAsync(broker.Port, _fleet, broker.BridgeSecret);
         var marker = "forbidden-" + Guid.NewGuid().ToString("n");
         var tally = new ProbeTally("embedded MQTTnet");
 
@@ -32,8 +31,7 @@ public sealed class EmbeddedBrokerAclTests
     {
         var db = await _fleet.CreateDatabaseAsync();
         await using var broker = await EmbeddedBrokerHost.StartAsync(db, _fleet);
-        await using var watcher = await MqttProbe.ConnectOrFailAsync(broker.Port, "svc.ops", _fleet.OpsSecret, "ops-watch");
-        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await watcher.SubscribeAsync("iot/#"));
+        await using var watcher = await FleetWatcher.ConnectAsync(broker.Port, _fleet, broker.BridgeSecret);
 
         await AclProbes.AllowedAsync(broker.Port, _fleet, watcher);
 

@@ -28,9 +28,8 @@ public sealed class MosquittoDynsecAclTests
 
         async Task ProbeAsync(string label)
         {
-            await using var watcher = await MqttProbe.ConnectOrFailAsync(broker.Port, "svc.ops", _fleet.OpsSecret, "ops-watch");
-            Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await watcher.SubscribeAsync("iot/#"));
-            var marker = "forbidden-" + Guid.NewGuid().ToString("n");
+            await using var watcher = await FleetWatcher.ConnectAsync(broker.Port, _fleet, _fleet.BridgeSecret);
+                var marker = "forbidden-" + Guid.NewGuid().ToString("n");
             var tally = new ProbeTally(label);
 
             await AclProbes.RefusalsAsync(broker.Port, _fleet, tally, marker, brokerBindsClientIdPatterns: false);

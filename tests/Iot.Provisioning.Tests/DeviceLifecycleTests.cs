@@ -22,16 +22,19 @@ public sealed class DeviceLifecycleTests : IAsyncLifetime
     [Theory]
     [InlineData(ReprovisionPolicy.AutoKnownHardware)]
     [InlineData(ReprovisionPolicy.Queue)]
-    public async Task A_factory_reset_device_with_known_hardware_is_handled_per_tenant_policy(ReprovisionPolicy policy)
+    public async Task A_factory_reset_device_proving_its_recovery_key_is_handled_per_tenant_policy(ReprovisionPolicy policy)
     {
         await _node.Admin.EnsureTenantAsync(CloudNode.Tenant, policy, default);
-        var original = await ProvisionAsync("sn-7001", "till-1");
+        var recoveryKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var original = await _node.ProvisionAsync("sn-7001", "till-1", recoveryKey);
 
         // Outside the window in which a retry counts as a lost approval answer.
         await _node.Store.ExecuteAsync("UPDATE provisioning_requests SET decided_at = decided_at - interval '1 hour'", null, default);
 
-        // Same hardware, same serial, all state wiped: a new nonce and no credentials.
+        // Same hardware, same serial, credentials wiped; the recovery key survived (it lives outside the reset area).
+        // Serial and hardware id alone prove nothing (tests/Iot.Security.Tests, ReprovisioningProbes).
         await using var reset = await FakeDevice.ClaimAsync(_node.Port, "sn-7001", await _node.CreateClaimAsync());
+        reset.RecoveryKey = recoveryKey;
         var answer = await reset.AskAsync();
 
         if (policy == ReprovisionPolicy.AutoKnownHardware)

@@ -24,10 +24,11 @@ public sealed class ProvisioningOptionsTests
     public void Invalid_settings_fail_at_start_naming_the_full_key()
     {
         var ex = Assert.Throws<OptionsValidationException>(() =>
-            Resolve(new() { ["Provisioning:ReplayWindowMinutes"] = "0", ["Provisioning:SharedGroup"] = "Bad Group" }));
+            Resolve(new() { ["Provisioning:ReplayWindowMinutes"] = "0", ["Provisioning:SharedGroup"] = "Bad Group", ["Provisioning:InboxCapacity"] = "0" }));
 
         Assert.Contains(ex.Failures, f => f.StartsWith("Provisioning:ReplayWindowMinutes 0", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Provisioning:SharedGroup 'Bad Group'", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Provisioning:InboxCapacity 0", StringComparison.Ordinal));
     }
 
     private static ProvisioningOptions Resolve(Dictionary<string, string?> values)

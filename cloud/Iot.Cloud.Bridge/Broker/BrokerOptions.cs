@@ -49,6 +49,19 @@ public sealed class BrokerOptions
     /// </summary>
     public bool RequireAuthentication { get; set; } = true;
 
+    /// <summary>
+    /// Embedded mode: the largest PUBLISH the broker routes; larger ones are refused and the session closed. 0 = derived:
+    /// <c>Bridge:MaxPayloadBytes</c> (the largest chunk envelope ingest accepts) plus <see cref="PacketOverheadBytes"/>
+    /// for topic and properties. Nothing legitimate is larger, and without a limit one client could make the broker
+    /// route (and queue for every subscriber) messages up to MQTT's 256 MiB.
+    /// </summary>
+    public int MaxPacketBytes { get; set; }
+
+    /// <summary>Topic, properties and fixed header on top of the largest payload.</summary>
+    public const int PacketOverheadBytes = 64 * 1024;
+
+    public int EffectiveMaxPacketBytes(int maxPayloadBytes) => MaxPacketBytes != 0 ? MaxPacketBytes : maxPayloadBytes + PacketOverheadBytes;
+
     /// <summary>Service secrets by name (<c>bridge</c>, <c>provisioning</c>, <c>ops</c>): username <c>svc.{name}</c>.</summary>
     public Dictionary<string, string> ServiceAccounts { get; set; } = new(StringComparer.Ordinal);
 

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Net;
 using Iot.Cloud.Bridge.Broker.Security;
+using Iot.Cloud.Bridge.Ingest;
+using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +19,7 @@ public sealed partial class EmbeddedBroker(
     BrokerAuthenticator authenticator,
     BrokerSecurityMetrics metrics,
     ILogger<EmbeddedBroker> logger,
+    IOptions<BridgeOptions> bridge,
     ClaimIdentityCache? claims = null) : IHostedService, IAsyncDisposable, IDeviceSessionControl
 {
     private MqttServer? _server;
@@ -49,6 +53,10 @@ public sealed partial class EmbeddedBroker(
         _server?.Dispose();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += gatekeeper.ValidateConnectionAsync;
+        var maxPacket = o.EffectiveMaxPacketBytes(bridge.Value.MaxPayloadBytes);
+        // First, before ACLs and routing: MQTTnet 5 has no receive limit of its own, so the packet has been read, but it
+        // goes no further (no routing, no queueing per subscriber, no ingest) and the session that sent it is closed.
+        _server.InterceptingPublishAsync += e => RefuseOversizedAsync(e, maxPacket);
         _server.InterceptingPublishAsync += gatekeeper.InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += gatekeeper.InterceptSubscriptionAsync;
         if (claims is not null)
@@ -56,9 +64,10 @@ public sealed partial class EmbeddedBroker(
             // Subscribers cannot see who published; provisioning needs the claim credential behind each request.
             _server.InterceptingPublishAsync += e =>
             {
-                if (e.ProcessPublish)
+                if (e.ProcessPublish && ProvisioningTopics.TryParseRequest(e.ApplicationMessage.Topic, out _))
                 {
-                    claims.Record(e.ApplicationMessage.Topic, e.UserName);
+                    var payload = e.ApplicationMessage.Payload;
+                    claims.Record(e.ApplicationMessage.Topic, e.UserName, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
                 }
 
                 return Task.CompletedTask;
@@ -70,6 +79,38 @@ public sealed partial class EmbeddedBroker(
         {
             LogTlsStarted(o.Tls.ListenAddress, o.Tls.Port, _certificate!.Subject, _certificate.NotAfter);
         }
+    }
+
+    private Task RefuseOversizedAsync(InterceptingPublishEventArgs e, int maxPacket)
+    {
+        var size = e.ApplicationMessage.Payload.Length + System.Text.Encoding.UTF8.GetByteCount(e.ApplicationMessage.Topic);
+        if (string.IsNullOrEmpty(e.ClientId) || size <= maxPacket)
+        {
+            return Task.CompletedTask;
+        }
+
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+        metrics.OnOversized();
+        LogOversized(e.UserName ?? "", e.ClientId, size, maxPacket);
+        var clientId = e.ClientId;
+        // Disconnecting from inside the interceptor would wait on the very receive loop that is calling it.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (_server is { IsStarted: true } server
+                    && (await server.GetClientsAsync().ConfigureAwait(false)).FirstOrDefault(c => c.Id == clientId) is { } client)
+                {
+                    await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.PacketTooLarge }).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                LogOversizedDisconnectFailed(clientId, ex.Message);
+            }
+        });
+        return Task.CompletedTask;
     }
 
     public Task CredentialsChangedAsync(string username, CancellationToken cancellationToken)
@@ -149,6 +190,12 @@ public sealed partial class EmbeddedBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private partial void LogStopped();
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "PUBLISH of {Size} bytes from {Username} (client {ClientId}) exceeds Broker:MaxPacketBytes {Max}; refused, session closed")]
+    private partial void LogOversized(string username, string clientId, long size, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the session of {ClientId} after an oversized PUBLISH failed: {Error}")]
+    private partial void LogOversizedDisconnectFailed(string clientId, string error);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Disconnected {Username} (client {ClientId}): credential no longer valid")]
     private partial void LogKicked(string username, string clientId);

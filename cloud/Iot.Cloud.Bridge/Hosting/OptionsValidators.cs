@@ -84,6 +84,11 @@ internal sealed partial class BrokerOptionsValidator : IValidateOptions<BrokerOp
             errors.Add($"{s}:SessionExpirySeconds {o.SessionExpirySeconds} must be 0..86400");
         }
 
+        if (o.MaxPacketBytes != 0 && o.MaxPacketBytes is < 64 * 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"{s}:MaxPacketBytes {o.MaxPacketBytes} must be 0 (derived from Bridge:MaxPayloadBytes) or 65536..268435456");
+        }
+
         errors.AddRange(BrokerSecurityOptionsRules.Check(o));
         if (o.Mode == BrokerMode.Embedded && o.Tls.Port != 0)
         {

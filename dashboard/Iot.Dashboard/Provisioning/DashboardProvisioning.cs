@@ -72,7 +72,7 @@ public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
     public async Task RejectAsync(string serial, string reason, CancellationToken ct)
     {
         await RequirePendingAsync(serial, ct).ConfigureAwait(false);
-        await admin.RejectAsync(serial, reason, db.Scope.Actor, ct).ConfigureAwait(false);
+        await admin.RejectAsync(serial, db.Scope.TenantId, reason, db.Scope.Actor, ct).ConfigureAwait(false);
         await db.AuditAsync(new AuditEntry(AuditActions.DeviceRejected, serial, new Dictionary<string, string?> { ["reason"] = reason }), ct).ConfigureAwait(false);
     }
 

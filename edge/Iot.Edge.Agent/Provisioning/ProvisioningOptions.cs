@@ -14,6 +14,12 @@ public sealed class ProvisioningOptions
     /// <summary>Where the device's own credentials live; default <c>{spool}/../credentials.json</c>.</summary>
     public string? CredentialsPath { get; set; }
 
+    /// <summary>
+    /// The recovery key (<see cref="RecoveryKeyFile"/>); default <c>recovery.key</c> beside <see cref="ClaimPath"/>. Keep it
+    /// out of whatever a factory reset wipes: with it the device re-provisions unattended, without it an operator decides.
+    /// </summary>
+    public string? RecoveryKeyPath { get; set; }
+
     /// <summary>Printed on the case; derived from the hardware id when empty.</summary>
     public string? Serial { get; set; }
 
@@ -29,6 +35,11 @@ public sealed class ProvisioningOptions
     public double RejectedRetrySeconds { get; set; } = 6 * 3600;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ClaimPath);
+
+    public string EffectiveRecoveryKeyPath() =>
+        string.IsNullOrWhiteSpace(RecoveryKeyPath)
+            ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ClaimPath!))!, "recovery.key"))
+            : Path.GetFullPath(RecoveryKeyPath);
 
     public string EffectiveCredentialsPath(string spoolDirectory) =>
         string.IsNullOrWhiteSpace(CredentialsPath)

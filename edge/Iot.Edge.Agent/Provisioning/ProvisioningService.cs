@@ -67,6 +67,25 @@ internal sealed partial class ProvisioningService(
         }
     }
 
+    /// <summary>Sealed credentials opened with this attempt's key; clear ones only from a cloud that predates sealing.</summary>
+    private static DeviceCredentials? Credentials(ProvisionResponse response, System.Security.Cryptography.ECDiffieHellman key) =>
+        response.SealedCredentials is { } sealedCredentials ? CredentialSeal.Open(sealedCredentials, key, response.Nonce) : response.Credentials;
+
+    /// <summary>The device's proof for a later unattended re-provisioning; without a readable key an operator decides instead.</summary>
+    private string? RecoveryKey()
+    {
+        var path = _options.EffectiveRecoveryKeyPath();
+        try
+        {
+            return RecoveryKeyFile.LoadOrCreate(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            LogRecoveryKeyUnusable(path, ex.Message);
+            return null;
+        }
+    }
+
     private async Task<TimeSpan> AttemptAsync(CancellationToken ct)
     {
         ClaimFile? claim;
@@ -88,6 +107,9 @@ internal sealed partial class ProvisioningService(
             return Seconds(_options.RetrySeconds, jitter: true);
         }
 
+        // One key pair per attempt: the cloud seals an approved answer's password to it, so nobody else reading the
+        // response topic learns it.
+        using var responseKey = CredentialSeal.NewKey();
         var hardwareId = hardware.HardwareId();
         var serial = DeviceSerial.Resolve(_options.Serial, hardwareId ?? throw new InvalidOperationException("no hardware id on this machine; set Provisioning:Serial"));
         var request = new ProvisionRequest
@@ -99,6 +121,8 @@ internal sealed partial class ProvisioningService(
             Capabilities = new DeviceCapabilities(Microphone: audio.Value.Source != AudioOptions.WavSource, Gpio: gpio.Value.Enabled),
             Nonce = ProvisioningClient.NewNonce(),
             RequestedAtUtc = time.GetUtcNow(),
+            RecoveryKey = RecoveryKey(),
+            ResponseKey = CredentialSeal.PublicKey(responseKey),
         };
         var response = await client.RequestAsync(claim, request, TimeSpan.FromSeconds(_options.ResponseTimeoutSeconds), ct).ConfigureAwait(false);
         if (response is null)
@@ -108,7 +132,7 @@ internal sealed partial class ProvisioningService(
 
         switch (response.Status)
         {
-            case ProvisionStatus.Approved when response.Credentials is { } c && Iot.Protocol.Topics.TopicTree.IsValidId(c.TenantId) && Iot.Protocol.Topics.TopicTree.IsValidId(c.DeviceId):
+            case ProvisionStatus.Approved when Credentials(response, responseKey) is { } c && Iot.Protocol.Topics.TopicTree.IsValidId(c.TenantId) && Iot.Protocol.Topics.TopicTree.IsValidId(c.DeviceId):
                 if (response.Config is { } initial)
                 {
                     // Applied before the uplink connects, so the first chunks already follow the branch's rules.
@@ -156,6 +180,9 @@ internal sealed partial class ProvisioningService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Provisioning request of serial {Serial} refused as invalid: {Reason}")]
     private partial void LogInvalid(string serial, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery key {Path} unusable ({Error}); asking without it, so re-provisioning this device will need an operator")]
+    private partial void LogRecoveryKeyUnusable(string path, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No credentials and no claim file at {Path}; cannot provision")]
     private partial void LogNoClaim(string path);

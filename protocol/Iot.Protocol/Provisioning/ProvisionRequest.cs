@@ -19,4 +19,18 @@ public sealed record ProvisionRequest
     public required string Nonce { get; init; }
 
     public required DateTimeOffset RequestedAtUtc { get; init; }
+
+    /// <summary>
+    /// A random secret the device made at its first provisioning and keeps outside the area a factory reset wipes. The
+    /// cloud stores only its hash; presenting it again is the device's proof for unattended re-provisioning (the
+    /// serial and hardware id are printed or derivable, so they prove nothing). Optional: without it an operator decides.
+    /// </summary>
+    public string? RecoveryKey { get; init; }
+
+    /// <summary>
+    /// A fresh ECDH P-256 public key (base64 SubjectPublicKeyInfo) per attempt; the cloud then seals the credentials of an
+    /// approved answer to it (<see cref="CredentialSeal"/>), so whoever else can read the response topic (a same-tenant
+    /// claim on Mosquitto, a misconfigured ACL) learns no password. Optional for older agents.
+    /// </summary>
+    public string? ResponseKey { get; init; }
 }

@@ -12,7 +12,11 @@ public sealed record ProvisionResponse
 
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>In clear only when the request carried no <see cref="ProvisionRequest.ResponseKey"/>.</summary>
     public DeviceCredentials? Credentials { get; init; }
+
+    /// <summary>The credentials sealed to the request's response key (<see cref="CredentialSeal"/>), instead of <see cref="Credentials"/>.</summary>
+    public string? SealedCredentials { get; init; }
 
     /// <summary>Initial desired configuration, so the device starts with its branch's rules before its first config push.</summary>
     public DeviceConfigDocument? Config { get; init; }

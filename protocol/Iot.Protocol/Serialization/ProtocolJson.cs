@@ -28,6 +28,7 @@ namespace Iot.Protocol.Serialization;
 [JsonSerializable(typeof(FleetSummary))]
 [JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionRequest))]
 [JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionResponse))]
+[JsonSerializable(typeof(Iot.Protocol.Provisioning.DeviceCredentials))]
 [JsonSerializable(typeof(ChunkTranscript))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
@@ -44,6 +45,7 @@ public static class ProtocolJson
     public static byte[] Serialize(FleetSummary value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.FleetSummary);
     public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionRequest value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionRequest);
     public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionResponse value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionResponse);
+    public static byte[] Serialize(Iot.Protocol.Provisioning.DeviceCredentials value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCredentials);
     public static string SerializeSegments(IReadOnlyList<SpeechSegment> value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.IReadOnlyListSpeechSegment);
     public static string SerializeTranscript(ChunkTranscript value) => JsonSerializer.Serialize(value, ProtocolJsonContext.Default.ChunkTranscript);
     public static byte[] Serialize(DeviceConfigDocument value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceConfigDocument);

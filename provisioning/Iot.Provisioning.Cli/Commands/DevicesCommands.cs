@@ -58,7 +58,7 @@ internal static class DevicesCommands
         });
 
         var serial = new Argument<string>("serial") { Description = "Serial of the pending device" };
-        var approveTenant = new Option<string?>("--tenant") { Description = "Tenant (default: the claim's)" };
+        var approveTenant = new Option<string?>("--tenant") { Description = "Tenant whose pending request (needed when the serial is pending in several)" };
         var branch = new Option<string?>("--branch") { Description = "Branch" };
         var deviceId = new Option<string?>("--device-id") { Description = "Device id (default: the serial)" };
         var by = new Option<string?>("--by") { Description = "Operator name recorded with the decision (default: $USER)" };
@@ -71,10 +71,11 @@ internal static class DevicesCommands
         });
 
         var reason = new Option<string>("--reason") { Description = "Why (shown to the installer)", DefaultValueFactory = _ => "rejected by an operator" };
-        var reject = new Command("reject", "Reject a pending device") { serial, reason, by };
+        var rejectTenant = new Option<string?>("--tenant") { Description = "Tenant whose pending request (needed when the serial is pending in several)" };
+        var reject = new Command("reject", "Reject a pending device") { serial, rejectTenant, reason, by };
         reject.Handle(async (p, c, ct) =>
         {
-            await c.Admin().RejectAsync(p.GetValue(serial)!, p.GetValue(reason)!, Operator(p, by), ct);
+            await c.Admin().RejectAsync(p.GetValue(serial)!, p.GetValue(rejectTenant), p.GetValue(reason)!, Operator(p, by), ct);
             Console.WriteLine($"rejected {p.GetValue(serial)}");
             return ExitCodes.Ok;
         });

@@ -19,6 +19,8 @@ namespace Iot.Provisioning.Admin;
 public sealed class ProvisioningAdmin(
     ProvisioningStore store, IMessagePublisher publisher, IDeviceSessionControl sessions, ISecretSealer sealer, TimeProvider time)
 {
+    private readonly RequestDecisions _decisions = new(store, time);
+
     public async Task EnsureTenantAsync(string tenantId, ReprovisionPolicy policy, CancellationToken ct)
     {
         RequireId(tenantId, "tenant");
@@ -49,49 +51,23 @@ public sealed class ProvisioningAdmin(
     public Task<IReadOnlyList<RequestRow>> ListPendingAsync(string? tenantId, CancellationToken ct) => store.PendingAsync(tenantId, ct);
 
     /// <summary>
-    /// Approves the serial's pending request. The device collects its secret with its next request, so nothing secret
-    /// passes through the operator. A queued re-provisioning keeps its device id; its old secret stops working.
+    /// Approves the serial's pending request in <paramref name="tenantId"/> (null: a global operator, and the serial must
+    /// be pending in one tenant only). The device collects its secret with its next request, so nothing secret passes
+    /// through the operator. A queued re-provisioning keeps its device id; its old secret stops working.
     /// </summary>
-    public async Task<DeviceRow> ApproveAsync(string serial, string? tenantId, string? branchId, string? deviceId, string decidedBy, CancellationToken ct)
-    {
-        var request = await PendingRequestAsync(serial, ct).ConfigureAwait(false);
-        var tenant = tenantId ?? request.TenantId ?? throw new ProvisioningException($"serial '{serial}': no tenant known; pass one");
-        string id;
-        if (request.DeviceId is not null)
-        {
-            id = request.DeviceId;
-            await store.ExecuteAsync(
-                "UPDATE devices SET secret_hash = NULL, secret_sealed = NULL, pending_secret_hash = NULL, pending_secret_sealed = NULL, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion WHERE device_id = @id",
-                new { request.HardwareId, request.Model, request.AgentVersion, id },
-                ct).ConfigureAwait(false);
-        }
-        else
-        {
-            id = deviceId ?? serial;
-            RequireId(id, "device id");
-            if (await store.DeviceAsync(id, ct).ConfigureAwait(false) is not null)
-            {
-                throw new ProvisioningException($"device id '{id}' is already taken");
-            }
+    public Task<DeviceRow> ApproveAsync(string serial, string? tenantId, string? branchId, string? deviceId, string decidedBy, CancellationToken ct) =>
+        _decisions.ApproveAsync(serial, tenantId, branchId, deviceId, decidedBy, ct);
 
-            await store.ExecuteAsync(
-                """
-                INSERT INTO devices (device_id, tenant_id, branch_id, serial, hardware_id, model, agent_version, capabilities)
-                SELECT @id, @tenant, @branch, serial, hardware_id, model, agent_version, capabilities FROM provisioning_requests WHERE request_id = @RequestId
-                """,
-                new { id, tenant, branch = branchId ?? request.BranchId, request.RequestId },
-                ct).ConfigureAwait(false);
-        }
+    public Task RejectAsync(string serial, string? tenantId, string reason, string decidedBy, CancellationToken ct) =>
+        _decisions.RejectAsync(serial, tenantId, reason, decidedBy, ct);
 
-        await Decide(request.RequestId, "approved", null, id, decidedBy, ct).ConfigureAwait(false);
-        return (await store.DeviceAsync(id, ct).ConfigureAwait(false))!;
-    }
+    /// <summary>A global operator's rejection (iotctl): the serial must be pending in one tenant only.</summary>
+    public Task RejectAsync(string serial, string reason, string decidedBy, CancellationToken ct) =>
+        _decisions.RejectAsync(serial, null, reason, decidedBy, ct);
 
-    public async Task RejectAsync(string serial, string reason, string decidedBy, CancellationToken ct)
-    {
-        var request = await PendingRequestAsync(serial, ct).ConfigureAwait(false);
-        await Decide(request.RequestId, "rejected", reason, request.DeviceId, decidedBy, ct).ConfigureAwait(false);
-    }
+    /// <summary>Decisions about known devices (re-provisioned, queued, refused), newest first: the dashboard's audit view.</summary>
+    public Task<IReadOnlyList<ReprovisionAuditRow>> ReprovisionAuditAsync(string? tenantId, int limit, CancellationToken ct) =>
+        store.ReprovisionAuditAsync(tenantId, Math.Clamp(limit, 1, 1000), ct);
 
     /// <summary>Revocation is immediate for ingest (the registry stops knowing the device) and ends a live session.</summary>
     public async Task RevokeAsync(string deviceId, CancellationToken ct)
@@ -133,7 +109,8 @@ public sealed class ProvisioningAdmin(
                 """
                 SELECT EXISTS (SELECT 1 FROM tenants WHERE tenant_id = @TenantId),
                        @BranchId::text IS NULL OR EXISTS (SELECT 1 FROM branches WHERE branch_id = @BranchId AND tenant_id = @TenantId),
-                       EXISTS (SELECT 1 FROM devices WHERE serial = @Serial) OR EXISTS (SELECT 1 FROM preregistrations WHERE serial = @Serial),
+                       EXISTS (SELECT 1 FROM devices WHERE tenant_id = @TenantId AND serial = @Serial)
+                           OR EXISTS (SELECT 1 FROM preregistrations WHERE tenant_id = @TenantId AND serial = @Serial),
                        @DeviceId::text IS NOT NULL AND EXISTS (SELECT 1 FROM devices WHERE device_id = @DeviceId)
                 """,
                 line,
@@ -141,7 +118,7 @@ public sealed class ProvisioningAdmin(
             var problem = !known.Tenant ? $"tenant '{line.TenantId}' does not exist"
                 : !known.Branch ? $"branch '{line.BranchId}' does not exist in tenant '{line.TenantId}'"
                 : known.Serial ? $"serial '{line.Serial}' is already registered"
-                : known.DeviceId ? $"device id '{line.DeviceId}' is already taken"
+                : known.DeviceId ? $"device id '{line.DeviceId}' is not available; choose another"
                 : null;
             if (problem is not null)
             {
@@ -288,18 +265,6 @@ public sealed class ProvisioningAdmin(
         var device = await ShowDeviceAsync(deviceId, ct).ConfigureAwait(false);
         return device.IsRevoked ? throw new ProvisioningException($"device '{deviceId}' is revoked") : device;
     }
-
-    private async Task<RequestRow> PendingRequestAsync(string serial, CancellationToken ct)
-    {
-        var request = await store.LatestRequestAsync(serial, ct).ConfigureAwait(false);
-        return request is { Status: "pending" } ? request : throw new ProvisioningException($"serial '{serial}' has no pending request");
-    }
-
-    private Task Decide(Guid requestId, string status, string? reason, string? deviceId, string decidedBy, CancellationToken ct) =>
-        store.ExecuteAsync(
-            "UPDATE provisioning_requests SET status = @status, reason = @reason, device_id = @deviceId, decided_at = @now, decided_by = @decidedBy WHERE request_id = @requestId",
-            new { requestId, status, reason, deviceId, decidedBy, now = time.GetUtcNow() },
-            ct);
 
     private static void RequireId(string id, string what)
     {

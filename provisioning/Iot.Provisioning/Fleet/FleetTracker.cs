@@ -24,6 +24,13 @@ public sealed class FleetTracker
         }
     }
 
+    /// <summary>
+    /// Whether the device's last status says it is connected. The status is retained with an offline last will, and
+    /// only the device itself may publish it (broker ACL), so a look-alike cannot fake the device being away.
+    /// </summary>
+    public bool IsOnline(string tenantId, string deviceId) =>
+        _online.TryGetValue((tenantId, deviceId), out var state) && state == DeviceState.Online;
+
     public (int Online, int MicMissing, long Backlog) Snapshot(string tenantId, IReadOnlySet<string> registered)
     {
         var online = _online.Count(p => p.Key.Tenant == tenantId && registered.Contains(p.Key.Device) && p.Value == DeviceState.Online);

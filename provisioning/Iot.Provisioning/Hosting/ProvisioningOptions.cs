@@ -38,4 +38,11 @@ public sealed class ProvisioningOptions
     public int FleetSummarySeconds { get; set; } = 30;
 
     public int CommandSweepSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Messages waiting for the provisioning worker (requests, command results, status, telemetry). Past it new ones are
+    /// dropped and counted: a flood of requests must not grow the bridge's memory without bound, and everything here is
+    /// retried by its sender (devices re-ask, status is retained, telemetry repeats).
+    /// </summary>
+    public int InboxCapacity { get; set; } = 4096;
 }

@@ -38,6 +38,7 @@ internal sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioni
         Range(errors, $"{s}:ReplayWindowMinutes", o.ReplayWindowMinutes, 1, 1440);
         Range(errors, $"{s}:FleetSummarySeconds", o.FleetSummarySeconds, 1, 3600);
         Range(errors, $"{s}:CommandSweepSeconds", o.CommandSweepSeconds, 1, 3600);
+        Range(errors, $"{s}:InboxCapacity", o.InboxCapacity, 16, 1_000_000);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

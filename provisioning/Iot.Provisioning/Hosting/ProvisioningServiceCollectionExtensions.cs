@@ -53,6 +53,8 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ClaimIdentityCache>();
         services.AddSingleton<ProvisioningStore>();
         services.AddSingleton<CredentialIssuer>();
+        services.AddSingleton<ProvisioningAnswers>();
+        services.AddSingleton<KnownDeviceDecider>();
         services.AddSingleton<ProvisioningDecider>();
         services.AddSingleton<CommandTracker>();
         services.AddSingleton<ReportedConfigTracker>();

@@ -23,7 +23,8 @@ namespace Iot.Provisioning.Messaging;
 public sealed partial class ProvisioningConnection : BackgroundService, IMessagePublisher
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
-    private readonly Channel<(string Topic, byte[] Payload)> _inbox = Channel.CreateUnbounded<(string, byte[])>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Topic, byte[] Payload)> _inbox;
+    private long _dropped;
     private readonly ProvisioningDecider _decider;
     private readonly CommandTracker _commands;
     private readonly ReportedConfigTracker _reported;
@@ -49,12 +50,26 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
         _o = options.Value;
         _time = time;
         _logger = logger;
+        _inbox = Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(_o.InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            _inbox.Writer.TryWrite((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            // Never wait here for room: this is MQTTnet's receive loop, which must stay free for the PUBACKs of what the
+            // worker publishes. A full inbox drops; the sender retries.
+            if (!_inbox.Writer.TryWrite((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray())))
+            {
+                var dropped = Interlocked.Increment(ref _dropped);
+                if ((dropped & (dropped - 1)) == 0)
+                {
+                    LogInboxFull(_o.InboxCapacity, dropped);
+                }
+            }
+
             return Task.CompletedTask;
         };
     }
+
+    /// <summary>Messages dropped because the inbox was full (<see cref="ProvisioningOptions.InboxCapacity"/>).</summary>
+    public long DroppedMessages => Interlocked.Read(ref _dropped);
 
     /// <summary>Completes once every subscription is granted.</summary>
     public Task Subscribed => _subscribed.Task;
@@ -241,6 +256,9 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning request from {Serial}: {Status} {Reason}")]
     private partial void LogAnswered(string serial, string status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning inbox full ({Capacity}): message dropped, {Dropped} so far (logged at powers of two)")]
+    private partial void LogInboxFull(int capacity, long dropped);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Clean disconnect failed: {Error}")]
     private partial void LogDisconnectFailed(string error);

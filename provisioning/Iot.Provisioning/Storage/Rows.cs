@@ -18,6 +18,9 @@ public sealed class DeviceRow
     public DateTime? LastSeenAt { get; init; }
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>Hash of the device's recovery key (<see cref="Security.RecoveryKeys"/>); null for agents that sent none.</summary>
+    public string? RecoveryKeyHash { get; init; }
+
     public bool IsRevoked => RevokedAt is not null;
 }
 
@@ -38,6 +41,7 @@ public sealed class RequestRow
     public DateTime ReceivedAt { get; init; }
     public DateTime? DecidedAt { get; init; }
     public string? DecidedBy { get; init; }
+    public string? RecoveryKeyHash { get; init; }
 }
 
 public sealed class ClaimRow
@@ -81,3 +85,22 @@ public sealed class ConfigRow
     public long? ReportedVersion { get; init; }
     public string? ReportedError { get; init; }
 }
+
+public sealed class ReprovisionAuditRow
+{
+    public long AuditId { get; init; }
+    public string TenantId { get; init; } = "";
+    public string? DeviceId { get; init; }
+    public string Serial { get; init; } = "";
+    public string HardwareId { get; init; } = "";
+    public string Outcome { get; init; } = "";
+    public string Proof { get; init; } = "";
+    public string? Reason { get; init; }
+    public string? ClaimId { get; init; }
+    public string? By { get; init; }
+    public DateTime At { get; init; }
+}
+
+/// <summary>One decision about an already known device, as written to <c>provisioning_audit</c>.</summary>
+public sealed record ReprovisionAuditEntry(
+    string TenantId, string? BranchId, string? DeviceId, string Serial, string HardwareId, string Outcome, string Proof, string? Reason, string? ClaimId, string? By, DateTimeOffset At);

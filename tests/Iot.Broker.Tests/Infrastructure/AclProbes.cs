@@ -73,6 +73,12 @@ public static class AclProbes
         await using (var ops = await MqttProbe.ConnectOrFailAsync(port, "svc.ops", f.OpsSecret, "ops-probe"))
         {
             await PublishAll(ops, "svc.ops", [TopicTree.Cmd(Tenant, DeviceA), TopicTree.Ack(Tenant, DeviceA), ProvisioningTopics.Response(Serial)]);
+
+            // Read-only ops sees status, telemetry and fleet summaries, never a topic that carries a password (issue 15).
+            await SubscribeAll(ops, "svc.ops", [
+                "iot/#", "#", ProvisioningTopics.Prefix + "+/response", ProvisioningTopics.Response(Serial), TopicTree.Prefix + "+/+/cmd",
+                TopicTree.Cmd(Tenant, DeviceA), TopicTree.Prefix + "+/+/+", TopicTree.Prefix + Tenant + "/#",
+            ]);
         }
 
         async Task PublishAll(MqttProbe probe, string who, string[] topics)
@@ -97,8 +103,8 @@ public static class AclProbes
         }
     }
 
-    /// <summary>After the refusals: the watcher (subscribed to <c>iot/#</c>) must not have seen a single marked message.</summary>
-    public static async Task AssertNothingLeakedAsync(MqttProbe watcher, string marker)
+    /// <summary>After the refusals: the watcher (every service-readable topic) must not have seen a single marked message.</summary>
+    public static async Task AssertNothingLeakedAsync(FleetWatcher watcher, string marker)
     {
         await Task.Delay(TimeSpan.FromSeconds(1));
         var leaked = watcher.Received.Where(m => m.Payload == marker).Select(m => m.Topic).ToList();
@@ -106,7 +112,7 @@ public static class AclProbes
     }
 
     /// <summary>The allowed paths, so the refusals above are not just a broker that refuses everything.</summary>
-    public static async Task AllowedAsync(int port, TestFleet f, MqttProbe watcher)
+    public static async Task AllowedAsync(int port, TestFleet f, FleetWatcher watcher)
     {
         await using var a = await MqttProbe.ConnectOrFailAsync(port, UserA, f.SecretA, UserA);
         foreach (var filter in new[] { TopicTree.Ack(Tenant, DeviceA), TopicTree.Cmd(Tenant, DeviceA), TopicTree.Config(Tenant, DeviceA) })

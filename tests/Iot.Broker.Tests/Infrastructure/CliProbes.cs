@@ -41,7 +41,7 @@ public static class CliProbes
     }
 
     /// <summary>A device publishing its telemetry over TLS (server verified against the test CA) is accepted.</summary>
-    public static async Task AllowedOverTlsAsync(DynsecMosquitto broker, TestFleet f, MqttProbe watcher)
+    public static async Task AllowedOverTlsAsync(DynsecMosquitto broker, TestFleet f, FleetWatcher watcher)
     {
         var r = await ExternalTool.RunAsync("mosquitto_pub", [.. Connection(broker, UserA, f.SecretA, UserA, tls: true), "-t", TopicTree.Telemetry(Tenant, DeviceA), "-m", "tls-ok"], TimeSpan.FromSeconds(20));
         Assert.True(r.ExitCode == 0 && r.StdErr.Length == 0, $"TLS publish failed: exit {r.ExitCode} {r.StdErr}");

@@ -25,6 +25,9 @@ public sealed class EmbeddedBrokerHost : IAsyncDisposable
 
     public BrokerSecurityMetrics Metrics => _host.Services.GetRequiredService<BrokerSecurityMetrics>();
 
+    /// <summary>The svc.bridge secret the host minted for itself (zero configuration), for watchers that read chunks.</summary>
+    public string BridgeSecret => _host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Iot.Cloud.Bridge.Broker.BrokerOptions>>().Value.ServiceAccounts["bridge"];
+
     public IDeviceSessionControl Sessions => _host.Services.GetRequiredService<IDeviceSessionControl>();
 
     public static async Task<EmbeddedBrokerHost> StartAsync(FleetDatabase db, TestFleet fleet)

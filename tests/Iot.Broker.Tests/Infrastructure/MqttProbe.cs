@@ -28,6 +28,14 @@ public sealed class MqttProbe : IAsyncDisposable
 
     public ConcurrentBag<(string Topic, string Payload)> Received { get; } = [];
 
+    /// <summary>Also copies everything received from now on into <paramref name="into"/> (several accounts as one watcher).</summary>
+    public void Mirror(ConcurrentBag<(string Topic, string Payload)> into) =>
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            into.Add((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString()));
+            return Task.CompletedTask;
+        };
+
     public bool IsConnected => _client.IsConnected;
 
     public Task Disconnected => _disconnected.Task;

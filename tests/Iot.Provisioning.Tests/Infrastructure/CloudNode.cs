@@ -80,11 +80,12 @@ public sealed class CloudNode : IAsyncDisposable
         Admin.CreateClaimAsync(Tenant, Branch, maxUses, expires, CancellationToken.None);
 
     /// <summary>Preregisters <paramref name="serial"/> and lets a device collect its credentials.</summary>
-    public async Task<Iot.Protocol.Provisioning.DeviceCredentials> ProvisionAsync(string serial, string deviceId)
+    public async Task<Iot.Protocol.Provisioning.DeviceCredentials> ProvisionAsync(string serial, string deviceId, string? recoveryKey = null)
     {
         var import = await Admin.PreregisterAsync(new StringReader($"{serial},{Tenant},{Branch},{deviceId},"), CancellationToken.None);
         Assert.True(import.Succeeded, string.Join("; ", import.Errors));
         await using var device = await FakeDevice.ClaimAsync(Port, serial, await CreateClaimAsync());
+        device.RecoveryKey = recoveryKey;
         var answer = await device.AskAsync();
         Assert.Equal(Iot.Protocol.Provisioning.ProvisionStatus.Approved, answer.Status);
         return answer.Credentials!;

@@ -64,6 +64,9 @@ public sealed class FakeDevice : IAsyncDisposable
         return observer;
     }
 
+    /// <summary>Sent with every request when set: the device's proof for re-provisioning (kept outside its factory-reset area).</summary>
+    public string? RecoveryKey { get; set; }
+
     public static string NewNonce() => Guid.NewGuid().ToString("n");
 
     public ProvisionRequest Request(string? nonce = null) => new()
@@ -75,6 +78,7 @@ public sealed class FakeDevice : IAsyncDisposable
         Capabilities = new DeviceCapabilities(true, false),
         Nonce = nonce ?? NewNonce(),
         RequestedAtUtc = DateTimeOffset.UtcNow,
+        RecoveryKey = RecoveryKey,
     };
 
     public Task<ProvisionResponse> AskAsync(string? nonce = null) => AskAsync(Request(nonce));

@@ -6,7 +6,9 @@ namespace Iot.Cloud.Bridge.Broker.Security;
 /// <summary>
 /// What each identity may publish and subscribe to, as MQTT filters. One definition feeds both the embedded broker's
 /// checks and the Mosquitto dynamic-security roles, so the two brokers cannot drift apart.
-/// Devices and claims get exact topics only (no wildcards); services get wildcard filters over the whole fleet.
+/// Devices and claims get exact topics only (no wildcards); services get wildcard filters over the fleet, each only
+/// over the topic kinds it needs. Secret-bearing topics (a device's cmd, a serial's provisioning response) are readable
+/// by the target device only; provisioning publishes them and subscribes to neither.
 /// </summary>
 public sealed record AccessRules(IReadOnlyList<string> Publish, IReadOnlyList<string> Subscribe)
 {
@@ -46,7 +48,9 @@ public sealed record AccessRules(IReadOnlyList<string> Publish, IReadOnlyList<st
         ServiceNames.Provisioning => new(
             [ProvisioningTopics.Prefix + "+/response", AnyDevice + "config", AnyDevice + "cmd", "iot/fleet/v1/+/summary"],
             [ProvisioningTopics.AllRequests, AnyDevice + "cmdresult", AnyDevice + "status", AnyDevice + "telemetry", AnyDevice + "reported", "iot/fleet/v1/#"]),
-        ServiceNames.Ops => new([], ["iot/#", "$SYS/#"]),
+        // Read-only operations: what the fleet is doing, never what carries a secret (provisioning responses hold a new
+        // device password, cmd topics carry rotate-credentials, config may carry integration settings).
+        ServiceNames.Ops => new([], [AnyDevice + "status", AnyDevice + "telemetry", "iot/fleet/v1/#", "$SYS/#"]),
         _ => None,
     };
 

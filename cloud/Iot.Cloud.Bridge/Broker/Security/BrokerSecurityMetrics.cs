@@ -7,6 +7,7 @@ public sealed class BrokerSecurityMetrics
     private long _publishRefused;
     private long _subscribeRefused;
     private long _kicked;
+    private long _oversized;
 
     public long ConnectRefused => Interlocked.Read(ref _connectRefused);
 
@@ -15,6 +16,9 @@ public sealed class BrokerSecurityMetrics
     public long SubscribeRefused => Interlocked.Read(ref _subscribeRefused);
 
     public long Kicked => Interlocked.Read(ref _kicked);
+
+    /// <summary>Publishes larger than <c>Broker:MaxPacketBytes</c>, refused and their sessions closed.</summary>
+    public long OversizedRefused => Interlocked.Read(ref _oversized);
 
     public long RefusedTotal => ConnectRefused + PublishRefused + SubscribeRefused;
 
@@ -25,4 +29,6 @@ public sealed class BrokerSecurityMetrics
     internal void OnSubscribeRefused() => Interlocked.Increment(ref _subscribeRefused);
 
     internal void OnKicked() => Interlocked.Increment(ref _kicked);
+
+    internal void OnOversized() => Interlocked.Increment(ref _oversized);
 }
