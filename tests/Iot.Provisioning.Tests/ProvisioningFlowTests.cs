@@ -144,4 +144,29 @@ public sealed class ProvisioningFlowTests : IAsyncLifetime
         Assert.Contains(reason, answer.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await _node.ScalarAsync<long>("SELECT count(*) FROM provisioning_requests"));
     }
+
+    [Fact]
+    public async Task An_invalid_answer_echoes_a_hostile_request_only_within_bounds_and_the_service_keeps_answering()
+    {
+        // A 150 KB nonce and serial, and a parse error whose JSON path is as long as the payload: echoed whole, the
+        // answer would exceed the broker's packet limit, be refused, and close the provisioning service's own session.
+        var claim = await _node.CreateClaimAsync();
+        await using var device = await FakeDevice.ClaimAsync(_node.Port, "sn-6101", claim);
+        var huge = new string('a', 150_000);
+        var deepPath = System.Text.Encoding.UTF8.GetBytes("{\"" + huge + "\": {\"x\": [1, }");
+
+        var longNonce = await device.AskRawAsync(Iot.Protocol.Serialization.ProtocolJson.Serialize(device.Request() with { Nonce = huge }), "");
+        var request = device.Request() with { Serial = huge };
+        var longSerial = await device.AskRawAsync(Iot.Protocol.Serialization.ProtocolJson.Serialize(request), request.Nonce);
+        var longPath = await device.AskRawAsync(deepPath, "");
+
+        foreach (var answer in new[] { longNonce, longSerial, longPath })
+        {
+            Assert.Equal(ProvisionStatus.Invalid, answer.Status);
+            Assert.True(answer.Reason!.Length <= Iot.Provisioning.Service.ProvisioningAnswers.MaxReasonLength + 1, $"reason of {answer.Reason.Length} chars");
+        }
+
+        Assert.Contains("nonce must be", longNonce.Reason, StringComparison.Ordinal);
+        Assert.Equal(ProvisionStatus.Pending, (await device.AskAsync()).Status);
+    }
 }

@@ -14,6 +14,12 @@ public sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
+        // IOT_KEEP_TEMP=1 keeps every test's folder (logs, stores) for a post-mortem.
+        if (Environment.GetEnvironmentVariable("IOT_KEEP_TEMP") == "1")
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -63,8 +63,13 @@ public static class ProtocolJson
         }
         catch (JsonException ex)
         {
-            error = ex.Message;
+            // The message quotes the JSON path, which hostile input (deep nesting, long property names) makes as long
+            // as the payload; it travels back in answers and into logs, so only its start is kept.
+            error = ex.Message.Length <= MaxErrorLength ? ex.Message : string.Concat(ex.Message.AsSpan(0, MaxErrorLength), "…");
             return null;
         }
     }
+
+    /// <summary>The longest parse error <see cref="TryDeserialize{T}"/> reports.</summary>
+    public const int MaxErrorLength = 300;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Iot.Protocol.Provisioning;
 
@@ -18,8 +17,12 @@ namespace Iot.Provisioning.Messaging;
 public sealed class ClaimIdentityCache
 {
     public const int Capacity = 10_000;
-    private readonly ConcurrentDictionary<(string Serial, string Digest), string> _claims = new();
-    private readonly ConcurrentQueue<(string Serial, string Digest)> _order = new();
+    private readonly Lock _gate = new();
+
+    // Per key, the claims in publish order: byte-identical requests from two claims (a retry racing an impostor's copy)
+    // are handled in the order the broker routed them, so each takes the identity it was published with.
+    private readonly Dictionary<(string Serial, string Digest), Queue<string>> _claims = new();
+    private readonly Queue<(string Serial, string Digest)> _order = new();
 
     /// <summary>Call with the publisher's authenticated username for a message on a provisioning request topic.</summary>
     public void Record(string topic, string? username, ReadOnlySpan<byte> payload)
@@ -31,17 +34,61 @@ public sealed class ClaimIdentityCache
         }
 
         var key = (serial, Digest(payload));
-        _claims[key] = username[MqttIdentities.ClaimPrefix.Length..];
-        _order.Enqueue(key);
-        while (_order.Count > Capacity && _order.TryDequeue(out var old))
+        var claim = username[MqttIdentities.ClaimPrefix.Length..];
+        lock (_gate)
         {
-            _claims.TryRemove(old, out _);
+            if (!_claims.TryGetValue(key, out var queue))
+            {
+                _claims[key] = queue = new Queue<string>(1);
+            }
+
+            queue.Enqueue(claim);
+            _order.Enqueue(key);
+            while (_order.Count > Capacity && _order.TryDequeue(out var old))
+            {
+                Take(old);
+            }
         }
     }
 
-    /// <summary>The claim that published exactly this payload for the serial; the entry is consumed.</summary>
-    public string? ClaimIdFor(string serial, ReadOnlySpan<byte> payload) =>
-        _claims.TryRemove((serial, Digest(payload)), out var claim) ? claim : null;
+    /// <summary>The claim that published exactly this payload for the serial (the earliest such); the entry is consumed.</summary>
+    public string? ClaimIdFor(string serial, ReadOnlySpan<byte> payload)
+    {
+        var key = (serial, Digest(payload));
+        lock (_gate)
+        {
+            // The key's place in _order stays behind: evicting it later is a no-op, or (10,000 publishes on) takes a newer
+            // identical request's entry, which is then answered as if no claim were known — refused, never mis-assigned.
+            return Take(key);
+        }
+    }
+
+    /// <summary>Entries recorded and not yet consumed or evicted.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _claims.Values.Sum(q => q.Count);
+            }
+        }
+    }
+
+    private string? Take((string Serial, string Digest) key)
+    {
+        if (!_claims.TryGetValue(key, out var queue) || !queue.TryDequeue(out var claim))
+        {
+            return null;
+        }
+
+        if (queue.Count == 0)
+        {
+            _claims.Remove(key);
+        }
+
+        return claim;
+    }
 
     private static string Digest(ReadOnlySpan<byte> payload) => Convert.ToBase64String(SHA256.HashData(payload));
 }

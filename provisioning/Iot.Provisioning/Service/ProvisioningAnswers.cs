@@ -66,6 +66,18 @@ public sealed class ProvisioningAnswers(ProvisioningStore store, CredentialIssue
     public ProvisionResponse Rejected(string nonce, string? reason) =>
         new() { Nonce = nonce, Status = ProvisionStatus.Rejected, Reason = reason, RetryAfterSeconds = _o.RejectedRetrySeconds, AtUtc = time.GetUtcNow() };
 
-    public ProvisionResponse Invalid(string nonce, string reason) =>
-        new() { Nonce = nonce, Status = ProvisionStatus.Invalid, Reason = reason, AtUtc = time.GetUtcNow() };
+    /// <summary>
+    /// The answer to a request that cannot be served. What the requester sent is echoed only within bounds: an answer
+    /// larger than the broker's packet limit would be refused and close the provisioning service's own session.
+    /// </summary>
+    public ProvisionResponse Invalid(string nonce, string reason) => new()
+    {
+        Nonce = nonce.Length <= ProvisioningDecider.MaxNonceLength ? nonce : "",
+        Status = ProvisionStatus.Invalid,
+        Reason = reason.Length <= MaxReasonLength ? reason : string.Concat(reason.AsSpan(0, MaxReasonLength), "…"),
+        AtUtc = time.GetUtcNow(),
+    };
+
+    /// <summary>The longest reason an invalid answer carries.</summary>
+    public const int MaxReasonLength = 400;
 }

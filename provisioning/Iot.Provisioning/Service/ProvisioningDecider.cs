@@ -32,6 +32,8 @@ public sealed class ProvisioningDecider(
 
     public async Task<ProvisionResponse> DecideAsync(string topicSerial, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        // Taken first, whatever the payload: an entry for a request that is refused unread would otherwise wait for eviction.
+        var recordedClaim = claims.ClaimIdFor(topicSerial, payload.Span);
         var request = ProtocolJson.TryDeserialize<ProvisionRequest>(payload.Span, out var error);
         if (request is null)
         {
@@ -47,7 +49,7 @@ public sealed class ProvisioningDecider(
         ClaimRow? claim = null;
         string tenantId;
         PreregistrationRow? prereg;
-        var claimId = claims.ClaimIdFor(request.Serial, payload.Span) ?? (string.IsNullOrWhiteSpace(_o.DefaultClaimId) ? null : _o.DefaultClaimId);
+        var claimId = recordedClaim ?? (string.IsNullOrWhiteSpace(_o.DefaultClaimId) ? null : _o.DefaultClaimId);
         if (claimId is not null)
         {
             claim = await store.ClaimAsync(claimId, ct).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Iot.Cloud.Bridge.Broker;
 using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Faults.Tests.Harness;
 using Iot.Protocol.Chunks;
@@ -147,6 +148,20 @@ public sealed class BridgeFuzzTests(ITestOutputHelper output)
         var fresh = await StoreValidChunksAsync(device, seed + 1, 1, ct);
         Assert.Single(fresh);
         Assert.True(device.IsConnected && claim.IsConnected, "the broker dropped an authenticated session during the fuzz");
+
+        // Past Broker:MaxPacketBytes a packet is a protocol error (MQTT 5 "packet too large"): the broker routes nothing,
+        // closes that session and counts it; the device reconnects and its next chunk is stored as usual.
+        var oversizedBefore = (await BridgeLogCounts.ReadAsync(bridge.Settings.LogPath)).Oversized;
+        var tooLarge = new byte[MaxPayloadBytes + BrokerOptions.PacketOverheadBytes + 1];
+        var reason = await device.PublishTooLargeAsync(TopicTree.Chunk(Tenant, Device), tooLarge, ct);
+        Assert.True(reason is null or MQTTnet.MqttClientPublishReasonCode.QuotaExceeded, $"PUBACK {reason} for a packet over the broker's maximum");
+        await Eventually.WaitAsync(() => Task.FromResult(!device.IsConnected), TimeSpan.FromSeconds(10), "the broker closed the session that sent a packet over its maximum");
+        Assert.Equal(oversizedBefore + 1, (await BridgeLogCounts.ReadAsync(bridge.Settings.LogPath)).Oversized);
+        Assert.True(claim.IsConnected, "a packet over the maximum from one client closed another's session");
+        await using var again = await FuzzClient.ConnectAsync(port, $"{Tenant}.{Device}", $"{Tenant}.{Device}", deviceSecret, TopicTree.Ack(Tenant, Device), ct);
+        Assert.Single(await StoreValidChunksAsync(again, seed + 2, 1, ct));
+        var final = await StoreSnapshot.ReadAsync(db, bridge.StorageRoot);
+        Assert.Equal(before.Rows.Count + 2, final.Rows.Count);
     }
 
     private static async Task PublishReleasingAsync(FuzzClient client, FuzzMessage message, SemaphoreSlim inFlight, CancellationToken ct)

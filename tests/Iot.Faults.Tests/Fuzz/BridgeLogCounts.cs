@@ -6,14 +6,14 @@ namespace Iot.Faults.Tests.Fuzz;
 /// The bridge's own account of what it refused, read from its log (Serilog compact JSON, one event per line): the
 /// bridge process exposes its counters there and nowhere else, so that is what an operator would look at too.
 /// </summary>
-public sealed record BridgeLogCounts(IReadOnlyDictionary<string, long> RejectedByReason, long PublishesRefused, long ProvisioningInvalid, long Errors)
+public sealed record BridgeLogCounts(IReadOnlyDictionary<string, long> RejectedByReason, long PublishesRefused, long ProvisioningInvalid, long Errors, long Oversized)
 {
     public long RejectedTotal => RejectedByReason.Values.Sum();
 
     public static async Task<BridgeLogCounts> ReadAsync(string logPath)
     {
         var byReason = new Dictionary<string, long>(StringComparer.Ordinal);
-        long refused = 0, invalid = 0, errors = 0;
+        long refused = 0, invalid = 0, errors = 0, oversized = 0;
         await using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync() is { } line)
@@ -40,18 +40,23 @@ public sealed record BridgeLogCounts(IReadOnlyDictionary<string, long> RejectedB
             {
                 refused++;
             }
+            else if (message.StartsWith("PUBLISH of ", StringComparison.Ordinal) && message.Contains("exceeds Broker:MaxPacketBytes", StringComparison.Ordinal))
+            {
+                oversized++;
+            }
             else if (message.StartsWith("Provisioning request from", StringComparison.Ordinal) && e.TryGetProperty("Status", out var status) && status.GetString() == "Invalid")
             {
                 invalid++;
             }
         }
 
-        return new BridgeLogCounts(byReason, refused, invalid, errors);
+        return new BridgeLogCounts(byReason, refused, invalid, errors, oversized);
     }
 
     public BridgeLogCounts Minus(BridgeLogCounts before) => new(
         RejectedByReason.ToDictionary(kv => kv.Key, kv => kv.Value - before.RejectedByReason.GetValueOrDefault(kv.Key), StringComparer.Ordinal),
         PublishesRefused - before.PublishesRefused,
         ProvisioningInvalid - before.ProvisioningInvalid,
-        Errors - before.Errors);
+        Errors - before.Errors,
+        Oversized - before.Oversized);
 }

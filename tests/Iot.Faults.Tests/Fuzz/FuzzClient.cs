@@ -73,6 +73,23 @@ public sealed class FuzzClient : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Publishes a packet the broker must not route; returns the PUBACK reason, or null when the session was closed
+    /// before the PUBACK arrived (both are what MQTT 5 allows for a packet over the server's maximum).
+    /// </summary>
+    public async Task<MqttClientPublishReasonCode?> PublishTooLargeAsync(string topic, byte[] payload, CancellationToken ct)
+    {
+        try
+        {
+            var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+            return result.ReasonCode;
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_client.IsConnected)

@@ -19,6 +19,13 @@ public sealed class FuzzCorpus(int seed, string tenantId, string deviceId, strin
 
     private string OwnChunk => TopicTree.Chunk(tenantId, deviceId);
 
+    /// <summary>
+    /// Payloads up to here still fit the broker's packet limit (<c>Bridge:MaxPayloadBytes</c> plus half the overhead
+    /// it allows for topic and properties), so the bridge sees them and owes an answer. Larger packets are a protocol
+    /// error that closes the session: the fuzz checks that once, at the end, not in the stream.
+    /// </summary>
+    private int MaxRoutedPayload => maxPayloadBytes + (Iot.Cloud.Bridge.Broker.BrokerOptions.PacketOverheadBytes / 2);
+
     public IEnumerable<FuzzMessage> Generate(int count)
     {
         for (var i = 0; i < count; i++)
@@ -74,7 +81,7 @@ public sealed class FuzzCorpus(int seed, string tenantId, string deviceId, strin
             < 30 => new(FuzzSender.Claim, "claim-random-bytes", request, Bytes(_random.Next(0, 2048)), FuzzOutcome.ProvisioningInvalid),
             < 50 => new(FuzzSender.Claim, "claim-truncated-json", request, Truncate(Encoding.UTF8.GetBytes(PlausibleRequestJson())), FuzzOutcome.ProvisioningInvalid),
             < 65 => new(FuzzSender.Claim, "claim-wrong-schema", request, Encoding.UTF8.GetBytes(WrongSchemaJson()), FuzzOutcome.ProvisioningInvalid),
-            < 72 => new(FuzzSender.Claim, "claim-oversize", request, Bytes(_random.Next(64 * 1024, 256 * 1024)), FuzzOutcome.ProvisioningInvalid),
+            < 72 => new(FuzzSender.Claim, "claim-oversize", request, Bytes(_random.Next(64 * 1024, MaxRoutedPayload)), FuzzOutcome.ProvisioningInvalid),
             _ => new(FuzzSender.Claim, "claim-foreign-topic", ForeignTopicForClaim(), _random.Next(2) == 0 ? ValidEnvelope() : Bytes(128), FuzzOutcome.Refused),
         };
     }
@@ -99,7 +106,7 @@ public sealed class FuzzCorpus(int seed, string tenantId, string deviceId, strin
 
     private byte[] Oversize()
     {
-        var size = _random.Next(maxPayloadBytes + 1, maxPayloadBytes * 3);
+        var size = _random.Next(maxPayloadBytes + 1, MaxRoutedPayload);
         var payload = Bytes(size);
         if (_random.Next(2) == 0)
         {
