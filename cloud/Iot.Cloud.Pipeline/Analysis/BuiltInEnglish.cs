@@ -42,7 +42,9 @@ internal static class BuiltInEnglish
             "we|i|weve|ive|we_ve|i_ve also have|offer|sell|carry|stock|provide|got {item}",
             "my|our recommendation|suggestion|advice|tip|pick ?would_be|is|will_be|for_you|here ?would_be|is {item}",
             "we|i now|currently|even|just ?also have|offer|sell|carry|stock {item}",
-            "we|i ?can|could ?also offer|provide|include|arrange|do|add|throw_in|set_up|install|deliver|fit|mount|get_you {item}",
+            "we|i ?can|could ?also offer|provide|include|arrange|add|throw_in|set_up|install|deliver|fit|mount|get_you {item}",
+            // "We do, they're on the wall" answers a customer's question; "we can do X for you" offers.
+            "we|i can|could ?also do {item}",
             "there|theres ?is|are|s also {item}",
             "{item} is|are|s ?now|currently|also on_sale|on_offer|on_special|half_price|discounted|on_promotion|in_promotion|free_with|included_if",
             "discount|deal|promotion|offer|sale|special on|for {item}",
@@ -62,6 +64,28 @@ internal static class BuiltInEnglish
             "would you consider {item}",
             "we|there ?now|currently|also have|offer|is|s {item} with|where|that_gives|giving ~ off|discount|free|bonus|cashback|points",
             "^ and|also|plus ?maybe|perhaps {item} ??",
+            // Negative questions: the seller presumes the need ("wouldn't you rather have", "don't you need").
+            $"wouldnt|dont|wont|didnt you ?also ?rather|really|maybe ?like|want|need|fancy|prefer|consider ?to ?also ?{Get} {{item}}",
+            $"wouldnt|dont|wont you ?also ?rather|really ?{Get} {{item}}",
+            "youre|you_are|are_you ?not ?really after|interested_in|tempted_by|keen_on {item}",
+            // Need checks: is the customer covered for it already?
+            "are|were you ?all ?already sorted|set|covered|okay|ok|good|stocked_up|fine for|on|with {item} ??",
+            "! have|do you ?already ?got|have|need {item} at_home|already|yet|at_the_moment|for_it|for_them ??",
+            "! are you ?already using|running {item} ??",
+            // Social proof: what other customers take with it.
+            "most|many|lots|plenty|everyone|everybody|customers|people|clients ~ ?also|usually|often|always|normally|generally|tend_to|end_up ?also get|gets|getting|take|takes|taking|buy|buys|buying|add|adds|adding|choose|chooses|choosing|go_for|goes_for|going_for|pick_up|picks_up|picking_up|grab|grabs|coming_back_for|comes_back_for|come_back_for|opt_for|opts_for {item}",
+            "{item} is|are|s ?our|the ?most popular|best_seller|bestseller|top_seller|what_everyone_gets",
+            // Conditional and worth-it offers: "should you want X", "X is worth having", "X is really handy".
+            "should|if you ?also want|need|like|fancy|prefer {item}",
+            "{item} is|are|s|would_be|will_be|might_be ?really|definitely|well|totally|always|probably worth having|getting|adding|taking|considering|it|a_look|a_try",
+            "{item} is|are|s|would_be|will_be|comes_in|come_in ?really|very|super|so|always|incredibly handy|useful|a_lifesaver|a_good_idea|good_to_have|worth_it",
+            "{item} would|could|will|might ?really|definitely|also last|save|protect|help|keep ~ you|it|them",
+            "might|may|could|would ?also|really be worth {item}",
+            // Bundles and price nudges: together-with deals, "this plus X for", "for a hundred more X".
+            "together|along|combined|bundled ?it with {item} it|its|it_s|theres|there_s|you|thats|that_s|the|for|at",
+            "this|it|that|these ?one plus|and {item} for|at|is|comes_to|together|costs",
+            "for ?just|only ?a|an|another ~ more|extra {item}",
+            "we|weve|we_ve|ive|i_ve|i ?also ?have|got {item} that|which go|goes|work|works|fit|fits|pair|pairs|match|matches with",
         ],
         CustomerCues: ["where", "do you have", "do you sell", "do you carry", "have you got", "return", "returning", "refund", "exchange", "broke", "broken", "doesn't work", "not working", "stopped working", "cracked", "faulty", "defective", "does the", "does it", "does this", "is it covered", "is this covered", "covered by", "under warranty", "claim", "i bought", "i purchased", "i got this", "i need", "i want", "i'm looking for", "looking for", "can i get", "can i have", "how much", "what time", "is there", "mine", "fix", "repair my"],
         Hedges: ["maybe", "perhaps", "maybe later", "not sure", "i'm not sure", "let me think", "i'll think", "think about it", "i don't know", "dunno", "we'll see", "next time", "later", "i'll come back", "come back", "i'll check", "need to check", "ask my", "talk to my", "hmm", "possibly", "i might", "not yet", "let me see", "i'll consider", "consider it", "sleep on it", "i'll decide", "haven't decided", "another time", "some other time", "think it over"],
@@ -70,8 +94,8 @@ internal static class BuiltInEnglish
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["for", "to", "if", "so", "that", "which", "because", "since", "as", "too", "today", "now", "then", "instead", "while", "when", "at", "from", "in", "with", "it", "and", "or", "but", "is", "are", "would", "will", "can", "could", "you", "on", "please", "maybe", "perhaps", "just", "only", "right", "here", "thanks", "thank"],
         ItemFillers: ["also", "maybe", "perhaps", "just", "please", "too", "then", "really", "additionally", "even", "plus", "yourself", "as", "well", "oh", "so", "any"],
-        NonItems: ["to", "it", "that", "this", "these", "those", "them", "anything", "something", "everything", "nothing", "else", "me", "us", "you", "your", "yourself", "help", "pay", "paying", "receipt", "change", "cash", "wait", "know", "sign", "check", "return", "refund", "exchange", "number", "name", "here", "there", "what", "which", "how", "ones", "card", "price", "total", "discount", "day", "weekend", "evening", "time", "look", "seat", "go", "be", "covered", "sure", "check", "minute", "moment", "second", "word"],
-        Determiners: ["a", "an", "the", "some", "our", "this", "these", "that", "those", "any", "one", "two", "new", "extra", "additional", "matching", "nice", "good", "great"],
+        NonItems: ["to", "it", "that", "this", "these", "those", "them", "anything", "something", "everything", "nothing", "else", "me", "us", "you", "your", "yourself", "help", "pay", "paying", "receipt", "change", "cash", "wait", "know", "sign", "check", "return", "refund", "exchange", "number", "name", "here", "there", "what", "which", "how", "ones", "card", "price", "total", "discount", "day", "weekend", "evening", "time", "look", "seat", "go", "be", "covered", "sure", "check", "minute", "moment", "word", "theyre", "its", "thats", "theyll", "were", "youre", "how", "why", "when", "who", "long"],
+        Determiners: ["a", "an", "the", "some", "our", "this", "these", "that", "those", "any", "one", "two", "new", "extra", "additional", "matching", "nice", "good", "great", "another"],
         PreNegators: ["not", "never", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot", "wont", "wouldnt", "hardly", "nothing", "nobody", "neither"],
         PostNegators: [],
         SellerService: ["how can i help", "can i help you", "what can i do for you", "how may i help", "what are you looking for", "that will be", "that'll be", "your total", "that comes to", "here is your receipt", "here's your receipt", "here's your change", "your receipt", "thank you for shopping", "thanks for coming", "welcome to", "how can i assist", "anything else", "let me check", "let me get that", "i'll ring", "enjoy your", "good choice", "great choice", "excellent choice"],

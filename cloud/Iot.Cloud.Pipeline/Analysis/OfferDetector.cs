@@ -18,14 +18,11 @@ internal static class OfferDetector
             for (var k = 0; k < turn.Sentences.Count; k++)
             {
                 var sentence = turn.Sentences[k];
-                if (rules.CustomerCues.Matches(sentence.Value))
-                {
-                    continue;
-                }
+                var cue = rules.CustomerCues.Matches(sentence.Value);
 
                 // "Sadakat kartımız var. İster misiniz?": a bare offer question takes its item from the sentence before.
-                var offer = FirstOffer(turn.Index, sentence, rules)
-                    ?? (k > 0 && sentence.IsQuestion && BareFrame(sentence, rules) ? Anaphoric(turn.Index, turn.Sentences[k - 1], rules) : null);
+                var offer = FirstOffer(turn.Index, sentence, rules, overridersOnly: cue)
+                    ?? (!cue && k > 0 && sentence.IsQuestion && BareFrame(sentence, rules) ? Anaphoric(turn.Index, turn.Sentences[k - 1], rules) : null);
                 if (offer is not null && !offers.Any(o => o.Turn == offer.Turn && o.Item == offer.Item))
                 {
                     offers.Add(offer);
@@ -37,7 +34,7 @@ internal static class OfferDetector
     }
 
     /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
-    public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules) is not null;
+    public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules, overridersOnly: false) is not null;
 
     /// <summary>A frame matches the whole sentence with nothing in its slot ("Would you like one?", "İster misiniz?").</summary>
     private static bool BareFrame(SpokenSentence sentence, LanguageRules rules) =>
@@ -62,11 +59,11 @@ internal static class OfferDetector
         return item.Length == 0 ? null : new OfferAct(turn, item, rules.Categorize(previous.Value[r.From..r.To]), item, "(item of the sentence before)");
     }
 
-    private static OfferAct? FirstOffer(int turn, SpokenSentence sentence, LanguageRules rules)
+    private static OfferAct? FirstOffer(int turn, SpokenSentence sentence, LanguageRules rules, bool overridersOnly)
     {
         foreach (var frame in rules.Frames)
         {
-            if (frame.RequiresQuestion && !sentence.IsQuestion)
+            if ((frame.RequiresQuestion && !sentence.IsQuestion) || (overridersOnly && !frame.OverridesCustomerCues))
             {
                 continue;
             }

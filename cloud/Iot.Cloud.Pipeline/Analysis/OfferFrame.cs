@@ -13,18 +13,21 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <item><c>?tok</c> optional; <c>~</c> up to three words of anything; <c>^</c> the frame starts its clause.</item>
 /// <item><c>{item}</c> the product slot: words after the frame when last, before it when first (SOV languages), or between.</item>
 /// <item>A final <c>??</c> token: the sentence must be a question.</item>
+/// <item>A first <c>!</c> token: the frame holds even in a sentence with a customer cue. For seller questions that
+///   share words with a customer's ("have you got a primer <b>at home</b>?" against "have you got primers?").</item>
 /// </list>
 /// </summary>
 public sealed class OfferFrame
 {
     private const int MaxItemWords = 6;
 
-    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question)
+    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question, bool overridesCues)
     {
         Source = source;
         Regex = regex;
         Slot = slot;
         RequiresQuestion = question;
+        OverridesCustomerCues = overridesCues;
     }
 
     public enum SlotPlace
@@ -42,6 +45,8 @@ public sealed class OfferFrame
 
     internal bool RequiresQuestion { get; }
 
+    internal bool OverridesCustomerCues { get; }
+
     /// <summary>Compiles a frame, or explains what is wrong with it (the message is shown to whoever edits the profile).</summary>
     public static bool TryParse(string source, out OfferFrame? frame, out string? error)
     {
@@ -52,6 +57,12 @@ public sealed class OfferFrame
         if (question)
         {
             tokens.RemoveAt(tokens.Count - 1);
+        }
+
+        var overridesCues = tokens.Count > 0 && tokens[0] == "!";
+        if (overridesCues)
+        {
+            tokens.RemoveAt(0);
         }
 
         var slots = tokens.Count(t => t == "{item}");
@@ -131,7 +142,7 @@ public sealed class OfferFrame
             sb.Append(optional ? $"(?:{group})?" : group);
         }
 
-        frame = new OfferFrame(source!, new Regex(sb.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), place, question);
+        frame = new OfferFrame(source!, new Regex(sb.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), place, question, overridesCues);
         return true;
     }
 
