@@ -13,6 +13,10 @@ public static class CorpusGenerator
 
     public static readonly string[] Splits = ["dev", "heldout"];
 
+    // Splits with no frame file: hand-written dialogues only (frames/{split}/{lang}.handwritten.jsonl), validated and
+    // copied through in file order. "blind" was written by someone who never read the analyzer's rules (README).
+    public static readonly string[] HandwrittenOnlySplits = ["blind"];
+
     private static readonly JsonSerializerOptions ReadOptions = new()
     {
         PropertyNameCaseInsensitive = true,
@@ -68,6 +72,21 @@ public static class CorpusGenerator
             }
         }
 
+        foreach (var split in HandwrittenOnlySplits)
+        {
+            foreach (var lang in Languages)
+            {
+                var handwrittenPath = Path.Combine(root, "frames", split, lang + ".handwritten.jsonl");
+                if (!File.Exists(handwrittenPath))
+                {
+                    Console.WriteLine($"{split}/{lang}: no hand-written file, skipped");
+                    continue;
+                }
+
+                outputs.Add((Path.Combine(root, "dialogues", split, lang + ".jsonl"), ReadHandwrittenOnly(handwrittenPath, lang, split)));
+            }
+        }
+
         foreach (var (outPath, dialogues) in outputs)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
@@ -120,11 +139,7 @@ public static class CorpusGenerator
             throw new InvalidDataException($"{framePath}: says lang \"{frames.Lang}\" split \"{frames.Split}\"");
         }
 
-        var handwritten = File.Exists(handwrittenPath)
-            ? File.ReadLines(handwrittenPath).Where(l => l.Trim().Length > 0)
-                .Select((l, i) => JsonSerializer.Deserialize<CorpusDialogue>(l, ReadOptions) ?? throw new InvalidDataException($"{handwrittenPath}:{i + 1}: empty"))
-                .ToList()
-            : [];
+        var handwritten = File.Exists(handwrittenPath) ? ReadHandwritten(handwrittenPath) : [];
         var rng = new Random(StableSeed(lang + "/" + split));
         var builder = new DialogueBuilder(frames, rng);
         var generatedCount = frames.Count - handwritten.Count;
@@ -168,6 +183,36 @@ public static class CorpusGenerator
 
         var duplicate = all.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? all : throw new InvalidDataException($"{lang}/{split}: id {duplicate.Key} used twice");
+    }
+
+    private static List<CorpusDialogue> ReadHandwritten(string path) =>
+        File.ReadLines(path).Where(l => l.Trim().Length > 0)
+            .Select((l, i) => JsonSerializer.Deserialize<CorpusDialogue>(l, ReadOptions) ?? throw new InvalidDataException($"{path}:{i + 1}: empty"))
+            .ToList();
+
+    // A split made of hand-written dialogues only: every line must say it is hand-written and carry an id
+    // {lang}-{split initial}-wNNN; the labels are validated as for the other splits, and the order of the file is kept.
+    private static List<CorpusDialogue> ReadHandwrittenOnly(string path, string lang, string split)
+    {
+        var dialogues = ReadHandwritten(path);
+        if (dialogues.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: no dialogues");
+        }
+
+        var idPattern = new System.Text.RegularExpressions.Regex($"^{lang}-{split[0]}-w[0-9]{{3}}$");
+        foreach (var d in dialogues)
+        {
+            if (d.Source != "handwritten" || !idPattern.IsMatch(d.Id))
+            {
+                throw new InvalidDataException($"{lang}/{split} {d.Id}: a {split} dialogue needs source \"handwritten\" and an id {lang}-{split[0]}-wNNN");
+            }
+
+            Validate(d, lang, split);
+        }
+
+        var duplicate = dialogues.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null ? dialogues : throw new InvalidDataException($"{lang}/{split}: id {duplicate.Key} used twice");
     }
 
     private static void ToCyrillic(CorpusDialogue d)
