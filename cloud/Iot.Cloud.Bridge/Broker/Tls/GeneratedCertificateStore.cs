@@ -179,7 +179,13 @@ internal sealed partial class GeneratedCertificateStore(string directory, TimePr
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = PrivateFiles.FileMode;
+                }
+
+                return new FileStream(path, options);
             }
             catch (IOException) when (time.GetUtcNow() < deadline)
             {
