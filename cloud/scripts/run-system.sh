@@ -46,6 +46,7 @@ seed=()
 for ((i = 1; i <= devices; i++)); do seed+=("--Bridge:SeedDevices:$((i - 1))=demo/pos-$i"); done
 dotnet cloud/Iot.Cloud.Bridge/bin/Release/net10.0/iot-bridge.dll \
   --Database:ConnectionString="$db" --Storage:Root="$state/store" --Broker:Port="$broker_port" "${seed[@]}" \
+  --Broker:ListenAddress=127.0.0.1 \
   --Broker:RequireAuthentication=false --Broker:ServiceAccounts:provisioning="$svc_secret" \
   --Pipeline:Transcription:Engine=pocketsphinx --Pipeline:Dialogues:GapSeconds=8 --Pipeline:Dialogues:CloseGraceSeconds=20 \
   >"$state/logs/bridge.log" 2>&1 &
@@ -73,6 +74,8 @@ cat <<INFO
 
   IoT audio system is running.
     MQTT broker (embedded):  127.0.0.1:$broker_port   e.g. mosquitto_sub -p $broker_port -t 'iot/v1/#' -v
+                             DEMO: plain MQTT on loopback only, no authentication. A real deployment listens on the
+                             network with TLS (8883, the bridge's own CA) and credentials; see broker-config/README.md.
     PostgreSQL:              $psql_url
     Recordings:              $state/store/recordings/
     Logs (JSON):             $state/logs/

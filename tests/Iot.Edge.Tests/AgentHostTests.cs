@@ -20,6 +20,7 @@ public class AgentHostTests
     [InlineData("Mqtt:AckTimeoutSeconds", "0", "Mqtt:AckTimeoutSeconds")]
     [InlineData("Mqtt:Tls:CaFile", "/nonexistent/ca.crt", "Mqtt:Tls:CaFile")]
     [InlineData("Mqtt:Tls:ClientCertificateFile", "/etc/hostname", "Mqtt:Tls:ClientCertificateFile")]
+    [InlineData("Mqtt:Host", "192.0.2.10", "Mqtt:Host")]
     [InlineData("Recording:TimeZone", "Mars/Olympus", "Recording:TimeZone")]
     [InlineData("Recording:Schedule:Mon-Fri", "8-22", "Recording:Schedule")]
     [InlineData("Recording:Schedule:Funday", "08:00-22:00", "Recording:Schedule")]

@@ -55,4 +55,37 @@ public sealed class IotctlTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("device 'ghost' does not exist", unknown.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the bundle's file mode is part of the check
+    public async Task Claims_create_with_a_bundle_writes_an_owner_only_claim_file_with_the_brokers_ca_and_refuses_one_without_a_ca()
+    {
+        await using var node = await CloudNode.StartAsync();
+        using var dir = new Iot.TestSupport.TempDirectory();
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=bridge CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        // A careless operator points --ca at a file that also holds the CA's key: only the certificate may travel.
+        await File.WriteAllTextAsync(dir.Sub("ca.pem"), ca.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem());
+        var claimsBefore = await node.ScalarAsync<long>("SELECT count(*) FROM claim_tokens");
+
+        var refused = await Iotctl.RunAsync(node, "claims", "create", "--tenant", CloudNode.Tenant, "--bundle", dir.Sub("plain.json"), "--device-broker", "bridge.example.com:8883");
+        var run = await Iotctl.RunAsync(node, "claims", "create", "--tenant", CloudNode.Tenant, "--bundle", dir.Sub("claim.json"), "--device-broker", "bridge.example.com:8883", "--ca", dir.Sub("ca.pem"));
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--ca", refused.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.Sub("plain.json")));
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(claimsBefore + 1, await node.ScalarAsync<long>("SELECT count(*) FROM claim_tokens"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Sub("claim.json")));
+        var text = await File.ReadAllTextAsync(dir.Sub("claim.json"));
+        Assert.DoesNotContain("PRIVATE KEY", text, StringComparison.Ordinal);
+        using var bundle = System.Text.Json.JsonDocument.Parse(text);
+        var secret = run.StdOut.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("password:", StringComparison.Ordinal))["password:".Length..].Trim();
+        Assert.Equal(secret, bundle.RootElement.GetProperty("secret").GetString());
+        Assert.Equal("bridge.example.com:8883", bundle.RootElement.GetProperty("broker").GetString());
+        using var carried = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(bundle.RootElement.GetProperty("caCertificate").GetString());
+        Assert.Equal(ca.Thumbprint, carried.Thumbprint);
+    }
 }

@@ -22,8 +22,18 @@ public sealed class BrokerOptions
     /// <summary>External mode: broker port. Embedded mode: the port the embedded broker listens on.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>Embedded mode: address to listen on; 0.0.0.0 so devices on the store network can reach it.</summary>
+    /// <summary>
+    /// Embedded mode: where devices reach the broker; 0.0.0.0 = every interface of the store/cloud machine. Off loopback
+    /// the broker speaks TLS there (<see cref="BrokerTlsOptions.Port"/>) and keeps plain MQTT on loopback for the
+    /// bridge's own sessions, unless <see cref="AllowPlaintext"/> says otherwise.
+    /// </summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>
+    /// Embedded mode: also serve plain MQTT on a non-loopback <see cref="ListenAddress"/>. Device passwords, claim
+    /// secrets and audio then cross the network readable by anyone on it, so it has to be said explicitly.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
 
     public string? Username { get; set; }
 
@@ -73,18 +83,37 @@ public sealed class BrokerOptions
 }
 
 /// <summary>
-/// Embedded mode: an MQTT-over-TLS listener beside the plain one. To accept devices only over TLS, bind the plain
-/// listener to loopback (<c>Broker:ListenAddress=127.0.0.1</c>); the bridge's own client uses it.
+/// Embedded mode: the MQTT-over-TLS listener devices use. It runs whenever the broker is reachable off the machine, with
+/// the configured certificate or, when none is configured, one the bridge makes itself under its own private CA
+/// (<see cref="Directory"/>). A loopback-only broker (the demo) has none unless a certificate is configured.
 /// </summary>
 public sealed class BrokerTlsOptions
 {
-    /// <summary>0 = no TLS listener; 8883 is the MQTT-over-TLS convention.</summary>
-    public int Port { get; set; }
+    /// <summary>8883 is the MQTT-over-TLS convention; 0 = no TLS listener (needs a loopback broker or <c>Broker:AllowPlaintext</c>).</summary>
+    public int Port { get; set; } = 8883;
 
-    /// <summary>PEM server certificate (with its chain) and its private key.</summary>
+    /// <summary>
+    /// The server certificate: PEM (with its chain, key in <see cref="KeyFile"/>) or PKCS#12 (<c>.pfx</c>/<c>.p12</c>,
+    /// password in <see cref="CertificatePassword"/>). Set = used instead of the generated one.
+    /// </summary>
     public string? CertificateFile { get; set; }
 
     public string? KeyFile { get; set; }
 
-    public string ListenAddress { get; set; } = "0.0.0.0";
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Address of the TLS listener; empty = <c>Broker:ListenAddress</c>.</summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>
+    /// Generated certificate: the names devices use for the broker (DNS names or IP addresses), on top of the machine
+    /// name, localhost and the listen addresses. A device checks the name it connects to against these.
+    /// </summary>
+    public List<string> HostNames { get; set; } = [];
+
+    /// <summary>Generated CA and server certificate live here (0700, files 0600); empty = <c>{Storage:Root}/tls</c>.</summary>
+    public string? Directory { get; set; }
+
+    public bool IsPkcs12 => CertificateFile is { } f
+        && (f.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".p12", StringComparison.OrdinalIgnoreCase));
 }

@@ -20,6 +20,7 @@ public sealed partial class EmbeddedBroker(
     BrokerSecurityMetrics metrics,
     ILogger<EmbeddedBroker> logger,
     IOptions<BridgeOptions> bridge,
+    Tls.BrokerCertificates certificates,
     ClaimIdentityCache? claims = null) : IHostedService, IAsyncDisposable, IDeviceSessionControl
 {
     private MqttServer? _server;
@@ -30,21 +31,22 @@ public sealed partial class EmbeddedBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var listeners = Tls.BrokerListeners.For(o);
         var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.ListenAddress))
-            .WithDefaultEndpointPort(o.Port)
+            .WithDefaultEndpointBoundIPAddress(listeners.PlainAddress)
+            .WithDefaultEndpointPort(listeners.PlainPort)
             .WithPersistentSessions()
             // Devices that were offline get their acks when they return; a bounded queue keeps memory in check.
             .WithMaxPendingMessagesPerClient(10_000);
-        if (o.Tls.Port != 0)
+        if (listeners.HasTls)
         {
             _certificate?.Dispose();
-            _certificate = Iot.Protocol.Security.PemCertificate.LoadWithKey(o.Tls.CertificateFile!, o.Tls.KeyFile!);
+            _certificate = await certificates.LoadAsync(listeners, cancellationToken).ConfigureAwait(false);
             builder = builder
                 .WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(o.Tls.ListenAddress))
-                .WithEncryptedEndpointPort(o.Tls.Port)
+                .WithEncryptedEndpointBoundIPAddress(listeners.TlsAddress!)
+                .WithEncryptedEndpointPort(listeners.TlsPort)
                 .WithEncryptionCertificate(_certificate)
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
         }
@@ -74,10 +76,25 @@ public sealed partial class EmbeddedBroker(
             };
         }
         await _server.StartAsync().ConfigureAwait(false);
-        LogStarted(o.ListenAddress, o.Port, o.RequireAuthentication);
-        if (o.Tls.Port != 0)
+        LogStarted(listeners.PlainAddress.ToString(), listeners.PlainPort, o.RequireAuthentication);
+        LogTransport(listeners);
+    }
+
+    private void LogTransport(Tls.BrokerListeners listeners)
+    {
+        if (listeners.HasTls)
         {
-            LogTlsStarted(o.Tls.ListenAddress, o.Tls.Port, _certificate!.Subject, _certificate.NotAfter);
+            LogTlsStarted(listeners.TlsAddress!.ToString(), listeners.TlsPort, _certificate!.Subject, _certificate.NotAfter,
+                certificates.UsesConfiguredCertificate ? "Broker:Tls:CertificateFile" : certificates.GeneratedCaFile);
+        }
+
+        if (listeners.PlainOnNetwork)
+        {
+            LogPlaintextOnNetwork(listeners.PlainAddress.ToString(), listeners.PlainPort);
+        }
+        else if (!listeners.HasTls)
+        {
+            LogLoopbackOnly(listeners.PlainAddress.ToString(), listeners.PlainPort);
         }
     }
 
@@ -185,8 +202,14 @@ public sealed partial class EmbeddedBroker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (authentication required: {RequireAuthentication})")]
     private partial void LogStarted(string address, int port, bool requireAuthentication);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker TLS listener on {Address}:{Port} with {Subject}, valid until {NotAfter:u}")]
-    private partial void LogTlsStarted(string address, int port, string subject, DateTime notAfter);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker TLS listener on {Address}:{Port} with {Subject}, valid until {NotAfter:u}; devices trust {Trust}")]
+    private partial void LogTlsStarted(string address, int port, string subject, DateTime notAfter, string trust);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker:AllowPlaintext=true: plain MQTT on {Address}:{Port}; device passwords, claim secrets and audio cross the network unencrypted")]
+    private partial void LogPlaintextOnNetwork(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plain MQTT on loopback {Address}:{Port} only, no TLS listener: a demo or single-machine set-up. For devices on the network set Broker:ListenAddress to a non-loopback address; TLS (Broker:Tls:Port) is then on by default")]
+    private partial void LogLoopbackOnly(string address, int port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private partial void LogStopped();

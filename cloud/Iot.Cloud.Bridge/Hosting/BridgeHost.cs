@@ -56,6 +56,7 @@ public static class BridgeHost
         if (configuration.GetValue($"{BrokerOptions.Section}:Mode", BrokerMode.Embedded) == BrokerMode.Embedded)
         {
             services.AddBrokerSecurity();
+            services.AddSingleton<Broker.Tls.BrokerCertificates>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddSingleton<IDeviceSessionControl>(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());

@@ -90,50 +90,12 @@ internal sealed partial class BrokerOptionsValidator : IValidateOptions<BrokerOp
         }
 
         errors.AddRange(BrokerSecurityOptionsRules.Check(o));
-        if (o.Mode == BrokerMode.Embedded && o.Tls.Port != 0)
+        if (o.Mode == BrokerMode.Embedded)
         {
-            errors.AddRange(CheckTls(o.Tls, o.Port));
+            errors.AddRange(BrokerTlsOptionsRules.Check(o));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
-internal sealed partial class BrokerOptionsValidator
-{
-    private static IEnumerable<string> CheckTls(BrokerTlsOptions tls, int plainPort)
-    {
-        const string s = BrokerOptions.Section + ":Tls";
-        if (tls.Port is < 1 or > 65535 || tls.Port == plainPort)
-        {
-            yield return $"{s}:Port {tls.Port} must be 1..65535 and differ from {BrokerOptions.Section}:Port";
-        }
-
-        if (!IPAddress.TryParse(tls.ListenAddress, out _))
-        {
-            yield return $"{s}:ListenAddress '{tls.ListenAddress}' is not an IP address";
-        }
-
-        if (string.IsNullOrWhiteSpace(tls.CertificateFile) || string.IsNullOrWhiteSpace(tls.KeyFile))
-        {
-            yield return $"{s}:CertificateFile and {s}:KeyFile must be set when {s}:Port is set";
-            yield break;
-        }
-
-        string? problem = null;
-        try
-        {
-            using var _ = Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.CertificateFile, tls.KeyFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            problem = ex.Message;
-        }
-
-        if (problem is not null)
-        {
-            yield return $"{s}:CertificateFile/{s}:KeyFile cannot be loaded as a PEM certificate and key: {problem}";
-        }
     }
 }
 

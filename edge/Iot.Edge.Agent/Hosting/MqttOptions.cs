@@ -13,6 +13,12 @@ public sealed class MqttOptions
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Plain MQTT to a broker that is not on this machine. Off by default: the device password and every chunk would
+    /// cross the network readable by anyone on it. Loopback brokers (the demo) never need it.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
+
     public int KeepAliveSeconds { get; set; } = 30;
 
     /// <summary>Resend a chunk when the cloud's ack has not come back in this time.</summary>

@@ -1,8 +1,8 @@
 namespace Iot.Edge.Agent.Hosting;
 
 /// <summary>
-/// Section <c>Mqtt:Tls</c>. Off by default because the embedded demo broker listens in plain text on the store
-/// network; any broker reached over the internet must have it on.
+/// Section <c>Mqtt:Tls</c>. Also on, without this section, when the claim bundle carries the broker's CA; plain MQTT to
+/// a broker off this machine needs <c>Mqtt:AllowPlaintext</c>.
 /// </summary>
 public sealed class MqttTlsOptions
 {
@@ -18,4 +18,11 @@ public sealed class MqttTlsOptions
     public string? ClientCertificateFile { get; set; }
 
     public string? ClientKeyFile { get; set; }
+
+    /// <summary>
+    /// Accept a broker certificate whose names do not include the host connected to, as long as the pinned CA
+    /// (<see cref="CaFile"/> or the claim bundle's) signed it. Off by default; for brokers reached under a name their
+    /// certificate lacks (NAT, a changed IP) until the certificate is re-issued.
+    /// </summary>
+    public bool SkipHostnameCheck { get; set; }
 }

@@ -126,6 +126,11 @@ internal sealed partial class MqttOptionsValidator : IValidateOptions<MqttOption
         }
 
         ValidateTls(o.Tls, $"{s}:Tls", errors);
+        if (!string.IsNullOrWhiteSpace(o.Host) && Uplink.MqttTls.PlaintextRefusal(o, o.Host, pinnedCa: null) is { } refusal)
+        {
+            errors.Add($"{s}:Host '{o.Host}': {refusal}");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

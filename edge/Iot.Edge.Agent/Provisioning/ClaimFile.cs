@@ -3,8 +3,11 @@ using Iot.Edge.Agent.Hosting;
 
 namespace Iot.Edge.Agent.Provisioning;
 
-/// <summary>The installer's one-time claim: who may ask for an identity, and where.</summary>
-public sealed record ClaimFile(string ClaimId, string Secret, string Broker)
+/// <summary>
+/// The installer's one-time claim bundle: who may ask for an identity, where, and (<see cref="CaCertificate"/>, PEM) the
+/// only CA the agent trusts for that broker. A bundle with a CA means TLS for the claim and for the device afterwards.
+/// </summary>
+public sealed record ClaimFile(string ClaimId, string Secret, string Broker, string? CaCertificate = null)
 {
     public (string Host, int Port) Endpoint => BrokerAddress.Parse(Broker);
 
@@ -35,6 +38,18 @@ public sealed record ClaimFile(string ClaimId, string Secret, string Broker)
         }
 
         _ = claim.Endpoint;
+        if (claim.CaCertificate is { } ca)
+        {
+            try
+            {
+                Uplink.MqttTls.ParseCa(ca);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or InvalidDataException)
+            {
+                throw new InvalidDataException($"claim file {path}: caCertificate is not a PEM certificate: {ex.Message}", ex);
+            }
+        }
+
         return claim;
     }
 }

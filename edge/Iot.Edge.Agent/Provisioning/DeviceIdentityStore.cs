@@ -140,7 +140,7 @@ public sealed partial class DeviceIdentityStore
     private AgentIdentity ToIdentity(StoredCredentials c)
     {
         var (host, port) = string.IsNullOrWhiteSpace(c.Broker) ? (_mqtt.Host, _mqtt.Port) : BrokerAddress.Parse(c.Broker);
-        return new AgentIdentity(c.TenantId, c.DeviceId, host, port, c.Username, c.Password, FromCredentialsFile: true);
+        return new AgentIdentity(c.TenantId, c.DeviceId, host, port, c.Username, c.Password, FromCredentialsFile: true, c.CaCertificate);
     }
 
     private AgentIdentity? Load()

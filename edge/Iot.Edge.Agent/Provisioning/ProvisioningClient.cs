@@ -60,7 +60,7 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .Apply(mqtt.Value.Tls, host)
+            .Apply(mqtt.Value, host, claim.CaCertificate)
             .Build();
         try
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Iot.Edge.Agent.Provisioning;
 
-internal sealed class ProvisioningOptionsValidator : IValidateOptions<ProvisioningOptions>
+internal sealed class ProvisioningOptionsValidator(IOptions<Hosting.MqttOptions> mqtt) : IValidateOptions<ProvisioningOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProvisioningOptions o)
     {
@@ -23,6 +23,7 @@ internal sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioni
         Check(o.RetrySeconds, nameof(o.RetrySeconds));
         Check(o.InvalidRetrySeconds, nameof(o.InvalidRetrySeconds));
         Check(o.RejectedRetrySeconds, nameof(o.RejectedRetrySeconds));
+        CheckClaimTransport(o, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Check(double value, string key)
@@ -31,6 +32,33 @@ internal sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioni
             {
                 errors.Add($"{s}:{key} {value} must be 0.05..604800");
             }
+        }
+    }
+
+    /// <summary>
+    /// A claim already in place that would send its secret in plain text off this machine stops the start. A missing or
+    /// unreadable claim is not an error here: the installer may place it later, and the agent reports it as a fault.
+    /// </summary>
+    private void CheckClaimTransport(ProvisioningOptions o, List<string> errors)
+    {
+        if (!o.Enabled)
+        {
+            return;
+        }
+
+        ClaimFile? claim;
+        try
+        {
+            claim = ClaimFile.Load(o.ClaimPath!);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        if (claim is not null && Uplink.MqttTls.PlaintextRefusal(mqtt.Value, claim.Endpoint.Host, claim.CaCertificate) is { } refusal)
+        {
+            errors.Add($"{ProvisioningOptions.Section}:ClaimPath {o.ClaimPath} (broker {claim.Broker}): {refusal}");
         }
     }
 }

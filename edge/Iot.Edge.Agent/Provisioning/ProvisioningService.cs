@@ -124,7 +124,19 @@ internal sealed partial class ProvisioningService(
             RecoveryKey = RecoveryKey(),
             ResponseKey = CredentialSeal.PublicKey(responseKey),
         };
-        var response = await client.RequestAsync(claim, request, TimeSpan.FromSeconds(_options.ResponseTimeoutSeconds), ct).ConfigureAwait(false);
+        ProvisionResponse? response;
+        try
+        {
+            response = await client.RequestAsync(claim, request, TimeSpan.FromSeconds(_options.ResponseTimeoutSeconds), ct).ConfigureAwait(false);
+        }
+        catch (Uplink.PlaintextRefusedException ex)
+        {
+            // The claim secret would cross the network in clear: nothing is sent, and the LED says why.
+            conditions.RaiseFault(FaultSource, ex.Message);
+            LogClaimUnusable(ex.Message);
+            return Seconds(_options.RetrySeconds, jitter: true);
+        }
+
         if (response is null)
         {
             return Seconds(_options.RetrySeconds, jitter: true);
@@ -139,7 +151,7 @@ internal sealed partial class ProvisioningService(
                     desiredConfig.Apply(initial);
                 }
 
-                identity.Save(new StoredCredentials(c.TenantId, c.DeviceId, c.BranchId, c.Username, c.Password, claim.Broker));
+                identity.Save(new StoredCredentials(c.TenantId, c.DeviceId, c.BranchId, c.Username, c.Password, claim.Broker, claim.CaCertificate));
                 conditions.ClearFault(FaultSource);
                 conditions.AwaitingProvisioning = false;
                 LogApproved(serial, c.TenantId, c.DeviceId);

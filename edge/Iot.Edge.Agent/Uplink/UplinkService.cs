@@ -270,6 +270,12 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     private async Task<bool> TryConnectAsync(AgentIdentity identity, CancellationToken ct)
     {
+        if (MqttTls.PlaintextRefusal(_mqtt, identity.Host, identity.CaCertificate) is { } refusal)
+        {
+            LogPlaintextRefused(refusal);
+            return false;
+        }
+
         var topics = new SessionTopics(identity.TenantId, identity.DeviceId);
         var will = ProtocolJson.Serialize(new DeviceStatus
         {
@@ -290,7 +296,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             .WithWillPayload(will)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Apply(_mqtt.Tls, identity.Host);
+            .Apply(_mqtt, identity.Host, identity.CaCertificate);
         if (!string.IsNullOrEmpty(identity.Username))
         {
             builder = builder.WithCredentials(identity.Username, identity.Password);
@@ -692,6 +698,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Code}")]
     private partial void LogSubscribeRefused(string topic, string code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Not connecting: {Reason}")]
+    private partial void LogPlaintextRefused(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected from broker: {Reason} {Error}")]
     private partial void LogDisconnected(string reason, string? error);

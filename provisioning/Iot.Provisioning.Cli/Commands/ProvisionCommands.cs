@@ -37,8 +37,10 @@ internal static class ProvisionCommands
         var maxUses = new Option<int?>("--max-uses") { Description = "How many devices may use it" };
         var days = new Option<double?>("--expires-days") { Description = "Valid for this many days" };
         var create = new Command("create", "Create a claim credential for installers (the secret is shown once)") { tenant, branch, maxUses, days };
+        ClaimBundleOptions.AddTo(create);
         create.Handle(async (p, c, ct) =>
         {
+            var bundle = ClaimBundleOptions.Read(p);
             DateTimeOffset? expires = p.GetValue(days) is { } d ? TimeProvider.System.GetUtcNow().AddDays(d) : null;
             var claim = await c.Admin().CreateClaimAsync(p.GetValue(tenant)!, p.GetValue(branch), p.GetValue(maxUses), expires, ct);
             Console.WriteLine($"claim id:  {claim.ClaimId}");
@@ -46,6 +48,11 @@ internal static class ProvisionCommands
             Console.WriteLine($"password:  {claim.Secret}");
             Console.WriteLine($"max uses:  {claim.MaxUses?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}");
             Console.WriteLine($"expires:   {claim.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never"}");
+            if (bundle is { } b)
+            {
+                Admin.ClaimBundle.Write(b.Path, claim, b.Broker, b.CaPem);
+                Console.WriteLine($"bundle:    {b.Path} ({(b.CaPem is null ? "no CA: plain MQTT" : "TLS, CA pinned")})");
+            }
             return ExitCodes.Ok;
         });
         return new Command("claims", "Claim credentials") { create };
