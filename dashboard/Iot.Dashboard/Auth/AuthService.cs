@@ -17,6 +17,10 @@ public sealed record SignInResult(SignedIn? Session, TimeSpan? LockedFor)
 public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, LoginLockout lockout, IOptions<DashboardOptions> options, TimeProvider time, ILogger<AuthService> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Rotation> _rotations = new(StringComparer.Ordinal);
+    private long _passwordChecks;
+
+    /// <summary>Password hashes verified so far (each costs <see cref="PasswordHashing.Iterations"/> PBKDF2 rounds); a locked e-mail adds none.</summary>
+    public long PasswordChecks => Interlocked.Read(ref _passwordChecks);
 
     public async Task<SignInResult> SignInAsync(string email, string password, string? clientAddress, CancellationToken ct)
     {
@@ -30,6 +34,7 @@ public sealed partial class AuthService(AuthStore store, TokenIssuer issuer, Log
         var user = string.IsNullOrWhiteSpace(email) ? null : await store.UserByEmailAsync(email.Trim(), ct).ConfigureAwait(false);
 
         // Verified even for an unknown user (against a decoy hash) so the answer time does not reveal which e-mails exist.
+        Interlocked.Increment(ref _passwordChecks);
         var passwordOk = PasswordHashing.Verify(password ?? "", user?.PasswordHash);
         var details = new Dictionary<string, string?> { ["address"] = clientAddress };
         if (user is null || !passwordOk || user.DisabledAt is not null)
