@@ -20,6 +20,8 @@ public sealed class NotInScopeException(string message) : Exception(message);
 /// </summary>
 public sealed class OperatorActions(ProvisioningAdmin admin, ProvisioningStore store, TimeProvider time)
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     public async Task<IReadOnlyList<DeviceView>> DevicesAsync(OperatorScope scope, CancellationToken ct) =>
         [.. (await store.DevicesAsync(scope.TenantId, ct).ConfigureAwait(false)).Where(d => scope.Allows(d.TenantId, d.BranchId)).Select(DeviceView.From)];
 
@@ -82,7 +84,7 @@ public sealed class OperatorActions(ProvisioningAdmin admin, ProvisioningStore s
     {
         var device = await InScopeAsync(scope, deviceId, ct).ConfigureAwait(false);
         var stored = await admin.SetConfigAsync(deviceId, document, ct).ConfigureAwait(false);
-        await AuditAsync(scope, device.TenantId, OperatorAuditActions.DeviceConfigPushed, deviceId, new() { ["version"] = stored.Version.ToString(CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
+        await AuditAsync(scope, device.TenantId, OperatorAuditActions.DeviceConfigPushed, deviceId, new() { ["version"] = stored.Version.ToString(CultureInfo.InvariantCulture), ["document"] = JsonSerializer.Serialize(stored, WebJson) }, ct).ConfigureAwait(false);
         return stored;
     }
 
