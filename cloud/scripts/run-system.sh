@@ -40,25 +40,29 @@ bash cloud/scripts/speech.sh "$state/audio-v2" "$devices" 120
 echo "build: dotnet build -c Release (first run restores packages)" >&2
 dotnet build IoT.sln -c Release -v quiet -nologo >/dev/null
 
-# The dashboard's device page publishes config pushes and commands with the provisioning service login.
-svc_secret="$(openssl rand -hex 24)"
+# Operator actions (approve, config pushes, commands, revoke) go to the bridge's operator API on 127.0.0.1:9471. With no
+# ProvisioningApi:Callers configured the bridge mints a token for caller "local" into a 0600 file in its storage root;
+# the dashboard (and iotctl --token-file) read it from there.
+api_port="${IOT_PROVISIONING_API_PORT:-9471}"
+token_file="$state/store/provisioning-api.token"
+rm -f "$token_file"
 seed=()
 for ((i = 1; i <= devices; i++)); do seed+=("--Bridge:SeedDevices:$((i - 1))=demo/pos-$i"); done
 dotnet cloud/Iot.Cloud.Bridge/bin/Release/net10.0/iot-bridge.dll \
   --Database:ConnectionString="$db" --Storage:Root="$state/store" --Broker:Port="$broker_port" "${seed[@]}" \
   --Broker:ListenAddress=127.0.0.1 \
-  --Broker:RequireAuthentication=false --Broker:ServiceAccounts:provisioning="$svc_secret" \
+  --Broker:RequireAuthentication=false --ProvisioningApi:Port="$api_port" \
   --Pipeline:Transcription:Engine=pocketsphinx --Pipeline:Dialogues:GapSeconds=8 --Pipeline:Dialogues:CloseGraceSeconds=20 \
   >"$state/logs/bridge.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && [ -s "$token_file" ] && break; sleep 0.2; done
 
 # Staff dashboard; the demo admin is seeded into tenant "demo" (the bridge created it with the devices).
 dotnet dashboard/Iot.Dashboard/bin/Release/net10.0/iot-dashboard.dll \
   --Database:ConnectionString="$db" --Dashboard:StorageRoot="$state/store" --Dashboard:DataDirectory="$state/dashboard" \
   --Dashboard:Auth:SigningKey="$(openssl rand -base64 48)" --Dashboard:Auth:SecureCookies=false \
   --Dashboard:Seed:TenantId=demo --Dashboard:Seed:AdminEmail=admin@demo.local --Dashboard:Seed:AdminPassword='demo-admin-2026' \
-  --Dashboard:Broker:Host=127.0.0.1 --Dashboard:Broker:Port="$broker_port" --Dashboard:Broker:Password="$svc_secret" \
+  --Dashboard:ProvisioningApi:Url="http://127.0.0.1:$api_port/" --Dashboard:ProvisioningApi:TokenFile="$token_file" \
   --urls "http://127.0.0.1:$dashboard_port" >"$state/logs/dashboard.log" 2>&1 &
 pids+=($!)
 
@@ -80,6 +84,8 @@ cat <<INFO
     Recordings:              $state/store/recordings/
     Logs (JSON):             $state/logs/
     Bridge metrics:          http://127.0.0.1:9470/metrics (Prometheus text) and /health
+    Operator API:            http://127.0.0.1:$api_port/v1/ (token in $token_file), e.g.
+                             dotnet provisioning/Iot.Provisioning.Cli/bin/Release/net10.0/iotctl.dll devices list --api http://127.0.0.1:$api_port/ --token-file $token_file
     Device health:           http://127.0.0.1:8043/health … :$((8042 + devices))/health (and /metrics)
     Dashboard:               http://127.0.0.1:$dashboard_port   sign in as admin@demo.local / demo-admin-2026
                              (API docs: http://127.0.0.1:$dashboard_port/scalar); row counts are printed below every 15 s.

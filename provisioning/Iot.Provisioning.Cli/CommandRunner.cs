@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Iot.Provisioning.Admin;
-using Npgsql;
+using Iot.Provisioning.Api;
 using Spectre.Console;
 
 namespace Iot.Provisioning.Cli;
@@ -26,7 +26,7 @@ internal static class CommandRunner
                 Error(ex.Message);
                 return ExitCodes.Failed;
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is NotInScopeException or ProvisioningApiUnavailableException or InvalidOperationException or TimeoutException)
             {
                 Error(ex.Message);
                 return ExitCodes.Failed;
@@ -34,6 +34,10 @@ internal static class CommandRunner
         });
 
     public static void Error(string message) => Console.Error.WriteLine("iotctl: " + message);
+
+    /// <summary>Who a command acts as: the named tenant (or the caller's binding) and the operator recorded with the decision.</summary>
+    public static ActingAs As(string? tenant, string? by = null) =>
+        new(tenant, null, by ?? Environment.GetEnvironmentVariable("USER") ?? "iotctl");
 
     public static string Text(object? value) => Markup.Escape(value?.ToString() ?? "-");
 }

@@ -1,34 +1,40 @@
 using System.CommandLine;
 using System.Globalization;
-using Iot.Provisioning.Admin;
-using Iot.Provisioning.Messaging;
-using Iot.Provisioning.Security;
-using Iot.Provisioning.Storage;
-using Npgsql;
+using Iot.Provisioning.Api;
 
 namespace Iot.Provisioning.Cli;
 
 internal static class GlobalOptions
 {
-    public static readonly Option<string?> Database = new("--database")
+    /// <summary>Where a bridge on this box writes its minted token when no caller is configured (its default Storage:Root).</summary>
+    public const string LocalTokenFile = "/var/lib/iot-bridge/provisioning-api.token";
+
+    public static readonly Option<string?> Api = new("--api")
     {
-        Description = "PostgreSQL connection string or postgres:// URL (default: DATABASE_URL)",
+        Description = "The bridge's operator API (default: IOT_PROVISIONING_API or http://127.0.0.1:9471/)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TokenFile = new("--token-file")
+    {
+        Description = $"File holding this caller's API token (default: IOT_PROVISIONING_TOKEN holds the token itself, else {LocalTokenFile} if it exists)",
         Recursive = true,
     };
 
     public static readonly Option<string?> Broker = new("--broker")
     {
-        Description = "MQTT broker host:port (default: IOT_BROKER or 127.0.0.1:1883)",
+        Description = "MQTT broker host:port for fleet status (default: IOT_BROKER or 127.0.0.1:1883)",
         Recursive = true,
     };
 
-    public static readonly Option<string?> MqttUser = new("--mqtt-user") { Description = "MQTT username (default svc.provisioning)", Recursive = true };
+    public static readonly Option<string?> MqttUser = new("--mqtt-user") { Description = "MQTT username for fleet status (default svc.provisioning)", Recursive = true };
 
     public static readonly Option<string?> MqttPassword = new("--mqtt-password") { Description = "MQTT password (default: IOT_MQTT_PASSWORD)", Recursive = true };
 
     public static void AddTo(RootCommand root)
     {
-        root.Options.Add(Database);
+        root.Options.Add(Api);
+        root.Options.Add(TokenFile);
         root.Options.Add(Broker);
         root.Options.Add(MqttUser);
         root.Options.Add(MqttPassword);
@@ -39,31 +45,19 @@ internal static class GlobalOptions
 internal sealed class CliContext : IAsyncDisposable
 {
     private readonly ParseResult _parse;
-    private NpgsqlDataSource? _dataSource;
     private CliConnection? _broker;
+    private HttpClient? _http;
+    private IProvisioningActions? _actions;
 
     public CliContext(ParseResult parse) => _parse = parse;
 
     public CliConnection Broker => _broker ??= CreateBroker();
 
-    // Secrets minted here keep only their hashes: a Mosquitto dynsec deployment mints through the bridge instead.
-    public ProvisioningAdmin Admin() => new(new ProvisioningStore(DataSource()), Broker, new NoSessionControl(), new NoSecretSealing(), TimeProvider.System);
-
-    public NpgsqlDataSource DataSource()
-    {
-        if (_dataSource is null)
-        {
-            var value = _parse.GetValue(GlobalOptions.Database) ?? Environment.GetEnvironmentVariable("DATABASE_URL");
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new CliFailure("--database: no database given (pass --database or set DATABASE_URL)", ExitCodes.Usage);
-            }
-
-            _dataSource = NpgsqlDataSource.Create(DatabaseUrl.ToConnectionString(value));
-        }
-
-        return _dataSource;
-    }
+    /// <summary>
+    /// Operator actions go to the bridge's API, which owns them (its MQTT session publishes, its broker session control
+    /// kicks revoked devices, its sealing applies): iotctl behaves exactly like the dashboard.
+    /// </summary>
+    public IProvisioningActions Actions() => _actions ??= CreateActions();
 
     public async ValueTask DisposeAsync()
     {
@@ -72,10 +66,36 @@ internal sealed class CliContext : IAsyncDisposable
             await _broker.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_dataSource is not null)
+        _http?.Dispose();
+    }
+
+    private HttpProvisioningActions CreateActions()
+    {
+        var value = _parse.GetValue(GlobalOptions.Api) ?? Environment.GetEnvironmentVariable("IOT_PROVISIONING_API") ?? "http://127.0.0.1:9471/";
+        if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
+            throw new CliFailure($"--api: '{value}' is not an http(s) URL", ExitCodes.Usage);
         }
+
+        string? token = null;
+        var file = _parse.GetValue(GlobalOptions.TokenFile);
+        if (file is null)
+        {
+            token = Environment.GetEnvironmentVariable("IOT_PROVISIONING_TOKEN");
+            file = string.IsNullOrEmpty(token) && File.Exists(GlobalOptions.LocalTokenFile) ? GlobalOptions.LocalTokenFile : null;
+        }
+        else if (!File.Exists(file))
+        {
+            throw new CliFailure($"--token-file: {file} does not exist", ExitCodes.Usage);
+        }
+
+        if (string.IsNullOrEmpty(token) && file is null)
+        {
+            throw new CliFailure("no API token given (pass --token-file or set IOT_PROVISIONING_TOKEN)", ExitCodes.Usage);
+        }
+
+        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpProvisioningActions(_http, new ProvisioningApiEndpoint(url, string.IsNullOrEmpty(token) ? null : token, file));
     }
 
     private CliConnection CreateBroker()

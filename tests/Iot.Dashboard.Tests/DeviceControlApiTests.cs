@@ -5,11 +5,8 @@ using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Tests.Infrastructure;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
-using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Service;
-using Iot.Provisioning.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Iot.Dashboard.Tests;
@@ -38,8 +35,8 @@ public sealed class DeviceControlApiTests(BrokerFixture fx) : IClassFixture<Brok
         var cmd = await fx.ReceivedAsync(m => m.Topic == "iot/v1/acme/acme-d1/cmd" && m.Payload.Contains(commandId.ToString(), StringComparison.Ordinal));
         Assert.Contains("\"name\":\"restart\"", cmd.Payload, StringComparison.Ordinal);
 
-        // The device answers on cmdresult; the bridge's CommandTracker records it (run here directly).
-        var tracker = new CommandTracker(fx.Factory.Services.GetRequiredService<ProvisioningStore>(), fx.Factory.Services.GetRequiredService<IDeviceSessionControl>(), TimeProvider.System, NullLogger<CommandTracker>.Instance);
+        // The device answers on cmdresult; the bridge's CommandTracker records it.
+        var tracker = fx.Bridge.Services.GetRequiredService<CommandTracker>();
         await tracker.OnResultAsync("acme", "acme-d1", ProtocolJson.Serialize(new CommandResult { CommandId = commandId, Status = CommandStatus.Done, Detail = "stopping", AtUtc = DateTimeOffset.UtcNow }), CancellationToken.None);
 
         var detail = await tech.GetFromJsonAsync<DeviceDetail>("/api/devices/acme-d1");

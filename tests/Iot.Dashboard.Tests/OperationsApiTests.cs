@@ -35,15 +35,20 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
     }
 
     [Fact]
-    public async Task Without_a_broker_login_pushing_to_a_device_answers_503_and_stores_nothing()
+    public async Task Without_a_provisioning_api_an_action_answers_503_naming_the_key_and_stores_nothing()
     {
-        using var tech = await fx.ClientAsAsync(SeedData.AcmeTechnician);
+        // The same database, but a dashboard that was given no operator API: it still shows, it cannot act.
+        await using var bare = new DashboardFactory(DashboardFactory.Defaults(fx.ConnectionString, fx.StorageRoot));
+        using var tech = await bare.ClientAsAsync(SeedData.AcmeTechnician);
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        var commandsBefore = await c.ExecuteScalarAsync<int>("SELECT count(*) FROM device_commands");
         var refused = await tech.PostAsJsonAsync("/api/devices/acme-d1/commands", new Iot.Dashboard.Fleet.DeviceCommandRequest("blink"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Contains("Dashboard:Broker:Host", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Dashboard:ProvisioningApi:Url", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await tech.PostAsJsonAsync("/api/devices/acme-d1/config", new Iot.Dashboard.Fleet.DeviceConfigChange(RecordingEnabled: true))).StatusCode);
-        await using var c = new NpgsqlConnection(fx.ConnectionString);
-        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM device_commands"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await tech.PostAsync("/api/devices/acme-d1/revoke", null)).StatusCode);
+        Assert.Equal(commandsBefore, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM device_commands"));
+        Assert.Null(await c.ExecuteScalarAsync<DateTime?>("SELECT revoked_at FROM devices WHERE device_id = 'acme-d1'"));
         Assert.Equal(HttpStatusCode.OK, (await tech.GetAsync("/api/devices/acme-d1")).StatusCode);
     }
 
@@ -93,7 +98,7 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
     }
 
     [Fact]
-    public async Task Approving_a_pending_device_goes_through_the_provisioning_admin_and_is_audited()
+    public async Task Approving_a_pending_device_goes_through_the_bridges_operator_api_and_is_audited_once_under_the_staff_user()
     {
         using var tech = await fx.ClientAsAsync(SeedData.AcmeTechnician);
         var foreignBranch = await tech.PostAsJsonAsync($"/api/provisioning/{SeedData.AcmePendingSerial}/approve", new ApproveRequest("globex-main", null));
@@ -107,7 +112,9 @@ public sealed class OperationsApiTests(DashboardFixture fx) : IClassFixture<Dash
         var device = await c.QuerySingleAsync<(string Tenant, string Branch, string Serial)>("SELECT tenant_id, branch_id, serial FROM devices WHERE device_id = 'acme-d7'");
         Assert.Equal(("acme", "acme-south", SeedData.AcmePendingSerial), device);
         Assert.Equal(SeedData.AcmeTechnician, await c.ExecuteScalarAsync<string>("SELECT decided_by FROM provisioning_requests WHERE serial = @s", new { s = SeedData.AcmePendingSerial }));
-        Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE action = 'device-approved' AND target = @s", new { s = SeedData.AcmePendingSerial }));
+        var audit = await c.QuerySingleAsync<(string Tenant, string Actor, string Via)>(
+            "SELECT tenant_id, actor, details->>'via' FROM audit_log WHERE action = 'device-approved' AND target = @s", new { s = SeedData.AcmePendingSerial });
+        Assert.Equal(("acme", SeedData.AcmeTechnician, "dashboard"), audit);
 
         // Nothing is pending any more: a second approval is a 404, not a second device.
         Assert.Equal(HttpStatusCode.NotFound, (await tech.PostAsJsonAsync($"/api/provisioning/{SeedData.AcmePendingSerial}/approve", new ApproveRequest(null, null))).StatusCode);

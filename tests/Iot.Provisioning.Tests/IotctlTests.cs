@@ -7,10 +7,12 @@ namespace Iot.Provisioning.Tests;
 public sealed class IotctlTests
 {
     [Theory]
-    [InlineData(new[] { "devices", "list" }, "no database given")]
+    [InlineData(new[] { "devices", "list" }, "no API token given")]
     [InlineData(new[] { "devices", "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
-    [InlineData(new[] { "cmd", "send", "d1", "x", "--arg", "novalue", "--database", "Host=127.0.0.1" }, "--arg 'novalue' is not key=value")]
-    [InlineData(new[] { "devices", "list", "--broker", "host:notaport", "--database", "Host=127.0.0.1" }, "--broker: 'host:notaport' is not host:port")]
+    [InlineData(new[] { "cmd", "send", "d1", "x", "--arg", "novalue" }, "--arg 'novalue' is not key=value")]
+    [InlineData(new[] { "devices", "list", "--api", "ftp://bridge" }, "--api: 'ftp://bridge' is not an http(s) URL")]
+    [InlineData(new[] { "devices", "list", "--token-file", "/nonexistent/ops.token" }, "--token-file: /nonexistent/ops.token does not exist")]
+    [InlineData(new[] { "fleet", "status", "--broker", "host:notaport" }, "--broker: 'host:notaport' is not host:port")]
     public async Task Usage_and_configuration_errors_exit_2_with_a_message(string[] args, string message)
     {
         var run = await Iotctl.RunBareAsync(args);
@@ -20,9 +22,12 @@ public sealed class IotctlTests
     }
 
     [Fact]
-    public async Task An_unreachable_database_is_an_operation_failure_with_exit_1()
+    public async Task An_unreachable_provisioning_api_is_an_operation_failure_with_exit_1()
     {
-        var run = await Iotctl.RunBareAsync("devices", "list", "--database", $"Host=127.0.0.1;Port={Iot.TestSupport.FreePort.Next()};Username=x;Timeout=3");
+        using var dir = new Iot.TestSupport.TempDirectory();
+        var token = dir.Sub("token");
+        await File.WriteAllTextAsync(token, "whatever");
+        var run = await Iotctl.RunBareAsync("devices", "list", "--api", $"http://127.0.0.1:{Iot.TestSupport.FreePort.Next()}/", "--token-file", token);
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("iotctl: ", run.StdErr, StringComparison.Ordinal);

@@ -31,6 +31,26 @@ public sealed class ProvisioningOptionsTests
         Assert.Contains(ex.Failures, f => f.StartsWith("Provisioning:InboxCapacity 0", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Operator_api_callers_are_checked_at_start_naming_the_key_and_never_take_a_token_in_clear()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ProvisioningApi:ListenAddress"] = "localhost",
+            ["ProvisioningApi:Callers:ops:TokenSha256"] = "my-secret-token",
+            ["ProvisioningApi:Callers:ops:Tenant"] = "Acme Corp",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddProvisioning(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Iot.Provisioning.Api.ProvisioningApiOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("ProvisioningApi:ListenAddress 'localhost'", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("ProvisioningApi:Callers:ops:TokenSha256 must be 64 hex digits", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("ProvisioningApi:Callers:ops:Tenant 'Acme Corp'", StringComparison.Ordinal));
+    }
+
     private static ProvisioningOptions Resolve(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

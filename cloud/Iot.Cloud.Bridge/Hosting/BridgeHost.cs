@@ -76,6 +76,8 @@ public static class BridgeHost
         services.AddHostedService<TempFileSweeper>();
         services.AddProvisioningBrokerWiring();
         services.AddProvisioning(configuration);
+        services.AddSingleton<ProvisioningApiHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisioningApiHost>());
 
         // In-process pipeline workers (after the schema task above); iot-worker runs the same workers on other machines.
         if (configuration.GetValue($"{JobWorkerOptions.Section}:Enabled", true))

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Dapper;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Provisioning;
 using Iot.Protocol.Messages;
-using Iot.Provisioning.Admin;
-using Iot.Provisioning.Messaging;
+using Iot.Provisioning.Api;
 
 namespace Iot.Dashboard.Fleet;
 
@@ -44,14 +42,12 @@ public sealed record DeviceConfigChange(
 
 public sealed record DeviceCommandRequest(string Name, int? TimeoutSeconds = null);
 
-public sealed class BrokerNotConfiguredException() : Exception("the dashboard has no broker connection (Dashboard:Broker:Host); use iotctl or configure it");
-
 /// <summary>
-/// The device page's actions. <see cref="ProvisioningAdmin"/> (the same code iotctl runs) versions, stores and publishes
-/// config and commands; this class only proves through <see cref="TenantDb"/> that the device is the caller's (tenant and
-/// branch), keeps the change to what the page offers, and audits.
+/// The device page's actions. The bridge's operator API (the code iotctl reaches too) versions, stores, publishes,
+/// revokes and audits; this class first proves through <see cref="TenantDb"/> that the device is the caller's (tenant
+/// and branch), and keeps the change to what the page offers. Reads stay on the dashboard's own row-secured queries.
 /// </summary>
-public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningAdmin admin, IMessagePublisher publisher)
+public sealed class DeviceControl(TenantDb db, FleetQueries fleet, OperatorApi api)
 {
     /// <summary>Commands the agent acts on that need no secret (rotate-credentials does: iotctl rotate).</summary>
     public static readonly IReadOnlyList<string> Commands = ["restart", "reprovision", "blink", "start-recording", "stop-recording"];
@@ -60,7 +56,7 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningA
 
     public static readonly IReadOnlyList<string> LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error"];
 
-    public bool CanPush => publisher is not NoBrokerPublisher;
+    public bool CanPush => api.Configured;
 
     public async Task<DeviceDetail?> GetAsync(string deviceId, CancellationToken ct)
     {
@@ -106,37 +102,38 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningA
         }
 
         await RequireDeviceAsync(deviceId, ct).ConfigureAwait(false);
-        var current = (await admin.GetConfigAsync(deviceId, ct).ConfigureAwait(false)).Desired
-                      ?? new DeviceConfigDocument { Version = 0, IssuedAtUtc = DateTimeOffset.UnixEpoch };
-        var recording = current.Recording ?? new RecordingConfig();
-        var next = current with
+        var stored = await api.CallAsync(async (actions, who) =>
         {
-            ChunkSeconds = change.ChunkSeconds ?? current.ChunkSeconds,
-            LogLevel = change.LogLevel ?? current.LogLevel,
-            Recording = recording with
+            var current = (await actions.ConfigAsync(who, deviceId, ct).ConfigureAwait(false)).Desired
+                          ?? new DeviceConfigDocument { Version = 0, IssuedAtUtc = DateTimeOffset.UnixEpoch };
+            var recording = current.Recording ?? new RecordingConfig();
+            var next = current with
             {
-                BranchEnabled = change.RecordingEnabled ?? recording.BranchEnabled,
-                Trigger = change.Trigger ?? recording.Trigger,
-                Schedule = change.Schedule ?? recording.Schedule,
-            },
-        };
-        var stored = await admin.SetConfigAsync(deviceId, next, ct).ConfigureAwait(false);
-        await db.AuditAsync(
-            new AuditEntry(AuditActions.DeviceConfigPushed, deviceId, new Dictionary<string, string?>
-            {
-                ["version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["change"] = JsonSerializer.Serialize(change),
-            }),
-            ct).ConfigureAwait(false);
+                ChunkSeconds = change.ChunkSeconds ?? current.ChunkSeconds,
+                LogLevel = change.LogLevel ?? current.LogLevel,
+                Recording = recording with
+                {
+                    BranchEnabled = change.RecordingEnabled ?? recording.BranchEnabled,
+                    Trigger = change.Trigger ?? recording.Trigger,
+                    Schedule = change.Schedule ?? recording.Schedule,
+                },
+            };
+            return await actions.SetConfigAsync(who, deviceId, next, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         return (stored.Version, errors);
     }
 
     public async Task<Guid> SendCommandAsync(string deviceId, DeviceCommandRequest request, CancellationToken ct)
     {
         await RequireDeviceAsync(deviceId, ct).ConfigureAwait(false);
-        var id = await admin.SendCommandAsync(deviceId, request.Name, new Dictionary<string, string>(), TimeSpan.FromSeconds(request.TimeoutSeconds ?? 60), ct).ConfigureAwait(false);
-        await db.AuditAsync(new AuditEntry(AuditActions.DeviceCommandSent, deviceId, new Dictionary<string, string?> { ["command"] = request.Name, ["commandId"] = id.ToString() }), ct).ConfigureAwait(false);
-        return id;
+        return await api.CallAsync((actions, who) => actions.SendCommandAsync(who, deviceId, new CommandBody(request.Name, null, request.TimeoutSeconds ?? 60), ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Revocation through the bridge, whose broker session control ends the device's live session at once.</summary>
+    public async Task RevokeAsync(string deviceId, CancellationToken ct)
+    {
+        await RequireDeviceAsync(deviceId, ct).ConfigureAwait(false);
+        await api.CallAsync((actions, who) => actions.RevokeAsync(who, deviceId, ct)).ConfigureAwait(false);
     }
 
     public static Dictionary<string, string[]> Check(DeviceConfigChange change)
@@ -179,7 +176,8 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, ProvisioningA
 
         if (!CanPush)
         {
-            throw new BrokerNotConfiguredException();
+            // Same refusal the API call would give, before any work: nothing is half done.
+            await api.CallAsync<bool>((_, _) => Task.FromResult(true)).ConfigureAwait(false);
         }
     }
 }

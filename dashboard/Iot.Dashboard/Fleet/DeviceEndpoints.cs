@@ -1,6 +1,7 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Iot.Dashboard.Fleet;
@@ -9,7 +10,9 @@ public sealed record ConfigPushed(long Version);
 
 public sealed record CommandSent(Guid CommandId);
 
-/// <summary>One device: desired/reported config and recent commands (read), config pushes and commands (admins and technicians).</summary>
+public sealed record DeviceRevoked(string DeviceId);
+
+/// <summary>One device: desired/reported config and recent commands (read), config pushes, commands and revocation (admins and technicians).</summary>
 public static class DeviceEndpoints
 {
     public static void MapDeviceEndpoints(this IEndpointRouteBuilder api)
@@ -18,6 +21,7 @@ public static class DeviceEndpoints
         group.MapGet("/", GetAsync).RequireAuthorization(Policies.ManageDevices);
         group.MapPost("/config", PushConfigAsync).RequireAuthorization(Policies.ControlDevices);
         group.MapPost("/commands", SendCommandAsync).RequireAuthorization(Policies.ControlDevices);
+        group.MapPost("/revoke", RevokeAsync).RequireAuthorization(Policies.ControlDevices);
     }
 
     private static async Task<Results<Ok<DeviceDetail>, NotFound>> GetAsync(string deviceId, DeviceControl control, CancellationToken ct) =>
@@ -37,6 +41,13 @@ public static class DeviceEndpoints
             return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(new CommandSent(await control.SendCommandAsync(deviceId, request, ct).ConfigureAwait(false)));
         });
 
+    private static Task<Results<Ok<DeviceRevoked>, NotFound, ValidationProblem, ProblemHttpResult>> RevokeAsync(string deviceId, DeviceControl control, CancellationToken ct) =>
+        RefusalsAsync<DeviceRevoked>(async () =>
+        {
+            await control.RevokeAsync(deviceId, ct).ConfigureAwait(false);
+            return TypedResults.Ok(new DeviceRevoked(deviceId));
+        });
+
     private static async Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> RefusalsAsync<T>(Func<Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>>> action)
     {
         try
@@ -47,9 +58,9 @@ public static class DeviceEndpoints
         {
             return TypedResults.NotFound();
         }
-        catch (BrokerNotConfiguredException ex)
+        catch (ProvisioningApiUnavailableException ex)
         {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "No broker connection");
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning API unavailable");
         }
         catch (ProvisioningException ex)
         {

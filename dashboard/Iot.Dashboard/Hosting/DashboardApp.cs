@@ -11,10 +11,7 @@ using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
 using Iot.Dashboard.Settings;
 using Iot.Dashboard.Users;
-using Iot.Provisioning.Admin;
-using Iot.Provisioning.Messaging;
-using Iot.Provisioning.Security;
-using Iot.Provisioning.Storage;
+using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -185,16 +182,19 @@ public static class DashboardApp
         services.AddScoped<UserAdmin>();
         services.AddScoped<AuditQueries>();
 
-        // ProvisioningAdmin is reused as is; the dashboard has no session control and no sealing, and a publish-only broker
-        // login (Dashboard:Broker) only when configured.
-        services.AddSingleton<ProvisioningStore>();
-        services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value.Broker is { Host.Length: > 0 } broker
-            ? new MqttPublisher(broker.Host, broker.Port, broker.Username, broker.Password, "dashboard")
-            : new NoBrokerPublisher());
-        services.AddSingleton<IDeviceSessionControl, NoSessionControl>();
-        services.AddSingleton<ISecretSealer, NoSecretSealing>();
-        services.AddSingleton<ProvisioningAdmin>();
+        // Provisioning actions belong to the bridge's operator API; the dashboard only calls it (reads stay local).
+        services.AddScoped<OperatorApi>();
+        services.AddSingleton<IProvisioningActions>(sp =>
+        {
+            var api = sp.GetRequiredService<IOptions<DashboardOptions>>().Value.ProvisioningApi;
+            var url = api.Url.EndsWith('/') ? api.Url : api.Url + "/";
+            return new HttpProvisioningActions(
+                new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
+                new ProvisioningApiEndpoint(new Uri(url), NullIfEmpty(api.Token), NullIfEmpty(api.TokenFile)));
+        });
     }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
     public static void Configure(WebApplication app)
     {

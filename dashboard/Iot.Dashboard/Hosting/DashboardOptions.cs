@@ -24,7 +24,7 @@ public sealed class DashboardOptions
 
     public SeedOptions Seed { get; set; } = new();
 
-    public BrokerOptions Broker { get; set; } = new();
+    public ProvisioningApiClientOptions ProvisioningApi { get; set; } = new();
 
     /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
     public int OnlineWindowSeconds { get; set; } = 180;
@@ -106,16 +106,17 @@ public sealed class SeedOptions
 }
 
 /// <summary>
-/// MQTT login for pushing desired config and commands from the device page (<c>svc.provisioning</c>: publishing
-/// <c>config</c> and <c>cmd</c> is that account's right). No host = the device page only shows; pushing answers 503.
+/// The bridge's operator API (<c>ProvisioningApi</c> section of the bridge), which performs approvals, rejections,
+/// pre-registrations, config pushes, commands and revocations. No URL = the dashboard only shows; actions answer 503.
 /// </summary>
-public sealed class BrokerOptions
+public sealed class ProvisioningApiClientOptions
 {
-    public string Host { get; set; } = "";
+    /// <summary>e.g. <c>http://127.0.0.1:9471/</c>.</summary>
+    public string Url { get; set; } = "";
 
-    public int Port { get; set; } = 1883;
+    /// <summary>This dashboard's bearer token (the bridge holds only its SHA-256).</summary>
+    public string Token { get; set; } = "";
 
-    public string Username { get; set; } = "svc.provisioning";
-
-    public string Password { get; set; } = "";
+    /// <summary>Or a file holding it, read on every call (the bridge's minted local token file on a one-box install).</summary>
+    public string TokenFile { get; set; } = "";
 }

@@ -100,16 +100,16 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
         }
 
-        if (!string.IsNullOrEmpty(o.Broker.Host))
+        if (!string.IsNullOrWhiteSpace(o.ProvisioningApi.Url))
         {
-            if (o.Broker.Port is < 1 or > 65535)
+            if (!Uri.TryCreate(o.ProvisioningApi.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                errors.Add($"{s}:Broker:Port {o.Broker.Port} must be 1..65535");
+                errors.Add($"{s}:ProvisioningApi:Url '{o.ProvisioningApi.Url}' must be an absolute http(s) URL");
             }
 
-            if (string.IsNullOrWhiteSpace(o.Broker.Username))
+            if (string.IsNullOrEmpty(o.ProvisioningApi.Token) == string.IsNullOrEmpty(o.ProvisioningApi.TokenFile))
             {
-                errors.Add($"{s}:Broker:Username must be set when {s}:Broker:Host is");
+                errors.Add($"{s}:ProvisioningApi:Token or {s}:ProvisioningApi:TokenFile (one of them) must be set when {s}:ProvisioningApi:Url is");
             }
         }
 

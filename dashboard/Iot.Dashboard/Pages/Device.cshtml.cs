@@ -3,6 +3,7 @@ using Iot.Dashboard.Data;
 using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -88,7 +89,7 @@ public sealed class DeviceModel(DeviceControl control, TenantScope scope) : Page
         {
             return NotFound();
         }
-        catch (Exception ex) when (ex is ProvisioningException or BrokerNotConfiguredException)
+        catch (Exception ex) when (ex is ProvisioningException or ProvisioningApiUnavailableException)
         {
             Errors.Add(ex.Message);
         }

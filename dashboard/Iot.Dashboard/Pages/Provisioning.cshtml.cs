@@ -2,6 +2,7 @@ using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -30,7 +31,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
             Message = $"Approved {serial} as device {device}.";
             return RedirectToPage();
         }
-        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException)
+        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException or ProvisioningApiUnavailableException)
         {
             Errors.Add(ex.Message);
             await LoadAsync(ct).ConfigureAwait(false);
@@ -46,7 +47,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
             Message = $"Rejected {serial}.";
             return RedirectToPage();
         }
-        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException)
+        catch (Exception ex) when (ex is ProvisioningException or NotInTenantException or ProvisioningApiUnavailableException)
         {
             Errors.Add(ex.Message);
             await LoadAsync(ct).ConfigureAwait(false);
@@ -63,14 +64,21 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
         else
         {
             using var reader = new StreamReader(csv.OpenReadStream());
-            var result = await provisioning.PreregisterAsync(await reader.ReadToEndAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-            if (result.Succeeded)
+            try
             {
-                Message = $"Pre-registered {result.Imported} serial(s).";
-                return RedirectToPage();
-            }
+                var result = await provisioning.PreregisterAsync(await reader.ReadToEndAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                if (result.Succeeded)
+                {
+                    Message = $"Pre-registered {result.Imported} serial(s).";
+                    return RedirectToPage();
+                }
 
-            Errors.AddRange(result.Errors);
+                Errors.AddRange(result.Errors);
+            }
+            catch (ProvisioningApiUnavailableException ex)
+            {
+                Errors.Add(ex.Message);
+            }
         }
 
         await LoadAsync(ct).ConfigureAwait(false);

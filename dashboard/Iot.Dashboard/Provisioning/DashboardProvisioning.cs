@@ -1,5 +1,6 @@
 using Iot.Dashboard.Data;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 
 namespace Iot.Dashboard.Provisioning;
 
@@ -34,10 +35,11 @@ public sealed class NotInTenantException : Exception
 }
 
 /// <summary>
-/// The dashboard face of <see cref="ProvisioningAdmin"/>: the decisions are the admin's own logic; this class only
-/// proves through <see cref="TenantDb"/> that the serial, branch and CSV lines belong to the caller's tenant, and audits.
+/// The dashboard face of the bridge's operator API: the decisions, their scope check and their audit rows are the
+/// bridge's; this class lists pending requests from its own row-secured tables and first proves through
+/// <see cref="TenantDb"/> that the serial, branch and CSV lines belong to the caller, with the dashboard's own messages.
 /// </summary>
-public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
+public sealed class DashboardProvisioning(TenantDb db, OperatorApi api)
 {
     /// <summary>
     /// Pending requests have tenant-only row security; one already assigned to a branch (pre-registration, claim) belongs
@@ -64,19 +66,17 @@ public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
             throw new NotInTenantException($"branch '{branchId}' not found");
         }
 
-        var device = await admin.ApproveAsync(serial, db.Scope.TenantId, NullIfEmpty(branchId), NullIfEmpty(deviceId), db.Scope.Actor, ct).ConfigureAwait(false);
-        await db.AuditAsync(new AuditEntry(AuditActions.DeviceApproved, serial, new Dictionary<string, string?> { ["deviceId"] = device.DeviceId, ["branchId"] = device.BranchId }), ct).ConfigureAwait(false);
+        var device = await api.CallAsync((actions, who) => actions.ApproveAsync(who, serial, new ApproveBody(NullIfEmpty(branchId), NullIfEmpty(deviceId)), ct)).ConfigureAwait(false);
         return device.DeviceId;
     }
 
     public async Task RejectAsync(string serial, string reason, CancellationToken ct)
     {
         await RequirePendingAsync(serial, ct).ConfigureAwait(false);
-        await admin.RejectAsync(serial, db.Scope.TenantId, reason, db.Scope.Actor, ct).ConfigureAwait(false);
-        await db.AuditAsync(new AuditEntry(AuditActions.DeviceRejected, serial, new Dictionary<string, string?> { ["reason"] = reason }), ct).ConfigureAwait(false);
+        await api.CallAsync((actions, who) => actions.RejectAsync(who, serial, reason, ct)).ConfigureAwait(false);
     }
 
-    /// <summary>Lines naming another tenant are refused before the admin sees the file (it would accept any tenant).</summary>
+    /// <summary>Lines naming another tenant or a hidden branch are refused here first, with the dashboard's wording (the API refuses them too).</summary>
     public async Task<PreregistrationResult> PreregisterAsync(string csv, CancellationToken ct)
     {
         var (lines, _) = CsvPreregistration.Parse(new StringReader(csv));
@@ -94,13 +94,7 @@ public sealed class DashboardProvisioning(TenantDb db, ProvisioningAdmin admin)
             return new PreregistrationResult(0, hidden);
         }
 
-        var result = await admin.PreregisterAsync(new StringReader(csv), ct).ConfigureAwait(false);
-        if (result.Succeeded)
-        {
-            await db.AuditAsync(new AuditEntry(AuditActions.DevicesPreregistered, null, new Dictionary<string, string?> { ["count"] = result.Imported.ToString(System.Globalization.CultureInfo.InvariantCulture) }), ct).ConfigureAwait(false);
-        }
-
-        return result;
+        return await api.CallAsync((actions, who) => actions.PreregisterAsync(who, csv, ct)).ConfigureAwait(false);
     }
 
     private async Task RequirePendingAsync(string serial, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Iot.Dashboard.Auth;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Iot.Dashboard.Provisioning;
@@ -37,6 +38,10 @@ public static class ProvisioningEndpoints
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Approval refused");
         }
+        catch (ProvisioningApiUnavailableException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning API unavailable");
+        }
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RejectAsync(string serial, RejectRequest request, DashboardProvisioning p, CancellationToken ct)
@@ -59,9 +64,13 @@ public static class ProvisioningEndpoints
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Rejection refused");
         }
+        catch (ProvisioningApiUnavailableException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning API unavailable");
+        }
     }
 
-    private static async Task<Results<Ok<PreregistrationResult>, ValidationProblem>> PreregisterAsync(HttpRequest http, DashboardProvisioning p, CancellationToken ct)
+    private static async Task<Results<Ok<PreregistrationResult>, ValidationProblem, ProblemHttpResult>> PreregisterAsync(HttpRequest http, DashboardProvisioning p, CancellationToken ct)
     {
         // Content-Length is only a claim, and a chunked upload has none: the limit is enforced on the bytes as they arrive.
         var tooLarge = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"CSV must be at most {MaxCsvBytes} bytes"] });
@@ -84,7 +93,16 @@ public static class ProvisioningEndpoints
         }
 
         var csv = System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
-        var result = await p.PreregisterAsync(csv, ct).ConfigureAwait(false);
+        PreregistrationResult result;
+        try
+        {
+            result = await p.PreregisterAsync(csv, ct).ConfigureAwait(false);
+        }
+        catch (ProvisioningApiUnavailableException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning API unavailable");
+        }
+
         return result.Succeeded
             ? TypedResults.Ok(result)
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["csv"] = [.. result.Errors] });

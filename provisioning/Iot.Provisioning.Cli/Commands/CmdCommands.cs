@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Iot.Provisioning.Api;
 using Spectre.Console;
 
 namespace Iot.Provisioning.Cli.Commands;
@@ -32,15 +33,16 @@ internal static class CmdCommands
                 throw new CliFailure("--timeout must be 1..86400 seconds", ExitCodes.Usage);
             }
 
-            var admin = c.Admin();
-            var id = await admin.SendCommandAsync(p.GetValue(device)!, p.GetValue(name)!, parsed, TimeSpan.FromSeconds(p.GetValue(timeout)), ct);
+            var actions = c.Actions();
+            var who = CommandRunner.As(null);
+            var id = await actions.SendCommandAsync(who, p.GetValue(device)!, new CommandBody(p.GetValue(name)!, parsed, p.GetValue(timeout)), ct);
             Console.WriteLine($"command {id} sent");
             if (!p.GetValue(wait))
             {
                 return ExitCodes.Ok;
             }
 
-            var row = await AnsiConsole.Status().StartAsync("waiting for the device", _ => admin.WaitForCommandAsync(id, ct));
+            var row = await AnsiConsole.Status().StartAsync("waiting for the device", _ => actions.WaitForCommandAsync(who, id, TimeProvider.System, ct));
             Console.WriteLine($"command {id}: {row.Status}{(row.Detail is null ? "" : " " + row.Detail)}");
             return row.Status == "done" ? ExitCodes.Ok : ExitCodes.Failed;
         });

@@ -17,11 +17,12 @@ internal static class ConfigCommands
         var set = new Command("set", "Publish the next desired configuration version (unchanged keys are kept)") { device, settings };
         set.Handle(async (p, c, ct) =>
         {
-            var admin = c.Admin();
-            var current = (await admin.GetConfigAsync(p.GetValue(device)!, ct)).Desired
+            var actions = c.Actions();
+            var who = CommandRunner.As(null);
+            var current = (await actions.ConfigAsync(who, p.GetValue(device)!, ct)).Desired
                           ?? new DeviceConfigDocument { Version = 0, IssuedAtUtc = DateTimeOffset.UnixEpoch };
             var next = p.GetValue(settings)!.Aggregate(current, Apply);
-            var stored = await admin.SetConfigAsync(p.GetValue(device)!, next, ct);
+            var stored = await actions.SetConfigAsync(who, p.GetValue(device)!, next, ct);
             Console.WriteLine($"config version {stored.Version} published for {p.GetValue(device)}");
             return ExitCodes.Ok;
         });
@@ -29,7 +30,7 @@ internal static class ConfigCommands
         var get = new Command("get", "Show desired and reported configuration") { device };
         get.Handle(async (p, c, ct) =>
         {
-            var state = await c.Admin().GetConfigAsync(p.GetValue(device)!, ct);
+            var state = await c.Actions().ConfigAsync(CommandRunner.As(null), p.GetValue(device)!, ct);
             Console.WriteLine(state.Desired is null ? "no desired configuration" : Encoding.UTF8.GetString(ProtocolJson.Serialize(state.Desired)));
             Console.WriteLine($"reported version: {state.ReportedVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(state.ReportedError is null ? "" : " error: " + state.ReportedError)}");
             return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Iot.Provisioning.Api;
 using Spectre.Console;
 using static Iot.Provisioning.Cli.CommandRunner;
 
@@ -12,17 +13,18 @@ internal static class DevicesCommands
         var list = new Command("list", "List registered devices and pending requests") { tenant };
         list.Handle(async (p, c, ct) =>
         {
-            var admin = c.Admin();
-            var devices = await admin.ListDevicesAsync(p.GetValue(tenant), ct);
+            var actions = c.Actions();
+            var who = As(p.GetValue(tenant));
+            var devices = await actions.DevicesAsync(who, ct);
             var table = new Table().AddColumns("Tenant", "Device", "Branch", "Serial", "Model", "Provisioned", "State");
             foreach (var d in devices)
             {
-                var state = d.IsRevoked ? "[red]revoked[/]" : !d.Enabled ? "disabled" : d.SecretHash is null ? "awaiting pickup" : d.PendingSecretHash is not null ? "rotating" : "active";
+                var state = d.IsRevoked ? "[red]revoked[/]" : !d.Enabled ? "disabled" : !d.HasSecret ? "awaiting pickup" : d.RotationPending ? "rotating" : "active";
                 table.AddRow(Text(d.TenantId), Text(d.DeviceId), Text(d.BranchId), Text(d.Serial), Text(d.Model), Text(d.ProvisionedAt?.ToString("u")), state);
             }
 
             AnsiConsole.Write(table);
-            var pending = await admin.ListPendingAsync(p.GetValue(tenant), ct);
+            var pending = await actions.PendingAsync(who, ct);
             var queue = new Table().Title("Pending").AddColumns("Serial", "Tenant", "Hardware", "Model", "Received", "Note");
             foreach (var r in pending)
             {
@@ -38,15 +40,16 @@ internal static class DevicesCommands
         var show = new Command("show", "Show one device") { device };
         show.Handle(async (p, c, ct) =>
         {
-            var admin = c.Admin();
-            var d = await admin.ShowDeviceAsync(p.GetValue(device)!, ct);
-            var config = await admin.GetConfigAsync(d.DeviceId, ct);
+            var actions = c.Actions();
+            var who = As(null);
+            var d = await actions.DeviceAsync(who, p.GetValue(device)!, ct);
+            var config = await actions.ConfigAsync(who, d.DeviceId, ct);
             var grid = new Grid().AddColumn().AddColumn();
             foreach (var (k, v) in new (string, object?)[]
                      {
                          ("Device", d.DeviceId), ("Tenant", d.TenantId), ("Branch", d.BranchId), ("Serial", d.Serial), ("Hardware", d.HardwareId),
                          ("Model", d.Model), ("Agent", d.AgentVersion), ("Provisioned", d.ProvisionedAt?.ToString("u")), ("Revoked", d.RevokedAt?.ToString("u")),
-                         ("Secret", d.SecretHash is null ? "none" : "set"), ("Rotation pending", d.PendingSecretHash is not null),
+                         ("Secret", d.HasSecret ? "set" : "none"), ("Rotation pending", d.RotationPending),
                          ("Desired config", config.Desired?.Version), ("Reported config", config.ReportedVersion),
                      })
             {
@@ -65,7 +68,7 @@ internal static class DevicesCommands
         var approve = new Command("approve", "Approve a pending device; it collects its credentials with its next request") { serial, approveTenant, branch, deviceId, by };
         approve.Handle(async (p, c, ct) =>
         {
-            var d = await c.Admin().ApproveAsync(p.GetValue(serial)!, p.GetValue(approveTenant), p.GetValue(branch), p.GetValue(deviceId), Operator(p, by), ct);
+            var d = await c.Actions().ApproveAsync(As(p.GetValue(approveTenant), p.GetValue(by)), p.GetValue(serial)!, new ApproveBody(p.GetValue(branch), p.GetValue(deviceId)), ct);
             Console.WriteLine($"approved {p.GetValue(serial)} as {d.TenantId}/{d.DeviceId}");
             return ExitCodes.Ok;
         });
@@ -75,33 +78,31 @@ internal static class DevicesCommands
         var reject = new Command("reject", "Reject a pending device") { serial, rejectTenant, reason, by };
         reject.Handle(async (p, c, ct) =>
         {
-            await c.Admin().RejectAsync(p.GetValue(serial)!, p.GetValue(rejectTenant), p.GetValue(reason)!, Operator(p, by), ct);
+            await c.Actions().RejectAsync(As(p.GetValue(rejectTenant), p.GetValue(by)), p.GetValue(serial)!, p.GetValue(reason)!, ct);
             Console.WriteLine($"rejected {p.GetValue(serial)}");
             return ExitCodes.Ok;
         });
 
-        var revoke = new Command("revoke", "Revoke a device: its chunks are refused and its credentials stop working") { device };
+        var revoke = new Command("revoke", "Revoke a device: its chunks are refused, its credentials stop working and its live session ends") { device, by };
         revoke.Handle(async (p, c, ct) =>
         {
-            await c.Admin().RevokeAsync(p.GetValue(device)!, ct);
+            await c.Actions().RevokeAsync(As(null, p.GetValue(by)), p.GetValue(device)!, ct);
             Console.WriteLine($"revoked {p.GetValue(device)}");
             return ExitCodes.Ok;
         });
 
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the device", DefaultValueFactory = _ => 60 };
-        var rotate = new Command("rotate", "Rotate a device's secret; the old one works until the device confirms") { device, timeout };
+        var rotate = new Command("rotate", "Rotate a device's secret; the old one works until the device confirms") { device, timeout, by };
         rotate.Handle(async (p, c, ct) =>
         {
-            var admin = c.Admin();
-            var id = await admin.RotateAsync(p.GetValue(device)!, TimeSpan.FromSeconds(p.GetValue(timeout)), ct);
-            var row = await AnsiConsole.Status().StartAsync("waiting for the device to confirm", _ => admin.WaitForCommandAsync(id, ct));
+            var actions = c.Actions();
+            var who = As(null, p.GetValue(by));
+            var id = await actions.RotateAsync(who, p.GetValue(device)!, TimeSpan.FromSeconds(p.GetValue(timeout)), ct);
+            var row = await AnsiConsole.Status().StartAsync("waiting for the device to confirm", _ => actions.WaitForCommandAsync(who, id, TimeProvider.System, ct));
             Console.WriteLine($"rotation {id}: {row.Status} {row.Detail}");
             return row.Status == "done" ? ExitCodes.Ok : ExitCodes.Failed;
         });
 
         return new Command("devices", "Registered devices and provisioning decisions") { list, show, approve, reject, revoke, rotate };
     }
-
-    private static string Operator(ParseResult p, Option<string?> by) =>
-        p.GetValue(by) ?? Environment.GetEnvironmentVariable("USER") ?? "iotctl";
 }

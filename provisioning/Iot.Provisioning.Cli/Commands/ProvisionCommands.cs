@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Iot.Provisioning.Api;
 
 namespace Iot.Provisioning.Cli.Commands;
 
@@ -17,8 +18,7 @@ internal static class ProvisionCommands
                 throw new CliFailure($"--csv: {file.FullName} does not exist", ExitCodes.Usage);
             }
 
-            using var reader = file.OpenText();
-            var result = await c.Admin().PreregisterAsync(reader, ct);
+            var result = await c.Actions().PreregisterAsync(CommandRunner.As(null), await File.ReadAllTextAsync(file.FullName, ct), ct);
             foreach (var error in result.Errors)
             {
                 CommandRunner.Error(error);
@@ -42,7 +42,7 @@ internal static class ProvisionCommands
         {
             var bundle = ClaimBundleOptions.Read(p);
             DateTimeOffset? expires = p.GetValue(days) is { } d ? TimeProvider.System.GetUtcNow().AddDays(d) : null;
-            var claim = await c.Admin().CreateClaimAsync(p.GetValue(tenant)!, p.GetValue(branch), p.GetValue(maxUses), expires, ct);
+            var claim = await c.Actions().CreateClaimAsync(CommandRunner.As(p.GetValue(tenant)), new ClaimBody(p.GetValue(branch), p.GetValue(maxUses), expires), ct);
             Console.WriteLine($"claim id:  {claim.ClaimId}");
             Console.WriteLine($"username:  {claim.Username}");
             Console.WriteLine($"password:  {claim.Secret}");

@@ -1,4 +1,5 @@
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Iot.Provisioning.Fleet;
 using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Security;
@@ -62,10 +63,34 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ProvisioningConnection>();
         services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<ProvisioningConnection>());
         services.AddSingleton<ProvisioningAdmin>();
+        services.AddProvisioningApi(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningConnection>());
         services.AddHostedService<CommandSweeper>();
         services.AddSingleton<FleetSummaryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetSummaryPublisher>());
+        return services;
+    }
+
+    /// <summary>
+    /// The operator-action API's services (options, callers, <see cref="OperatorActions"/>); the host serves the routes
+    /// (<see cref="ProvisioningApiEndpoints.MapProvisioningApi"/>) on its own listener.
+    /// </summary>
+    public static IServiceCollection AddProvisioningApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ProvisioningApiOptions>()
+            .Bind(configuration.GetSection(ProvisioningApiOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.TokenFile))
+                {
+                    o.TokenFile = Path.Combine(configuration["Storage:Root"] ?? "/var/lib/iot-bridge", "provisioning-api.token");
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProvisioningApiOptions>, ProvisioningApiOptionsValidator>();
+        services.AddSingleton<LocalApiToken>();
+        services.AddSingleton<ApiCallers>();
+        services.AddSingleton<OperatorActions>();
         return services;
     }
 }

@@ -6,16 +6,18 @@ using MQTTnet;
 namespace Iot.Dashboard.Tests.Infrastructure;
 
 /// <summary>
-/// The seeded app with <c>Dashboard:Broker</c> pointing at a real Mosquitto, and an MQTT client standing in for the
-/// devices that records everything published under <c>iot/v1/#</c>.
+/// The seeded app calling a real bridge's operator API, and an MQTT client on that bridge's embedded broker standing in
+/// for the devices, recording everything published under <c>iot/v1/#</c>.
 /// </summary>
 public sealed class BrokerFixture : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("iot-dash-broker");
     private readonly IMqttClient _listener = new MqttClientFactory().CreateMqttClient();
-    private Process? _mosquitto;
+    private ProvisioningBridge? _bridge;
 
     public DashboardFactory Factory { get; private set; } = null!;
+
+    public ProvisioningBridge Bridge => _bridge!;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -23,11 +25,10 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
-        var config = _dir.Sub("mosquitto.conf");
-        var log = _dir.Sub("mosquitto.log");
-        await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\nlog_dest file {log}\n");
-        _mosquitto = await MosquittoProcess.StartAsync(config, log, [port]);
+        ConnectionString = await TestDatabase.CreateAsync("dash_broker");
+        await SeedData.WriteAsync(ConnectionString, _dir.Sub("storage"));
+        _bridge = await ProvisioningBridge.StartAsync(ConnectionString);
+        var port = _bridge.BrokerPort;
 
         _listener.ApplicationMessageReceivedAsync += e =>
         {
@@ -37,11 +38,8 @@ public sealed class BrokerFixture : IAsyncLifetime
         await _listener.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("devices").Build());
         await _listener.SubscribeAsync("iot/v1/#");
 
-        ConnectionString = await TestDatabase.CreateAsync("dash_broker");
-        await SeedData.WriteAsync(ConnectionString, _dir.Sub("storage"));
         var settings = DashboardFactory.Defaults(ConnectionString, _dir.Sub("storage"));
-        settings["Dashboard:Broker:Host"] = "127.0.0.1";
-        settings["Dashboard:Broker:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _bridge.Configure(settings);
         Factory = new DashboardFactory(settings);
     }
 
@@ -71,13 +69,11 @@ public sealed class BrokerFixture : IAsyncLifetime
         }
 
         _listener.Dispose();
-        if (_mosquitto is { HasExited: false })
+        if (_bridge is not null)
         {
-            _mosquitto.Kill();
-            await _mosquitto.WaitForExitAsync();
+            await _bridge.DisposeAsync();
         }
 
-        _mosquitto?.Dispose();
         _dir.Dispose();
     }
 }

@@ -13,6 +13,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private readonly TempDirectory _storage = new("iot-dash-browser");
     private IPlaywright? _playwright;
+    private ProvisioningBridge? _bridge;
 
     public DashboardFactory Factory { get; private set; } = null!;
 
@@ -39,7 +40,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         ConnectionString = await TestDatabase.CreateAsync("dash_browser");
         Seed = await SeedData.WriteAsync(ConnectionString, _storage.Path);
         var port = FreePort.Next();
-        Factory = new DashboardFactory(DashboardFactory.Defaults(ConnectionString, _storage.Path));
+        _bridge = await ProvisioningBridge.StartAsync(ConnectionString);
+        var settings = DashboardFactory.Defaults(ConnectionString, _storage.Path);
+        _bridge.Configure(settings);
+        Factory = new DashboardFactory(settings);
         Factory.UseKestrel(port);
         Factory.StartServer();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -86,6 +90,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Factory is not null)
         {
             await Factory.DisposeAsync();
+        }
+
+        if (_bridge is not null)
+        {
+            await _bridge.DisposeAsync();
         }
 
         _storage.Dispose();

@@ -7,8 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Iot.Dashboard.Tests.Infrastructure;
 
-/// <summary>The real app (real PostgreSQL, real files) with test configuration on top of its own.</summary>
-public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>
+/// The real app (real PostgreSQL, real files) with test configuration on top of its own. Named by a dashboard type,
+/// not <c>Program</c>: the bridge the fixtures start has a top-level Program too.
+/// </summary>
+public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TokenIssuer>
 {
     public const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef";
 

@@ -3,6 +3,7 @@ using Dapper;
 using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Storage;
 using Iot.TestSupport;
@@ -41,6 +42,18 @@ public sealed class CloudNode : IAsyncDisposable
     /// <summary>The svc.provisioning secret the embedded broker is given, so iotctl can log in as that service.</summary>
     public const string ProvisioningSecret = "provisioning-test-secret";
 
+    /// <summary>iotctl's token: an operator caller of every tenant.</summary>
+    public const string OpsToken = "ops-test-token-0123456789abcdef0123";
+
+    /// <summary>The dashboard's token: acts for any tenant, stating the staff user's tenant, branches and e-mail.</summary>
+    public const string DashboardToken = "dashboard-test-token-0123456789abcdef";
+
+    /// <summary>The operator API's bound address.</summary>
+    public Uri ApiUrl => Services.GetRequiredService<ProvisioningApiHost>().BaseAddress ?? throw new InvalidOperationException("the operator API is not listening");
+
+    /// <summary>A 0600 file holding <see cref="OpsToken"/>, as an operator keeps it.</summary>
+    public string OpsTokenFile => System.IO.Path.Combine(_storage.Path, "ops.token");
+
     /// <summary><paramref name="authentication"/> false = the broker checks nobody, as with an external broker that cannot tell claims apart.</summary>
     public static async Task<CloudNode> StartAsync(IDictionary<string, string?>? extra = null, bool authentication = true)
     {
@@ -60,6 +73,12 @@ public sealed class CloudNode : IAsyncDisposable
             ["Provisioning:CommandSweepSeconds"] = "1",
             ["Broker:RequireAuthentication"] = authentication ? "true" : "false",
             ["Broker:ServiceAccounts:provisioning"] = ProvisioningSecret,
+            ["ProvisioningApi:Port"] = "0",
+            ["ProvisioningApi:Callers:ops:TokenSha256"] = ApiCallers.HashHex(OpsToken),
+            ["ProvisioningApi:Callers:ops:Tenant"] = "*",
+            ["ProvisioningApi:Callers:dashboard:TokenSha256"] = ApiCallers.HashHex(DashboardToken),
+            ["ProvisioningApi:Callers:dashboard:Tenant"] = "*",
+            ["ProvisioningApi:Callers:dashboard:ActsForStaff"] = "true",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
@@ -71,6 +90,11 @@ public sealed class CloudNode : IAsyncDisposable
         await host.Services.GetRequiredService<BridgeConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
         await host.Services.GetRequiredService<ProvisioningConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
         var node = new CloudNode(host, storage, port, connectionString);
+        await File.WriteAllTextAsync(node.OpsTokenFile, OpsToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(node.OpsTokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         await node.Admin.EnsureTenantAsync(Tenant, ReprovisionPolicy.AutoKnownHardware, CancellationToken.None);
         await node.Admin.EnsureBranchAsync(Tenant, Branch, "North store", CancellationToken.None);
         return node;

@@ -13,10 +13,10 @@ public static class Iotctl
             throw new InvalidOperationException($"{Dll} missing: the test project must reference Iot.Provisioning.Cli");
         }
 
-        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--database", node.ConnectionString, "--broker", $"127.0.0.1:{node.Port}", "--mqtt-password", CloudNode.ProvisioningSecret], TimeSpan.FromSeconds(60));
+        return ExternalTool.RunAsync("dotnet", [Dll, .. args, "--api", node.ApiUrl.ToString(), "--token-file", node.OpsTokenFile, "--broker", $"127.0.0.1:{node.Port}", "--mqtt-password", CloudNode.ProvisioningSecret], TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Runs iotctl with exactly these arguments and no DATABASE_URL/IOT_BROKER in its environment.</summary>
+    /// <summary>Runs iotctl with exactly these arguments and none of its settings in its environment.</summary>
     public static async Task<ToolResult> RunBareAsync(params string[] args)
     {
         var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -26,7 +26,8 @@ public static class Iotctl
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment.Remove("DATABASE_URL");
+        psi.Environment.Remove("IOT_PROVISIONING_API");
+        psi.Environment.Remove("IOT_PROVISIONING_TOKEN");
         psi.Environment.Remove("IOT_BROKER");
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

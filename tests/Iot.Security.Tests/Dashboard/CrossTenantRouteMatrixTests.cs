@@ -240,7 +240,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 (SELECT count(*) FROM device_configs WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM device_commands WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM preregistrations WHERE tenant_id = 'alpha-co'),
-                (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co'))
+                (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co'),
+                (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co' AND revoked_at IS NOT NULL))
             """) ?? "";
     }
 }

@@ -5,17 +5,17 @@ using Npgsql;
 namespace Iot.Security.Tests.Dashboard;
 
 /// <summary>
-/// <c>DATABASE_URL=postgres://...?sslmode=require</c> must mean TLS or no connection, in the cloud programs and in
-/// iotctl alike; dropping the option silently downgraded to Npgsql's default.
+/// <c>DATABASE_URL=postgres://...?sslmode=require</c> must mean TLS or no connection in the cloud programs; dropping the
+/// option silently downgraded to Npgsql's default. (iotctl no longer opens the database: it calls the bridge's API.)
 /// </summary>
 public sealed class PostgresUrlTests
 {
     [Theory]
     [InlineData("postgres://u:p%40ss@db.example:6543/iot?sslmode=require&application_name=probe", SslMode.Require)]
     [InlineData("postgresql://u@db.example/iot?sslmode=verify-full&sslrootcert=/etc/ca.pem", SslMode.VerifyFull)]
-    public void Cloud_and_iotctl_keep_sslmode_and_the_other_query_options(string url, SslMode expected)
+    public void Cloud_programs_keep_sslmode_and_the_other_query_options(string url, SslMode expected)
     {
-        foreach (var parsed in new[] { ConnectionStrings.Normalize(url), Iot.Provisioning.Cli.DatabaseUrl.ToConnectionString(url) })
+        foreach (var parsed in new[] { ConnectionStrings.Normalize(url) })
         {
             var b = new NpgsqlConnectionStringBuilder(parsed);
             Assert.Equal(expected, b.SslMode);
@@ -38,7 +38,6 @@ public sealed class PostgresUrlTests
     public void An_unknown_url_option_is_refused_rather_than_ignored()
     {
         Assert.ThrowsAny<ArgumentException>(() => ConnectionStrings.Normalize("postgres://u@db.example/iot?sslmod=require"));
-        Assert.Throws<Iot.Provisioning.Cli.CliFailure>(() => Iot.Provisioning.Cli.DatabaseUrl.ToConnectionString("postgres://u@db.example/iot?sslmod=require"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Api;
 using Iot.Provisioning.Messaging;
 using Iot.Provisioning.Storage;
 using Iot.TestSupport;
@@ -26,6 +27,11 @@ public sealed class ProvisioningCloud : IAsyncDisposable
     public const string ProvisioningSecret = "provisioning-probe-secret";
     public const string OpsSecret = "ops-probe-secret";
 
+    /// <summary>Operator API callers: one bound to each tenant, and the dashboard (any tenant, states the staff scope).</summary>
+    public const string VictimOpsToken = "victim-ops-probe-token-0123456789abcdef";
+    public const string AttackerOpsToken = "attacker-ops-probe-token-0123456789abcdef";
+    public const string DashboardToken = "dashboard-probe-token-0123456789abcdef";
+
     private readonly IHost _host;
     private readonly TempDirectory _storage;
 
@@ -47,6 +53,9 @@ public sealed class ProvisioningCloud : IAsyncDisposable
 
     public ProvisioningStore Store => Services.GetRequiredService<ProvisioningStore>();
 
+    /// <summary>The operator API's bound address.</summary>
+    public Uri ApiUrl => Services.GetRequiredService<ProvisioningApiHost>().BaseAddress ?? throw new InvalidOperationException("the operator API is not listening");
+
     /// <summary><paramref name="authentication"/> false: the broker checks nobody, as an external broker that cannot check claims.</summary>
     public static async Task<ProvisioningCloud> StartAsync(bool authentication = true, IDictionary<string, string?>? extra = null)
     {
@@ -67,6 +76,14 @@ public sealed class ProvisioningCloud : IAsyncDisposable
             ["Broker:RequireAuthentication"] = authentication ? "true" : "false",
             ["Broker:ServiceAccounts:provisioning"] = ProvisioningSecret,
             ["Broker:ServiceAccounts:ops"] = OpsSecret,
+            ["ProvisioningApi:Port"] = "0",
+            ["ProvisioningApi:Callers:victim-ops:TokenSha256"] = ApiCallers.HashHex(VictimOpsToken),
+            ["ProvisioningApi:Callers:victim-ops:Tenant"] = Victim,
+            ["ProvisioningApi:Callers:attacker-ops:TokenSha256"] = ApiCallers.HashHex(AttackerOpsToken),
+            ["ProvisioningApi:Callers:attacker-ops:Tenant"] = Attacker,
+            ["ProvisioningApi:Callers:dashboard:TokenSha256"] = ApiCallers.HashHex(DashboardToken),
+            ["ProvisioningApi:Callers:dashboard:Tenant"] = "*",
+            ["ProvisioningApi:Callers:dashboard:ActsForStaff"] = "true",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
