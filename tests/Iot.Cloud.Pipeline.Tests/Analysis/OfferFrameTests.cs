@@ -87,4 +87,44 @@ public sealed class OfferFrameTests
         Assert.Equal(ok, OfferFrame.TryParse(frame, out _, out var error));
         Assert.Equal(ok, error is null);
     }
+
+    [Theory]
+    [InlineData("en", "Don't you want a spare battery for the trip?")]
+    [InlineData("en", "Are you all set for batteries?")]
+    [InlineData("en", "Have you got a lint roller at home already?")]
+    [InlineData("en", "Most folks who buy a kettle grab the descaler too.")]
+    [InlineData("en", "Should you need gift wrapping, I can do it now.")]
+    [InlineData("en", "Together with the mat it's fifteen percent off.")]
+    [InlineData("ru", "Хотите, я подберу вам стельки к ботинкам?")]
+    [InlineData("ru", "Многие к такому ещё берут крем для обуви.")]
+    [InlineData("tr", "Ayakkabı spreyi lazım olur mu?")]
+    [InlineData("az", "Hamı bunun yanına qoruyucu şüşə götürür.")]
+    [InlineData("uz", "Sizga quloqchinni ko'rsatay, bir qarang.")]
+    public void Negative_questions_need_checks_social_proof_and_bundles_are_offers(string language, string line)
+    {
+        var result = Analyze(language, line);
+
+        Assert.True(result.UpsellAttempted, result.Summary);
+    }
+
+    [Theory]
+    [InlineData("en", "Have you got lint rollers?")]
+    [InlineData("en", "I'm sorry it broke, let me get you another one.")]
+    [InlineData("en", "We do, they're on the shelf behind you.")]
+    [InlineData("tr", "Bana bir ayakkabı spreyi lazım.")]
+    public void A_customer_asking_a_replacement_or_an_answer_to_a_question_is_not_an_offer(string language, string line)
+    {
+        var result = Analyze(language, line);
+
+        Assert.False(result.UpsellAttempted, result.Summary);
+    }
+
+    [Fact]
+    public void A_frame_marked_to_hold_against_customer_cues_parses_and_a_bare_mark_does_not()
+    {
+        Assert.True(OfferFrame.TryParse("! have you got {item} at_home ??", out var frame, out _));
+        Assert.Equal("! have you got {item} at_home ??", frame!.Source);
+        Assert.False(OfferFrame.TryParse("! {item}", out _, out var error));
+        Assert.NotNull(error);
+    }
 }
