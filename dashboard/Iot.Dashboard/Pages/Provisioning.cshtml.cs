@@ -16,6 +16,8 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
 
     public IReadOnlyList<string> Branches { get; private set; } = [];
 
+    public IReadOnlyList<ReprovisionDecision> Reprovisioning { get; private set; } = [];
+
     [TempData]
     public string? Message { get; set; }
 
@@ -88,6 +90,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
     private async Task LoadAsync(CancellationToken ct)
     {
         Pending = await provisioning.PendingAsync(ct).ConfigureAwait(false);
+        Reprovisioning = await provisioning.ReprovisioningAsync(50, ct).ConfigureAwait(false);
         Branches = await db.QueryAsync<string>("SELECT branch_id FROM branches ORDER BY branch_id", null, ct).ConfigureAwait(false);
     }
 }

@@ -16,6 +16,19 @@ public sealed class PendingRequest
     public DateTime ReceivedAt { get; init; }
 }
 
+/// <summary>One decision about an already known device (re-provisioning): who asked, what proved it, what happened.</summary>
+public sealed class ReprovisionDecision
+{
+    public DateTime At { get; init; }
+    public string? DeviceId { get; init; }
+    public string Serial { get; init; } = "";
+    public string? BranchId { get; init; }
+    public string Outcome { get; init; } = "";
+    public string Proof { get; init; } = "";
+    public string? Reason { get; init; }
+    public string? DecidedBy { get; init; }
+}
+
 /// <summary>Raised when a request names something outside the caller's tenant; endpoints answer 404, as for a missing id.</summary>
 public sealed class NotInTenantException : Exception
 {
@@ -55,6 +68,20 @@ public sealed class DashboardProvisioning(TenantDb db, OperatorApi api)
             FROM provisioning_requests WHERE status = 'pending' AND {InCallersBranches} ORDER BY received_at
             """,
             null,
+            ct);
+
+    /// <summary>
+    /// The newest re-provisioning decisions (provisioning_audit, written by the bridge); row security limits them to the
+    /// caller's tenant and, for a branch-scoped user, to devices of the caller's branches.
+    /// </summary>
+    public Task<IReadOnlyList<ReprovisionDecision>> ReprovisioningAsync(int limit, CancellationToken ct) =>
+        db.QueryAsync<ReprovisionDecision>(
+            """
+            SELECT at AS At, device_id AS DeviceId, serial AS Serial, branch_id AS BranchId, outcome AS Outcome, proof AS Proof,
+                   reason AS Reason, decided_by AS DecidedBy
+            FROM provisioning_audit ORDER BY at DESC, audit_id DESC LIMIT @limit
+            """,
+            new { limit = Math.Clamp(limit, 1, 500) },
             ct);
 
     public async Task<string> ApproveAsync(string serial, string? branchId, string? deviceId, CancellationToken ct)

@@ -19,6 +19,7 @@ public static class ProvisioningEndpoints
     {
         var group = api.MapGroup("/provisioning").WithTags("Provisioning").RequireAuthorization(Policies.ManageDevices);
         group.MapGet("/pending", async (DashboardProvisioning p, CancellationToken ct) => TypedResults.Ok(await p.PendingAsync(ct).ConfigureAwait(false)));
+        group.MapGet("/reprovisioning", async (int? limit, DashboardProvisioning p, CancellationToken ct) => TypedResults.Ok(await p.ReprovisioningAsync(limit ?? 100, ct).ConfigureAwait(false)));
         group.MapPost("/{serial}/approve", ApproveAsync);
         group.MapPost("/{serial}/reject", RejectAsync);
         group.MapPost("/preregistrations", PreregisterAsync).Accepts<string>("text/csv");
