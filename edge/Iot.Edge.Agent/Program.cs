@@ -33,7 +33,18 @@ if (args.Contains("--list-devices"))
 try
 {
     using var host = AgentHost.CreateBuilder(args).Build();
-    await host.RunAsync();
+    try
+    {
+        await host.RunAsync();
+    }
+    catch (OperationCanceledException)
+    {
+        // SIGTERM while services were still starting: the host cancels its start-up and throws instead of stopping what
+        // already runs (the recorder may hold a chunk in progress). Stop those as on any SIGTERM, then exit cleanly.
+        await host.StopAsync(CancellationToken.None);
+        await Console.Error.WriteLineAsync("iot-agent: stopped during start-up");
+    }
+
     return 0;
 }
 catch (OptionsValidationException ex)
