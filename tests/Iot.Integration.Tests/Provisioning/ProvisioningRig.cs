@@ -54,7 +54,9 @@ public sealed class ProvisioningRig : IAsyncDisposable
         var bridge = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("store"), port, External: false)
         {
             RequireAuthentication = true,
-            Extra = new Dictionary<string, string?> { ["Provisioning:PendingRetrySeconds"] = "1", ["Provisioning:CommandSweepSeconds"] = "1" },
+            // The operator API on a free port; with no callers configured the bridge mints a local token file, which
+            // iotctl reads as an operator on the same box would.
+            Extra = new Dictionary<string, string?> { ["Provisioning:PendingRetrySeconds"] = "1", ["Provisioning:CommandSweepSeconds"] = "1", ["ProvisioningApi:Port"] = "0" },
         });
         var rig = new ProvisioningRig(dir, bridge, db, port);
         await rig.Admin.EnsureTenantAsync(Tenant, ReprovisionPolicy.AutoKnownHardware, CancellationToken.None);
@@ -98,7 +100,11 @@ public sealed class ProvisioningRig : IAsyncDisposable
         Assert.True(import.Succeeded, string.Join("; ", import.Errors));
     }
 
-    /// <summary>The real iotctl build (copied next to the tests) in its own process, logged in as svc.provisioning.</summary>
+    /// <summary>Where the bridge's operator API listens.</summary>
+    public Uri ApiUrl => Bridge.Services.GetRequiredService<Iot.Cloud.Bridge.Hosting.ProvisioningApiHost>().BaseAddress
+                         ?? throw new InvalidOperationException("the bridge's operator API is not listening");
+
+    /// <summary>The real iotctl build (copied next to the tests) in its own process, calling the bridge's operator API.</summary>
     public Task<ToolResult> IotctlAsync(params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "iotctl.dll");
@@ -109,7 +115,7 @@ public sealed class ProvisioningRig : IAsyncDisposable
 
         return ExternalTool.RunAsync(
             "dotnet",
-            [dll, .. args, "--database", ConnectionString, "--broker", $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}", "--mqtt-password", BridgeSettings.ProvisioningSecret],
+            [dll, .. args, "--api", ApiUrl.ToString(), "--token-file", Path.Combine(Dir.Sub("store"), "provisioning-api.token"), "--broker", $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}", "--mqtt-password", BridgeSettings.ProvisioningSecret],
             TimeSpan.FromSeconds(60));
     }
 
