@@ -35,7 +35,8 @@ public sealed class ReviewForm
         Upsell = Upsell,
         Reaction = Reaction,
         Checklist = [.. ChecklistIds.Select((id, i) => new ReviewChecklistItem(id, i < ChecklistMet.Count ? ChecklistMet[i] switch { "met" => true, "missed" => false, _ => null } : null))],
-        Offers = [.. Categories.Select(c => new ReviewOffer(c))],
+        // "No upsell" on the form means no offers, whatever boxes were left ticked from the analysis.
+        Offers = Upsell == false ? [] : [.. Categories.Select(c => new ReviewOffer(c))],
         Sentiment = Sentiment,
         Note = Note,
     };
