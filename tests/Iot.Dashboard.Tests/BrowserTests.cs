@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 
 namespace Iot.Dashboard.Tests;
 
-public sealed class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(BrowserFixture fx, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task Signing_in_shows_the_overview_and_a_wrong_password_does_not()

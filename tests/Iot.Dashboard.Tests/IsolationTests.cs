@@ -17,6 +17,8 @@ public sealed class IsolationTests(DashboardFixture fx) : IClassFixture<Dashboar
         { "GET", "/api/audio/2026-11-20/" + SeedData.GlobexTransaction },
         { "DELETE", "/api/dialogues/{globexDialogue}" },
         { "POST", "/api/dialogues/{globexDialogue}/restore" },
+        { "GET", "/api/dialogues/{globexDialogue}/review" },
+        { "POST", "/api/dialogues/{globexDialogue}/review" },
         { "POST", "/api/provisioning/" + SeedData.GlobexPendingSerial + "/approve" },
         { "POST", "/api/provisioning/" + SeedData.GlobexPendingSerial + "/reject" },
         { "GET", "/api/devices/globex-d1" },

@@ -58,8 +58,9 @@ public static class MonthlyPartitions
     }
 
     /// <summary>
-    /// Detaches and drops one month. For dialogues the transcripts and analyses of that month's dialogues go in the
-    /// same transaction: they have no foreign key any more (migration 0041) and would otherwise be orphans.
+    /// Detaches and drops one month. For dialogues the transcripts, analyses and reviewers' corrections (0051) of that
+    /// month's dialogues go in the same transaction: they have no foreign key to it (migration 0041) and would otherwise
+    /// be orphans.
     /// </summary>
     public static async Task DropAsync(NpgsqlConnection connection, MonthPartition partition, CancellationToken cancellationToken)
     {
@@ -74,6 +75,7 @@ public static class MonthlyPartitions
             ? $"""
                DELETE FROM transcripts WHERE dialogue_id IN (SELECT dialogue_id FROM public.{name});
                DELETE FROM analyses WHERE dialogue_id IN (SELECT dialogue_id FROM public.{name});
+               DELETE FROM analysis_reviews WHERE dialogue_id IN (SELECT dialogue_id FROM public.{name});
                """
             : "";
         sql += $"ALTER TABLE public.{table} DETACH PARTITION public.{name}; DROP TABLE public.{name};";

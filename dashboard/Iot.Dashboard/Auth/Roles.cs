@@ -22,6 +22,12 @@ public static class Policies
     /// <summary>Pushing config and commands to a device: admins and technicians (supervisors watch the fleet).</summary>
     public const string ControlDevices = "control-devices";
 
+    /// <summary>
+    /// Correcting a dialogue's analysis and exporting the corrections as labelled data: admins and supervisors (within
+    /// their branches, which row security enforces). Analysts read reviews through <see cref="ReadContent"/>.
+    /// </summary>
+    public const string ReviewAnalyses = "review-analyses";
+
     /// <summary>Deletions, restores, users.</summary>
     public const string Admin = "admin";
 
@@ -33,6 +39,7 @@ public static class Policies
         builder.AddPolicy(ReadContent, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
         builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
         builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
+        builder.AddPolicy(ReviewAnalyses, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
         builder.AddPolicy(TenantAdmin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin).RequireClaim(DashboardClaims.Branches, Data.TenantScope.AllBranches));
     }

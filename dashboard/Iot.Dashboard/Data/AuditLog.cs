@@ -25,6 +25,7 @@ public static class AuditActions
     public const string UserEnabled = "user-enabled";
     public const string UserChanged = "user-changed";
     public const string UserPasswordReset = "user-password-reset";
+    public const string AnalysisReviewed = "analysis-reviewed";
 }
 
 internal static class AuditLog

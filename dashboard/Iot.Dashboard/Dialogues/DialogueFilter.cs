@@ -11,6 +11,9 @@ public sealed class DialogueFilter
 
     public static readonly IReadOnlyList<string> Sentiments = ["negative", "neutral", "positive"];
 
+    /// <summary>Values of <see cref="Reviewed"/>: reviewed, not reviewed, or reviewed with a changed upsell or reaction.</summary>
+    public static readonly IReadOnlyList<string> ReviewStates = ["true", "false", "disagrees"];
+
     [FromQuery] public DateTimeOffset? From { get; set; }
     [FromQuery] public DateTimeOffset? To { get; set; }
     [FromQuery] public string? Branch { get; set; }
@@ -20,6 +23,9 @@ public sealed class DialogueFilter
     [FromQuery] public int? QualityMin { get; set; }
     [FromQuery] public int? QualityMax { get; set; }
     [FromQuery] public string? Sentiment { get; set; }
+
+    /// <summary>One of <see cref="ReviewStates"/>: by the dialogue's current review (table analysis_reviews).</summary>
+    [FromQuery] public string? Reviewed { get; set; }
 
     /// <summary>Words to find in transcripts (all of them, PostgreSQL 'simple' configuration).</summary>
     [FromQuery] public string? Q { get; set; }
@@ -67,6 +73,11 @@ public sealed class DialogueFilter
         if (Sentiment is not null && !Sentiments.Contains(Sentiment))
         {
             errors["sentiment"] = [$"sentiment must be one of {string.Join(", ", Sentiments)}"];
+        }
+
+        if (Reviewed is not null && !ReviewStates.Contains(Reviewed))
+        {
+            errors["reviewed"] = [$"reviewed must be one of {string.Join(", ", ReviewStates)}"];
         }
 
         if (Q?.Length > MaxSearchLength)

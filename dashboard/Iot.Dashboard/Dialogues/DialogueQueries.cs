@@ -13,7 +13,15 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         d.device_id AS DeviceId, d.operator_id AS OperatorId, d.transaction_id AS TransactionId, d.speech_ms AS SpeechMs,
         d.status AS Status, a.upsell_attempted AS UpsellAttempted, a.quality_score AS QualityScore, a.sentiment AS Sentiment,
         a.customer_reaction AS CustomerReaction, a.offered_categories AS OfferedCategories, a.summary AS Summary,
-        d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason
+        d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason,
+        r.review_id IS NOT NULL AS Reviewed, r.upsell_attempted AS ReviewedUpsell, r.customer_reaction AS ReviewedReaction,
+        (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction) AS ReviewDisagrees
+        """;
+
+    /// <summary>The current review (Reviews feature, migration 0051) beside the machine result; at most one per dialogue.</summary>
+    private const string FromJoins = """
+        FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id
+        LEFT JOIN analysis_reviews r ON r.dialogue_id = d.dialogue_id AND r.superseded_at IS NULL
         """;
 
     /// <summary>One page in keyset order. The filter must have passed <see cref="DialogueFilter.Validate"/>.</summary>
@@ -33,7 +41,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         var page = new DialogueFilter
         {
             From = filter.From, To = filter.To, Branch = filter.Branch, Device = filter.Device, Operator = filter.Operator, Upsell = filter.Upsell,
-            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Q = filter.Q, Sort = filter.Sort,
+            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reviewed = filter.Reviewed, Q = filter.Q, Sort = filter.Sort,
             PageSize = 500,
         };
         while (true)
@@ -59,7 +67,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
             async (c, tx) =>
             {
                 var dialogue = await c.QuerySingleOrDefaultAsync<DialogueSummary>(new CommandDefinition(
-                    $"SELECT {SummaryColumns} FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE d.dialogue_id = @id",
+                    $"SELECT {SummaryColumns} {FromJoins} WHERE d.dialogue_id = @id",
                     new { id },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
@@ -132,7 +140,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         var sort = DialogueSort.Find(f.Sort)!;
         var parameters = new DynamicParameters();
         args = parameters;
-        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM dialogues d LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE ");
+        var sql = new StringBuilder($"SELECT {SummaryColumns} {FromJoins} WHERE ");
         sql.Append(includeDeleted && f.Deleted == true ? "d.deleted_at IS NOT NULL" : "d.deleted_at IS NULL");
 
         // Only fixed fragments are appended; every value travels as a parameter.
@@ -156,6 +164,13 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         And("a.quality_score >= @qualityMin", "qualityMin", f.QualityMin);
         And("a.quality_score <= @qualityMax", "qualityMax", f.QualityMax);
         And("a.sentiment = @sentiment", "sentiment", NullIfEmpty(f.Sentiment));
+        sql.Append(f.Reviewed switch
+        {
+            "true" => " AND r.review_id IS NOT NULL",
+            "false" => " AND r.review_id IS NULL",
+            "disagrees" => " AND (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction)",
+            _ => "",
+        });
         And("EXISTS (SELECT 1 FROM transcripts t WHERE t.dialogue_id = d.dialogue_id AND t.search @@ plainto_tsquery('simple', @q))", "q", NullIfEmpty(f.Q?.Trim()));
 
         if (f.Cursor is not null && DialogueCursor.TryParse(f.Cursor) is { } cursor && cursor.Sort == sort.Name)

@@ -21,6 +21,14 @@ public sealed class DialogueSummary
     public string? Summary { get; init; }
     public DateTime? DeletedAt { get; init; }
     public string? DeleteReason { get; init; }
+
+    /// <summary>Whether a reviewer corrected (or confirmed) the analysis; the Reviewed* values are the current review's.</summary>
+    public bool Reviewed { get; init; }
+    public bool? ReviewedUpsell { get; init; }
+    public string? ReviewedReaction { get; init; }
+
+    /// <summary>The review changed the upsell answer or the reaction of the analysis it corrected.</summary>
+    public bool? ReviewDisagrees { get; init; }
 }
 
 public sealed record DialoguePage(IReadOnlyList<DialogueSummary> Items, string? NextCursor, int PageSize);

@@ -9,6 +9,7 @@ using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Overview;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
+using Iot.Dashboard.Reviews;
 using Iot.Dashboard.Settings;
 using Iot.Dashboard.Users;
 using Iot.Provisioning.Api;
@@ -181,6 +182,8 @@ public static class DashboardApp
         services.AddScoped<DashboardProvisioning>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<AuditQueries>();
+        services.AddScoped<ReviewStore>();
+        services.AddScoped<ReviewExport>();
 
         // Provisioning actions belong to the bridge's operator API; the dashboard only calls it (reads stay local).
         services.AddScoped<OperatorApi>();
@@ -233,6 +236,7 @@ public static class DashboardApp
         api.MapReportEndpoints();
         api.MapUserEndpoints();
         api.MapAuditEndpoints();
+        api.MapReviewEndpoints();
         app.MapRazorPages();
     }
 

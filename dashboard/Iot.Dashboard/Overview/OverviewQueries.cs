@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Hosting;
+using Iot.Dashboard.Reviews;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Overview;
@@ -24,7 +25,8 @@ public sealed record OverviewKpis(
     int DevicesOnline,
     IReadOnlyList<HourCount> HourlyActivity,
     IReadOnlyList<CategoryCount> TopCategories,
-    IReadOnlyList<QualityBucket> QualityDistribution);
+    IReadOnlyList<QualityBucket> QualityDistribution,
+    ReviewAgreement ReviewerAgreement);
 
 /// <summary>
 /// Headline figures for a period; hours are counted in the tenant's time zone (tenant_settings.time_zone). Whole local
@@ -140,6 +142,7 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     new { onlineSince },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
+                var agreement = await ReviewAgreementQuery.ReadAsync(c, tx, start, end, ct).ConfigureAwait(false);
                 var total = rows.Single(r => r.Kind == "total");
                 var analysed = rows.Single(r => r.Kind == "analysed");
                 Dictionary<int, int> Counts(string kind) => rows.Where(r => r.Kind == kind).ToDictionary(r => int.Parse(r.Key, CultureInfo.InvariantCulture), r => (int)r.N);
@@ -157,7 +160,8 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     (int)devices.Online,
                     Enumerable.Range(0, 24).Select(h => new HourCount(h, byHour.GetValueOrDefault(h))).ToList(),
                     rows.Where(r => r.Kind == "category" && r.N > 0).OrderByDescending(r => r.N).ThenBy(r => r.Key, StringComparer.Ordinal).Take(5).Select(r => new CategoryCount(r.Key, (int)r.N)).ToList(),
-                    Enumerable.Range(0, 10).Select(b => new QualityBucket(b * 10, b == 9 ? 100 : (b * 10) + 9, byBucket.GetValueOrDefault(b))).ToList());
+                    Enumerable.Range(0, 10).Select(b => new QualityBucket(b * 10, b == 9 ? 100 : (b * 10) + 9, byBucket.GetValueOrDefault(b))).ToList(),
+                    agreement);
                 return (kpis, rollupDays);
             },
             ct);

@@ -10,7 +10,7 @@ namespace Iot.Dashboard.Reports;
 public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
 {
     private static readonly string[] Header =
-        ["dialogue_id", "started_at_utc", "branch", "device", "operator", "transaction", "speech_seconds", "upsell", "categories", "reaction", "quality", "sentiment", "summary"];
+        ["dialogue_id", "started_at_utc", "branch", "device", "operator", "transaction", "speech_seconds", "upsell", "categories", "reaction", "quality", "sentiment", "summary", "reviewed", "reviewed_upsell", "reviewed_reaction"];
 
     public async Task WriteCsvAsync(DialogueFilter filter, Stream output, CancellationToken ct)
     {
@@ -54,6 +54,9 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
         d.QualityScore?.ToString(CultureInfo.InvariantCulture) ?? "",
         d.Sentiment ?? "",
         d.Summary ?? "",
+        d.Reviewed ? (d.ReviewDisagrees == true ? "disagrees" : "agrees") : "no",
+        d.ReviewedUpsell switch { true => "yes", false => "no", null => "" },
+        d.ReviewedReaction ?? "",
     ];
 
     // A cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
@@ -81,6 +84,7 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
             ["qualityMin"] = filter.QualityMin?.ToString(CultureInfo.InvariantCulture),
             ["qualityMax"] = filter.QualityMax?.ToString(CultureInfo.InvariantCulture),
             ["sentiment"] = filter.Sentiment,
+            ["reviewed"] = filter.Reviewed,
             ["q"] = filter.Q,
         };
 

@@ -161,6 +161,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
     private static readonly Dictionary<string, Func<Target, HttpContent>> Bodies = new(StringComparer.Ordinal)
     {
         ["DELETE /api/dialogues/{id:guid}"] = _ => JsonContent.Create(new { reason = "probe" }),
+        ["POST /api/dialogues/{id:guid}/review"] = _ => JsonContent.Create(new { upsell = false, reaction = "none", note = "probe" }),
         ["POST /api/devices/{deviceId}/config"] = _ => JsonContent.Create(new { recordingEnabled = false }),
         ["POST /api/devices/{deviceId}/commands"] = _ => JsonContent.Create(new { name = "restart" }),
         ["POST /api/provisioning/{serial}/approve"] = target => JsonContent.Create(new { branchId = target == Target.AlphaSouth ? AlphaSouth : (string?)null, deviceId = "probe-taken" }),
@@ -241,7 +242,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 (SELECT count(*) FROM device_commands WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM preregistrations WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co'),
-                (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co' AND revoked_at IS NOT NULL))
+                (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co' AND revoked_at IS NOT NULL),
+                (SELECT count(*) FROM analysis_reviews WHERE tenant_id = 'alpha-co'))
             """) ?? "";
     }
 }

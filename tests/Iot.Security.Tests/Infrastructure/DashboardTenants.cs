@@ -97,6 +97,20 @@ public sealed class DashboardTenants
                 new { id, tenant, email, role, branches, hash = PasswordHash.Value });
         }
 
+        // A reviewer's correction of each Alpha dialogue, so the review routes and the labelled-data export (which
+        // carries the transcript) have something of Alpha's to leak.
+        foreach (var (dialogue, branch) in new[] { (t.AlphaNorthDialogue, AlphaNorth), (t.AlphaSouthDialogue, AlphaSouth) })
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO analysis_reviews (dialogue_id, tenant_id, branch_id, dialogue_started_at, upsell_attempted, customer_reaction, reviewer_id,
+                                              reviewer, reviewed_at, analysis_engine, analysis_created_at, machine_upsell, machine_reaction)
+                SELECT d.dialogue_id, d.tenant_id, d.branch_id, d.started_at, false, 'none', @reviewer, @email, now(), a.engine, a.created_at, a.upsell_attempted, a.customer_reaction
+                FROM dialogues d JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE d.dialogue_id = @dialogue AND d.branch_id = @branch
+                """,
+                new { dialogue, branch, reviewer = t.UserIds[AlphaAdmin], email = AlphaAdmin });
+        }
+
         return t;
     }
 

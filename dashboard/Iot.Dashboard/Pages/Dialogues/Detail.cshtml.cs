@@ -3,6 +3,7 @@ using Iot.Dashboard.Audio;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Reviews;
 using Iot.Dashboard.Settings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Dashboard.Pages.Dialogues;
 
 [Authorize(Policy = Policies.ReadContent)]
-public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsService settings, TenantScope scope, AudioFiles audio) : PageModel
+public sealed class DialogueDetailModel(
+    DialogueQueries queries, TenantSettingsService settings, TenantScope scope, AudioFiles audio, ReviewStore reviews, IAuthorizationService authorization) : PageModel
 {
     public DialogueDetail? Detail { get; private set; }
 
@@ -21,17 +23,58 @@ public sealed class DialogueDetailModel(DialogueQueries queries, TenantSettingsS
 
     public bool IsAdmin => scope.Role == Roles.Admin;
 
+    /// <summary>Admins and supervisors (of this dialogue's branch: otherwise they would not see it) may correct the analysis.</summary>
+    public bool CanReview { get; private set; }
+
+    public DialogueReviews Reviews { get; private set; } = new(null, []);
+
+    /// <summary>Why the last review was not stored, by field; empty after a GET or a stored review.</summary>
+    public Dictionary<string, string[]> ReviewErrors { get; private set; } = [];
+
+    /// <summary>What the review form shows: the posted values after a refusal, else the current review or the analysis.</summary>
+    public ReviewForm Form { get; private set; } = new();
+
     public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
     public DateTime Local(DateTime utc) => TenantTime.Local(utc, TimeZone);
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => LoadAsync(id, null, ct);
+
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, [FromForm] ReviewForm form, CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, Policies.ReviewAnalyses).ConfigureAwait(false)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        var result = await reviews.SaveAsync(id, form.ToRequest(), ct).ConfigureAwait(false);
+        if (result.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Saved is not null)
+        {
+            return Redirect($"/dialogues/{id}#review");
+        }
+
+        ReviewErrors = result.Errors ?? new Dictionary<string, string[]> { ["review"] = [result.Conflict ?? "not stored"] };
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await LoadAsync(id, form, ct).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> LoadAsync(Guid id, ReviewForm? posted, CancellationToken ct)
     {
         Detail = await queries.DetailAsync(id, IsAdmin, ct).ConfigureAwait(false);
         if (Detail is null)
         {
             return NotFound();
         }
+
+        Reviews = await reviews.GetAsync(id, IsAdmin, ct).ConfigureAwait(false) ?? new DialogueReviews(null, []);
+        CanReview = Detail.Analysis is not null && Detail.Dialogue.DeletedAt is null
+            && (await authorization.AuthorizeAsync(User, Policies.ReviewAnalyses).ConfigureAwait(false)).Succeeded;
+        Form = posted ?? ReviewForm.From(Reviews.Current, Detail.Analysis);
 
         TimeZone = TenantTime.Zone((await settings.GetAsync(ct).ConfigureAwait(false)).TimeZone);
         Parts = EvidenceHighlighter.Mark(Detail.Transcript?.Utterances ?? [], Detail.Analysis?.Evidence.Select(e => e.Quote) ?? []);
