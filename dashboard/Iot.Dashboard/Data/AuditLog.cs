@@ -25,6 +25,8 @@ public static class AuditActions
     public const string UserEnabled = "user-enabled";
     public const string UserChanged = "user-changed";
     public const string UserPasswordReset = "user-password-reset";
+    public const string AnalysisProfileSaved = "analysis-profile-saved";
+    public const string ReanalysisRequested = "reanalysis-requested";
 }
 
 internal static class AuditLog
