@@ -157,7 +157,16 @@ public sealed class AnalysisProfileModel(AnalysisProfileService profiles, Reanal
     private async Task LoadAsync(bool keepDraft, CancellationToken ct)
     {
         Current = await profiles.GetCurrentAsync(ct).ConfigureAwait(false);
-        Parsed = Current.Version == 0 ? BuiltInProfiles.Default : AnalysisProfile.FromJson(Current.Profile.GetRawText());
+        try
+        {
+            Parsed = Current.Version == 0 ? BuiltInProfiles.Default : AnalysisProfile.FromJson(Current.Profile.GetRawText());
+        }
+        catch (JsonException ex)
+        {
+            // Only a direct SQL write can store an invalid profile (the API validates): show it, so it can be fixed here.
+            Parsed = BuiltInProfiles.Default;
+            Errors.TryAdd("current", [$"the current version {Current.Version} is not a valid profile and the pipeline cannot use it: {ex.Message}"]);
+        }
         Versions = await profiles.ListVersionsAsync(ct).ConfigureAwait(false);
         Runs = await reanalysis.ProgressAsync(10, ct).ConfigureAwait(false);
         if (!keepDraft)
