@@ -72,6 +72,36 @@ public sealed class AnalysisProfileApiTests(DashboardFixture fx) : IClassFixture
     }
 
     [Fact]
+    public async Task The_list_editor_saves_one_languages_lists_as_a_version_and_names_a_bad_frame()
+    {
+        using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);
+        var before = await VersionsAsync(admin);
+        var lists = new Dictionary<string, string>
+        {
+            ["Language"] = "en",
+            ["OfferFrames"] = "would you like {item}\nblorp {item}",
+            ["Categories"] = "warranty: warranty, cover\naccessories: case, screen protector",
+            ["Accept"] = "yes\nsure",
+            ["Decline"] = "no\nno thanks",
+            ["Hedges"] = "",
+            ["CustomerCues"] = "",
+            ["Note"] = "lists",
+        };
+        await PostPageAsync(admin, "SaveLists", new(lists));
+        var current = await admin.GetFromJsonAsync<ProfileView>(Api);
+        Assert.Equal(before.Count + 1, (await VersionsAsync(admin)).Count);
+        var en = current!.Profile.GetProperty("languages").GetProperty("en");
+        Assert.Equal(["would you like {item}", "blorp {item}"], en.GetProperty("offerFrames").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(JsonValueKind.Null, en.GetProperty("hedges").ValueKind);
+        Assert.Equal(2, en.GetProperty("upsellOffers").GetProperty("accessories").GetArrayLength());
+
+        lists["OfferFrames"] = "would you like {item}\nblorp";
+        var page = await PostPageAsync(admin, "SaveLists", new(lists));
+        Assert.Contains("languages.en.offerFrames[1]", page, StringComparison.Ordinal);
+        Assert.Equal(before.Count + 1, (await VersionsAsync(admin)).Count);
+    }
+
+    [Fact]
     public async Task Try_it_finds_an_offer_with_the_tenants_custom_frame_and_not_with_the_built_in_profile()
     {
         using var admin = await fx.ClientAsAsync(SeedData.AcmeAdmin);

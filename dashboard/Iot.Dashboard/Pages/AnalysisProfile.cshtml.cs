@@ -75,6 +75,40 @@ public sealed class AnalysisProfileModel(AnalysisProfileService profiles, Reanal
             return Page();
         }
 
+        return await SaveDraftAsync(draft, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One language's lists from its section of the screen, merged into the current profile and saved as a new version.</summary>
+    public async Task<IActionResult> OnPostSaveListsAsync(LanguageListForm lists, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+
+        var (current, _) = await profiles.CurrentProfileAsync(ct).ConfigureAwait(false);
+        AnalysisProfile edited;
+        try
+        {
+            edited = lists.ApplyTo(current);
+        }
+        catch (ArgumentException ex)
+        {
+            Errors = new Dictionary<string, string[]> { ["lists"] = [ex.Message.Split(" (Parameter", 2)[0]] };
+            await LoadAsync(keepDraft: false, ct).ConfigureAwait(false);
+            return Page();
+        }
+
+        using var document = JsonDocument.Parse(edited.ToJson());
+
+        // If the save is refused, the editor shows the merged profile the errors are about.
+        Draft = JsonSerializer.Serialize(document.RootElement, Indented);
+        return await SaveDraftAsync(document.RootElement.Clone(), ct).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> SaveDraftAsync(JsonElement draft, CancellationToken ct)
+    {
         var outcome = await profiles.SaveAsync(new ProfileSaveRequest(draft, Note, BaseVersion), ct).ConfigureAwait(false);
         if (outcome.Version is { } version)
         {
