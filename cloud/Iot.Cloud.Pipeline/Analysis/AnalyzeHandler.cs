@@ -8,7 +8,8 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <summary>
 /// <c>analyze</c> ({"dialogueId":"..."}): runs the configured <see cref="IAnalyzer"/> (the last registered) with the
 /// tenant's profile (tenant_settings.analysis_profile, else the <see cref="AnalysisProfile"/> registered in DI),
-/// keeps only verbatim evidence and stores the result. A <see cref="MalformedReplyException"/> propagates so the
+/// keeps only verbatim evidence and stores the result with the engine version and the profile version (0 = the
+/// default). A <see cref="MalformedReplyException"/> propagates so the
 /// queue retries and finally dead-letters the job with the raw reply.
 /// </summary>
 public sealed partial class AnalyzeHandler(
@@ -51,6 +52,7 @@ public sealed partial class AnalyzeHandler(
         }
 
         var profile = dialogue.TenantProfile ?? _defaultProfile;
+        var profileVersion = dialogue.TenantProfile is null ? 0 : dialogue.ProfileVersion;
         if (profile is null)
         {
             return JobOutcome.Wait($"no analysis profile: tenant '{dialogue.TenantId}' has none and no default is configured");
@@ -71,7 +73,7 @@ public sealed partial class AnalyzeHandler(
                 return JobOutcome.Done;
             }
 
-            await AnalysisStore.SaveAsync(connection, tx, dialogueId, result.EngineVersion ?? _analyzer.Engine, verified, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+            await AnalysisStore.SaveAsync(connection, tx, dialogueId, result.EngineVersion ?? _analyzer.Engine, profileVersion, verified, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -38,10 +38,12 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<BuildDialoguesHandler>();
         services.TryAddSingleton<TranscribeHandler>();
         services.TryAddSingleton<AnalyzeHandler>();
+        services.TryAddSingleton<ReanalyzeHandler>();
         services.TryAddSingleton<RetentionHandler>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<BuildDialoguesHandler>());
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<TranscribeHandler>());
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<AnalyzeHandler>());
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<ReanalyzeHandler>());
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<RetentionHandler>());
 
         if (configuration.GetValue($"{RetentionOptions.Section}:{nameof(RetentionOptions.SchedulerEnabled)}", true))

@@ -51,5 +51,8 @@ public static class JobKinds
     public const string BuildDialogues = "build-dialogues";
     public const string Transcribe = "transcribe";
     public const string Analyze = "analyze";
+
+    /// <summary>Analysis again with a named profile version (after a profile change); enqueued by the dashboard at <see cref="JobPriority.Backfill"/>.</summary>
+    public const string Reanalyze = "reanalyze";
     public const string Retention = "retention";
 }

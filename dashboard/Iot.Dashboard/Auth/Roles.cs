@@ -34,12 +34,19 @@ public static class Policies
     /// <summary>Tenant-wide settings (time zone, retention, dialogue gap) reach every branch: admins of all branches only.</summary>
     public const string TenantAdmin = "tenant-admin";
 
+    /// <summary>
+    /// The analysis profile (offer frames, phrases, checklist), its history, the "try it" box and re-analysis progress:
+    /// admins and supervisors, who coach the sellers it judges. Saving and re-analysing need <see cref="TenantAdmin"/>.
+    /// </summary>
+    public const string ReadAnalysisProfile = "read-analysis-profile";
+
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
     {
         builder.AddPolicy(ReadContent, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
         builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
         builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
         builder.AddPolicy(ReviewAnalyses, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
+        builder.AddPolicy(ReadAnalysisProfile, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
         builder.AddPolicy(TenantAdmin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin).RequireClaim(DashboardClaims.Branches, Data.TenantScope.AllBranches));
     }

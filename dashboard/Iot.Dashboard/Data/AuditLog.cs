@@ -26,6 +26,8 @@ public static class AuditActions
     public const string UserChanged = "user-changed";
     public const string UserPasswordReset = "user-password-reset";
     public const string AnalysisReviewed = "analysis-reviewed";
+    public const string AnalysisProfileSaved = "analysis-profile-saved";
+    public const string ReanalysisRequested = "reanalysis-requested";
 }
 
 internal static class AuditLog

@@ -178,6 +178,8 @@ public static class DashboardApp
         services.AddScoped<FleetEvents>();
         services.AddScoped<DeviceControl>();
         services.AddScoped<TenantSettingsService>();
+        services.AddScoped<AnalysisProfileService>();
+        services.AddScoped<ReanalysisService>();
         services.AddScoped<DialogueReport>();
         services.AddScoped<DashboardProvisioning>();
         services.AddScoped<UserAdmin>();
@@ -233,6 +235,7 @@ public static class DashboardApp
         api.MapDeviceEndpoints();
         api.MapProvisioningEndpoints();
         api.MapSettingsEndpoints();
+        api.MapAnalysisProfileEndpoints();
         api.MapReportEndpoints();
         api.MapUserEndpoints();
         api.MapAuditEndpoints();

@@ -34,6 +34,9 @@ public sealed class AnalyzeHandlerTests
         Assert.Equal("""[{"claim": "greeting", "quote": "Hello there."}]""", row.Evidence);
         Assert.Equal(2, handlers.Metrics.DroppedQuotesTotal);
         Assert.Equal("analyzed", (await DialogueRows.DialoguesAsync(db))[0].Status);
+
+        // The tenant has no profile: the default made the result, recorded as profile version 0.
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT profile_version FROM analyses"));
     }
 
     [Fact]
@@ -50,6 +53,31 @@ public sealed class AnalyzeHandlerTests
         var input = Assert.Single(analyzer.Calls);
         Assert.Equal("tenant-greeting", Assert.Single(input.Profile.Checklist).Id);
         Assert.Equal((Tenant, "Hello there. How can I help?"), (input.TenantId, input.Transcript.Text));
+
+        // Written straight to tenant_settings (no dashboard): still versioned (migration 0052), and the result names it.
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT profile_version FROM analyses"));
+        Assert.StartsWith("sql:", await db.ScalarAsync<string>("SELECT author FROM analysis_profile_versions WHERE tenant_id = 't1' AND version = 1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reanalysis_replaces_the_result_with_the_named_profile_version_and_a_stale_job_does_not_undo_it()
+    {
+        await using var db = await CreateAsync();
+        var handlers = new Handlers(db, new FakeTimeProvider(new DateTimeOffset(T0.AddDays(1))));
+        await db.ExecuteAsync("INSERT INTO tenant_settings (tenant_id, analysis_profile) VALUES ('t1', @json::jsonb)", new { json = Profile("v1-item").ToJson() });
+        var dialogueId = await TranscribedDialogueAsync(db, handlers);
+        var analyzer = new CannedAnalyzer(input => Result() with { Summary = "with " + input.Profile.Checklist[0].Id });
+        await handlers.Analyze(analyzer, DefaultProfile).HandleAsync(AnalyzeJob(dialogueId), CancellationToken.None);
+        await db.ExecuteAsync("UPDATE tenant_settings SET analysis_profile = @json::jsonb WHERE tenant_id = 't1'", new { json = Profile("v2-item").ToJson() });
+
+        var reanalyze = handlers.Reanalyze(analyzer, DefaultProfile);
+        Assert.Equal(JobOutcome.Done, await reanalyze.HandleAsync(ReanalyzeJob(dialogueId, 2), CancellationToken.None));
+        Assert.Equal("2|with v2-item", await db.ScalarAsync<string>("SELECT profile_version || '|' || summary FROM analyses"));
+
+        // A job of the older version (queued before the change, run after) keeps the newer result.
+        Assert.Equal(JobOutcome.Done, await reanalyze.HandleAsync(ReanalyzeJob(dialogueId, 1), CancellationToken.None));
+        Assert.Equal("2|with v2-item", await db.ScalarAsync<string>("SELECT profile_version || '|' || summary FROM analyses"));
+        Assert.Equal(2, analyzer.Calls.Count);
     }
 
     [Fact]
@@ -80,6 +108,9 @@ public sealed class AnalyzeHandlerTests
     }
 
     private static ClaimedJob AnalyzeJob(Guid dialogueId) => Handlers.Job(JobKinds.Analyze, PipelinePayloads.Dialogue(dialogueId));
+
+    private static ClaimedJob ReanalyzeJob(Guid dialogueId, int version) =>
+        Handlers.Job(JobKinds.Reanalyze, $"{{\"dialogueId\":\"{dialogueId}\",\"profileVersion\":{version},\"runId\":1}}");
 
     private static async Task<Guid> TranscribedDialogueAsync(PipelineDatabase db, Handlers handlers)
     {

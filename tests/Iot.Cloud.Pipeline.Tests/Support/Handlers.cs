@@ -27,6 +27,9 @@ internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, Dialo
     public AnalyzeHandler Analyze(IAnalyzer? analyzer, AnalysisProfile? defaultProfile) =>
         new(db.DataSource, analyzer is null ? [] : [analyzer], defaultProfile is null ? [] : [defaultProfile], new EvidenceVerifier(Metrics), time, NullLogger<AnalyzeHandler>.Instance);
 
+    public ReanalyzeHandler Reanalyze(IAnalyzer analyzer, AnalysisProfile? defaultProfile) =>
+        new(db.DataSource, [analyzer], defaultProfile is null ? [] : [defaultProfile], new EvidenceVerifier(Metrics), time, NullLogger<ReanalyzeHandler>.Instance);
+
     public RetentionHandler Retention(int defaultDays = 90) =>
         new(db.DataSource, Options.Create(new RetentionOptions { AudioRetentionDays = defaultDays }), Options.Create(Storage), time, NullLogger<RetentionHandler>.Instance);
 

@@ -30,7 +30,16 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
     /// Writes that name no id and act on the caller's own tenant only: another tenant's admin may succeed (on its own
     /// tenant), provided nothing of Alpha's changed. Branch-scoped callers are still refused.
     /// </summary>
-    private static readonly HashSet<string> OwnTenantWrites = new(StringComparer.Ordinal) { "PUT /api/settings/" };
+    private static readonly HashSet<string> OwnTenantWrites = new(StringComparer.Ordinal)
+    {
+        "PUT /api/settings/", "PUT /api/settings/analysis-profile/", "POST /api/settings/reanalysis/",
+    };
+
+    /// <summary>
+    /// Reads that take a body but name no id and use only the caller's own tenant (the analysis profile's "try it" box):
+    /// any caller the policy admits may succeed, provided nothing of what it may not see comes back and nothing changed.
+    /// </summary>
+    private static readonly HashSet<string> OwnTenantReadsWithBody = new(StringComparer.Ordinal) { "POST /api/settings/analysis-profile/try" };
 
     private enum Target
     {
@@ -107,7 +116,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 // What the request itself carried may be echoed back; anything else of Alpha's may not.
                 var leaked = actor.Markers(t).Where(m => !sent.Contains(m, StringComparison.Ordinal) && body.Contains(m, StringComparison.Ordinal)).ToList();
                 var changed = before != await AlphaStateAsync();
-                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key))) && leaked.Count == 0 && !changed;
+                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key)) || OwnTenantReadsWithBody.Contains(route.Key))
+                    && leaked.Count == 0 && !changed;
                 Record($"{actor.Name}: {route.Method} {sent.Split('\n')[0]}", ok, $"{(int)status} {Describe(leaked)}{(changed ? " changed Alpha's data" : "")}");
             }
 
@@ -171,6 +181,12 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
             Encoding.UTF8,
             "text/csv"),
         ["PUT /api/settings/"] = _ => JsonContent.Create(new { timeZone = "Pacific/Apia", transcriptionLanguage = "en", audioRetentionDays = 1, dialogueGapSeconds = 5 }),
+
+        // A valid profile (the built-in one), so a caller that may save would really store a version.
+        ["PUT /api/settings/analysis-profile/"] = _ => new StringContent(
+            "{\"note\":\"probe\",\"profile\":" + Iot.Cloud.Pipeline.Analysis.BuiltInProfiles.Default.ToJson() + "}", Encoding.UTF8, "application/json"),
+        ["POST /api/settings/analysis-profile/try"] = _ => JsonContent.Create(new { language = "en", text = "S: would you like a warranty?\nC: yes" }),
+        ["POST /api/settings/reanalysis/"] = _ => JsonContent.Create(new { from = Day, to = Day.AddDays(1) }),
 
         // Granting more than the caller holds: the all-branch admin role, or Alpha's south branch.
         ["POST /api/users/"] = target => JsonContent.Create(new { email = $"probe-{Guid.NewGuid():n}@probe.test", role = Roles.Admin, branches = target == Target.AlphaSouth ? null : new[] { AlphaNorth }, password = "probe password long enough" }),
@@ -243,7 +259,10 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 (SELECT count(*) FROM preregistrations WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM devices WHERE tenant_id = 'alpha-co' AND revoked_at IS NOT NULL),
-                (SELECT count(*) FROM analysis_reviews WHERE tenant_id = 'alpha-co'))
+                (SELECT count(*) FROM analysis_reviews WHERE tenant_id = 'alpha-co'),
+                (SELECT count(*) FROM analysis_profile_versions WHERE tenant_id = 'alpha-co'),
+                (SELECT count(*) FROM reanalysis_runs WHERE tenant_id = 'alpha-co'),
+                (SELECT count(*) FROM jobs WHERE kind = 'reanalyze' AND payload ->> 'dialogueId' IN (SELECT dialogue_id::text FROM dialogues WHERE tenant_id = 'alpha-co')))
             """) ?? "";
     }
 }
