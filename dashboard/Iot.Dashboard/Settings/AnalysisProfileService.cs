@@ -33,7 +33,7 @@ public sealed record TryResponse(
 public sealed record ProfileSaveOutcome(int? Version, Dictionary<string, string[]> Errors, int? ConflictWith);
 
 /// <summary>
-/// The tenant's analysis profile as numbered versions (analysis_profile_versions, migration 0051). Saving validates with
+/// The tenant's analysis profile as numbered versions (analysis_profile_versions, migration 0052). Saving validates with
 /// the pipeline's own <see cref="AnalysisProfile.FromJson"/> (the validator names the bad entry), stores the next
 /// version, points tenant_settings.analysis_profile (what the pipeline reads) at it, and audits, in one transaction.
 /// </summary>

@@ -29,7 +29,7 @@ public sealed class ReanalysisRun
 
 /// <summary>
 /// Re-analysis of a period with the tenant's current profile version: one low-priority <c>reanalyze</c> job per
-/// dialogue, never twice for the same dialogue and version (migration 0051, <c>iot_request_reanalysis</c>, which runs
+/// dialogue, never twice for the same dialogue and version (migration 0052, <c>iot_request_reanalysis</c>, which runs
 /// as the owner because the dashboard's role has no rights on the job queue and takes the tenant from the same
 /// settings row security uses). Progress is counted from the job table per run.
 /// </summary>
