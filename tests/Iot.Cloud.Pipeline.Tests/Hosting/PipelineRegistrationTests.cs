@@ -18,7 +18,7 @@ public sealed class PipelineRegistrationTests
 
         var kinds = provider.GetServices<IJobHandler>().Select(h => h.Kind).Order(StringComparer.Ordinal);
 
-        Assert.Equal([JobKinds.Analyze, JobKinds.BuildDialogues, JobKinds.Retention, JobKinds.Transcribe], kinds);
+        Assert.Equal([JobKinds.Analyze, JobKinds.BuildDialogues, JobKinds.Reanalyze, JobKinds.Retention, JobKinds.Transcribe], kinds);
         Assert.Single(provider.GetServices<IHostedService>());
     }
 
