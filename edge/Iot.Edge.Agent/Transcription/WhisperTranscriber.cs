@@ -46,6 +46,11 @@ internal sealed class WhisperTranscriber : IAsyncDisposable
             throw Invalid("Language", $"{Section}:Language '{options.Language}' is not a language Whisper knows; use 'auto' or one of: {string.Join(' ', WhisperFactory.GetSupportedLanguages())}");
         }
 
+        if (GgmlModelFile.Check(path) is { } damage)
+        {
+            throw Invalid("ModelPath", $"{Section}:ModelPath '{path}' is not a usable ggml Whisper model ({damage}); download it again with edge/scripts/download-whisper-model.sh");
+        }
+
         // whisper.cpp reports why a file is unusable only through its log, and a file that ends right after the
         // vocabulary even loads "successfully" as an empty test model (one warning), which would then transcribe
         // nothing forever. So the load is judged by its log as well as by Whisper.net's exception.
