@@ -1,3 +1,4 @@
+using Iot.Protocol.Audio;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Whisper.net;
@@ -95,6 +96,11 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
         if (!File.Exists(path))
         {
             throw new TranscriberUnavailableException($"{Key}:ModelPath '{path}' does not exist; put a ggml Whisper model there (edge/scripts/download-whisper-model.sh fetches one)");
+        }
+
+        if (GgmlModelFile.Check(path) is { } damage)
+        {
+            throw new TranscriberUnavailableException($"{Key}:ModelPath '{path}' is not a usable ggml Whisper model ({damage})");
         }
 
         var problems = new List<string>();

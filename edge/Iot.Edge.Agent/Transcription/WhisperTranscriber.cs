@@ -1,3 +1,4 @@
+using Iot.Protocol.Audio;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.Options;
 using Whisper.net;

@@ -1,4 +1,5 @@
 using Iot.Edge.Agent.Transcription;
+using Iot.Protocol.Audio;
 using Iot.TestSupport;
 using Iot.TestSupport.Whisper;
 using Xunit.Abstractions;

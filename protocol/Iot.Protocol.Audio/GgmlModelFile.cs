@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Iot.Edge.Agent.Transcription;
+namespace Iot.Protocol.Audio;
 
 /// <summary>
 /// Walks a ggml Whisper file's structure (magic, hyper-parameters, mel filters, vocabulary, tensor headers) without
@@ -9,7 +9,7 @@ namespace Iot.Edge.Agent.Transcription;
 /// <c>std::length_error</c> that no managed handler can catch. So nothing reaches whisper.cpp that this check has
 /// not walked to the last byte.
 /// </summary>
-internal static class GgmlModelFile
+public static class GgmlModelFile
 {
     private const uint Magic = 0x67676d6c;
     private const int HyperParameters = 11;
