@@ -42,3 +42,26 @@ CREATE TRIGGER branch_settings_tenant BEFORE INSERT OR UPDATE ON branch_settings
 ALTER TABLE transcripts ADD COLUMN confidence real CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1);
 ALTER TABLE transcripts ADD COLUMN low_confidence text;   -- null = fine; else why it is flagged
 ALTER TABLE analyses ADD COLUMN low_confidence text;
+
+-- The overview's roll-up counts flagged analyses apart (kind 'flagged') so the page can say how many it left out.
+ALTER TABLE overview_rollup DROP CONSTRAINT overview_rollup_kind_check;
+ALTER TABLE overview_rollup ADD CONSTRAINT overview_rollup_kind_check
+    CHECK (kind IN ('total', 'analysed', 'hour', 'category', 'quality', 'flagged'));
+
+-- Why a dialogue is not transcribed or analysed yet ("no transcriber for ru"): the dashboard has no grant on jobs
+-- (the workers' queue), so it asks through this function, which answers only for a dialogue the caller's tenant and
+-- branch scope can see. Unfinished jobs first, then the newest.
+CREATE FUNCTION iot_dialogue_pending(p_dialogue uuid)
+RETURNS TABLE (kind text, status text, wait_reason text, last_error text, updated_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+$$
+    SELECT j.kind, j.status, j.wait_reason, left(j.last_error, 500), j.updated_at
+    FROM jobs j
+    WHERE j.dedup_key = p_dialogue::text AND j.status IN ('queued', 'running', 'waiting', 'dead')
+      AND EXISTS (SELECT 1 FROM dialogues d WHERE d.dialogue_id = p_dialogue AND d.tenant_id = dashboard_tenant()
+                  AND (dashboard_all_branches() OR d.branch_id = ANY (dashboard_branches())))
+    ORDER BY j.updated_at DESC
+    LIMIT 5
+$$;
+REVOKE ALL ON FUNCTION iot_dialogue_pending(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION iot_dialogue_pending(uuid) TO iot_dashboard_app;
