@@ -128,7 +128,8 @@ public sealed class OfferFrame
                     return false;
                 }
 
-                pieces.Add((suffix ? @"\S*" : "") + Regex.Escape(core) + (prefix ? @"\S*" : ""));
+                // A suffix token needs a stem before it: "*ем" (a Russian 1st-person plural) must not match the word "ем" alone.
+                pieces.Add((suffix ? @"\S{2,}" : "") + Regex.Escape(core) + (prefix ? @"\S*" : ""));
             }
 
             if (pieces.Count == 0)
