@@ -63,7 +63,7 @@ internal static class OfferDetector
     {
         foreach (var frame in rules.Frames)
         {
-            if ((frame.RequiresQuestion && !sentence.IsQuestion) || (overridersOnly && !frame.OverridesCustomerCues))
+            if ((frame.RequiresQuestion && !sentence.IsQuestion) || (frame.RequiresStatement && sentence.IsQuestion) || (overridersOnly && !frame.OverridesCustomerCues))
             {
                 continue;
             }
