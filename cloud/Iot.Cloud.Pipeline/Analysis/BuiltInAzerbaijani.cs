@@ -58,7 +58,7 @@ internal static class BuiltInAzerbaijani
             "artigina|ferqle|ferqi_ile|elave ~ {item} var|ola_biler|ala_bilersiniz .",
             "burdaykan|burada_ikan|gelmisken|yeri_gelmisken ~ {item}",
         ],
-        CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyiş*", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
+        CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyişmək istəyirəm", "dəyişdirmək istəyirəm", "dəyişə bilərəm", "dəyişdirə bilərəm", "dəyişmək olar", "dəyişdirmək olar", "dəyişdirin", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
         Hedges: ["bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
         Neutral: ["problem deyil", "problem yoxdur", "eybi yoxdur", "dəyməz", "narahat olmayın", "xahiş edirəm"]);
 
