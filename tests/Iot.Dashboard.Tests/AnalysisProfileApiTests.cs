@@ -21,7 +21,7 @@ public sealed class AnalysisProfileApiTests(DashboardFixture fx) : IClassFixture
 {
     private const string Api = "/api/settings/analysis-profile";
     private const string CustomFrame = "blorp {item}";
-    private const string TrialText = "S: Hello, welcome in.\nC: Hi, I need a phone case.\nS: Blorp a screen protector with it?\nC: Yes please.";
+    private const string TrialText = "S: Hello, welcome in.\nC: Hi, I need a phone case.\nS: Blorp a screen protector, mate?\nC: Yes please.";
 
     [Fact]
     public async Task Saving_a_valid_profile_adds_a_version_with_author_and_an_audit_row()

@@ -16,7 +16,7 @@ internal static class BuiltInAzerbaijani
             service: ["abunə*", "üzvlük*", "bonus kart*", "quraşdırma*", "çatdırılma*", "təmizləmə*", "xidmət*", "servis*", "sazlama*", "paket*", "kart*", "tarif*"],
             premium: ["daha böyük", "böyük*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha yaxşı*", "güclü*"]),
         ["bəli", "hə", "olar", "razıyam", "alıram", "alaram", "əlavə edin", "əlbəttə", "əlbəttə ki", "yaxşı", "oldu", "götürürəm", "götürərəm", "niyə də yox", "mütləq", "gəlin", "razı", "elə olsun", "olsun", "əlavə edək", "qəbul edirəm", "hə əlavə edin", "maraqlıdır", "yaxşı fikirdir", "əla fikirdir", "gözəl fikirdir", "olsun", "edin", "verin", "qoyun", "quraşdırın", "gətirin", "razılaşdıq", "yazın", "edək", "alaq"],
-        ["xeyr", "yox", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik"],
+        ["xeyr", "yox", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik", "bəs edər", "bəsdir", "kifayət edər", "özüm", "artıq sifariş", "sifariş vermişəm", "adi olsun", "lazım deyil"],
         ["əla", "gözəl", "super", "məmnun*", "çox yaxşı", "bəyəndim", "çox sağ olun", "çox təşəkkür*", "möhtəşəm", "xoşuma gəldi", "sevindim", "əladır", "qəşəng", "razı qaldım"],
         ["pis", "bahalı", "çox bahalı", "narazı*", "şikayət*", "problem*", "bəyənmədim", "xoşuma gəlmədi", "məyus*", "əsəbi*", "biabırçılıq", "dəhşət*", "qəzəbli", "keyfiyyətsiz", "bu çatmırdı", "razı deyiləm"],
         OfferFrames:
@@ -48,8 +48,17 @@ internal static class BuiltInAzerbaijani
             "{item} sizin|sənin olsun",
             "fərq ~ {item} isə|daha|xeyli|çox",
             "{item} ?də|da çox|həqiqətən kömək_edir|işə_yarayır",
+            // rules/4, act-level structures by suffix (folded: ə→e, ı→i, ş→s, ğ→g).
+            // 1st-person plural optative questions: "Zəmanəti də rəsmiləşdirək?", "Şüşəni yapışdıraq?". The ending is
+            // spelt out after each consonant but m, because the infinitive ("almaq olar?", a customer asking) ends -maq/-mək.
+            "{item} ?da|de *baq|*bek|*caq|*cek|*daq|*dek|*faq|*fek|*gaq|*gek|*haq|*hek|*jaq|*jek|*kaq|*kek|*laq|*lek|*naq|*nek|*paq|*pek|*qaq|*qek|*raq|*rek|*saq|*sek|*taq|*tek|*vaq|*vek|*xaq|*xek|*yaq|*yek|*zaq|*zek ?mi ??",
+            // The seller can do it: "Filtri də dəyişə bilərik", "Böyük edə bilərəm".
+            "{item} ?da|de *a|*e|*ya|*ye bilerik|bilerem .",
+            "{item} ile|bununla|onunla ?cox|lap ?gozel|yaxsi|ela gedir|yarasir|uygun_gelir",
+            "artigina|ferqle|ferqi_ile|elave ~ {item} var|ola_biler|ala_bilersiniz .",
+            "burdaykan|burada_ikan|gelmisken|yeri_gelmisken ~ {item}",
         ],
-        CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyiş*", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
+        CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyişmək istəyirəm", "dəyişdirmək istəyirəm", "dəyişə bilərəm", "dəyişdirə bilərəm", "dəyişmək olar", "dəyişdirmək olar", "dəyişdirin", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
         Hedges: ["bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
         Neutral: ["problem deyil", "problem yoxdur", "eybi yoxdur", "dəyməz", "narahat olmayın", "xahiş edirəm"]);
 
@@ -62,5 +71,11 @@ internal static class BuiltInAzerbaijani
         PostNegators: ["deyil", "deyiləm", "deyilik", "deyildi", "deyilsiniz", "deyildir"],
         SellerService: ["sizə necə kömək", "necə kömək edə bilərəm", "nə axtarırsınız", "xoş gəlmisiniz", "cəmi", "çekiniz", "buyurun çekiniz", "xoş istifadə", "başqa bir şey", "yaxşı seçim", "əla seçim"],
         Contrast: ["amma", "ancaq", "lakin", "fəqət"],
-        Deferrals: ["indi yox", "hələlik yox"]);
+        Deferrals: ["indi yox", "hələlik yox"],
+        Attachments: ["yanına", "yanında", "bunun üçün", "onun üçün", "buna", "ona"],
+        ImperativeEndings: ["in", "un", "yin", "yun"],
+        NegativeImperativeEndings: ["mayin", "meyin"],
+        NotImperatives: ["olun", "buyurun", "ucun", "bugun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "menim", "uzun", "ayin", "sabahin", "qolun", "zehmetin"],
+        Conditionals: ["əgər"],
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse", "dirsa", "dirse"]);
 }

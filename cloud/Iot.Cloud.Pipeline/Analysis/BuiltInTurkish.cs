@@ -17,7 +17,7 @@ internal static class BuiltInTurkish
             service: ["abonelik*", "üyelik*", "sadakat kart*", "aylık paket*", "kurulum*", "montaj*", "teslimat*", "kargo*", "temizli*", "bakım*", "servis*", "hizmet*", "veri aktarım*", "paket*", "kart*", "tarife*"],
             premium: ["daha büyük*", "büyük*", "bir üst*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha iyi*", "geniş*"]),
         ["evet", "tamam", "olur", "alayım", "alırım", "ekleyin", "ekle", "tabii", "tabi", "tabii ki", "kesinlikle", "neden olmasın", "peki", "olsun", "anlaştık", "memnuniyetle", "alalım", "evet lütfen", "tamamdır", "hay hay", "elbette", "ekleyelim", "ikna oldum", "alıyorum", "alacağım", "uygun", "iyi olur", "fena olmaz", "güzel olur", "harika olur", "olsun bakalım", "süper fikir", "iyi fikir", "güzel fikir", "harika fikir", "mantıklı", "yapın", "koyun", "verin", "kurun", "getirin", "gönderin", "ekleyin bakalım", "yapın bakalım", "alalım bakalım", "deneyelim", "alırız", "ekleyebilirsiniz", "yapalım", "koyalım"],
-        ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter"],
+        ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter", "yeterli", "bana yeter", "kendim", "zaten sipariş", "normal olsun", "gerek yok", "kullanmıyorum", "kullanmam"],
         ["harika", "mükemmel", "süper", "memnun*", "çok iyi", "beğendim", "çok teşekkürler", "çok teşekkür ederim", "çok sağ olun", "bayıldım", "şahane", "müthiş", "harikasınız", "sevindim", "mutlu*", "çok güzel hizmet", "güzel hizmet"],
         ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "memnun kalmadı*", "beğenmedi*", "sevmedi*", "hoşlanmadı*", "hoşuma gitmedi", "beklemekten", "hiç memnun"],
         OfferFrames:
@@ -58,6 +58,15 @@ internal static class BuiltInTurkish
             "{item} sizin|senin olsun",
             "{item} ?de|da ?hemen|şimdi|direkt ekleyelim|ekleyeyim|paketleyeyim|koyayım|koyalım|hazırlayayım|yazayım mı|mi ??",
             "{item} ?de|da çok|gerçekten|baya işe_yarıyor|işe_yarar",
+            // rules/4, act-level structures by suffix (folded: ı→i, ş→s, ğ→g).
+            // 1st-person optative questions: "Kılıfı da takalım mı?", "Garantiyi ekleyeyim mi?".
+            "{item} ?de|da *alim|*elim|*yalim|*yelim|*ayim|*eyim|*yayim|*yeyim mi|mi ??",
+            // The seller can do it: "Kurulumu da yapabiliriz", "Büyük boy yapabilirim".
+            "{item} ?de|da *abiliriz|*ebiliriz|*abilirim|*ebilirim .",
+            "{item} ile|bununla|onunla ?çok|harika|güzel|çok_güzel ?gider|yakışır|uyar|uyumlu",
+            "fark ~ {item} var|alabilirsiniz|olur .",
+            "buradayken|hazır_gelmişken|gelmişken ~ {item}",
+            "{item} *dan|*den ikinci|ikincisi yarı_fiyatına|bedava|hediye",
         ],
         CustomerCues: ["nerede", "nerde", "iade", "geri vermek", "geri almak", "değişim", "değiştir*", "bozul*", "bozuk", "çalışmıyor", "arızalı", "arıza", "kapsıyor mu", "kapsar mı", "karşılıyor mu", "kapsamında mı", "kapsamına", "benim", "aldım", "satın aldım", "arıyorum", "istiyorum", "ne kadar", "kaç para", "kaç lira", "bana lazım", "lazımdı", "lazım oldu", "bana", "tamir"],
         Hedges: ["belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
@@ -72,5 +81,11 @@ internal static class BuiltInTurkish
         PostNegators: ["değil", "değilim", "değiliz", "değildi", "değildir", "değilsiniz"],
         SellerService: ["nasıl yardımcı olabilirim", "size nasıl yardımcı", "yardımcı olabilir miyim", "hoş geldiniz", "ne arıyorsunuz", "toplam", "fişiniz", "buyurun fişiniz", "iyi günlerde kullanın", "güle güle kullanın", "başka bir şey", "başka bir isteğiniz", "güzel seçim", "harika seçim"],
         Contrast: ["ama", "fakat", "ancak", "lakin"],
-        Deferrals: ["şimdilik değil", "şimdilik yok"]);
+        Deferrals: ["şimdilik değil", "şimdilik yok"],
+        Attachments: ["yanına", "yanında", "bunun için", "onun için", "buna", "ona"],
+        ImperativeEndings: ["in", "un", "yin", "yun"],
+        NegativeImperativeEndings: ["mayin", "meyin"],
+        NotImperatives: ["olun", "buyurun", "icin", "bugun", "dun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "benim", "urun", "uzun", "once", "sonun", "ayin", "yarin", "kolun", "lutfen", "hosun"],
+        Conditionals: ["eğer", "şayet"],
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse"]);
 }

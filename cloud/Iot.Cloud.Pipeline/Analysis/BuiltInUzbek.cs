@@ -16,7 +16,7 @@ internal static class BuiltInUzbek
             service: ["obuna*", "a'zolik*", "bonus karta*", "o'rnatish*", "yetkazib berish*", "yetkazish*", "tozalash*", "xizmat*", "sozlash*", "paket*", "karta*", "обуна*", "аъзолик*", "бонус карта*", "ўрнатиш*", "урнатиш*", "етказиб бериш*", "тозалаш*", "хизмат*", "созлаш*", "пакет*", "карта*"],
             premium: ["kattaroq*", "katta*", "yangi model*", "pro", "max", "ultra", "plus", "premium", "yaxshiroq*", "kuchliroq*", "256*", "512*", "128*", "каттароқ*", "каттарок*", "катта*", "янги модел*", "яхшироқ*", "яхширок*", "про"]),
         ["ha", "xo'p", "mayli", "albatta", "olaman", "qo'shing", "roziman", "bo'pti", "bo'ladi", "yaxshi", "kelishdik", "qo'shib qo'ying", "olamiz", "zo'r fikr", "yaxshi fikr", "зўр фикр", "яхши фикр", "ha albatta", "ha qo'shing", "ҳа", "ха", "хўп", "майли", "албатта", "оламан", "қўшинг", "розиман", "бўпти", "бўлади", "яхши", "келишдик", "қўшиб қўйинг", "oldim", "олдим", "qiling", "bering", "қилинг", "беринг", "оламиз"],
-        ["yo'q", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas"],
+        ["yo'q", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas", "o'zim", "ўзим", "oddiysi", "оддийси", "buyurtma berganman", "буюртма берганман", "ishlatmayman", "ишлатмайман"],
         ["zo'r", "ajoyib", "a'lo", "yoqdi", "mamnun*", "juda yaxshi", "katta rahmat", "qoyil", "juda yoqdi", "xursand*", "зўр", "ажойиб", "аъло", "ёқди", "мамнун*", "жуда яхши", "катта раҳмат", "қойил", "хурсанд*"],
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
@@ -46,6 +46,15 @@ internal static class BuiltInUzbek
             "xohlasangiz|хоҳласангиз ~ {item} ?hoziroq|ҳозироқ qo'shaman|қўшаман|qo'shib_qo'yaman|қўшиб_қўяман|beraman|бераман|ko'rsataman|кўрсатаман",
             "sizga|сизга {item} ko'rsatay|кўрсатай|ko'rsataman|кўрсатаман",
             "{item} ?ham|ҳам juda|жуда|rosa|роса asqotadi|асқотади",
+            // rules/4, act-level structures by suffix (folded: apostrophes dropped, ў→у, қ→к, ғ→г, ҳ→х).
+            // 1st-person optative questions: "G'ilofni ham qo'shaylikmi?", "Plyonka yopishtiraymi?".
+            "{item} ?ham|хам *aylikmi|*aymi|*ayinmi|*ylikmi|*ymi|*айликми|*айми|*айинми|*йликми|*йми ??",
+            "{item} ?ham|хам *aylik|*ay|*айлик|*ай mi|ми ??",
+            // The seller can do it: "Filtrni ham almashtira olamiz", "Katta qilib bera olaman".
+            "{item} ?ham|хам *a|*ib|*а|*иб olamiz|olaman|beramiz|beraman|оламиз|оламан|берамиз|бераман .",
+            "{item} bilan|билан ?juda|жуда ?yaxshi|zo'r|яхши|зўр ketadi|mos_keladi|кетади|мос_келади|yarashadi|ярашади",
+            "farqi|фарқи|qo'shimcha|қўшимча ~ {item} bor|olsa_bo'ladi|бор .",
+            "kelganingizda|кelganingizda|келганингизда|shu_yerda_ekansiz|шу_ерда_экансиз ~ {item}",
         ],
         CustomerCues: ["bersangiz", "берсангиз", "qayerda", "qaytar*", "almashtir*", "buzil*", "buzuq", "ishlamayapti", "ishlamaydi", "qoplaydimi", "qoplaydi", "kiradimi", "mening", "sotib oldim", "qidiryapman", "menga", "necha pul", "qancha turadi", "narxi qancha", "tuzat*", "қаерда", "қайтар*", "алмаштир*", "бузил*", "бузуқ", "ишламаяпти", "ишламайди", "қоплайдими", "қоплайди", "кирадими", "менинг", "сотиб олдим", "қидиряпман", "менга", "неча пул", "қанча туради", "нархи қанча", "тузат*"],
         Hedges: ["so'ray", "сўрай", "maslahatlashay", "маслаҳатлашай", "balki", "o'ylab ko'raman", "o'ylab ko'ray", "keyinroq", "keyin", "bilmadim", "ishonchim yo'q", "hozircha bilmayman", "hali bilmayman", "qaror qilmadim", "ko'rarmiz", "балки", "ўйлаб кўраман", "ўйлаб кўрай", "кейинроқ", "кейин", "билмадим", "ишончим йўқ", "ҳозирча билмайман", "ҳали билмайман", "кўрармиз"],
@@ -54,11 +63,17 @@ internal static class BuiltInUzbek
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["uchun", "chunki", "lekin", "ammo", "agar", "ya'ni", "hozir", "bugun", "bilan", "учун", "чунки", "лекин", "аммо", "агар", "яъни", "ҳозир", "бугун", "билан"],
         ItemFillers: ["ham", "sizga", "sizning", "yana", "shuningdek", "qo'shimcha", "balki", "albatta", "bir", "va", "bu", "bunga", "unga", "telefoningizga", "telefonga", "хам", "ҳам", "сизга", "сизнинг", "яна", "шунингдек", "қўшимча", "балки", "албатта", "бир", "ва", "бу", "бунга", "унга", "телефонингизга", "телефонга"],
-        NonItems: ["ha", "yo'q", "mayli", "yaxshi", "boshqa", "narsa", "chek", "paket", "to'lov", "naqd", "karta", "nima", "qaysi", "qanday", "siz", "sizga", "buni", "uni", "bu", "u", "hozir", "salom", "men", "biz", "pul", "yordam", "nega", "ҳа", "ха", "йўқ", "майли", "яхши", "бошқа", "нарса", "чек", "тўлов", "нақд", "нима", "қайси", "қандай", "сиз", "сизга", "буни", "уни", "бу", "у", "ҳозир", "салом", "мен", "биз", "пул", "ёрдам", "нега", "hafta", "kun", "bugun", "oy", "ertaga", "daqiqa", "rostdan", "ростдан", "rostan", "ростан", "haqiqatan", "ҳақиқатан", "ҳафта", "кун", "бугун", "ой", "эртага", "дақиқа"],
+        NonItems: ["kerak", "керак", "shunchaki", "шунчаки", "ha", "yo'q", "mayli", "yaxshi", "boshqa", "narsa", "chek", "paket", "to'lov", "naqd", "karta", "nima", "qaysi", "qanday", "siz", "sizga", "buni", "uni", "bu", "u", "hozir", "salom", "men", "biz", "pul", "yordam", "nega", "ҳа", "ха", "йўқ", "майли", "яхши", "бошқа", "нарса", "чек", "тўлов", "нақд", "нима", "қайси", "қандай", "сиз", "сизга", "буни", "уни", "бу", "у", "ҳозир", "салом", "мен", "биз", "пул", "ёрдам", "нега", "hafta", "kun", "bugun", "oy", "ertaga", "daqiqa", "rostdan", "ростдан", "rostan", "ростан", "haqiqatan", "ҳақиқатан", "ҳафта", "кун", "бугун", "ой", "эртага", "дақиқа"],
         Determiners: ["bir", "bu", "yangi", "qo'shimcha", "бир", "бу", "янги", "қўшимча"],
         PreNegators: [],
         PostNegators: ["emas", "emasman", "emasmiz", "emasdi", "эмас", "эмасман", "эмасмиз"],
         SellerService: ["qanday yordam bera olaman", "sizga qanday yordam", "nima qidiryapsiz", "xush kelibsiz", "jami", "chekingiz", "yaxshi tanlov", "boshqa narsa", "қандай ёрдам бера оламан", "сизга қандай ёрдам", "нима қидиряпсиз", "хуш келибсиз", "жами", "чекингиз", "яхши танлов", "бошқа нарса"],
         Contrast: ["lekin", "ammo", "biroq", "лекин", "аммо", "бироқ"],
-        Deferrals: ["hozir emas", "hozircha yo'q", "ҳозир эмас", "ҳозирча йўқ"]);
+        Deferrals: ["hozir emas", "hozircha yo'q", "ҳозир эмас", "ҳозирча йўқ"],
+        Attachments: ["yoniga", "unga", "bunga", "buning uchun", "ёнига", "унга", "бунга", "бунинг учун"],
+        ImperativeEndings: ["ing", "инг"],
+        NegativeImperativeEndings: ["mang", "манг"],
+        NotImperatives: ["qoying", "куйинг", "turing", "туринг", "boling", "булинг", "mening", "sizning", "uning", "bizning", "ularning", "buning", "shuning", "менинг", "сизнинг", "унинг", "бизнинг", "уларнинг", "бунинг", "шунинг"],
+        Conditionals: ["agar", "агар"],
+        ConditionalEndings: ["sa", "са"]);
 }

@@ -13,6 +13,12 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <param name="SellerService">Phrases only staff say (a turn-role cue): "how can I help", "чем могу помочь".</param>
 /// <param name="Contrast">"but": the reply after it is the one that counts ("yes, but not now").</param>
 /// <param name="Deferrals">Decline phrases (as written in the profile) that only put the decision off ("not now"): with a hedge, undecided.</param>
+/// <param name="Attachments">"for it", "к нему", "yanına": tie an item to what was bought; not part of the item at its edge.</param>
+/// <param name="ImperativeEndings">Word endings of a polite imperative ("-йте", "-ın", "-ing"): a reply "Клейте" or "Taxın" agrees.</param>
+/// <param name="NegativeImperativeEndings">Endings of a negative imperative ("-mayın", "-mang"): a reply that forbids declines.</param>
+/// <param name="NotImperatives">Words with an imperative ending that are not one ("sağ olun" is thanks, "bugün" a day).</param>
+/// <param name="Conditionals">Words that make a reply conditional ("if", "если"); Turkic marks it by suffix, see <paramref name="ConditionalEndings"/>.</param>
+/// <param name="ConditionalEndings">Turkic conditional suffixes ("-sa", "-dırsa"): "lazımdırsa dəyişin" is a yes on a condition.</param>
 public sealed record LanguageGrammar(
     IReadOnlyList<string> ItemStops,
     IReadOnlyList<string> ItemFillers,
@@ -22,7 +28,13 @@ public sealed record LanguageGrammar(
     IReadOnlyList<string> PostNegators,
     IReadOnlyList<string> SellerService,
     IReadOnlyList<string> Contrast,
-    IReadOnlyList<string> Deferrals)
+    IReadOnlyList<string> Deferrals,
+    IReadOnlyList<string>? Attachments = null,
+    IReadOnlyList<string>? ImperativeEndings = null,
+    IReadOnlyList<string>? NegativeImperativeEndings = null,
+    IReadOnlyList<string>? NotImperatives = null,
+    IReadOnlyList<string>? Conditionals = null,
+    IReadOnlyList<string>? ConditionalEndings = null)
 {
     public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
 }

@@ -32,6 +32,12 @@ internal sealed class LanguageRules
         PreNegators = Fold(Grammar.PreNegators);
         PostNegators = Fold(Grammar.PostNegators);
         Contrast = Fold(Grammar.Contrast);
+        Attachments = [.. (Grammar.Attachments ?? []).Select(a => FoldedText.FoldPhrase(a).Split(' ')).Where(a => a.Length > 0 && a[0].Length > 0)];
+        ImperativeEndings = Fold(Grammar.ImperativeEndings ?? []);
+        NegativeImperativeEndings = Fold(Grammar.NegativeImperativeEndings ?? []);
+        NotImperatives = Fold(Grammar.NotImperatives ?? []);
+        Conditionals = Fold(Grammar.Conditionals ?? []);
+        ConditionalEndings = Fold(Grammar.ConditionalEndings ?? []);
     }
 
     public string Language { get; }
@@ -56,6 +62,23 @@ internal sealed class LanguageRules
 
     public HashSet<string> Contrast { get; }
 
+    /// <summary>Folded word sequences of "for it" / "к нему" attachments.</summary>
+    public IReadOnlyList<string[]> Attachments { get; }
+
+    public HashSet<string> ImperativeEndings { get; }
+
+    public HashSet<string> NegativeImperativeEndings { get; }
+
+    public HashSet<string> NotImperatives { get; }
+
+    public HashSet<string> Conditionals { get; }
+
+    public HashSet<string> ConditionalEndings { get; }
+
+    public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
+
+    public bool IsFiller(string foldedWord) => _fillers.Contains(foldedWord) || _stops.Contains(foldedWord);
+
     public static LanguageRules For(string language, LanguagePhrases phrases) =>
         Cache.GetValue(phrases, p => new StrongBox<LanguageRules>(new LanguageRules(language, p))).Value!;
 
@@ -68,6 +91,9 @@ internal sealed class LanguageRules
         {
             var mark = words.FindLastIndex(w => w.Text == "\u0001");
             words = words[(mark + 1)..];
+            // "Чехол к нему будете брать?": the attachment says what the item goes with; it is not the item, and its
+            // preposition must not cut the item away as a stop word would.
+            words = StripAttachment(words, atEnd: true);
             var stop = words.FindLastIndex(w => _stops.Contains(w.Text));
             words = words[(stop + 1)..];
             // Before an SOV verb the clause may open with "давайте", "evet", "peki": not part of the product.
@@ -86,6 +112,8 @@ internal sealed class LanguageRules
             {
                 words.RemoveAt(0);
             }
+
+            words = StripAttachment(words, atEnd: false);
 
             var cut = words.FindIndex(w => w.Text == "\u0001" || _stops.Contains(w.Text));
             if (cut >= 0)
@@ -128,6 +156,25 @@ internal sealed class LanguageRules
             .OrderByDescending(x => x.Length)
             .FirstOrDefault();
         return best.Key ?? BuiltInProfiles.Other;
+    }
+
+    private List<(string Text, int Start, int End)> StripAttachment(List<(string Text, int Start, int End)> words, bool atEnd)
+    {
+        foreach (var a in Attachments)
+        {
+            if (words.Count <= a.Length)
+            {
+                continue;
+            }
+
+            var at = atEnd ? words.Count - a.Length : 0;
+            if (a.Select((w, i) => words[at + i].Text == w).All(x => x))
+            {
+                return atEnd ? words[..at] : words[a.Length..];
+            }
+        }
+
+        return words;
     }
 
     internal static List<(string Text, int Start, int End)> Words(string value, int from, int to)

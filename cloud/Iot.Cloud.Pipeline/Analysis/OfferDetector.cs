@@ -63,12 +63,12 @@ internal static class OfferDetector
     {
         foreach (var frame in rules.Frames)
         {
-            if ((frame.RequiresQuestion && !sentence.IsQuestion) || (overridersOnly && !frame.OverridesCustomerCues))
+            if ((frame.RequiresQuestion && !sentence.IsQuestion) || (frame.RequiresStatement && sentence.IsQuestion) || (overridersOnly && !frame.OverridesCustomerCues))
             {
                 continue;
             }
 
-            foreach (System.Text.RegularExpressions.Match m in frame.Regex.Matches(sentence.Value))
+            foreach (var m in Matches(frame, sentence.Value))
             {
                 var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
                 var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
@@ -89,6 +89,22 @@ internal static class OfferDetector
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A frame's matches, or none when it runs past its time limit: frames are bounded (no nested open repeats), but a
+    /// tenant can write one that is not, and one slow frame on one sentence must cost that frame, not the analysis.
+    /// </summary>
+    private static List<System.Text.RegularExpressions.Match> Matches(OfferFrame frame, string value)
+    {
+        try
+        {
+            return frame.Regex.Matches(value).ToList();
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return [];
+        }
     }
 
     private static (int From, int To) ItemRange(string value, System.Text.RegularExpressions.Match m, OfferFrame.SlotPlace slot) => slot switch

@@ -12,7 +12,8 @@ namespace Iot.Cloud.Pipeline.Analysis;
 ///   Turkic conditionals <c>*sanız</c>); <c>a|b|c</c> alternatives; <c>throw_in</c> an alternative of several words.</item>
 /// <item><c>?tok</c> optional; <c>~</c> up to three words of anything; <c>^</c> the frame starts its clause.</item>
 /// <item><c>{item}</c> the product slot: words after the frame when last, before it when first (SOV languages), or between.</item>
-/// <item>A final <c>??</c> token: the sentence must be a question.</item>
+/// <item>A final <c>??</c> token: the sentence must be a question; a final <c>.</c>: it must not be one ("X da var."
+///   states what the shop has; "X da var?" is a customer asking).</item>
 /// <item>A first <c>!</c> token: the frame holds even in a sentence with a customer cue. For seller questions that
 ///   share words with a customer's ("have you got a primer <b>at home</b>?" against "have you got primers?").</item>
 /// </list>
@@ -21,8 +22,9 @@ public sealed class OfferFrame
 {
     private const int MaxItemWords = 6;
 
-    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question, bool overridesCues)
+    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question, bool overridesCues, bool statement = false)
     {
+        RequiresStatement = statement;
         Source = source;
         Regex = regex;
         Slot = slot;
@@ -45,6 +47,8 @@ public sealed class OfferFrame
 
     internal bool RequiresQuestion { get; }
 
+    internal bool RequiresStatement { get; }
+
     internal bool OverridesCustomerCues { get; }
 
     /// <summary>Compiles a frame, or explains what is wrong with it (the message is shown to whoever edits the profile).</summary>
@@ -55,6 +59,12 @@ public sealed class OfferFrame
         var tokens = (source ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var question = tokens.Count > 0 && tokens[^1] == "??";
         if (question)
+        {
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+
+        var statement = !question && tokens.Count > 0 && tokens[^1] == ".";
+        if (statement)
         {
             tokens.RemoveAt(tokens.Count - 1);
         }
@@ -128,7 +138,8 @@ public sealed class OfferFrame
                     return false;
                 }
 
-                pieces.Add((suffix ? @"\S*" : "") + Regex.Escape(core) + (prefix ? @"\S*" : ""));
+                // A suffix token needs a stem before it: "*ем" (a Russian 1st-person plural) must not match the word "ем" alone.
+                pieces.Add((suffix ? @"\S{2,}" : "") + Regex.Escape(core) + (prefix ? @"\S*" : ""));
             }
 
             if (pieces.Count == 0)
@@ -142,7 +153,7 @@ public sealed class OfferFrame
             sb.Append(optional ? $"(?:{group})?" : group);
         }
 
-        frame = new OfferFrame(source!, new Regex(sb.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), place, question, overridesCues);
+        frame = new OfferFrame(source!, new Regex(sb.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), place, question, overridesCues, statement);
         return true;
     }
 

@@ -24,7 +24,9 @@ internal static class ReplyClassifier
         {
             (ReplyKind.Accept, p.Accept), (ReplyKind.Decline, p.Decline), (ReplyKind.Hedge, rules.Hedges), (null, rules.Neutral),
         };
-        var hits = lists.SelectMany(l => PhraseMatcher.Find(turn.Folded, l.Phrases).Select(h => (l.Kind, Hit: h))).ToList();
+        var hits = lists.SelectMany(l => PhraseMatcher.Find(turn.Folded, l.Phrases).Select(h => (Kind: l.Kind, Hit: h)))
+            .Concat(ReplyMorphology.Imperatives(turn, rules).Select(h => (Kind: (ReplyKind?)h.Kind, h.Hit)))
+            .ToList();
         var all = hits.Select(h => h.Hit).ToList();
         var kept = hits.Where(h => !all.Any(h.Hit.Within) && h.Kind is not null)
             .GroupBy(h => (h.Hit.Start, h.Hit.End)).Select(g => g.First())

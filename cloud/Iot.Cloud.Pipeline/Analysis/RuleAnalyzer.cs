@@ -14,13 +14,10 @@ internal sealed class RuleAnalyzer : IAnalyzer
     public const string EngineName = "rules";
 
     /// <summary>Stored with every result (the analyses.engine column) so a result can be traced to the rules that made it.</summary>
-    public const string EngineVersion = "rules/3";
+    public const string EngineVersion = "rules/4";
 
     /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
     public const double SentimentThreshold = SentimentScorer.Threshold;
-
-    /// <summary>Customer turns after an offer searched for the reply (the customer may first ask "how much?").</summary>
-    private const int ReplyBlocks = 2;
 
     public string Engine => EngineName;
 
@@ -46,8 +43,8 @@ internal sealed class RuleAnalyzer : IAnalyzer
 
         var rules = LanguageRules.For(language, profile.Languages[language]);
         var roles = TurnRoles.Infer(turns, rules);
-        var offers = OfferDetector.Find(turns, rules);
-        var replies = offers.Select(o => ReplyTo(o, turns, offers, roles, rules)).ToList();
+        var offers = OfferStructure.DropRequested(OfferDetector.Find(turns, rules), turns, roles, rules);
+        var replies = offers.Select(o => ReplyWindow.ReplyTo(o, turns, offers, roles, rules)).ToList();
         foreach (var o in offers)
         {
             evidence.Add(new EvidenceQuote("upsell", o.Item));
@@ -74,39 +71,6 @@ internal sealed class RuleAnalyzer : IAnalyzer
         var quality = QualityScore.Compute(checklist, upsell, score);
         var summary = Summary(items, reaction, checklist, sentiment, score, quality);
         return new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence, items, EngineVersion);
-    }
-
-    /// <summary>
-    /// The customer's answer: the first reply-like utterance in the speaker blocks after the offer's block (the other
-    /// speaker's; the seller's own follow-on "it fits perfectly" and answers to the customer's questions are skipped),
-    /// within <see cref="ReplyBlocks"/> exchanges and before the next offer.
-    /// </summary>
-    private static Reply? ReplyTo(OfferAct offer, IReadOnlyList<SpokenTurn> turns, List<OfferAct> offers, TurnRoles roles, LanguageRules rules)
-    {
-        var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
-        var offerBlock = roles.Block(offer.Turn);
-        for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
-        {
-            var distance = roles.Block(j) - offerBlock;
-            if (distance > 2 * ReplyBlocks - 1)
-            {
-                break;
-            }
-
-            // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
-            // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
-            if (distance % 2 != 1)
-            {
-                continue;
-            }
-
-            if (ReplyClassifier.Classify(turns[j], rules) is { } reply)
-            {
-                return reply;
-            }
-        }
-
-        return null;
     }
 
     private static CustomerReaction ReactionOf(Reply? reply) => reply?.Kind switch

@@ -1,0 +1,54 @@
+namespace Iot.Cloud.Pipeline.Analysis;
+
+/// <summary>
+/// Which of the customer's utterances answers an offer. The answer is looked for in the other speaker's blocks after
+/// the offer (the seller's own follow-on "it fits perfectly" and answers to the customer's questions are skipped),
+/// within <see cref="ReplyBlocks"/> exchanges and before the next offer. A decision is final unless the customer
+/// still has to find something out: a hedge or a "no" followed by a question back ("No, I think... wait, does it
+/// have memory of its own?") or one on a condition ("if it's under ten") is provisional, and a later decision in the
+/// window settles it; with none, the provisional reading stands.
+/// </summary>
+internal static class ReplyWindow
+{
+    /// <summary>Customer turns after an offer searched for the reply (the customer may first ask "how much?").</summary>
+    public const int ReplyBlocks = 2;
+
+    public static Reply? ReplyTo(OfferAct offer, IReadOnlyList<SpokenTurn> turns, IReadOnlyList<OfferAct> offers, TurnRoles roles, LanguageRules rules)
+    {
+        var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
+        var offerBlock = roles.Block(offer.Turn);
+        Reply? provisional = null;
+        for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
+        {
+            var distance = roles.Block(j) - offerBlock;
+            if (distance > 2 * ReplyBlocks - 1)
+            {
+                break;
+            }
+
+            // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
+            // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
+            if (distance % 2 != 1 || ReplyClassifier.Classify(turns[j], rules) is not { } reply)
+            {
+                continue;
+            }
+
+            // "Yes, can I do it now?" has decided; "No... wait, has it no memory of its own?" and "Hmm. What does that
+            // come to?" have not yet. A hedge without a question ("I'll think about it") is the answer.
+            var open = (reply.Kind != ReplyKind.Accept && ReplyMorphology.AsksBack(turns[j], reply.Hit))
+                || ReplyMorphology.Conditional(turns[j], reply.Hit, rules);
+            if (!open)
+            {
+                return reply;
+            }
+
+            // A later hedge does not undo an earlier conditional yes or no; a later decision does.
+            if (provisional is null || reply.Kind != ReplyKind.Hedge)
+            {
+                provisional = reply;
+            }
+        }
+
+        return provisional;
+    }
+}
