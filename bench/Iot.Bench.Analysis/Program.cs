@@ -48,13 +48,14 @@ if (half is not (null or "a" or "b") || (half is not null && split != "blind"))
     return 2;
 }
 var speech = !args.Contains("--no-speech");
-if (split is not ("dev" or "heldout" or "blind"))
+if (split is not ("dev" or "heldout" or "blind" or "blind2"))
 {
-    Console.Error.WriteLine($"--split must be dev, heldout or blind, not '{split}'");
+    Console.Error.WriteLine($"--split must be dev, heldout, blind or blind2, not '{split}'");
     return 2;
 }
 
-if ((verbose || Arg("--trace") is not null) && split == "blind" && half != "a")
+// blind2 measures rules/4 and is written by authors who never saw the rules: never listed dialogue by dialogue.
+if ((verbose || Arg("--trace") is not null) && ((split == "blind" && half != "a") || split == "blind2"))
 {
     // Blind dialogues are measured, never looked at one by one: that would be tuning on them. (heldout was held out
     // for rules/2; once its figures were published it became tuning material for rules/3, and blind took its place.)
@@ -79,7 +80,7 @@ if (!Directory.Exists(dir))
 }
 
 var analyzer = new RuleAnalyzer();
-if (Arg("--trace") is { } traceId && (split != "blind" || half == "a"))
+if (Arg("--trace") is { } traceId && split != "blind2" && (split != "blind" || half == "a"))
 {
     // One dialogue of dev or heldout, turn by turn, beside what the analyzer made of it: for writing rules.
     var found = Directory.GetFiles(dir, "*.jsonl").SelectMany(CorpusDialogue.Load).Where(InHalf).Where(d => d.Id.StartsWith(traceId, StringComparison.Ordinal)).ToList();

@@ -15,7 +15,7 @@ public static class CorpusGenerator
 
     // Splits with no frame file: hand-written dialogues only (frames/{split}/{lang}.handwritten.jsonl), validated and
     // copied through in file order. "blind" was written by someone who never read the analyzer's rules (README).
-    public static readonly string[] HandwrittenOnlySplits = ["blind"];
+    public static readonly string[] HandwrittenOnlySplits = ["blind", "blind2"];
 
     private static readonly JsonSerializerOptions ReadOptions = new()
     {
@@ -200,12 +200,14 @@ public static class CorpusGenerator
             throw new InvalidDataException($"{path}: no dialogues");
         }
 
-        var idPattern = new System.Text.RegularExpressions.Regex($"^{lang}-{split[0]}-w[0-9]{{3}}$");
+        // blind: en-b-w001; blind2 (the set that measures rules/4): en-b2-w001.
+        var tag = split == "blind2" ? "b2" : split[..1];
+        var idPattern = new System.Text.RegularExpressions.Regex($"^{lang}-{tag}-w[0-9]{{3}}$");
         foreach (var d in dialogues)
         {
             if (d.Source != "handwritten" || !idPattern.IsMatch(d.Id))
             {
-                throw new InvalidDataException($"{lang}/{split} {d.Id}: a {split} dialogue needs source \"handwritten\" and an id {lang}-{split[0]}-wNNN");
+                throw new InvalidDataException($"{lang}/{split} {d.Id}: a {split} dialogue needs source \"handwritten\" and an id {lang}-{tag}-wNNN");
             }
 
             Validate(d, lang, split);
