@@ -38,7 +38,8 @@ public sealed record DeviceConfigChange(
     string? Trigger = null,
     IReadOnlyDictionary<string, string>? Schedule = null,
     int? ChunkSeconds = null,
-    string? LogLevel = null);
+    string? LogLevel = null,
+    IReadOnlyList<string>? SpokenLanguages = null);
 
 public sealed record DeviceCommandRequest(string Name, int? TimeoutSeconds = null);
 
@@ -111,6 +112,9 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, OperatorApi a
             {
                 ChunkSeconds = change.ChunkSeconds ?? current.ChunkSeconds,
                 LogLevel = change.LogLevel ?? current.LogLevel,
+
+                // An empty list clears the device's own setting (its branch's languages apply again).
+                SpokenLanguages = change.SpokenLanguages is null ? current.SpokenLanguages : SpokenLanguageCodes.Normalise(change.SpokenLanguages),
                 Recording = recording with
                 {
                     BranchEnabled = change.RecordingEnabled ?? recording.BranchEnabled,
@@ -152,6 +156,11 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, OperatorApi a
         if (change.ChunkSeconds is < 5 or > 3600)
         {
             errors["chunkSeconds"] = ["chunkSeconds must be 5..3600"];
+        }
+
+        if (SpokenLanguageCodes.Check(SpokenLanguageCodes.Normalise(change.SpokenLanguages), "spokenLanguages") is { } spoken)
+        {
+            errors["spokenLanguages"] = [spoken];
         }
 
         if (change.Schedule is { } s && s.Any(e => string.IsNullOrWhiteSpace(e.Key) || string.IsNullOrWhiteSpace(e.Value)))

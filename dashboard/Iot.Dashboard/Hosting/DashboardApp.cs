@@ -178,6 +178,7 @@ public static class DashboardApp
         services.AddScoped<FleetEvents>();
         services.AddScoped<DeviceControl>();
         services.AddScoped<TenantSettingsService>();
+        services.AddScoped<BranchLanguageService>();
         services.AddScoped<AnalysisProfileService>();
         services.AddScoped<ReanalysisService>();
         services.AddScoped<DialogueReport>();

@@ -28,7 +28,7 @@ public sealed class DeviceModel(DeviceControl control, TenantScope scope) : Page
         await LoadAsync(deviceId, ct).ConfigureAwait(false) ? Page() : NotFound();
 
     /// <summary>Empty fields keep the device's current desired value.</summary>
-    public Task<IActionResult> OnPostConfigAsync(string deviceId, string? recordingEnabled, string? trigger, string? schedule, int? chunkSeconds, string? logLevel, CancellationToken ct) =>
+    public Task<IActionResult> OnPostConfigAsync(string deviceId, string? recordingEnabled, string? trigger, string? schedule, int? chunkSeconds, string? logLevel, string? spokenLanguages, CancellationToken ct) =>
         ActAsync(deviceId, async () =>
         {
             var change = new DeviceConfigChange(
@@ -36,7 +36,9 @@ public sealed class DeviceModel(DeviceControl control, TenantScope scope) : Page
                 NullIfEmpty(trigger),
                 ParseSchedule(schedule),
                 chunkSeconds,
-                NullIfEmpty(logLevel));
+                NullIfEmpty(logLevel),
+                // "-" clears the device's own languages; empty keeps them.
+                spokenLanguages?.Trim() switch { null or "" => null, "-" => [], var l => [l] });
             var (version, errors) = await control.PushConfigAsync(deviceId, change, ct).ConfigureAwait(false);
             Errors.AddRange(errors.SelectMany(e => e.Value));
             return $"Config version {version} pushed to {deviceId}.";

@@ -8,8 +8,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Iot.Dashboard.Pages;
 
-public sealed class SettingsModel(TenantSettingsService settings, TenantScope scope, UserAdmin users, AuditQueries audit) : PageModel
+public sealed class SettingsModel(TenantSettingsService settings, BranchLanguageService branchLanguages, TenantScope scope, UserAdmin users, AuditQueries audit) : PageModel
 {
+    public IReadOnlyList<BranchLanguagesView> Branches { get; private set; } = [];
+
     public IReadOnlyList<UserView> Users { get; private set; } = [];
 
     public IReadOnlyList<AuditRow> AuditEntries { get; private set; } = [];
@@ -84,6 +86,31 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
         return Page();
     }
 
+    public async Task<IActionResult> OnPostBranchLanguagesAsync(string branchId, string? languages, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        var errors = await branchLanguages.SaveAsync(branchId, new BranchLanguagesChange(languages is null ? null : [languages]), ct).ConfigureAwait(false);
+        if (errors is null)
+        {
+            return NotFound();
+        }
+
+        if (errors.Count == 0)
+        {
+            Message = $"Branch {branchId}: spoken languages saved.";
+            return RedirectToPage();
+        }
+
+        Errors = errors;
+        Current = await settings.GetAsync(ct).ConfigureAwait(false);
+        await LoadAdminPartsAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
     private static string[]? SplitBranches(string? branches) =>
         string.IsNullOrWhiteSpace(branches) ? null : branches.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -114,6 +141,7 @@ public sealed class SettingsModel(TenantSettingsService settings, TenantScope sc
 
     private async Task LoadAdminPartsAsync(CancellationToken ct)
     {
+        Branches = await branchLanguages.ListAsync(ct).ConfigureAwait(false);
         if (IsAdmin)
         {
             Users = await users.ListAsync(ct).ConfigureAwait(false);

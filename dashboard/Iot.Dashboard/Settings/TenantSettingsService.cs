@@ -1,5 +1,6 @@
 using Dapper;
 using Iot.Dashboard.Data;
+using Iot.Protocol.Messages;
 
 namespace Iot.Dashboard.Settings;
 
@@ -7,6 +8,12 @@ public sealed class TenantSettingsView
 {
     public string TimeZone { get; set; } = "Etc/UTC";
     public string? TranscriptionLanguage { get; set; }
+
+    /// <summary>
+    /// Languages the tenant's staff speak (issue 16 item 9): the default for branches and devices that set none.
+    /// A form sends "ru, tr" as one value; it is split. Null = the single transcription language, else detect.
+    /// </summary>
+    public string[]? SpokenLanguages { get; set; }
     public int? AudioRetentionDays { get; set; }
     public int? DialogueGapSeconds { get; set; }
 }
@@ -15,7 +22,7 @@ public sealed class TenantSettingsView
 public sealed class TenantSettingsService(TenantDb db, TimeProvider time)
 {
     private const string Columns = """
-        time_zone AS TimeZone, transcription_language AS TranscriptionLanguage,
+        time_zone AS TimeZone, transcription_language AS TranscriptionLanguage, spoken_languages AS SpokenLanguages,
         audio_retention_days AS AudioRetentionDays, dialogue_gap_seconds AS DialogueGapSeconds
         """;
 
@@ -40,6 +47,12 @@ public sealed class TenantSettingsService(TenantDb db, TimeProvider time)
                     errors["transcriptionLanguage"] = ["transcriptionLanguage must be a lower-case language code such as 'en', or empty to detect"];
                 }
 
+                s.SpokenLanguages = SpokenLanguageCodes.Normalise(s.SpokenLanguages);
+                if (SpokenLanguageCodes.Check(s.SpokenLanguages, "spokenLanguages") is { } spoken)
+                {
+                    errors["spokenLanguages"] = [spoken];
+                }
+
                 if (s.AudioRetentionDays is < 1 or > 3650)
                 {
                     errors["audioRetentionDays"] = ["audioRetentionDays must be 1..3650, or empty to keep audio"];
@@ -58,14 +71,16 @@ public sealed class TenantSettingsService(TenantDb db, TimeProvider time)
                 var before = await c.QuerySingleOrDefaultAsync<TenantSettingsView>(new CommandDefinition($"SELECT {Columns} FROM tenant_settings", null, tx, cancellationToken: ct)).ConfigureAwait(false);
                 await c.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO tenant_settings (tenant_id, time_zone, transcription_language, audio_retention_days, dialogue_gap_seconds, updated_at)
-                    VALUES (@tenant, @TimeZone, @language, @AudioRetentionDays, @DialogueGapSeconds, @now)
+                    INSERT INTO tenant_settings (tenant_id, time_zone, transcription_language, spoken_languages, audio_retention_days, dialogue_gap_seconds, updated_at)
+                    VALUES (@tenant, @TimeZone, @language, @spoken, @AudioRetentionDays, @DialogueGapSeconds, @now)
                     ON CONFLICT (tenant_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, transcription_language = EXCLUDED.transcription_language,
+                        spoken_languages = EXCLUDED.spoken_languages,
                         audio_retention_days = EXCLUDED.audio_retention_days, dialogue_gap_seconds = EXCLUDED.dialogue_gap_seconds, updated_at = EXCLUDED.updated_at
                     """,
                     new
                     {
                         tenant = db.Scope.TenantId, s.TimeZone, language = string.IsNullOrEmpty(s.TranscriptionLanguage) ? null : s.TranscriptionLanguage,
+                        spoken = s.SpokenLanguages,
                         s.AudioRetentionDays, s.DialogueGapSeconds, now = time.GetUtcNow(),
                     },
                     tx,
@@ -80,5 +95,5 @@ public sealed class TenantSettingsService(TenantDb db, TimeProvider time)
             ct);
 
     private static string Describe(TenantSettingsView s) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"timeZone={s.TimeZone}; language={s.TranscriptionLanguage}; retentionDays={s.AudioRetentionDays}; gapSeconds={s.DialogueGapSeconds}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"timeZone={s.TimeZone}; language={s.TranscriptionLanguage}; spoken={string.Join(',', s.SpokenLanguages ?? [])}; retentionDays={s.AudioRetentionDays}; gapSeconds={s.DialogueGapSeconds}");
 }

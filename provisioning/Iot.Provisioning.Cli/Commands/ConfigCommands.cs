@@ -8,7 +8,7 @@ namespace Iot.Provisioning.Cli.Commands;
 
 internal static class ConfigCommands
 {
-    public const string Keys = "chunkSeconds, bitrateBps, vadEngine, spoolMaxAgeDays, spoolMaxSizeGb, logLevel, recording.trigger, recording.upload, recording.timeZone";
+    public const string Keys = "chunkSeconds, bitrateBps, vadEngine, spoolMaxAgeDays, spoolMaxSizeGb, logLevel, spokenLanguages (e.g. ru,tr; empty = branch's), recording.trigger, recording.upload, recording.timeZone";
 
     public static Command Build()
     {
@@ -56,6 +56,7 @@ internal static class ConfigCommands
             "spoolMaxAgeDays" => doc with { SpoolMaxAgeDays = Double(key, value) },
             "spoolMaxSizeGb" => doc with { SpoolMaxSizeGb = Double(key, value) },
             "logLevel" => doc with { LogLevel = value },
+            "spokenLanguages" => doc with { SpokenLanguages = SpokenLanguageCodes.Normalise([value]) ?? [] },
             "recording.trigger" => doc with { Recording = recording with { Trigger = value } },
             "recording.upload" => doc with { Recording = recording with { Upload = value } },
             "recording.timeZone" => doc with { Recording = recording with { TimeZone = value } },

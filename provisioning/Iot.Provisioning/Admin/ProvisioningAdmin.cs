@@ -172,6 +172,13 @@ public sealed class ProvisioningAdmin(
     /// <summary>Stores the next desired version and publishes it retained, so the device gets it whenever it connects.</summary>
     public async Task<DeviceConfigDocument> SetConfigAsync(string deviceId, DeviceConfigDocument changes, CancellationToken ct)
     {
+        // The cloud reads spokenLanguages too (which recogniser may transcribe this device's dialogues), so a bad code
+        // is refused here rather than only by the agent.
+        if (SpokenLanguageCodes.Check(changes.SpokenLanguages, "spokenLanguages") is { } badLanguages)
+        {
+            throw new ProvisioningException(badLanguages);
+        }
+
         var device = await ActiveDeviceAsync(deviceId, ct).ConfigureAwait(false);
         var current = await store.ScalarAsync<long?>("SELECT desired_version FROM device_configs WHERE device_id = @deviceId", new { deviceId }, ct).ConfigureAwait(false);
         var document = changes with { Version = (current ?? 0) + 1, IssuedAtUtc = time.GetUtcNow() };
