@@ -161,6 +161,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
         ("audio", "day", _) => Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ("audio", "transactionId", _) => AlphaSouthTransaction,
         ("provisioning", "serial", _) => AlphaPendingSerial,
+        ("settings", "branchId", Target.Alpha) => AlphaNorth,
+        ("settings", "branchId", Target.AlphaSouth) => AlphaSouth,
 
         // A user of wider scope than the caller: the tenant's all-branch admin.
         ("users", "id", _) => t.UserIds[AlphaAdmin].ToString(),
@@ -180,6 +182,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
             target == Target.AlphaSouth ? $"sn-probe-1,{Alpha},{AlphaSouth},probe-dev-1,Probe\n" : $"sn-probe-2,{Alpha},{AlphaNorth},probe-dev-2,Probe\n",
             Encoding.UTF8,
             "text/csv"),
+        ["PUT /api/settings/branches/{branchId}"] = _ => JsonContent.Create(new { spokenLanguages = new[] { "en" } }),
         ["PUT /api/settings/"] = _ => JsonContent.Create(new { timeZone = "Pacific/Apia", transcriptionLanguage = "en", audioRetentionDays = 1, dialogueGapSeconds = 5 }),
 
         // A valid profile (the built-in one), so a caller that may save would really store a version.
@@ -254,6 +257,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 (SELECT string_agg(serial || ':' || status, ',' ORDER BY serial) FROM provisioning_requests WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(email || ':' || role || ':' || coalesce(array_to_string(branches, ','), '*') || ':' || (disabled_at IS NULL) || ':' || md5(password_hash), ',' ORDER BY email) FROM dashboard_users WHERE tenant_id = 'alpha-co'),
                 (SELECT row_to_json(s)::text FROM tenant_settings s WHERE tenant_id = 'alpha-co'),
+                (SELECT string_agg(branch_id || ':' || coalesce(array_to_string(spoken_languages, ','), ''), ',' ORDER BY branch_id) FROM branch_settings WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM device_configs WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM device_commands WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM preregistrations WHERE tenant_id = 'alpha-co'),
