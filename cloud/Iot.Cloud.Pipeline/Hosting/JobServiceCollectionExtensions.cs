@@ -32,6 +32,7 @@ public static class JobServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobWorkerOptions>, JobWorkerOptionsValidator>());
         services.AddHostedService<JobWorker>();
         services.AddHostedService<JobMetricsReporter>();
+        services.AddHostedService<WaitingJobReviver>();
         return services;
     }
 }

@@ -33,6 +33,13 @@ public sealed class JobWorkerOptions
     /// <summary>On stop, running jobs get this long to finish; the rest are cancelled and given back to the queue.</summary>
     public double DrainSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// Minutes between two passes that put waiting transcription and analysis jobs back in the queue (0 = off), so a
+    /// dialogue that waited for a transcriber, a language model or a profile is picked up once one is configured. A
+    /// job still blocked simply waits again; deleted dialogues are left to their restore trigger.
+    /// </summary>
+    public double ResumeWaitingMinutes { get; set; } = 10;
+
     /// <summary>Seconds between two logged metrics lines (0 = off).</summary>
     public int MetricsLogSeconds { get; set; } = 60;
 

@@ -15,6 +15,11 @@ public sealed partial class JobWorkerOptionsValidator(IEnumerable<IJobHandler> h
             errors.Add($"{s}:Concurrency {o.Concurrency} must be 1..256");
         }
 
+        if (o.ResumeWaitingMinutes is < 0 or > 10_080 || double.IsNaN(o.ResumeWaitingMinutes))
+        {
+            errors.Add($"{s}:ResumeWaitingMinutes {o.ResumeWaitingMinutes} must be 0..10080 (0 = off)");
+        }
+
         if (o.LeaseSeconds is < 1 or > 86_400)
         {
             errors.Add($"{s}:LeaseSeconds {o.LeaseSeconds} must be 1..86400");

@@ -63,8 +63,12 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var resumed = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE jobs SET status = 'queued', wait_reason = NULL, run_after = now(), updated_at = now() WHERE kind = @kind AND status = 'waiting'",
-            new { kind },
+            // A deleted dialogue's jobs stay parked: only restoring it resumes them (migration 0043).
+            """
+            UPDATE jobs SET status = 'queued', wait_reason = NULL, run_after = now(), updated_at = now()
+            WHERE kind = @kind AND status = 'waiting' AND wait_reason IS DISTINCT FROM @deleted
+            """,
+            new { kind, deleted = Dialogues.DeletedDialogue.WaitReason },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (resumed > 0)
         {
