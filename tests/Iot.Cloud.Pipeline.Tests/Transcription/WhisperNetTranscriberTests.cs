@@ -35,6 +35,21 @@ public sealed class WhisperNetTranscriberTests
     }
 
     [Fact]
+    public async Task Identification_answers_one_of_the_candidates_and_the_transcript_carries_a_confidence()
+    {
+        var spoken = await DialogueSpeech.SpeakAsync(DialogueScripts.All.Single(d => d.Id == "en-warranty-accepted"));
+        using var engine = Engine(await WhisperFixtureModel.PathAsync());
+
+        var picked = await ((ISpokenLanguageIdentifier)engine).IdentifyAsync(new DialogueAudio(spoken.Samples), ["ru", "tr"], CancellationToken.None);
+        var transcript = await engine.TranscribeAsync(new DialogueAudio(spoken.Samples), picked, CancellationToken.None);
+
+        // The fixture's weights say nothing about languages; what is real is that the answer is always a candidate.
+        Assert.Contains(picked, new[] { "ru", "tr" });
+        Assert.Equal(picked, transcript.Language);
+        Assert.InRange(transcript.Confidence!.Value, 0.0, 1.0);
+    }
+
+    [Fact]
     public async Task Segments_carry_word_times_that_spell_the_segment_in_order()
     {
         var spoken = await DialogueSpeech.SpeakAsync(DialogueScripts.All.Single(d => d.Id == "en-no-farewell"));
