@@ -19,6 +19,12 @@ public sealed class ScreenAccessTests(DashboardFixture fx) : IClassFixture<Dashb
             data.Add(SeedData.AcmeNorthSupervisor, path, HttpStatusCode.OK);
         }
 
+        // The jobs screen: admins and supervisors (read only); analysts and technicians are refused.
+        data.Add(SeedData.AcmeAdmin, "/jobs", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeNorthSupervisor, "/jobs", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeAnalyst, "/jobs", HttpStatusCode.Forbidden);
+        data.Add(SeedData.AcmeTechnician, "/jobs", HttpStatusCode.Forbidden);
+
         data.Add(SeedData.GlobexAdmin, "/dialogues/{acme}", HttpStatusCode.NotFound);
         data.Add(SeedData.AcmeNorthSupervisor, "/dialogues/{acmeSouth}", HttpStatusCode.NotFound);
         return data;

@@ -20,6 +20,7 @@ namespace Iot.Cloud.Bridge.Hosting;
 /// </summary>
 internal sealed partial class ProvisioningApiHost(
     OperatorActions actions,
+    JobActions jobs,
     ApiCallers callers,
     LocalApiToken localToken,
     IOptions<ProvisioningApiOptions> options,
@@ -49,6 +50,7 @@ internal sealed partial class ProvisioningApiHost(
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(actions);
+        builder.Services.AddSingleton(jobs);
         builder.Services.AddSingleton(callers);
         builder.Services.AddRouting();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>

@@ -28,7 +28,13 @@ public static class Policies
     /// </summary>
     public const string ReviewAnalyses = "review-analyses";
 
-    /// <summary>Deletions, restores, users.</summary>
+    /// <summary>
+    /// The job queue of the tenant's own dialogues and devices (depth, running, dead, waiting): admins and supervisors
+    /// (within their branches). Retrying and cancelling jobs needs <see cref="Admin"/>.
+    /// </summary>
+    public const string ReadJobs = "read-jobs";
+
+    /// <summary>Deletions, restores, users, job retries and cancellations.</summary>
     public const string Admin = "admin";
 
     /// <summary>Tenant-wide settings (time zone, retention, dialogue gap) reach every branch: admins of all branches only.</summary>
@@ -47,6 +53,7 @@ public static class Policies
         builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
         builder.AddPolicy(ReviewAnalyses, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(ReadAnalysisProfile, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
+        builder.AddPolicy(ReadJobs, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
         builder.AddPolicy(TenantAdmin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin).RequireClaim(DashboardClaims.Branches, Data.TenantScope.AllBranches));
     }

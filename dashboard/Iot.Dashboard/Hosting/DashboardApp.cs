@@ -6,6 +6,7 @@ using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Fleet;
+using Iot.Dashboard.Jobs;
 using Iot.Dashboard.Overview;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
@@ -235,6 +236,7 @@ public static class DashboardApp
         api.MapFleetEndpoints();
         api.MapDeviceEndpoints();
         api.MapProvisioningEndpoints();
+        api.MapJobEndpoints();
         api.MapSettingsEndpoints();
         api.MapAnalysisProfileEndpoints();
         api.MapReportEndpoints();

@@ -56,6 +56,17 @@ public sealed class HttpProvisioningActions(HttpClient http, ProvisioningApiEndp
     public Task<IReadOnlyList<ReprovisionAuditRow>> ReprovisionAuditAsync(ActingAs who, int limit, CancellationToken ct) =>
         SendAsync<IReadOnlyList<ReprovisionAuditRow>>(HttpMethod.Get, $"v1/audit/reprovisioning?limit={limit}", who, null, ct);
 
+    public Task<JobsView> JobsAsync(ActingAs who, CancellationToken ct) => SendAsync<JobsView>(HttpMethod.Get, "v1/jobs", who, null, ct);
+
+    public Task<JobActionResult> RetryJobAsync(ActingAs who, long jobId, CancellationToken ct) =>
+        SendAsync<JobActionResult>(HttpMethod.Post, $"v1/jobs/{jobId}/retry", who, null, ct);
+
+    public Task<JobActionResult> CancelJobAsync(ActingAs who, long jobId, string? reason, CancellationToken ct) =>
+        SendAsync<JobActionResult>(HttpMethod.Post, $"v1/jobs/{jobId}/cancel", who, JsonContent.Create(new CancelJobBody(reason), options: Json), ct);
+
+    public Task<JobActionResult> RetryJobsOfKindAsync(ActingAs who, string kind, int max, CancellationToken ct) =>
+        SendAsync<JobActionResult>(HttpMethod.Post, "v1/jobs/retry-kind", who, JsonContent.Create(new RetryKindBody(kind, max), options: Json), ct);
+
     private static string E(string id) => Uri.EscapeDataString(id);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, ActingAs who, HttpContent? content, CancellationToken ct)

@@ -49,6 +49,18 @@ public interface IProvisioningActions
     Task<ClaimToken> CreateClaimAsync(ActingAs who, ClaimBody body, CancellationToken ct);
 
     Task<IReadOnlyList<ReprovisionAuditRow>> ReprovisionAuditAsync(ActingAs who, int limit, CancellationToken ct);
+
+    /// <summary>The job queue in scope: depth by kind, status and priority; running, dead and waiting jobs.</summary>
+    Task<JobsView> JobsAsync(ActingAs who, CancellationToken ct);
+
+    /// <summary>A dead job back to queued (attempts reset, due now); 409 when it is not dead or its work is queued again.</summary>
+    Task<JobActionResult> RetryJobAsync(ActingAs who, long jobId, CancellationToken ct);
+
+    /// <summary>A queued or waiting job marked done with <paramref name="reason"/>; 409 for any other status.</summary>
+    Task<JobActionResult> CancelJobAsync(ActingAs who, long jobId, string? reason, CancellationToken ct);
+
+    /// <summary>Every dead job of a kind in scope, in one transaction; more than <paramref name="max"/> is refused (409) and nothing changes.</summary>
+    Task<JobActionResult> RetryJobsOfKindAsync(ActingAs who, string kind, int max, CancellationToken ct);
 }
 
 /// <summary>The API is not configured, cannot be reached, or does not accept this caller's token.</summary>

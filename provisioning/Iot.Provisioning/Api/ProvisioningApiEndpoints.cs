@@ -68,6 +68,7 @@ public static class ProvisioningApiEndpoints
             Run(async () => Results.Json(await a.CreateClaimAsync(ScopeOf(http), body, ct).ConfigureAwait(false))));
         v1.MapGet("/audit/reprovisioning", (int? limit, HttpContext http, OperatorActions a, CancellationToken ct) =>
             Run(async () => Results.Json(await a.ReprovisionAuditAsync(ScopeOf(http), limit ?? 100, ct).ConfigureAwait(false))));
+        v1.MapJobApi();
     }
 
     private static async Task AuthenticateAsync(HttpContext http, RequestDelegate next)
@@ -92,7 +93,7 @@ public static class ProvisioningApiEndpoints
         await next(http).ConfigureAwait(false);
     }
 
-    private static OperatorScope ScopeOf(HttpContext http) => (OperatorScope)http.Items[ScopeItem]!;
+    internal static OperatorScope ScopeOf(HttpContext http) => (OperatorScope)http.Items[ScopeItem]!;
 
     private static async Task<IResult> PreregisterAsync(HttpContext http, OperatorActions a, CancellationToken ct)
     {
@@ -119,7 +120,7 @@ public static class ProvisioningApiEndpoints
         return await Run(async () => Results.Json(await a.PreregisterAsync(ScopeOf(http), csv, ct).ConfigureAwait(false))).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> Run(Func<Task<IResult>> action)
+    internal static async Task<IResult> Run(Func<Task<IResult>> action)
     {
         try
         {
@@ -137,5 +138,5 @@ public static class ProvisioningApiEndpoints
 
     private static Task<IResult> Rejected(string message) => Task.FromResult(Invalid(message));
 
-    private static IResult Invalid(string message) => Results.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+    internal static IResult Invalid(string message) => Results.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 }

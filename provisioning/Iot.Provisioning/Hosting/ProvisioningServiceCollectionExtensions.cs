@@ -91,6 +91,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<LocalApiToken>();
         services.AddSingleton<ApiCallers>();
         services.AddSingleton<OperatorActions>();
+        services.AddSingleton<JobActions>();
         return services;
     }
 }

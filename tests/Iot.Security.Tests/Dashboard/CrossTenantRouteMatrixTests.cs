@@ -18,7 +18,7 @@ namespace Iot.Security.Tests.Dashboard;
 /// must carry nothing of what the caller may not see. A route whose parameter has no id mapping, or whose body has no
 /// probe rule, fails the test: a new route cannot slip through unprobed.
 /// </summary>
-public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>
+public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost host, ITestOutputHelper output) : IClassFixture<DashboardWithOperatorApiHost>
 {
     /// <summary>Routes that are anonymous on purpose; any other anonymous API route fails the matrix.</summary>
     private static readonly HashSet<string> AnonymousByDesign = new(StringComparer.Ordinal)
@@ -39,6 +39,13 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
     /// Reads that take a body but name no id and use only the caller's own tenant (the analysis profile's "try it" box):
     /// any caller the policy admits may succeed, provided nothing of what it may not see comes back and nothing changed.
     /// </summary>
+    /// <summary>
+    /// Writes that name no id and act only within the caller's own tenant and branches (retry every dead job of a kind):
+    /// any caller the policy admits may succeed, branch-scoped ones included, provided nothing of Alpha's that the caller
+    /// may not reach changed (Alpha's north has no dead job, so a north admin's retry leaves Alpha as it was).
+    /// </summary>
+    private static readonly HashSet<string> OwnScopeWrites = new(StringComparer.Ordinal) { "POST /api/jobs/retry-kind" };
+
     private static readonly HashSet<string> OwnTenantReadsWithBody = new(StringComparer.Ordinal) { "POST /api/settings/analysis-profile/try" };
 
     private enum Target
@@ -116,7 +123,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 // What the request itself carried may be echoed back; anything else of Alpha's may not.
                 var leaked = actor.Markers(t).Where(m => !sent.Contains(m, StringComparison.Ordinal) && body.Contains(m, StringComparison.Ordinal)).ToList();
                 var changed = before != await AlphaStateAsync();
-                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key)) || OwnTenantReadsWithBody.Contains(route.Key))
+                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key)) || OwnTenantReadsWithBody.Contains(route.Key) || OwnScopeWrites.Contains(route.Key))
                     && leaked.Count == 0 && !changed;
                 Record($"{actor.Name}: {route.Method} {sent.Split('\n')[0]}", ok, $"{(int)status} {Describe(leaked)}{(changed ? " changed Alpha's data" : "")}");
             }
@@ -163,6 +170,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
         ("provisioning", "serial", _) => AlphaPendingSerial,
         ("settings", "branchId", Target.Alpha) => AlphaNorth,
         ("settings", "branchId", Target.AlphaSouth) => AlphaSouth,
+        ("jobs", "id", Target.Alpha) => t.AlphaNorthJob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ("jobs", "id", Target.AlphaSouth) => t.AlphaSouthJob.ToString(System.Globalization.CultureInfo.InvariantCulture),
 
         // A user of wider scope than the caller: the tenant's all-branch admin.
         ("users", "id", _) => t.UserIds[AlphaAdmin].ToString(),
@@ -190,6 +199,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
             "{\"note\":\"probe\",\"profile\":" + Iot.Cloud.Pipeline.Analysis.BuiltInProfiles.Default.ToJson() + "}", Encoding.UTF8, "application/json"),
         ["POST /api/settings/analysis-profile/try"] = _ => JsonContent.Create(new { language = "en", text = "S: would you like a warranty?\nC: yes" }),
         ["POST /api/settings/reanalysis/"] = _ => JsonContent.Create(new { from = Day, to = Day.AddDays(1) }),
+        ["POST /api/jobs/{id}/cancel"] = _ => JsonContent.Create(new { reason = "probe" }),
+        ["POST /api/jobs/retry-kind"] = _ => JsonContent.Create(new { kind = "transcribe", max = 10 }),
 
         // Granting more than the caller holds: the all-branch admin role, or Alpha's south branch.
         ["POST /api/users/"] = target => JsonContent.Create(new { email = $"probe-{Guid.NewGuid():n}@probe.test", role = Roles.Admin, branches = target == Target.AlphaSouth ? null : new[] { AlphaNorth }, password = "probe password long enough" }),
@@ -266,7 +277,9 @@ public sealed class CrossTenantRouteMatrixTests(DashboardHost host, ITestOutputH
                 (SELECT count(*) FROM analysis_reviews WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM analysis_profile_versions WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM reanalysis_runs WHERE tenant_id = 'alpha-co'),
-                (SELECT count(*) FROM jobs WHERE kind = 'reanalyze' AND payload ->> 'dialogueId' IN (SELECT dialogue_id::text FROM dialogues WHERE tenant_id = 'alpha-co')))
+                (SELECT count(*) FROM jobs WHERE kind = 'reanalyze' AND payload ->> 'dialogueId' IN (SELECT dialogue_id::text FROM dialogues WHERE tenant_id = 'alpha-co')),
+                (SELECT string_agg(j.job_id || ':' || j.status || ':' || j.attempts || ':' || coalesce(j.cancel_reason, ''), ',' ORDER BY j.job_id)
+                 FROM jobs j JOIN job_scopes s ON s.job_id = j.job_id WHERE s.tenant_id = 'alpha-co'))
             """) ?? "";
     }
 }

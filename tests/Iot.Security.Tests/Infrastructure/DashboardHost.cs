@@ -60,6 +60,11 @@ public class DashboardHost : IAsyncLifetime
             ["Dashboard:OverviewRollupSeconds"] = "0",
         };
         var environment = "Testing";
+        foreach (var (key, value) in await StartDependenciesAsync(ConnectionString))
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in _overrides)
         {
             if (key == EnvironmentKey)
@@ -77,6 +82,10 @@ public class DashboardHost : IAsyncLifetime
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
+
+    /// <summary>Starts what this dashboard calls (none here) over its database; answers the settings that point it there.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> StartDependenciesAsync(string connectionString) =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 
     /// <summary>A plain client of the real port (no token).</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

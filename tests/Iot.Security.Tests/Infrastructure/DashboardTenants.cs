@@ -47,6 +47,14 @@ public sealed class DashboardTenants
     public Guid BravoChunk { get; } = Guid.CreateVersion7();
     public Dictionary<string, Guid> UserIds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>A waiting analysis of Alpha's north dialogue (cancellable by Alpha's admins only).</summary>
+    public long AlphaNorthJob { get; private set; }
+
+    /// <summary>A dead transcription of Alpha's south dialogue (retryable by Alpha's all-branch admins only).</summary>
+    public long AlphaSouthJob { get; private set; }
+
+    public const string AlphaSouthJobError = "alpha south engine failure 5521";
+
     /// <summary>Everything of Alpha's that must never appear in an answer to someone who may not see it.</summary>
     public IReadOnlyList<string> AlphaMarkers =>
     [
@@ -57,7 +65,7 @@ public sealed class DashboardTenants
 
     /// <summary>What of Alpha's south branch a north-only account must not see.</summary>
     public IReadOnlyList<string> AlphaSouthMarkers =>
-        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till"];
+        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError];
 
     public static async Task<DashboardTenants> WriteAsync(string connectionString, string storageRoot)
     {
@@ -111,6 +119,12 @@ public sealed class DashboardTenants
                 new { dialogue, branch, reviewer = t.UserIds[AlphaAdmin], email = AlphaAdmin });
         }
 
+        // The job queue has no tenant column: these belong to Alpha through their dialogues. Bravo has a dead job of the
+        // same kind, so Bravo's admin retrying "all of the kind" has something of its own to touch.
+        const string job = "INSERT INTO jobs (kind, payload, dedup_key, status, attempts, last_error, wait_reason) VALUES (@kind, jsonb_build_object('dialogueId', @dialogue), @dialogue, @status, 5, @error, @wait) RETURNING job_id";
+        t.AlphaNorthJob = await c.ExecuteScalarAsync<long>(job, new { kind = "analyze", dialogue = t.AlphaNorthDialogue.ToString(), status = "waiting", error = (string?)null, wait = "no analyzer configured" });
+        t.AlphaSouthJob = await c.ExecuteScalarAsync<long>(job, new { kind = "transcribe", dialogue = t.AlphaSouthDialogue.ToString(), status = "dead", error = AlphaSouthJobError, wait = (string?)null });
+        await c.ExecuteAsync(job, new { kind = "transcribe", dialogue = t.BravoDialogue.ToString(), status = "dead", error = "bravo own failure", wait = (string?)null });
         return t;
     }
 
