@@ -1,6 +1,7 @@
 using Iot.Cloud.Pipeline.Audio;
 using Iot.Cloud.Pipeline.Dialogues;
 using Iot.Cloud.Pipeline.Jobs;
+using Iot.Cloud.Pipeline.Transcription.Biasing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,7 +11,8 @@ namespace Iot.Cloud.Pipeline.Transcription;
 /// <summary>
 /// <c>transcribe</c> ({"dialogueId":"..."}): uses the devices' own transcripts when every chunk has one, otherwise the
 /// configured <see cref="ITranscriber"/> (the last registered, if several). Without a usable engine the job waits
-/// with a reason instead of failing, and is resumed when one is configured.
+/// with a reason instead of failing, and is resumed when one is configured. With a <see cref="TenantProfileCache"/>
+/// the engine also gets the tenant's profile as <see cref="RecognitionHints"/> (Whisper prompt, PocketSphinx domain model).
 /// </summary>
 public sealed partial class TranscribeHandler(
     NpgsqlDataSource dataSource,
@@ -19,7 +21,8 @@ public sealed partial class TranscribeHandler(
     DialogueAudioAssembler assembler,
     IOptions<DialogueOptions> options,
     TimeProvider time,
-    ILogger<TranscribeHandler> logger) : IJobHandler
+    ILogger<TranscribeHandler> logger,
+    TenantProfileCache? profiles = null) : IJobHandler
 {
     private readonly ITranscriber? _transcriber = transcribers.LastOrDefault();
 
@@ -67,7 +70,8 @@ public sealed partial class TranscribeHandler(
             var audio = await assembler.AssembleAsync(dialogue.Segments, options.Value.PaddingMs, cancellationToken).ConfigureAwait(false);
             try
             {
-                transcript = await _transcriber.TranscribeAsync(audio, dialogue.Language, cancellationToken).ConfigureAwait(false);
+                var hints = profiles is null ? null : await profiles.HintsAsync(dialogue.TenantId, cancellationToken).ConfigureAwait(false);
+                transcript = await _transcriber.TranscribeAsync(audio, dialogue.Language, hints, cancellationToken).ConfigureAwait(false);
             }
             catch (TranscriberUnavailableException ex)
             {

@@ -15,6 +15,13 @@ public sealed class TranscriptionOptions
     public OpenAiTranscriptionOptions OpenAi { get; set; } = new();
 
     public PocketSphinxOptions PocketSphinx { get; set; } = new();
+
+    /// <summary>
+    /// How long a tenant's analysis profile (the recogniser hints: Whisper prompt, PocketSphinx domain model) is kept
+    /// in memory before it is read again, so a profile edit reaches transcription within this time without one
+    /// database read per dialogue.
+    /// </summary>
+    public int ProfileCacheSeconds { get; set; } = 300;
 }
 
 /// <summary><c>Pipeline:Transcription:Whisper</c>: whisper.cpp in-process through Whisper.net.</summary>
@@ -27,6 +34,12 @@ public sealed class WhisperEngineOptions
     public string Language { get; set; } = "auto";
 
     public int Threads { get; set; } = 2;
+
+    /// <summary>Give Whisper an initial prompt built from the tenant's profile (offer phrasings, product words) in the dialogue's language.</summary>
+    public bool ProfilePrompt { get; set; } = true;
+
+    /// <summary>Token budget of that prompt (estimated conservatively from characters); Whisper itself keeps at most 224.</summary>
+    public int PromptMaxTokens { get; set; } = 200;
 }
 
 /// <summary><c>Pipeline:Transcription:OpenAi</c>: any server with OpenAI's <c>/v1/audio/transcriptions</c>.</summary>
@@ -54,4 +67,29 @@ public sealed class PocketSphinxOptions
 
     /// <summary>Wall-clock limit for one dialogue; the process is killed after it.</summary>
     public int TimeoutSeconds { get; set; } = 600;
+
+    /// <summary><c>Pipeline:Transcription:PocketSphinx:DomainLm</c>: decode with a trigram model of the shop's own talk instead of the stock one.</summary>
+    public DomainLmOptions DomainLm { get; set; } = new();
+}
+
+/// <summary>
+/// A domain language model for PocketSphinx, built at run time from text files (one utterance per line) plus the
+/// tenant's profile phrases, its unigrams mixed with the stock model's most frequent words (see
+/// <see cref="Biasing.ArpaModelBuilder"/>). Passed with <c>-lm</c> in place of <c>en-us.lm.bin</c>.
+/// </summary>
+public sealed class DomainLmOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Plain-text files of shop talk, one utterance per line (lines starting with # are skipped).</summary>
+    public IList<string> CorpusFiles { get; } = [];
+
+    /// <summary>Share of general English (the stock model's unigrams) in the unigram distribution; 0 = domain words only.</summary>
+    public double GeneralWeight { get; set; } = 0.3;
+
+    /// <summary>How many of the stock model's most probable words are mixed in (0 = none).</summary>
+    public int GeneralWords { get; set; } = 20000;
+
+    /// <summary>Where built models are written; default: a folder under the temp directory.</summary>
+    public string? CacheDirectory { get; set; }
 }

@@ -1,3 +1,4 @@
+using Iot.Cloud.Pipeline.Transcription.Biasing;
 using Iot.Protocol.Audio;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,10 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
 
     public bool Supports(string? language) => language is null || WhisperFactory.GetSupportedLanguages().Contains(language, StringComparer.Ordinal);
 
-    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken)
+    public Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken) =>
+        TranscribeAsync(audio, language, null, cancellationToken);
+
+    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, RecognitionHints? hints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audio);
         if (audio.SampleRate != 16000)
@@ -33,10 +37,16 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
         }
 
         var wanted = language ?? _options.Language;
+        var prompt = _options.ProfilePrompt && hints is not null ? WhisperPrompt.Build(hints.Profile, wanted, _options.PromptMaxTokens) : null;
         var factory = await FactoryAsync(cancellationToken).ConfigureAwait(false);
         var utterances = new List<Utterance>();
         string? detected = null;
-        await using (var processor = Build(factory, wanted))
+        if (prompt is not null)
+        {
+            LogPrompt(logger, wanted, prompt.Length);
+        }
+
+        await using (var processor = Build(factory, wanted, prompt))
         {
             if (!audio.Pcm.IsEmpty)
             {
@@ -58,15 +68,18 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
         _loadGate.Dispose();
     }
 
-    private WhisperProcessor Build(WhisperFactory factory, string language) =>
-        factory.CreateBuilder()
+    private WhisperProcessor Build(WhisperFactory factory, string language, string? prompt = null)
+    {
+        var builder = factory.CreateBuilder()
             .WithThreads(_options.Threads)
             .WithLanguage(language)
             // A dialogue stands alone; conditioning on earlier windows is what lets one hallucination repeat.
             .WithNoContext()
             // Word times let the dashboard jump to a word; whisper.cpp derives them from the decoder's timestamp probabilities.
-            .WithTokenTimestamps()
-            .Build();
+            .WithTokenTimestamps();
+        // The initial prompt is the tenant's vocabulary, not earlier output, so it does not feed a repeating hallucination.
+        return (prompt is null ? builder : builder.WithPrompt(prompt)).Build();
+    }
 
     private async Task<WhisperFactory> FactoryAsync(CancellationToken cancellationToken)
     {
@@ -158,6 +171,9 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
 
         return samples;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "whisper: initial prompt from the tenant's profile, language {Language}, {Chars} characters")]
+    private static partial void LogPrompt(ILogger logger, string language, int chars);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "whisper transcribed {AudioSeconds:0.0} s into {Segments} segments, language {Language}")]
     private static partial void LogDone(ILogger logger, double audioSeconds, int segments, string language);
