@@ -18,11 +18,16 @@ internal static class ProfilePhrases
         return profile.Languages.GetValueOrDefault(code);
     }
 
-    /// <summary>Product words of every category, in profile order, without duplicates; stems shorter than three letters are dropped.</summary>
+    /// <summary>
+    /// Product words of every category without duplicates: whole words first ("extended warranty"), stems after them
+    /// ("warrant*" is a matching pattern, and "warrant" is not what the customer hears); stems under three letters dropped.
+    /// </summary>
     public static List<string> ProductWords(LanguagePhrases phrases)
     {
         ArgumentNullException.ThrowIfNull(phrases);
-        return [.. phrases.UpsellOffers.Values.SelectMany(v => v).Select(Plain).Where(w => w.Length >= 3).Distinct(StringComparer.Ordinal)];
+        var all = phrases.UpsellOffers.Values.SelectMany(v => v).ToList();
+        return [.. all.Where(w => !w.Contains('*', StringComparison.Ordinal)).Concat(all.Where(w => w.Contains('*', StringComparison.Ordinal)))
+            .Select(Plain).Where(w => w.Length >= 3).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -99,7 +104,8 @@ internal static class ProfilePhrases
             var first = Plain(token.Split('|', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "");
             if (first.Length > 0)
             {
-                words.Add(first);
+                // Frames are folded to lower case; the English pronoun is written as people write it.
+                words.Add(first == "i" ? "I" : first);
             }
         }
 
