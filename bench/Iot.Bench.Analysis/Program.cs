@@ -13,10 +13,12 @@ using Microsoft.Extensions.Options;
 // PocketSphinx, and the same figures are printed for that. Rules are tuned on dev only; heldout is the result, and
 // blind (hand-written by someone who never read the rules) is the check that heldout was not overfitted either.
 // Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --split dev|heldout|blind] [--no-speech] [--verbose]
-//        [--lm stock|domain|both] [--limit N]
+//        [--lm stock|domain|both] [--limit N] [--engine rules|llm|hybrid [--llm-endpoint URL --llm-model NAME --llm-key-file PATH]]
 //   --verbose (dev only) lists the dialogues with a wrong label.
 //   --lm: PocketSphinx with its stock model (default), with the domain model built from the dev and heldout English text
 //   plus the built-in profile's phrases (DomainLm), or both on the same speech. --limit: first N dialogues per language.
+//   --engine llm|hybrid without --llm-endpoint runs against the tests' fake OpenAI server in-process: plumbing, not quality.
+//   The key comes from --llm-key-file or the IOT_BENCH_LLM_KEY environment variable, never from the command line.
 // With `-- codec`: PocketSphinx WER on raw PCM vs after an Opus voice (SILK) or music (CELT) round trip.
 if (args.FirstOrDefault() == "corpus")
 {
@@ -80,7 +82,44 @@ if (!Directory.Exists(dir))
     return 2;
 }
 
-var analyzer = new RuleAnalyzer();
+var engineName = Arg("--engine") ?? RuleAnalyzer.EngineName;
+if (engineName is not ("rules" or "llm" or "hybrid"))
+{
+    Console.Error.WriteLine($"--engine must be rules, llm or hybrid, not '{engineName}'");
+    return 2;
+}
+
+if (args.Contains("--llm-key"))
+{
+    Console.Error.WriteLine("--llm-key is not accepted: a key on the command line ends up in shell history and ps; use --llm-key-file PATH or IOT_BENCH_LLM_KEY");
+    return 2;
+}
+
+await using var bench = BenchEngine.Create(engineName, Arg("--llm-endpoint"), Arg("--llm-model"), Arg("--llm-key-file"));
+var analyzer = bench.Analyzer;
+var verifier = new EvidenceVerifier(bench.PipelineMetrics);
+int analyses = 0, engineErrors = 0;
+var engines = new Dictionary<string, int>(StringComparer.Ordinal);
+async Task<AnalysisResult> AnalyzeAsync(Transcript transcript)
+{
+    analyses++;
+    AnalysisResult result;
+    try
+    {
+        result = await analyzer.AnalyzeAsync(new AnalysisInput("bench", transcript, BuiltInProfiles.Default), CancellationToken.None);
+    }
+    catch (Exception e) when (e is MalformedReplyException or Iot.Cloud.Pipeline.OpenAi.RemoteServiceException or TimeoutException or HttpRequestException)
+    {
+        // The pipeline would retry and dead-letter; the bench scores the dialogue as "nothing found" and counts it.
+        engineErrors++;
+        result = new AnalysisResult(false, [], CustomerReaction.None, [], SentimentLabel.Neutral, 0, 0, e.Message, [], [], "error");
+    }
+
+    var key = result.EngineVersion ?? analyzer.Engine;
+    engines[key] = engines.GetValueOrDefault(key) + 1;
+    return verifier.Verify(result, transcript.Text).Result;
+}
+
 if (Arg("--trace") is { } traceId && split != "blind")
 {
     // One dialogue of dev or heldout, turn by turn, beside what the analyzer made of it: for writing rules.
@@ -126,7 +165,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
     var script = new CorpusScore();
     foreach (var d in dialogues)
     {
-        script.Add(d, await analyzer.AnalyzeAsync(new AnalysisInput("bench", d.ToTranscript(), BuiltInProfiles.Default), CancellationToken.None));
+        script.Add(d, await AnalyzeAsync(d.ToTranscript()));
     }
 
     rows.Add(($"{language} text", script));
@@ -135,7 +174,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
         var part = new CorpusScore();
         foreach (var d in dialogues.Where(d => d.Script == scriptName))
         {
-            part.Add(d, await analyzer.AnalyzeAsync(new AnalysisInput("bench", d.ToTranscript(), BuiltInProfiles.Default), CancellationToken.None));
+            part.Add(d, await AnalyzeAsync(d.ToTranscript()));
         }
 
         rows.Add(($"  {language}-{scriptName} text", part));
@@ -158,7 +197,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
             var (errors, words) = WordErrorRate.Count(string.Join(' ', d.Turns.Select(t => t.Text)), transcript.Text);
             pass.Errors += errors;
             pass.Words += words;
-            pass.Score.Add(d, await analyzer.AnalyzeAsync(new AnalysisInput("bench", transcript, BuiltInProfiles.Default), CancellationToken.None));
+            pass.Score.Add(d, await AnalyzeAsync(transcript));
             if (verbose && pass.Score.Misses.Count > 0 && pass.Score.Misses[^1].StartsWith(d.Id, StringComparison.Ordinal))
             {
                 Console.WriteLine($"  {d.Id} ({pass.Name}): {transcript.Text}");
@@ -170,12 +209,18 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
 }
 
 Console.WriteLine();
-Console.WriteLine($"split {split}, engine {RuleAnalyzer.EngineVersion}, built-in profile; reaction(offers) = right reaction among dialogues with an offer, reaction(all) = over every dialogue (\"none\" when no offer)");
+Console.WriteLine($"split {split}, engine {bench.Description}, built-in profile; reaction(offers) = right reaction among dialogues with an offer, reaction(all) = over every dialogue (\"none\" when no offer)");
 Console.WriteLine($"{"set",-30} {"n",4} {"upsell P",9} {"R",6} {"F1",6} {"reaction(offers)",17} {"reaction(all)",14} {"sentiment",10} {"category",9}");
 foreach (var (set, s) in rows)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{set,-30} {s.Dialogues,4} {s.Precision,9:F3} {s.Recall,6:F3} {s.F1,6:F3} {s.ReactionOnOffers,17:F3} {s.ReactionAll,14:F3} {s.Sentiment,10:F3} {s.Category,9:F3}"));
+}
+
+if (engineName != RuleAnalyzer.EngineName)
+{
+    Console.WriteLine(bench.Report(analyses, engineErrors));
+    Console.WriteLine("results by stored engine: " + string.Join(", ", engines.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}")));
 }
 
 foreach (var pass in recognisers.Where(p => p.Words > 0))
