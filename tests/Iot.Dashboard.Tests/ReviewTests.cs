@@ -62,9 +62,9 @@ public sealed partial class ReviewTests(DashboardFixture fx) : IClassFixture<Das
         Assert.Equal(HttpStatusCode.BadRequest, (await analyst.GetAsync("/api/dialogues?reviewed=maybe")).StatusCode);
 
         var csv = (await analyst.GetStringAsync("/api/reports/dialogues.csv?reviewed=true")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.EndsWith(",reviewed,reviewed_upsell,reviewed_reaction", csv[0], StringComparison.Ordinal);
-        Assert.EndsWith(",disagrees,no,none", csv.Single(l => l.StartsWith(fx.Seed.AcmeDialogue.ToString(), StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.EndsWith(",agrees,yes,accepted", csv.Single(l => l.StartsWith(agreeing.ToString(), StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",reviewed,reviewed_upsell,reviewed_reaction,transcript_flag", csv[0], StringComparison.Ordinal);
+        Assert.EndsWith(",disagrees,no,none,", csv.Single(l => l.StartsWith(fx.Seed.AcmeDialogue.ToString(), StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",agrees,yes,accepted,", csv.Single(l => l.StartsWith(agreeing.ToString(), StringComparison.Ordinal)), StringComparison.Ordinal);
         var xlsx = await analyst.GetAsync("/api/reports/dialogues.xlsx?reviewed=true");
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
 

@@ -47,7 +47,8 @@ internal static class AnalysisStore
 
     /// <summary>
     /// Stores the result (replacing an earlier one: re-analysis after a profile change) with the engine and profile
-    /// version that produced it, and marks the dialogue analysed.
+    /// version that produced it, and marks the dialogue analysed. A flagged transcript (low confidence, unexpected
+    /// language) flags the analysis too, so the overview can leave it out of its figures.
     /// </summary>
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, string engine, int profileVersion, VerifiedAnalysis verified, DateTime now, CancellationToken ct)
     {
@@ -55,14 +56,16 @@ internal static class AnalysisStore
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO analyses (dialogue_id, engine, profile_version, upsell_attempted, offered_categories, customer_reaction, checklist, sentiment,
-                                  sentiment_score, quality_score, summary, evidence, dropped_quotes, created_at)
+                                  sentiment_score, quality_score, summary, evidence, dropped_quotes, low_confidence, created_at)
             VALUES (@dialogueId, @engine, @profileVersion, @upsell, @categories, @reaction, @checklist::jsonb, @sentiment,
-                    @score, @quality, @summary, @evidence::jsonb, @dropped, @now)
+                    @score, @quality, @summary, @evidence::jsonb, @dropped,
+                    (SELECT t.low_confidence FROM transcripts t WHERE t.dialogue_id = @dialogueId), @now)
             ON CONFLICT (dialogue_id) DO UPDATE SET engine = EXCLUDED.engine, profile_version = EXCLUDED.profile_version,
                 upsell_attempted = EXCLUDED.upsell_attempted, offered_categories = EXCLUDED.offered_categories,
                 customer_reaction = EXCLUDED.customer_reaction, checklist = EXCLUDED.checklist, sentiment = EXCLUDED.sentiment,
                 sentiment_score = EXCLUDED.sentiment_score, quality_score = EXCLUDED.quality_score, summary = EXCLUDED.summary,
-                evidence = EXCLUDED.evidence, dropped_quotes = EXCLUDED.dropped_quotes, created_at = EXCLUDED.created_at;
+                evidence = EXCLUDED.evidence, dropped_quotes = EXCLUDED.dropped_quotes, low_confidence = EXCLUDED.low_confidence,
+                created_at = EXCLUDED.created_at;
             UPDATE dialogues SET status = 'analyzed', updated_at = @now WHERE dialogue_id = @dialogueId;
             """,
             new

@@ -33,7 +33,9 @@ public sealed record DialogueAudio(ReadOnlyMemory<short> Pcm, int SampleRate = 1
 }
 
 /// <summary>What was said, with times in milliseconds from the start of the dialogue audio.</summary>
-public sealed record Transcript(string Engine, string Language, IReadOnlyList<Utterance> Utterances)
+/// <param name="Confidence">The recogniser's own confidence 0..1 (whisper.cpp: mean token probability; OpenAI: from the
+/// segments' average log-probability); null when the engine reports none.</param>
+public sealed record Transcript(string Engine, string Language, IReadOnlyList<Utterance> Utterances, double? Confidence = null)
 {
     /// <summary>The text evidence quotes are checked against: utterances joined by single spaces.</summary>
     public string Text => string.Join(' ', Utterances.Select(u => u.Text.Trim()).Where(t => t.Length > 0));
@@ -43,6 +45,17 @@ public sealed record Transcript(string Engine, string Language, IReadOnlyList<Ut
 public sealed record Utterance(int StartMs, int EndMs, string Text, IReadOnlyList<TimedWord>? Words = null);
 
 public sealed record TimedWord(int StartMs, int EndMs, string Text);
+
+/// <summary>
+/// An engine that can tell which of several languages a recording is in, so a device whose staff speak Russian and
+/// Turkish gets each dialogue transcribed in the right one (whisper.cpp's language identification, restricted to the
+/// candidates).
+/// </summary>
+public interface ISpokenLanguageIdentifier
+{
+    /// <returns>One of <paramref name="candidates"/>.</returns>
+    Task<string> IdentifyAsync(DialogueAudio audio, IReadOnlyList<string> candidates, CancellationToken cancellationToken);
+}
 
 /// <summary>The engine is not usable (no model configured, binary missing): the job waits instead of failing.</summary>
 public sealed class TranscriberUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

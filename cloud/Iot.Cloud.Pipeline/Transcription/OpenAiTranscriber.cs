@@ -61,7 +61,7 @@ internal sealed class OpenAiTranscriber : ITranscriber, IDisposable
         }
 
         var reply = OpenAiTranscriptionReply.Parse(body);
-        return new Transcript(EngineName, LanguageCode(reply.Language) ?? language ?? "und", reply.Utterances);
+        return new Transcript(EngineName, LanguageCode(reply.Language) ?? language ?? "und", reply.Utterances, reply.Confidence);
     }
 
     public void Dispose() => _endpoint.Dispose();

@@ -7,7 +7,9 @@ namespace Iot.Cloud.Pipeline.Transcription;
 /// The <c>verbose_json</c> body: <c>language</c>, <c>segments[{start,end,text}]</c> and, when asked, <c>words[{word,start,end}]</c>
 /// (seconds). Words are a flat list; each goes to the segment its start falls in.
 /// </summary>
-internal sealed record OpenAiTranscriptionReply(string? Language, IReadOnlyList<Utterance> Utterances)
+/// <param name="Confidence">exp of the segments' <c>avg_logprob</c>, weighted by segment length; null when the server
+/// sends none (not every OpenAI-compatible server does).</param>
+internal sealed record OpenAiTranscriptionReply(string? Language, IReadOnlyList<Utterance> Utterances, double? Confidence = null)
 {
     /// <exception cref="MalformedReplyException">Not JSON, or segments without numeric times and text.</exception>
     public static OpenAiTranscriptionReply Parse(string body)
@@ -31,6 +33,7 @@ internal sealed record OpenAiTranscriptionReply(string? Language, IReadOnlyList<
             }
 
             var utterances = new List<Utterance>();
+            double weighted = 0, weights = 0;
             if (root.TryGetProperty("segments", out var segments) && segments.ValueKind == JsonValueKind.Array)
             {
                 var all = segments.EnumerateArray().ToList();
@@ -38,6 +41,13 @@ internal sealed record OpenAiTranscriptionReply(string? Language, IReadOnlyList<
                 {
                     var start = Ms(all[i], "start", body);
                     var end = Ms(all[i], "end", body);
+                    if (all[i].TryGetProperty("avg_logprob", out var logprob) && logprob.ValueKind == JsonValueKind.Number && logprob.GetDouble() <= 0)
+                    {
+                        var length = Math.Max(1, end - start);
+                        weighted += Math.Exp(logprob.GetDouble()) * length;
+                        weights += length;
+                    }
+
                     var last = i == all.Count - 1;
                     var mine = words.Where(x => x.StartMs >= start && (x.StartMs < end || last && x.StartMs <= end)).ToList();
                     utterances.Add(new Utterance(start, end, Text(all[i], "text", body).Trim(), mine.Count > 0 ? mine : null));
@@ -58,7 +68,7 @@ internal sealed record OpenAiTranscriptionReply(string? Language, IReadOnlyList<
             }
 
             var language = root.TryGetProperty("language", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
-            return new OpenAiTranscriptionReply(language, utterances);
+            return new OpenAiTranscriptionReply(language, utterances, weights > 0 ? weighted / weights : null);
         }
         catch (JsonException e)
         {

@@ -44,6 +44,28 @@ internal static class PocketSphinxOutput
         return utterances;
     }
 
+    /// <summary>
+    /// The words' posterior probabilities (the fourth column), averaged with each word's length as its weight; null
+    /// when no word was recognised. Fillers and silence do not count: a long pause is not doubt.
+    /// </summary>
+    public static double? MeanConfidence(string stdout)
+    {
+        double weighted = 0, weights = 0;
+        foreach (var raw in stdout.Split('\n'))
+        {
+            var parts = raw.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 4 && IsWord(parts[0]) && TryMs(parts[1], out var start) && TryMs(parts[2], out var end)
+                && double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
+            {
+                var length = Math.Max(1, end - start);
+                weighted += p * length;
+                weights += length;
+            }
+        }
+
+        return weights > 0 ? weighted / weights : null;
+    }
+
     private static void Close(List<Utterance> utterances, List<TimedWord>? words)
     {
         if (words is { Count: > 0 })

@@ -60,7 +60,7 @@ internal sealed partial class PocketSphinxTranscriber(IOptions<TranscriptionOpti
             var stdout = await RunAsync(executable, ["-infile", wav, "-time", "yes", "-samprate", "16000", "-hmm", model.Hmm, "-lm", model.Lm, "-dict", model.Dict, "-logfn", "/dev/null"], cancellationToken).ConfigureAwait(false);
             var utterances = PocketSphinxOutput.Parse(stdout);
             LogDone(logger, audio.Duration.TotalSeconds, time.GetElapsedTime(started).TotalSeconds, utterances.Count);
-            return new Transcript(EngineName, "en", utterances);
+            return new Transcript(EngineName, "en", utterances, PocketSphinxOutput.MeanConfidence(stdout));
         }
         finally
         {

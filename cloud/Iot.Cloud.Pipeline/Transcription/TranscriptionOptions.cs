@@ -22,6 +22,14 @@ public sealed class TranscriptionOptions
     /// database read per dialogue.
     /// </summary>
     public int ProfileCacheSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// A transcript whose recogniser confidence (0..1, where the engine reports one) is below this is flagged: its
+    /// analysis is stored and shown, marked, and left out of the overview's figures. 0 turns the check off. 0.45 is
+    /// a starting point from whisper.cpp's mean token probability (clear speech in the right language scores
+    /// 0.6-0.9; speech forced through the wrong language or noise 0.2-0.45); tune it on your own reviewed dialogues.
+    /// </summary>
+    public double LowConfidenceBelow { get; set; } = 0.45;
 }
 
 /// <summary><c>Pipeline:Transcription:Whisper</c>: whisper.cpp in-process through Whisper.net.</summary>

@@ -19,6 +19,11 @@ internal sealed class TranscriptionOptionsValidator : IValidateOptions<Transcrip
             errors.Add($"{s}:Engine '{o.Engine}' must be one of: {string.Join(", ", Engines)}");
         }
 
+        if (o.LowConfidenceBelow is < 0 or > 1 || double.IsNaN(o.LowConfidenceBelow))
+        {
+            errors.Add($"{s}:LowConfidenceBelow {o.LowConfidenceBelow} must be 0..1 (0 = never flag)");
+        }
+
         switch (o.Engine)
         {
             case WhisperNetTranscriber.EngineName:

@@ -11,7 +11,7 @@ namespace Iot.Cloud.Pipeline.Transcription;
 /// whisper.cpp in-process through Whisper.net. The model is loaded on first use and kept; each call builds its own
 /// processor (whisper state), so concurrent jobs and per-job languages do not share decoder state.
 /// </summary>
-internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOptions> options, ILogger<WhisperNetTranscriber> logger) : ITranscriber, IDisposable
+internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOptions> options, ILogger<WhisperNetTranscriber> logger) : ITranscriber, ISpokenLanguageIdentifier, IDisposable
 {
     public const string EngineName = "whisper";
 
@@ -46,6 +46,7 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
             LogPrompt(logger, wanted, prompt.Length);
         }
 
+        double weighted = 0, weights = 0;
         await using (var processor = Build(factory, wanted, prompt))
         {
             if (!audio.Pcm.IsEmpty)
@@ -54,12 +55,50 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
                 {
                     detected ??= s.Language;
                     utterances.Add(new Utterance((int)s.Start.TotalMilliseconds, (int)s.End.TotalMilliseconds, s.Text.Trim(), WhisperWords.From(s.Tokens, s.Text)));
+
+                    // Mean token probability, weighted by the segment's length so one short "uh" does not decide.
+                    var length = Math.Max(1, (s.End - s.Start).TotalMilliseconds);
+                    weighted += s.Probability * length;
+                    weights += length;
                 }
             }
         }
 
         LogDone(logger, audio.Duration.TotalSeconds, utterances.Count, detected ?? wanted);
-        return new Transcript(EngineName, detected ?? (wanted == "auto" ? "und" : wanted), utterances);
+        return new Transcript(EngineName, detected ?? (wanted == "auto" ? "und" : wanted), utterances, weights > 0 ? weighted / weights : null);
+    }
+
+    /// <summary>
+    /// whisper.cpp's language identification on the first 30 s (what its encoder sees), restricted to the languages
+    /// spoken at the device, so Russian said with a Turkish accent is not transcribed as, say, Bulgarian.
+    /// </summary>
+    public async Task<string> IdentifyAsync(DialogueAudio audio, IReadOnlyList<string> candidates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0)
+        {
+            throw new ArgumentException("at least one candidate language is needed", nameof(candidates));
+        }
+
+        if (candidates.Count == 1 || audio.Pcm.IsEmpty)
+        {
+            return candidates[0];
+        }
+
+        var factory = await FactoryAsync(cancellationToken).ConfigureAwait(false);
+        var window = audio.Pcm[..Math.Min(audio.Pcm.Length, 30 * audio.SampleRate)];
+        var samples = ToFloat(window.Span);
+        var codes = candidates.ToArray();
+        return await Task.Run(
+            () =>
+            {
+                using var processor = Build(factory, "auto");
+                var (language, probability) = processor.DetectLanguageWithProbability(samples, codes);
+                LogIdentified(logger, language ?? "none", probability, string.Join(",", codes));
+                return language is not null && codes.Contains(language, StringComparer.Ordinal) ? language : codes[0];
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -76,7 +115,9 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
             // A dialogue stands alone; conditioning on earlier windows is what lets one hallucination repeat.
             .WithNoContext()
             // Word times let the dashboard jump to a word; whisper.cpp derives them from the decoder's timestamp probabilities.
-            .WithTokenTimestamps();
+            .WithTokenTimestamps()
+            // Segment probabilities become the transcript's confidence (a low one is flagged, not averaged into KPIs).
+            .WithProbabilities();
         // The initial prompt is the tenant's vocabulary, not earlier output, so it does not feed a repeating hallucination.
         return (prompt is null ? builder : builder.WithPrompt(prompt)).Build();
     }
@@ -174,6 +215,9 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "whisper: initial prompt from the tenant's profile, language {Language}, {Chars} characters")]
     private static partial void LogPrompt(ILogger logger, string language, int chars);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "whisper identified language {Language} (p {Probability:0.00}) among {Candidates}")]
+    private static partial void LogIdentified(ILogger logger, string language, float probability, string candidates);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "whisper transcribed {AudioSeconds:0.0} s into {Segments} segments, language {Language}")]
     private static partial void LogDone(ILogger logger, double audioSeconds, int segments, string language);

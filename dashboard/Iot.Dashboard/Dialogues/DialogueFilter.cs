@@ -27,6 +27,9 @@ public sealed class DialogueFilter
     /// <summary>One of <see cref="ReviewStates"/>: by the dialogue's current review (table analysis_reviews).</summary>
     [FromQuery] public string? Reviewed { get; set; }
 
+    /// <summary>True: only dialogues whose analysis is flagged (unsure transcript); false: only unflagged ones.</summary>
+    [FromQuery] public bool? Flagged { get; set; }
+
     /// <summary>Words to find in transcripts (all of them, PostgreSQL 'simple' configuration).</summary>
     [FromQuery] public string? Q { get; set; }
 

@@ -13,7 +13,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         d.device_id AS DeviceId, d.operator_id AS OperatorId, d.transaction_id AS TransactionId, d.speech_ms AS SpeechMs,
         d.status AS Status, a.upsell_attempted AS UpsellAttempted, a.quality_score AS QualityScore, a.sentiment AS Sentiment,
         a.customer_reaction AS CustomerReaction, a.offered_categories AS OfferedCategories, a.summary AS Summary,
-        d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason,
+        d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason, a.low_confidence AS Flag,
         r.review_id IS NOT NULL AS Reviewed, r.upsell_attempted AS ReviewedUpsell, r.customer_reaction AS ReviewedReaction,
         (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction) AS ReviewDisagrees
         """;
@@ -41,7 +41,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         var page = new DialogueFilter
         {
             From = filter.From, To = filter.To, Branch = filter.Branch, Device = filter.Device, Operator = filter.Operator, Upsell = filter.Upsell,
-            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reviewed = filter.Reviewed, Q = filter.Q, Sort = filter.Sort,
+            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reviewed = filter.Reviewed, Flagged = filter.Flagged,
+            Q = filter.Q, Sort = filter.Sort,
             PageSize = 500,
         };
         while (true)
@@ -77,7 +78,13 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
                 }
 
                 var transcript = await c.QuerySingleOrDefaultAsync<TranscriptRow>(new CommandDefinition(
-                    "SELECT engine AS Engine, language AS Language, text AS Text, utterances::text AS Utterances FROM transcripts WHERE dialogue_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                    """
+                    SELECT engine AS Engine, language AS Language, text AS Text, utterances::text AS Utterances, confidence AS Confidence, low_confidence AS Flag
+                    FROM transcripts WHERE dialogue_id = @id
+                    """,
+                    new { id },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
                 var analysis = await c.QuerySingleOrDefaultAsync<AnalysisRow>(new CommandDefinition(
                     """
                     SELECT engine AS Engine, upsell_attempted AS UpsellAttempted, offered_categories AS OfferedCategories, customer_reaction AS CustomerReaction,
@@ -93,12 +100,18 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
                     new { id },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
+                var pending = await c.QueryAsync<PendingWork>(new CommandDefinition(
+                    "SELECT kind AS Kind, status AS Status, wait_reason AS WaitReason, last_error AS LastError, updated_at AS UpdatedAt FROM iot_dialogue_pending(@id)",
+                    new { id },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
                 return new DialogueDetail(
                     dialogue,
-                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, Parse<List<Utterance>>(t.Utterances) ?? []) : null,
+                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, Parse<List<Utterance>>(t.Utterances) ?? [], t.Confidence, t.Flag) : null,
                     analysis?.ToView(),
                     segments.Select(s => new SegmentView(s.ChunkId, s.StartMs, s.EndMs, s.OffsetMs, $"/api/chunks/{s.ChunkId}/audio")).ToList(),
-                    $"/api/dialogues/{id}/audio");
+                    $"/api/dialogues/{id}/audio",
+                    pending.AsList());
             },
             ct);
 
@@ -171,6 +184,12 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
             "disagrees" => " AND (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction)",
             _ => "",
         });
+        sql.Append(f.Flagged switch
+        {
+            true => " AND a.low_confidence IS NOT NULL",
+            false => " AND a.low_confidence IS NULL",
+            null => "",
+        });
         And("EXISTS (SELECT 1 FROM transcripts t WHERE t.dialogue_id = d.dialogue_id AND t.search @@ plainto_tsquery('simple', @q))", "q", NullIfEmpty(f.Q?.Trim()));
 
         if (f.Cursor is not null && DialogueCursor.TryParse(f.Cursor) is { } cursor && cursor.Sort == sort.Name)
@@ -201,6 +220,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         public string Language { get; init; } = "";
         public string Text { get; init; } = "";
         public string Utterances { get; init; } = "[]";
+        public float? Confidence { get; init; }
+        public string? Flag { get; init; }
     }
 
     private sealed class AnalysisRow

@@ -22,6 +22,9 @@ public sealed class DialogueSummary
     public DateTime? DeletedAt { get; init; }
     public string? DeleteReason { get; init; }
 
+    /// <summary>Why the analysis is not to be trusted (its transcript was flagged, migration 0053); null = fine.</summary>
+    public string? Flag { get; init; }
+
     /// <summary>Whether a reviewer corrected (or confirmed) the analysis; the Reviewed* values are the current review's.</summary>
     public bool Reviewed { get; init; }
     public bool? ReviewedUpsell { get; init; }
@@ -39,7 +42,19 @@ public sealed record EvidenceQuote(string Claim, string Quote);
 
 public sealed record ChecklistItem(string ItemId, bool Met);
 
-public sealed record TranscriptView(string Engine, string Language, string Text, IReadOnlyList<Utterance> Utterances);
+/// <param name="Confidence">The recogniser's own confidence 0..1, where the engine reports one.</param>
+/// <param name="Flag">Why the transcript is flagged (low confidence, a language not spoken there); null = fine.</param>
+public sealed record TranscriptView(string Engine, string Language, string Text, IReadOnlyList<Utterance> Utterances, float? Confidence = null, string? Flag = null);
+
+/// <summary>Unfinished (or dead) pipeline work for a dialogue: why it is not transcribed or analysed yet.</summary>
+public sealed class PendingWork
+{
+    public string Kind { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? WaitReason { get; init; }
+    public string? LastError { get; init; }
+    public DateTime UpdatedAt { get; init; }
+}
 
 public sealed record AnalysisView(
     string Engine,
@@ -56,7 +71,7 @@ public sealed record AnalysisView(
 /// <summary>A stretch of one chunk's audio placed at <c>OffsetMs</c> on the dialogue timeline (transcript times use it).</summary>
 public sealed record SegmentView(Guid ChunkId, int StartMs, int EndMs, int OffsetMs, string AudioUrl);
 
-public sealed record DialogueDetail(DialogueSummary Dialogue, TranscriptView? Transcript, AnalysisView? Analysis, IReadOnlyList<SegmentView> Segments, string AudioUrl);
+public sealed record DialogueDetail(DialogueSummary Dialogue, TranscriptView? Transcript, AnalysisView? Analysis, IReadOnlyList<SegmentView> Segments, string AudioUrl, IReadOnlyList<PendingWork>? Pending = null);
 
 internal static class DialogueJson
 {

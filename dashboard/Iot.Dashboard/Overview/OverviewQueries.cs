@@ -26,13 +26,15 @@ public sealed record OverviewKpis(
     IReadOnlyList<HourCount> HourlyActivity,
     IReadOnlyList<CategoryCount> TopCategories,
     IReadOnlyList<QualityBucket> QualityDistribution,
-    ReviewAgreement ReviewerAgreement);
+    ReviewAgreement ReviewerAgreement,
+    int LeftOutUnsure = 0);
 
 /// <summary>
 /// Headline figures for a period; hours are counted in the tenant's time zone (tenant_settings.time_zone). Whole local
 /// days come from the daily roll-up (<see cref="OverviewRollup"/>) when it is cut in the tenant's current zone; the
 /// partial days at both edges, today, and every day with a dialogue changed since the roll-up last ran are read raw, so
-/// the figures equal a raw count of the whole period.
+/// the figures equal a raw count of the whole period. Analyses of flagged transcripts (low recogniser confidence, a
+/// language nobody there speaks; migration 0053) are left out of every figure and counted as <see cref="OverviewKpis.LeftOutUnsure"/>.
 /// </summary>
 public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<DashboardOptions> options)
 {
@@ -49,15 +51,17 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
         ON d.deleted_at IS NULL AND d.started_at >= r.lo AND d.started_at < r.hi
         WHERE d.started_at >= @start AND d.started_at < @end),
     a AS MATERIALIZED (
-        SELECT a.upsell_attempted, a.quality_score, a.offered_categories FROM r JOIN analyses a
+        SELECT a.upsell_attempted, a.quality_score, a.offered_categories, a.low_confidence IS NOT NULL AS flagged FROM r JOIN analyses a
         ON NOT a.dialogue_deleted AND a.dialogue_started_at >= r.lo AND a.dialogue_started_at < r.hi
         WHERE a.dialogue_started_at >= @start AND a.dialogue_started_at < @end)
     SELECT kind, key, sum(n)::bigint, sum(upsell)::bigint, sum(quality)::bigint FROM (
         SELECT 'total' AS kind, '' AS key, count(*) AS n, 0::bigint AS upsell, 0::bigint AS quality FROM d
-        UNION ALL SELECT 'analysed', '', count(*), count(*) FILTER (WHERE upsell_attempted), coalesce(sum(quality_score), 0) FROM a
+        UNION ALL SELECT 'analysed', '', count(*) FILTER (WHERE NOT flagged), count(*) FILTER (WHERE upsell_attempted AND NOT flagged),
+            coalesce(sum(quality_score) FILTER (WHERE NOT flagged), 0) FROM a
+        UNION ALL SELECT 'flagged', '', count(*) FILTER (WHERE flagged), 0, 0 FROM a
         UNION ALL SELECT 'hour', hour::text, count(*), 0, 0 FROM d GROUP BY hour
-        UNION ALL SELECT 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat GROUP BY cat
-        UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a GROUP BY 2
+        UNION ALL SELECT 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat WHERE NOT flagged GROUP BY cat
+        UNION ALL SELECT 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a WHERE NOT flagged GROUP BY 2
         UNION ALL SELECT kind, key, n, upsell, quality FROM overview_rollup
             WHERE @useRollup AND day >= @firstDay::date AND day < @endDay::date AND NOT (day = ANY(@dirty::date[]))) x
     GROUP BY kind, key
@@ -161,7 +165,8 @@ public sealed class OverviewQueries(TenantDb db, TimeProvider time, IOptions<Das
                     Enumerable.Range(0, 24).Select(h => new HourCount(h, byHour.GetValueOrDefault(h))).ToList(),
                     rows.Where(r => r.Kind == "category" && r.N > 0).OrderByDescending(r => r.N).ThenBy(r => r.Key, StringComparer.Ordinal).Take(5).Select(r => new CategoryCount(r.Key, (int)r.N)).ToList(),
                     Enumerable.Range(0, 10).Select(b => new QualityBucket(b * 10, b == 9 ? 100 : (b * 10) + 9, byBucket.GetValueOrDefault(b))).ToList(),
-                    agreement);
+                    agreement,
+                    (int)rows.Where(r => r.Kind == "flagged").Sum(r => r.N));
                 return (kpis, rollupDays);
             },
             ct);

@@ -111,14 +111,15 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
             SELECT k.tenant_id, k.day, d.branch_id, extract(hour FROM d.started_at AT TIME ZONE k.zone)::int AS hour
             FROM k JOIN dialogues d ON d.tenant_id = k.tenant_id AND d.deleted_at IS NULL AND d.started_at >= k.lo AND d.started_at < k.hi),
         a AS MATERIALIZED (
-            SELECT k.tenant_id, k.day, a.branch_id, a.upsell_attempted, a.quality_score, a.offered_categories
+            SELECT k.tenant_id, k.day, a.branch_id, a.upsell_attempted, a.quality_score, a.offered_categories, a.low_confidence IS NOT NULL AS flagged
             FROM k JOIN analyses a ON a.tenant_id = k.tenant_id AND NOT a.dialogue_deleted AND a.dialogue_started_at >= k.lo AND a.dialogue_started_at < k.hi)
         INSERT INTO overview_rollup (tenant_id, branch_id, day, kind, key, n, upsell, quality)
         SELECT tenant_id, branch_id, day, 'total', '', count(*), 0, 0 FROM d GROUP BY 1, 2, 3
         UNION ALL SELECT tenant_id, branch_id, day, 'hour', hour::text, count(*), 0, 0 FROM d GROUP BY 1, 2, 3, 5
-        UNION ALL SELECT tenant_id, branch_id, day, 'analysed', '', count(*), count(*) FILTER (WHERE upsell_attempted), sum(quality_score) FROM a GROUP BY 1, 2, 3
-        UNION ALL SELECT tenant_id, branch_id, day, 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat GROUP BY 1, 2, 3, 5
-        UNION ALL SELECT tenant_id, branch_id, day, 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a GROUP BY 1, 2, 3, 5
+        UNION ALL SELECT tenant_id, branch_id, day, 'analysed', '', count(*), count(*) FILTER (WHERE upsell_attempted), sum(quality_score) FROM a WHERE NOT flagged GROUP BY 1, 2, 3
+        UNION ALL SELECT tenant_id, branch_id, day, 'flagged', '', count(*), 0, 0 FROM a WHERE flagged GROUP BY 1, 2, 3
+        UNION ALL SELECT tenant_id, branch_id, day, 'category', cat, count(*), 0, 0 FROM a, unnest(a.offered_categories) AS cat WHERE NOT flagged GROUP BY 1, 2, 3, 5
+        UNION ALL SELECT tenant_id, branch_id, day, 'quality', least(quality_score / 10, 9)::text, count(*), 0, 0 FROM a WHERE NOT flagged GROUP BY 1, 2, 3, 5
         """;
 }
 

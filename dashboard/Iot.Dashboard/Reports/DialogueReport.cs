@@ -10,7 +10,7 @@ namespace Iot.Dashboard.Reports;
 public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
 {
     private static readonly string[] Header =
-        ["dialogue_id", "started_at_utc", "branch", "device", "operator", "transaction", "speech_seconds", "upsell", "categories", "reaction", "quality", "sentiment", "summary", "reviewed", "reviewed_upsell", "reviewed_reaction"];
+        ["dialogue_id", "started_at_utc", "branch", "device", "operator", "transaction", "speech_seconds", "upsell", "categories", "reaction", "quality", "sentiment", "summary", "reviewed", "reviewed_upsell", "reviewed_reaction", "transcript_flag"];
 
     public async Task WriteCsvAsync(DialogueFilter filter, Stream output, CancellationToken ct)
     {
@@ -57,6 +57,7 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
         d.Reviewed ? (d.ReviewDisagrees == true ? "disagrees" : "agrees") : "no",
         d.ReviewedUpsell switch { true => "yes", false => "no", null => "" },
         d.ReviewedReaction ?? "",
+        d.Flag ?? "",
     ];
 
     // A cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
@@ -85,6 +86,7 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
             ["qualityMax"] = filter.QualityMax?.ToString(CultureInfo.InvariantCulture),
             ["sentiment"] = filter.Sentiment,
             ["reviewed"] = filter.Reviewed,
+            ["flagged"] = filter.Flagged?.ToString(CultureInfo.InvariantCulture),
             ["q"] = filter.Q,
         };
 

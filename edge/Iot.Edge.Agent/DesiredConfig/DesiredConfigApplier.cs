@@ -107,6 +107,7 @@ public sealed partial class DesiredConfigApplier
                 SpoolMaxAgeDays = desired.SpoolMaxAgeDays ?? _effective.SpoolMaxAgeDays,
                 SpoolMaxSizeGb = desired.SpoolMaxSizeGb ?? _effective.SpoolMaxSizeGb,
                 LogLevel = desired.LogLevel ?? _effective.LogLevel,
+                SpokenLanguages = desired.SpokenLanguages ?? _effective.SpokenLanguages,
             };
             var restart = DesiredConfigLayer.RestartKeys(_effective, effective);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Speech;
+using Iot.Edge.Agent.Transcription;
 using Iot.Protocol.Messages;
 
 namespace Iot.Edge.Agent.DesiredConfig;
@@ -28,6 +29,17 @@ public static class DesiredConfigLayer
         if (d.LogLevel is { } level)
         {
             keys["Serilog:MinimumLevel:Default"] = level;
+        }
+
+        // One language spoken here: Whisper transcribes in it without detecting (cheaper, and never a wrong guess);
+        // several: it detects among them only.
+        if (d.SpokenLanguages is { Count: > 0 } spoken)
+        {
+            keys[$"{TranscriptionOptions.Section}:Language"] = spoken.Count == 1 ? spoken[0] : "auto";
+            for (var i = 0; i < spoken.Count; i++)
+            {
+                keys[$"{TranscriptionOptions.Section}:CandidateLanguages:{i}"] = spoken[i];
+            }
         }
 
         return keys;

@@ -38,6 +38,11 @@ internal static class DesiredConfigRules
             errors.Add($"{SpoolOptions.Section}:MaxSizeGb {size} must be 0.001..10000");
         }
 
+        if (SpokenLanguageCodes.Check(d.SpokenLanguages, "spokenLanguages") is { } languages)
+        {
+            errors.Add(languages);
+        }
+
         if (d.LogLevel is { } level && !LogLevels.Contains(level, StringComparer.Ordinal))
         {
             errors.Add($"Serilog:MinimumLevel:Default '{level}' must be one of {string.Join(", ", LogLevels)}");

@@ -13,6 +13,12 @@ public sealed class TranscriptionOptions
     /// <summary><c>auto</c> to detect per chunk, or a Whisper language code such as <c>en</c> (cheaper: detection costs an extra encoder pass).</summary>
     public string Language { get; set; } = "auto";
 
+    /// <summary>
+    /// With <see cref="Language"/> <c>auto</c>: the languages detection may choose from (the staff's spoken languages,
+    /// from the desired config's <c>spokenLanguages</c>). Empty = any language Whisper knows.
+    /// </summary>
+    public string[] CandidateLanguages { get; set; } = [];
+
     /// <summary>CPU threads for one transcription; recording and upload need little, so leave them a core.</summary>
     public int Threads { get; set; } = 2;
 

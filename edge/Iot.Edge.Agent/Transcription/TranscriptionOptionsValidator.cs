@@ -29,6 +29,11 @@ internal sealed class TranscriptionOptionsValidator : IValidateOptions<Transcrip
             errors.Add($"{s}:Language '{o.Language}' must be 'auto' or a Whisper language code such as 'en'");
         }
 
+        if (Iot.Protocol.Messages.SpokenLanguageCodes.Check(o.CandidateLanguages, $"{s}:CandidateLanguages") is { } candidates)
+        {
+            errors.Add(candidates);
+        }
+
         if (o.Threads is < 1 or > 64)
         {
             errors.Add($"{s}:Threads {o.Threads} must be 1..64");

@@ -21,12 +21,20 @@ internal sealed class WhisperTranscriber : IAsyncDisposable
     private readonly WhisperFactory _factory;
     private readonly WhisperProcessor _processor;
     private readonly string _language;
+    private readonly string[] _candidates;
+    private readonly int _threads;
 
-    private WhisperTranscriber(WhisperFactory factory, WhisperProcessor processor, string language)
+    // One processor per language chosen by restricted detection, built on first use (whisper.cpp fixes the language
+    // per processor). Only one chunk is transcribed at a time (TranscriptionWorker), so no lock is needed.
+    private readonly Dictionary<string, WhisperProcessor> _byLanguage = new(StringComparer.Ordinal);
+
+    private WhisperTranscriber(WhisperFactory factory, WhisperProcessor processor, TranscriptionOptions options)
     {
         _factory = factory;
         _processor = processor;
-        _language = language;
+        _language = options.Language;
+        _candidates = options.Language == "auto" ? options.CandidateLanguages : [];
+        _threads = options.Threads;
     }
 
     /// <summary>
@@ -73,7 +81,7 @@ internal sealed class WhisperTranscriber : IAsyncDisposable
                         .Build();
                     if (problems.Count == 0)
                     {
-                        var loaded = new WhisperTranscriber(factory, processor, options.Language);
+                        var loaded = new WhisperTranscriber(factory, processor, options);
                         factory = null;
                         return loaded;
                     }
@@ -110,7 +118,9 @@ internal sealed class WhisperTranscriber : IAsyncDisposable
         string? detected = null;
         if (!pcm.IsEmpty)
         {
-            await foreach (var s in _processor.ProcessAsync(ToFloat(pcm.Span), cancellationToken).ConfigureAwait(false))
+            var samples = ToFloat(pcm.Span);
+            var processor = _candidates.Length > 1 ? ForLanguage(Identify(samples)) : _candidates.Length == 1 ? ForLanguage(_candidates[0]) : _processor;
+            await foreach (var s in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
             {
                 detected ??= s.Language;
                 segments.Add(new TranscriptSegment((int)s.Start.TotalMilliseconds, (int)s.End.TotalMilliseconds, s.Text));
@@ -122,8 +132,32 @@ internal sealed class WhisperTranscriber : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var p in _byLanguage.Values)
+        {
+            await p.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _processor.DisposeAsync().ConfigureAwait(false);
         _factory.Dispose();
+    }
+
+    /// <summary>Detection restricted to the staff's languages: a Turkish speaker's Russian is not taken for Bulgarian.</summary>
+    private string Identify(float[] samples)
+    {
+        var window = samples.AsSpan(0, Math.Min(samples.Length, 30 * SampleRate));
+        var (language, _) = _processor.DetectLanguageWithProbability(window, _candidates);
+        return language is not null && _candidates.Contains(language, StringComparer.Ordinal) ? language : _candidates[0];
+    }
+
+    private WhisperProcessor ForLanguage(string language)
+    {
+        if (!_byLanguage.TryGetValue(language, out var processor))
+        {
+            processor = _factory.CreateBuilder().WithThreads(_threads).WithLanguage(language).WithNoContext().Build();
+            _byLanguage[language] = processor;
+        }
+
+        return processor;
     }
 
     internal static float[] ToFloat(ReadOnlySpan<short> pcm)

@@ -26,6 +26,13 @@ public sealed record DeviceConfigDocument
 
     /// <summary>Verbose, Debug, Information, Warning, Error.</summary>
     public string? LogLevel { get; init; }
+
+    /// <summary>
+    /// Languages the staff at this device speak (<see cref="SpokenLanguageCodes"/>). The cloud transcribes only in
+    /// these (and waits when no recogniser has one); the agent's own Whisper uses the single one, or identifies among
+    /// several. Null = the branch's or tenant's setting.
+    /// </summary>
+    public IReadOnlyList<string>? SpokenLanguages { get; init; }
 }
 
 /// <summary>When and whom the device records; mirrors the agent's Recording section.</summary>

@@ -18,11 +18,13 @@ internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, Dialo
 
     public PipelineMetrics Metrics { get; } = new();
 
+    public TranscriptionOptions Transcription { get; } = new();
+
     public BuildDialoguesHandler Builder() =>
         new(db.DataSource, db.Queue, Options.Create(DialogueOptions), time, NullLogger<BuildDialoguesHandler>.Instance);
 
     public TranscribeHandler Transcribe(params ITranscriber[] transcribers) =>
-        new(db.DataSource, db.Queue, transcribers, new DialogueAudioAssembler(Options.Create(Storage)), Options.Create(DialogueOptions), time, NullLogger<TranscribeHandler>.Instance);
+        new(db.DataSource, db.Queue, transcribers, new DialogueAudioAssembler(Options.Create(Storage)), Options.Create(DialogueOptions), Options.Create(Transcription), time, NullLogger<TranscribeHandler>.Instance);
 
     public AnalyzeHandler Analyze(IAnalyzer? analyzer, AnalysisProfile? defaultProfile) =>
         new(db.DataSource, analyzer is null ? [] : [analyzer], defaultProfile is null ? [] : [defaultProfile], new EvidenceVerifier(Metrics), time, NullLogger<AnalyzeHandler>.Instance);

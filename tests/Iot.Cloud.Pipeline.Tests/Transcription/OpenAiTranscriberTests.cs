@@ -34,6 +34,22 @@ public sealed class OpenAiTranscriberTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_segments_average_log_probability_becomes_the_transcript_confidence_weighted_by_length()
+    {
+        var reply = OpenAiTranscriptionReply.Parse(
+            """
+            {"language":"russian","segments":[
+              {"start":0.0,"end":1.0,"text":"Здравствуйте","avg_logprob":-0.1},
+              {"start":1.0,"end":4.0,"text":"чем помочь","avg_logprob":-1.5}]}
+            """);
+        var plain = OpenAiTranscriptionReply.Parse("""{"segments":[{"start":0.0,"end":1.0,"text":"hi"}]}""");
+
+        // (e^-0.1 x 1 s + e^-1.5 x 3 s) / 4 s
+        Assert.Equal(((Math.Exp(-0.1) * 1000) + (Math.Exp(-1.5) * 3000)) / 4000, reply.Confidence!.Value, 1e-9);
+        Assert.Null(plain.Confidence);
+    }
+
+    [Fact]
     public async Task The_request_is_multipart_with_model_language_verbose_json_both_granularities_the_key_and_a_wav()
     {
         using var engine = Engine("good", apiKey: "sk-test");
