@@ -37,6 +37,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>What /good/v1/chat/completions puts in the message content; tests set it to match their transcript.</summary>
     public string ChatContent { get; set; } = "{}";
 
+    /// <summary>
+    /// When set, what /good/v1/chat/completions puts in the message content, computed from the request body (instead
+    /// of <see cref="ChatContent"/>): for engines whose answer must echo what was asked (the hybrid engine's candidate ids).
+    /// </summary>
+    public Func<string, string>? ChatResponder { get; set; }
+
     /// <summary>What /good/v1/audio/transcriptions answers (verbose_json); end-to-end tests set it to the spoken script.</summary>
     public string TranscriptionContent { get; set; } = TranscriptionReply;
 
@@ -93,7 +99,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var chat = path.EndsWith("/v1/chat/completions", StringComparison.Ordinal);
         var (status, reply) = mode switch
         {
-            "good" => (200, chat ? Chat(ChatContent) : TranscriptionContent),
+            "good" => (200, chat ? Chat(ChatResponder?.Invoke(recorded.Body) ?? ChatContent) : TranscriptionContent),
             "not-json" => (200, NotJson),
             "bad-schema" => (200, chat ? Chat(BadSchemaContent) : """{"segments":[{"start":"zero","end":1.0,"text":"x"}]}"""),
             "bad-quote" => (200, Chat(ChatContent.Replace("extended warranty", "premium warranty", StringComparison.Ordinal))),

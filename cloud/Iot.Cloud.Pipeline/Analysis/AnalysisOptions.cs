@@ -5,7 +5,7 @@ public sealed class AnalysisOptions
 {
     public const string Section = "Pipeline:Analysis";
 
-    /// <summary><c>rules</c> or <c>llm</c>.</summary>
+    /// <summary><c>rules</c>, <c>llm</c> or <c>hybrid</c> (rules pre-select candidate offer turns, the LLM confirms them).</summary>
     public string Engine { get; set; } = RuleAnalyzer.EngineName;
 
     /// <summary>LLM server root without <c>/v1</c>, e.g. <c>https://api.openai.com</c> or a local llama.cpp/vLLM server.</summary>
@@ -17,4 +17,7 @@ public sealed class AnalysisOptions
     public string? ApiKey { get; set; }
 
     public int TimeoutSeconds { get; set; } = 120;
+
+    /// <summary><c>Pipeline:Analysis:Hybrid</c>: bounds of what the hybrid engine sends to the model.</summary>
+    public Hybrid.HybridOptions Hybrid { get; set; } = new();
 }

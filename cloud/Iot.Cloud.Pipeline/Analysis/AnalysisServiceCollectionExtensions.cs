@@ -7,7 +7,7 @@ namespace Iot.Cloud.Pipeline.Analysis;
 
 public static class AnalysisServiceCollectionExtensions
 {
-    /// <summary>Binds and validates <c>Pipeline:Analysis</c> and registers the configured <see cref="IAnalyzer"/> (rules unless set to llm).</summary>
+    /// <summary>Binds and validates <c>Pipeline:Analysis</c> and registers the configured <see cref="IAnalyzer"/> (rules unless set to llm or hybrid).</summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -18,6 +18,12 @@ public static class AnalysisServiceCollectionExtensions
         if (section[nameof(AnalysisOptions.Engine)] == LlmAnalyzer.EngineName)
         {
             services.AddSingleton<IAnalyzer, LlmAnalyzer>();
+        }
+        else if (section[nameof(AnalysisOptions.Engine)] == Hybrid.HybridAnalyzer.EngineName)
+        {
+            services.TryAddSingleton<PipelineMetrics>();
+            services.TryAddSingleton<Hybrid.HybridMetrics>();
+            services.AddSingleton<IAnalyzer, Hybrid.HybridAnalyzer>();
         }
         else
         {

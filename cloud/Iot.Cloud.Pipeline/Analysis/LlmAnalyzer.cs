@@ -79,7 +79,7 @@ internal sealed class LlmAnalyzer : IAnalyzer, IDisposable
         };
     }
 
-    private static string MessageContent(string body)
+    internal static string MessageContent(string body)
     {
         try
         {

@@ -14,7 +14,17 @@ public interface ITranscriber
 
     /// <exception cref="TranscriberUnavailableException">The engine cannot run at all (model or tool missing).</exception>
     Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same, biased toward what the tenant talks about where the engine can use it (Whisper: an initial prompt;
+    /// PocketSphinx: a domain language model). Engines without biasing ignore the hints.
+    /// </summary>
+    Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, RecognitionHints? hints, CancellationToken cancellationToken) =>
+        TranscribeAsync(audio, language, cancellationToken);
 }
+
+/// <summary>What the recogniser may be biased toward: the tenant's analysis profile (product words, offer frames, replies).</summary>
+public sealed record RecognitionHints(string TenantId, Analysis.AnalysisProfile Profile);
 
 /// <summary>Mono 16-bit PCM at 16 kHz, the only rate every engine accepts.</summary>
 public sealed record DialogueAudio(ReadOnlyMemory<short> Pcm, int SampleRate = 16000)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Iot.Cloud.Pipeline.Transcription.Biasing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,12 +17,21 @@ internal sealed partial class PocketSphinxTranscriber(IOptions<TranscriptionOpti
     private const string Key = TranscriptionOptions.Section + ":PocketSphinx";
 
     private readonly PocketSphinxOptions _options = options.Value.PocketSphinx;
+    private DomainLanguageModel? _domainLm;
 
     public string Engine => EngineName;
 
+    /// <summary>The domain model builder when <c>DomainLm:Enabled</c> (null otherwise); the bench reads its build figures.</summary>
+    internal DomainLanguageModel? DomainLm => _options.DomainLm.Enabled
+        ? LazyInitializer.EnsureInitialized(ref _domainLm, () => new DomainLanguageModel(_options.DomainLm, _options.ModelDirectory, logger))
+        : null;
+
     public bool Supports(string? language) => language is null or "en";
 
-    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken)
+    public Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken) =>
+        TranscribeAsync(audio, language, null, cancellationToken);
+
+    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, RecognitionHints? hints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audio);
         if (!Supports(language))
@@ -36,6 +46,12 @@ internal sealed partial class PocketSphinxTranscriber(IOptions<TranscriptionOpti
 
         var executable = ResolveExecutable();
         var model = ModelFiles();
+        if (DomainLm is { } domain)
+        {
+            // The shop's own talk instead of general English: offer frames survive the stock model, product words do not.
+            model = model with { Lm = (await domain.GetAsync(hints?.Profile, cancellationToken).ConfigureAwait(false)).Path };
+        }
+
         var wav = Path.Combine(Path.GetTempPath(), $"iot-pocketsphinx-{Guid.NewGuid():n}.wav");
         try
         {

@@ -1,6 +1,7 @@
 using Iot.Cloud.Pipeline.Audio;
 using Iot.Cloud.Pipeline.Dialogues;
 using Iot.Cloud.Pipeline.Jobs;
+using Iot.Cloud.Pipeline.Transcription.Biasing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,7 +13,9 @@ namespace Iot.Cloud.Pipeline.Transcription;
 /// configured <see cref="ITranscriber"/> (the last registered, if several). Without a usable engine, or without one
 /// for the languages spoken at the device (<see cref="TranscriptionPlan"/>), the job waits with a reason instead of
 /// storing a transcript in the wrong language, and is resumed when one is configured. A transcript the recogniser
-/// was unsure of, or in a language nobody there speaks, is stored flagged (<see cref="TranscriptCheck"/>).
+/// was unsure of, or in a language nobody there speaks, is stored flagged (<see cref="TranscriptCheck"/>). With a
+/// <see cref="TenantProfileCache"/> the engine also gets the tenant's profile as <see cref="RecognitionHints"/>
+/// (Whisper prompt, PocketSphinx domain model).
 /// </summary>
 public sealed partial class TranscribeHandler(
     NpgsqlDataSource dataSource,
@@ -22,7 +25,8 @@ public sealed partial class TranscribeHandler(
     IOptions<DialogueOptions> options,
     IOptions<TranscriptionOptions> transcription,
     TimeProvider time,
-    ILogger<TranscribeHandler> logger) : IJobHandler
+    ILogger<TranscribeHandler> logger,
+    TenantProfileCache? profiles = null) : IJobHandler
 {
     private readonly ITranscriber? _transcriber = transcribers.LastOrDefault();
 
@@ -75,7 +79,8 @@ public sealed partial class TranscribeHandler(
                 var language = plan.Identify is { } candidates && _transcriber is ISpokenLanguageIdentifier identifier
                     ? await identifier.IdentifyAsync(audio, candidates, cancellationToken).ConfigureAwait(false)
                     : plan.Language;
-                transcript = await _transcriber.TranscribeAsync(audio, language, cancellationToken).ConfigureAwait(false);
+                var hints = profiles is null ? null : await profiles.HintsAsync(dialogue.TenantId, cancellationToken).ConfigureAwait(false);
+                transcript = await _transcriber.TranscribeAsync(audio, language, hints, cancellationToken).ConfigureAwait(false);
             }
             catch (TranscriberUnavailableException ex)
             {

@@ -17,6 +17,13 @@ public sealed class TranscriptionOptions
     public PocketSphinxOptions PocketSphinx { get; set; } = new();
 
     /// <summary>
+    /// How long a tenant's analysis profile (the recogniser hints: Whisper prompt, PocketSphinx domain model) is kept
+    /// in memory before it is read again, so a profile edit reaches transcription within this time without one
+    /// database read per dialogue.
+    /// </summary>
+    public int ProfileCacheSeconds { get; set; } = 300;
+
+    /// <summary>
     /// A transcript whose recogniser confidence (0..1, where the engine reports one) is below this is flagged: its
     /// analysis is stored and shown, marked, and left out of the overview's figures. 0 turns the check off. 0.45 is
     /// a starting point from whisper.cpp's mean token probability (clear speech in the right language scores
@@ -35,6 +42,12 @@ public sealed class WhisperEngineOptions
     public string Language { get; set; } = "auto";
 
     public int Threads { get; set; } = 2;
+
+    /// <summary>Give Whisper an initial prompt built from the tenant's profile (offer phrasings, product words) in the dialogue's language.</summary>
+    public bool ProfilePrompt { get; set; } = true;
+
+    /// <summary>Token budget of that prompt (estimated conservatively from characters); Whisper itself keeps at most 224.</summary>
+    public int PromptMaxTokens { get; set; } = 200;
 }
 
 /// <summary><c>Pipeline:Transcription:OpenAi</c>: any server with OpenAI's <c>/v1/audio/transcriptions</c>.</summary>
@@ -62,4 +75,29 @@ public sealed class PocketSphinxOptions
 
     /// <summary>Wall-clock limit for one dialogue; the process is killed after it.</summary>
     public int TimeoutSeconds { get; set; } = 600;
+
+    /// <summary><c>Pipeline:Transcription:PocketSphinx:DomainLm</c>: decode with a trigram model of the shop's own talk instead of the stock one.</summary>
+    public DomainLmOptions DomainLm { get; set; } = new();
+}
+
+/// <summary>
+/// A domain language model for PocketSphinx, built at run time from text files (one utterance per line) plus the
+/// tenant's profile phrases, its unigrams mixed with the stock model's most frequent words (see
+/// <see cref="Biasing.ArpaModelBuilder"/>). Passed with <c>-lm</c> in place of <c>en-us.lm.bin</c>.
+/// </summary>
+public sealed class DomainLmOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Plain-text files of shop talk, one utterance per line (lines starting with # are skipped).</summary>
+    public IList<string> CorpusFiles { get; } = [];
+
+    /// <summary>Share of general English (the stock model's unigrams) in the unigram distribution; 0 = domain words only.</summary>
+    public double GeneralWeight { get; set; } = 0.3;
+
+    /// <summary>How many of the stock model's most probable words are mixed in (0 = none).</summary>
+    public int GeneralWords { get; set; } = 20000;
+
+    /// <summary>Where built models are written; default: a folder under the temp directory.</summary>
+    public string? CacheDirectory { get; set; }
 }

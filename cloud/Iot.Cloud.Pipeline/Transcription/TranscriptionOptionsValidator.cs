@@ -42,6 +42,11 @@ internal sealed class TranscriptionOptionsValidator : IValidateOptions<Transcrip
                     errors.Add($"{s}:Whisper:Threads {o.Whisper.Threads} must be 1..64");
                 }
 
+                if (o.Whisper.PromptMaxTokens is < 1 or > Biasing.WhisperPrompt.MaxTokens)
+                {
+                    errors.Add($"{s}:Whisper:PromptMaxTokens {o.Whisper.PromptMaxTokens} must be 1..{Biasing.WhisperPrompt.MaxTokens}");
+                }
+
                 break;
             case OpenAiTranscriber.EngineName:
                 if (!IsHttpUrl(o.OpenAi.BaseUrl))
@@ -76,7 +81,14 @@ internal sealed class TranscriptionOptionsValidator : IValidateOptions<Transcrip
                     errors.Add($"{s}:PocketSphinx:TimeoutSeconds {o.PocketSphinx.TimeoutSeconds} must be 1..86400");
                 }
 
+                Biasing.DomainLanguageModel.Validate(o.PocketSphinx.DomainLm, $"{s}:PocketSphinx:DomainLm", errors);
+
                 break;
+        }
+
+        if (o.ProfileCacheSeconds is < 1 or > 86400)
+        {
+            errors.Add($"{s}:ProfileCacheSeconds {o.ProfileCacheSeconds} must be 1..86400");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -18,6 +18,7 @@ public static class TranscriptionServiceCollectionExtensions
         services.AddOptions<TranscriptionOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TranscriptionOptions>, TranscriptionOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Biasing.TenantProfileCache>();
         switch (section[nameof(TranscriptionOptions.Engine)] ?? TranscriptionOptions.None)
         {
             case WhisperNetTranscriber.EngineName:

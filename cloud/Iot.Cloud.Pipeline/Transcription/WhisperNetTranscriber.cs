@@ -1,3 +1,4 @@
+using Iot.Cloud.Pipeline.Transcription.Biasing;
 using Iot.Protocol.Audio;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,10 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
 
     public bool Supports(string? language) => language is null || WhisperFactory.GetSupportedLanguages().Contains(language, StringComparer.Ordinal);
 
-    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken)
+    public Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, CancellationToken cancellationToken) =>
+        TranscribeAsync(audio, language, null, cancellationToken);
+
+    public async Task<Transcript> TranscribeAsync(DialogueAudio audio, string? language, RecognitionHints? hints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audio);
         if (audio.SampleRate != 16000)
@@ -33,11 +37,17 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
         }
 
         var wanted = language ?? _options.Language;
+        var prompt = _options.ProfilePrompt && hints is not null ? WhisperPrompt.Build(hints.Profile, wanted, _options.PromptMaxTokens) : null;
         var factory = await FactoryAsync(cancellationToken).ConfigureAwait(false);
         var utterances = new List<Utterance>();
         string? detected = null;
+        if (prompt is not null)
+        {
+            LogPrompt(logger, wanted, prompt.Length);
+        }
+
         double weighted = 0, weights = 0;
-        await using (var processor = Build(factory, wanted))
+        await using (var processor = Build(factory, wanted, prompt))
         {
             if (!audio.Pcm.IsEmpty)
             {
@@ -97,8 +107,9 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
         _loadGate.Dispose();
     }
 
-    private WhisperProcessor Build(WhisperFactory factory, string language) =>
-        factory.CreateBuilder()
+    private WhisperProcessor Build(WhisperFactory factory, string language, string? prompt = null)
+    {
+        var builder = factory.CreateBuilder()
             .WithThreads(_options.Threads)
             .WithLanguage(language)
             // A dialogue stands alone; conditioning on earlier windows is what lets one hallucination repeat.
@@ -106,8 +117,10 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
             // Word times let the dashboard jump to a word; whisper.cpp derives them from the decoder's timestamp probabilities.
             .WithTokenTimestamps()
             // Segment probabilities become the transcript's confidence (a low one is flagged, not averaged into KPIs).
-            .WithProbabilities()
-            .Build();
+            .WithProbabilities();
+        // The initial prompt is the tenant's vocabulary, not earlier output, so it does not feed a repeating hallucination.
+        return (prompt is null ? builder : builder.WithPrompt(prompt)).Build();
+    }
 
     private async Task<WhisperFactory> FactoryAsync(CancellationToken cancellationToken)
     {
@@ -199,6 +212,9 @@ internal sealed partial class WhisperNetTranscriber(IOptions<TranscriptionOption
 
         return samples;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "whisper: initial prompt from the tenant's profile, language {Language}, {Chars} characters")]
+    private static partial void LogPrompt(ILogger logger, string language, int chars);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "whisper identified language {Language} (p {Probability:0.00}) among {Candidates}")]
     private static partial void LogIdentified(ILogger logger, string language, float probability, string candidates);
