@@ -20,7 +20,16 @@ public sealed class StorageHealthCheck(string key, string root, bool createIfMis
         {
             if (createIfMissing)
             {
-                Directory.CreateDirectory(root);
+                // Owner-only, as the process would make it itself: a probe that runs first must not leave the
+                // directory open to other users (the dashboard's audio cache holds joined recordings).
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(root);
+                }
+                else
+                {
+                    Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
             }
             else if (!Directory.Exists(root))
             {
