@@ -75,7 +75,7 @@ public static class BridgeHost
         services.AddHostedService<MetricsReporter>();
         services.AddCloudHealthChecks()
             .AddCheck<BrokerHealthCheck>("broker", HealthStatus.Unhealthy, [HealthProbes.ReadyTag])
-            .AddStorageCheck($"{StorageOptions.Section}:Root", sp => sp.GetRequiredService<RecordingStore>().Root);
+            .AddStorageCheck(sp => ($"{StorageOptions.Section}:Root", sp.GetRequiredService<RecordingStore>().Root));
         services.AddSingleton<MetricsEndpoint>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
         services.AddHostedService<TempFileSweeper>();

@@ -32,10 +32,22 @@ public static class HealthProbes
             .Add(new HealthCheckRegistration(
                 DatabaseCheck, sp => new DatabaseHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
 
-    /// <summary>A readiness check that <paramref name="root"/> (read when the check runs, from validated options) is writable.</summary>
-    public static IHealthChecksBuilder AddStorageCheck(this IHealthChecksBuilder builder, string key, Func<IServiceProvider, string> root, bool createIfMissing = false) =>
+    /// <summary>
+    /// A readiness check that a directory is writable. <paramref name="location"/> answers the directory and the
+    /// configuration key that sets it, read when the check runs: from validated options, and after every
+    /// configuration source (test hosts add theirs after services are registered).
+    /// </summary>
+    public static IHealthChecksBuilder AddStorageCheck(this IHealthChecksBuilder builder, Func<IServiceProvider, (string Key, string Root)> location, bool createIfMissing = false) =>
         builder.Add(new HealthCheckRegistration(
-            StorageCheck, sp => new StorageHealthCheck(key, root(sp), createIfMissing), HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+            StorageCheck,
+            sp =>
+            {
+                var (key, root) = location(sp);
+                return new StorageHealthCheck(key, root, createIfMissing);
+            },
+            HealthStatus.Unhealthy,
+            [ReadyTag],
+            CheckTimeout));
 
     /// <summary>
     /// Maps the two probes. <paramref name="checks"/> is the process's own service when the routes live on a separate

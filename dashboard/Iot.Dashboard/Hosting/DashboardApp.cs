@@ -76,11 +76,14 @@ public static class DashboardApp
 
         // Ready: schema reachable and migrated (with MigrateOnStart off, a dashboard ahead of its database waits here)
         // and the joined-audio cache writable.
-        var cacheKey = string.IsNullOrEmpty(configuration[$"{DashboardOptions.Section}:{nameof(DashboardOptions.AudioCacheDirectory)}"])
-            ? $"{DashboardOptions.Section}:{nameof(DashboardOptions.DataDirectory)}"
-            : $"{DashboardOptions.Section}:{nameof(DashboardOptions.AudioCacheDirectory)}";
-        services.AddCloudHealthChecks()
-            .AddStorageCheck(cacheKey, sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value.AudioCachePath, createIfMissing: true);
+        services.AddCloudHealthChecks().AddStorageCheck(
+            sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<DashboardOptions>>().Value;
+                var key = string.IsNullOrEmpty(o.AudioCacheDirectory) ? nameof(DashboardOptions.DataDirectory) : nameof(DashboardOptions.AudioCacheDirectory);
+                return ($"{DashboardOptions.Section}:{key}", o.AudioCachePath);
+            },
+            createIfMissing: true);
 
         // Auth
         services.AddSingleton<AuthStore>();
