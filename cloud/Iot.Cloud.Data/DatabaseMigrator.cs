@@ -34,7 +34,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
                 .PostgresqlDatabase(dataSource.ConnectionString)
                 .WithScriptsEmbeddedInAssembly(
                     typeof(DatabaseMigrator).Assembly,
-                    name => name.Contains(".Migrations.", StringComparison.Ordinal) && include(name[(name.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..]))
+                    name => IsMigration(name) && include(name[(name.IndexOf(MigrationsFolder, StringComparison.Ordinal) + MigrationsFolder.Length)..]))
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(this))
                 .Build();

@@ -6,6 +6,8 @@ using Iot.Cloud.Bridge.Broker.Security;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
+using Iot.Cloud.Hosting.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Iot.Cloud.Hosting;
 using Iot.Cloud.Pipeline.Hosting;
 using Iot.Cloud.Pipeline.Jobs;
@@ -71,6 +73,9 @@ public static class BridgeHost
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
+        services.AddCloudHealthChecks()
+            .AddCheck<BrokerHealthCheck>("broker", HealthStatus.Unhealthy, [HealthProbes.ReadyTag])
+            .AddStorageCheck(sp => ($"{StorageOptions.Section}:Root", sp.GetRequiredService<RecordingStore>().Root));
         services.AddSingleton<MetricsEndpoint>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
         services.AddHostedService<TempFileSweeper>();

@@ -1,14 +1,13 @@
-using System.Net;
 using System.Reflection;
 using Iot.Cloud.Bridge.Ingest;
+using Iot.Cloud.Hosting;
+using Iot.Cloud.Hosting.Health;
 using Iot.Cloud.Pipeline.Jobs;
 using Iot.Protocol.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,8 +15,9 @@ using Microsoft.Extensions.Options;
 namespace Iot.Cloud.Bridge.Hosting;
 
 /// <summary>
-/// <c>GET /metrics</c> (ingest counters, and job counters when workers run in this process) and <c>GET /health</c>
-/// (200 while the broker session is up, 503 otherwise) on a small Kestrel, so operators scrape the bridge instead of
+/// <c>GET /metrics</c> (ingest counters, and job counters when workers run in this process), <c>GET /health</c>
+/// (200 while the broker session is up, 503 otherwise) and <c>GET /health/live</c> / <c>GET /health/ready</c>
+/// (<see cref="HealthProbes"/>: database reachable and migrated, broker session, storage writable) on a small Kestrel, so operators scrape the bridge instead of
 /// reading its once-a-minute log line. A port that cannot be bound is logged and the bridge keeps ingesting.
 /// </summary>
 internal sealed partial class MetricsEndpoint(
@@ -30,10 +30,10 @@ internal sealed partial class MetricsEndpoint(
     ILogger<MetricsEndpoint> logger) : IHostedService, IAsyncDisposable
 {
     private static readonly string Version = typeof(MetricsEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-    private WebApplication? _app;
+    private readonly LocalHttpListener _listener = new(loggerFactory);
 
     /// <summary>Where Kestrel listens; empty when disabled or not bound.</summary>
-    public IReadOnlyList<string> Addresses { get; private set; } = [];
+    public IReadOnlyList<string> Addresses => _listener.Addresses;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,51 +43,29 @@ internal sealed partial class MetricsEndpoint(
             return;
         }
 
-        // Empty builder: no appsettings, no ASPNETCORE_ variables; the bridge's configuration rules.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        var failure = await _listener.StartAsync(o.ListenAddress, o.Port, Map, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            k.AddServerHeader = false;
-            k.Listen(IPAddress.Parse(o.ListenAddress), o.Port);
-        });
-        var app = builder.Build();
-        app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
-        app.MapGet("/health", () => connection.IsConnected
-            ? Results.Json(new { status = "ok", broker = "connected", instance = bridge.Value.InstanceId, version = Version })
-            : Results.Json(new { status = "degraded", broker = "disconnected", instance = bridge.Value.InstanceId, version = Version }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            LogBindFailed(ex, o.ListenAddress, o.Port);
-            await app.DisposeAsync().ConfigureAwait(false);
+            LogBindFailed(failure, o.ListenAddress, o.Port);
             return;
         }
 
-        _app = app;
-        Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         LogListening(string.Join(", ", Addresses));
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private void Map(WebApplication app)
     {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
-        }
+        app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
+
+        // Kept as it was for existing scrapers and scripts: the broker session only. /health/ready is the full answer.
+        app.MapGet("/health", () => connection.IsConnected
+            ? Results.Json(new { status = "ok", broker = "connected", instance = bridge.Value.InstanceId, version = Version })
+            : Results.Json(new { status = "degraded", broker = "disconnected", instance = bridge.Value.InstanceId, version = Version }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapHealthProbes(services.GetRequiredService<HealthCheckService>());
     }
 
     private string Render()
@@ -96,7 +74,7 @@ internal sealed partial class MetricsEndpoint(
         return services.GetService<JobMetrics>() is { } jobs ? text + JobMetricsText.Render(jobs.Snapshot(), jobs.Depth) : text;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics endpoint listening on {Addresses} (/metrics, /health)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics endpoint listening on {Addresses} (/metrics, /health, /health/live, /health/ready)")]
     private partial void LogListening(string addresses);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Metrics endpoint not started: cannot listen on {Address}:{Port} (Metrics:Port); the bridge keeps ingesting. Free the port or change Metrics:Port")]

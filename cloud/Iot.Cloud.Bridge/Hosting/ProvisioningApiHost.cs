@@ -1,9 +1,5 @@
-using System.Net;
+using Iot.Cloud.Hosting;
 using Iot.Provisioning.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,7 +23,7 @@ internal sealed partial class ProvisioningApiHost(
     ILoggerFactory loggerFactory,
     ILogger<ProvisioningApiHost> logger) : IHostedService, IAsyncDisposable
 {
-    private WebApplication? _app;
+    private readonly LocalHttpListener _listener = new(loggerFactory);
 
     /// <summary>The bound base address (http://host:port/), null when disabled or not bound.</summary>
     public Uri? BaseAddress { get; private set; }
@@ -46,54 +42,33 @@ internal sealed partial class ProvisioningApiHost(
             LogLocalToken(localToken.Path!);
         }
 
-        // Empty builder: no appsettings, no ASPNETCORE_ variables; the bridge's configuration rules.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton(actions);
-        builder.Services.AddSingleton(jobs);
-        builder.Services.AddSingleton(callers);
-        builder.Services.AddRouting();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        var failure = await _listener.StartAsync(
+            o.ListenAddress,
+            o.Port,
+            app => app.MapProvisioningApi(),
+            cancellationToken,
+            s =>
+            {
+                s.AddSingleton(actions);
+                s.AddSingleton(jobs);
+                s.AddSingleton(callers);
+                s.AddRouting();
+            },
+            k => k.Limits.MaxRequestBodySize = ProvisioningApiEndpoints.MaxCsvBytes + 4096).ConfigureAwait(false);
+        if (failure is not null)
         {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = ProvisioningApiEndpoints.MaxCsvBytes + 4096;
-            k.Listen(IPAddress.Parse(o.ListenAddress), o.Port);
-        });
-        var app = builder.Build();
-        app.MapProvisioningApi();
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            LogBindFailed(ex, o.ListenAddress, o.Port);
-            await app.DisposeAsync().ConfigureAwait(false);
+            LogBindFailed(failure, o.ListenAddress, o.Port);
             return;
         }
 
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var address = _listener.Addresses.FirstOrDefault();
         BaseAddress = address is null ? null : new Uri(address.TrimEnd('/') + "/");
         LogListening(address ?? "?", callers.Count);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning API listening on {Address} for {Callers} caller(s)")]
     private partial void LogListening(string address, int callers);

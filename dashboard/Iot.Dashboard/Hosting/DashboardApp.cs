@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
+using Iot.Cloud.Hosting.Health;
 using Iot.Dashboard.Audio;
 using Iot.Dashboard.Audit;
 using Iot.Dashboard.Auth;
@@ -72,6 +73,17 @@ public static class DashboardApp
         services.AddSingleton(sp => NpgsqlDataSource.Create(ConnectionStrings.Normalize(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<StartupTasks>();
+
+        // Ready: schema reachable and migrated (with MigrateOnStart off, a dashboard ahead of its database waits here)
+        // and the joined-audio cache writable.
+        services.AddCloudHealthChecks().AddStorageCheck(
+            sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<DashboardOptions>>().Value;
+                var key = string.IsNullOrEmpty(o.AudioCacheDirectory) ? nameof(DashboardOptions.DataDirectory) : nameof(DashboardOptions.AudioCacheDirectory);
+                return ($"{DashboardOptions.Section}:{key}", o.AudioCachePath);
+            },
+            createIfMissing: true);
 
         // Auth
         services.AddSingleton<AuthStore>();
@@ -244,6 +256,9 @@ public static class DashboardApp
         api.MapAuditEndpoints();
         api.MapReviewEndpoints();
         app.MapRazorPages();
+
+        // Probes for load balancers and supervisors, which do not sign in; they say only which check failed and why.
+        app.MapHealthProbes().AllowAnonymous().DisableRateLimiting();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services) =>

@@ -24,6 +24,8 @@ internal sealed class WorkerProcess : IDisposable
             $"--Pipeline:Workers:LeaseSeconds={leaseSeconds.ToString(CultureInfo.InvariantCulture)}",
             "--Pipeline:Workers:PollSeconds=0.5",
             "--Serilog:MinimumLevel:Default=Information",
+            // Several workers run side by side here: each takes a free port for its health probes.
+            "--Worker:Health:Port=0",
         })
         {
             psi.ArgumentList.Add(a);
