@@ -18,6 +18,25 @@ public sealed class LocalHttpListener(ILoggerFactory loggerFactory) : IAsyncDisp
 {
     private WebApplication? _app;
 
+    /// <summary>
+    /// The start-up check every such listener's options share: <c>{section}:Port</c> 0..65535 and
+    /// <c>{section}:ListenAddress</c> an IP address (Kestrel binds addresses, not names). Adds what is wrong to
+    /// <paramref name="errors"/>, naming the key.
+    /// </summary>
+    public static void CheckEndpoint(string section, string listenAddress, int port, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (port is < 0 or > 65535)
+        {
+            errors.Add($"{section}:Port {port} must be 0..65535 (0 = any free port)");
+        }
+
+        if (!IPAddress.TryParse(listenAddress, out _))
+        {
+            errors.Add($"{section}:ListenAddress '{listenAddress}' must be an IP address");
+        }
+    }
+
     /// <summary>Where Kestrel listens; empty before start, when not bound, or after stop.</summary>
     public IReadOnlyList<string> Addresses { get; private set; } = [];
 

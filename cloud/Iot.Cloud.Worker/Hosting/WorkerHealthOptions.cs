@@ -1,4 +1,4 @@
-using System.Net;
+using Iot.Cloud.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Worker.Hosting;
@@ -23,16 +23,7 @@ internal sealed class WorkerHealthOptionsValidator : IValidateOptions<WorkerHeal
     {
         var s = WorkerHealthOptions.Section;
         var errors = new List<string>();
-        if (o.Port is < 0 or > 65535)
-        {
-            errors.Add($"{s}:Port {o.Port} must be 0..65535 (0 = any free port)");
-        }
-
-        if (!IPAddress.TryParse(o.ListenAddress, out _))
-        {
-            errors.Add($"{s}:ListenAddress '{o.ListenAddress}' must be an IP address");
-        }
-
+        LocalHttpListener.CheckEndpoint(s, o.ListenAddress, o.Port, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
