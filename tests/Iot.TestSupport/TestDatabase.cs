@@ -49,4 +49,17 @@ public static class TestDatabase
 
         return connectionString;
     }
+
+    /// <summary>
+    /// Removes the newest row of DbUp's journal, as if a newer build ran against a database an older release left
+    /// (the health probes must then call it not migrated). Returns the rows removed.
+    /// </summary>
+    public static async Task<int> ForgetNewestMigrationAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var forget = new NpgsqlCommand(
+            "DELETE FROM public.schemaversions WHERE schemaversionsid = (SELECT max(schemaversionsid) FROM public.schemaversions)", connection);
+        return await forget.ExecuteNonQueryAsync();
+    }
 }

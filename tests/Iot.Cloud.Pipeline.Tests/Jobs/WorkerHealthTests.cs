@@ -4,7 +4,6 @@ using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Iot.Cloud.Pipeline.Tests.Jobs;
 
@@ -54,12 +53,7 @@ public sealed class WorkerHealthTests : IDisposable
         using var http = Client(host);
 
         // As if a newer worker ran against a database an older release left: the last script is not in the journal.
-        await using (var connection = new NpgsqlConnection(db))
-        {
-            await connection.OpenAsync();
-            await using var forget = new NpgsqlCommand("DELETE FROM public.schemaversions WHERE schemaversionsid = (SELECT max(schemaversionsid) FROM public.schemaversions)", connection);
-            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await TestDatabase.ForgetNewestMigrationAsync(db));
 
         var ready = await HealthProbe.GetAsync(http, "/health/ready");
 

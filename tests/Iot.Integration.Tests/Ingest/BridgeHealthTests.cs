@@ -1,7 +1,6 @@
 using System.Net;
 using Iot.Integration.Tests.Infrastructure;
 using Iot.TestSupport;
-using Npgsql;
 
 namespace Iot.Integration.Tests.Ingest;
 
@@ -45,12 +44,7 @@ public sealed class BridgeHealthTests(PostgresServer postgres) : IAsyncLifetime
     public async Task Ready_is_503_naming_the_database_when_its_journal_lacks_the_latest_migration_and_live_stays_200()
     {
         // As if a newer build ran against a database an older release left: the last script is not in the journal.
-        await using (var connection = new NpgsqlConnection(_db))
-        {
-            await connection.OpenAsync();
-            await using var forget = new NpgsqlCommand("DELETE FROM public.schemaversions WHERE schemaversionsid = (SELECT max(schemaversionsid) FROM public.schemaversions)", connection);
-            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await TestDatabase.ForgetNewestMigrationAsync(_db));
 
         var ready = await HealthProbe.GetAsync(_http, "/health/ready");
 
