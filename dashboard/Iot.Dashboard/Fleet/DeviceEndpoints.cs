@@ -1,7 +1,5 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Provisioning;
-using Iot.Provisioning.Admin;
-using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Iot.Dashboard.Fleet;
@@ -48,23 +46,6 @@ public static class DeviceEndpoints
             return TypedResults.Ok(new DeviceRevoked(deviceId));
         });
 
-    private static async Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> RefusalsAsync<T>(Func<Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (NotInTenantException)
-        {
-            return TypedResults.NotFound();
-        }
-        catch (ProvisioningApiUnavailableException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning API unavailable");
-        }
-        catch (ProvisioningException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Refused");
-        }
-    }
+    private static Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> RefusalsAsync<T>(Func<Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>>> action) =>
+        OperatorApiRefusals.MapAsync(action, "Provisioning API unavailable");
 }

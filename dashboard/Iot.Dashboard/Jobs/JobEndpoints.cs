@@ -67,23 +67,6 @@ public static class JobEndpoints
     private static ValidationProblem BadId() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["job id must be a positive integer"] });
 
-    private static async Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> RunAsync<T>(Func<Task<Ok<T>>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (NotInTenantException)
-        {
-            return TypedResults.NotFound();
-        }
-        catch (ProvisioningException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Refused");
-        }
-        catch (ProvisioningApiUnavailableException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Operator API unavailable");
-        }
-    }
+    private static Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> RunAsync<T>(Func<Task<Ok<T>>> call) =>
+        OperatorApiRefusals.MapAsync<T>(async () => await call().ConfigureAwait(false), "Operator API unavailable");
 }

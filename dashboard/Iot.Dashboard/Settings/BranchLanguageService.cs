@@ -21,15 +21,13 @@ public sealed record BranchLanguagesChange(string[]? SpokenLanguages);
 /// </summary>
 public sealed class BranchLanguageService(TenantDb db, TimeProvider time)
 {
+    private const string Select = """
+        SELECT b.branch_id AS BranchId, b.name AS Name, bs.spoken_languages AS SpokenLanguages
+        FROM branches b LEFT JOIN branch_settings bs ON bs.branch_id = b.branch_id
+        """;
+
     public Task<IReadOnlyList<BranchLanguagesView>> ListAsync(CancellationToken ct) =>
-        db.QueryAsync<BranchLanguagesView>(
-            """
-            SELECT b.branch_id AS BranchId, b.name AS Name, bs.spoken_languages AS SpokenLanguages
-            FROM branches b LEFT JOIN branch_settings bs ON bs.branch_id = b.branch_id
-            ORDER BY b.name, b.branch_id
-            """,
-            null,
-            ct);
+        db.QueryAsync<BranchLanguagesView>($"{Select} ORDER BY b.name, b.branch_id", null, ct);
 
     /// <returns>Problems keyed by field; null when the branch is not one the caller can see (404).</returns>
     public Task<Dictionary<string, string[]>?> SaveAsync(string branchId, BranchLanguagesChange change, CancellationToken ct)
@@ -44,10 +42,7 @@ public sealed class BranchLanguageService(TenantDb db, TimeProvider time)
             async (c, tx) =>
             {
                 var before = await c.QuerySingleOrDefaultAsync<BranchLanguagesView>(new CommandDefinition(
-                    """
-                    SELECT b.branch_id AS BranchId, b.name AS Name, bs.spoken_languages AS SpokenLanguages
-                    FROM branches b LEFT JOIN branch_settings bs ON bs.branch_id = b.branch_id WHERE b.branch_id = @branchId
-                    """,
+                    $"{Select} WHERE b.branch_id = @branchId",
                     new { branchId },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
