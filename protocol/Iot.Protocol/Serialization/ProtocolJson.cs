@@ -26,6 +26,7 @@ namespace Iot.Protocol.Serialization;
 [JsonSerializable(typeof(ReportedConfig))]
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(FleetSummary))]
+[JsonSerializable(typeof(AlertEvent))]
 [JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionRequest))]
 [JsonSerializable(typeof(Iot.Protocol.Provisioning.ProvisionResponse))]
 [JsonSerializable(typeof(Iot.Protocol.Provisioning.DeviceCredentials))]
@@ -43,6 +44,7 @@ public static class ProtocolJson
     public static byte[] Serialize(ReportedConfig value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ReportedConfig);
     public static byte[] Serialize(CommandResult value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.CommandResult);
     public static byte[] Serialize(FleetSummary value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.FleetSummary);
+    public static byte[] Serialize(AlertEvent value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.AlertEvent);
     public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionRequest value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionRequest);
     public static byte[] Serialize(Iot.Protocol.Provisioning.ProvisionResponse value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.ProvisionResponse);
     public static byte[] Serialize(Iot.Protocol.Provisioning.DeviceCredentials value) => JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJsonContext.Default.DeviceCredentials);

@@ -40,6 +40,19 @@ public static class TopicTree
         return "iot/fleet/v1/" + tenantId + "/summary";
     }
 
+    /// <summary>Cloud → operators: a tenant's alert events (<c>AlertEvent</c>, QoS 1, not retained).</summary>
+    public static string AlertEvents(string tenantId)
+    {
+        EnsureValidId(tenantId, nameof(tenantId));
+        return "iot/alerts/v1/" + tenantId + "/event";
+    }
+
+    /// <summary>
+    /// Cloud → operators: alerts about the platform itself (no tenant). "_platform" cannot be a tenant id (ids start
+    /// with a letter or digit), so it never collides with <see cref="AlertEvents"/>.
+    /// </summary>
+    public const string PlatformAlertEvents = "iot/alerts/v1/_platform/event";
+
     /// <summary>MQTT 5 shared subscription: each message goes to one member of <paramref name="group"/>.</summary>
     public static string Shared(string group, string filter)
     {
