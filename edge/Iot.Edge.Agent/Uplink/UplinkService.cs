@@ -242,9 +242,19 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
             _sessionGeneration = generation;
             var broker = _failover.Next(identity.Brokers);
-            if (await TryConnectAsync(identity, broker, ct).ConfigureAwait(false))
+            try
             {
-                return null;
+                if (await TryConnectAsync(identity, broker, ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when ((ex is not OperationCanceledException || !ct.IsCancellationRequested) && !_client.IsConnected)
+            {
+                // A connect that failed in a way MQTTnet does not wrap (TLS, name resolution) still counts against this
+                // broker: the list must move on rather than retry the same broken entry forever. Errors after the
+                // connection is up go to the loop's handler as they always did.
+                LogConnectError(ex, broker.ToString());
             }
 
             var step = _failover.Failed();
@@ -700,6 +710,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker {Broker} failed; the next attempt goes to {Next}")]
     private partial void LogMovingOn(string broker, string next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connecting to broker {Broker} failed")]
+    private partial void LogConnectError(Exception exception, string broker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Failed over from broker {From} to {To} ({Reason})")]
     private partial void LogFailover(string from, string to, string reason);
