@@ -62,6 +62,8 @@ public sealed class AgentHealthProbe(
             ChunksLost = recorder.ChunksLost,
             Connected = uplink.IsConnected,
             Connects = uplink.Connects,
+            Broker = uplink.Broker,
+            BrokerFailovers = uplink.Failovers,
             Published = uplink.Published,
             Acked = uplink.Acked,
             AckTimeouts = uplink.AckTimeouts,

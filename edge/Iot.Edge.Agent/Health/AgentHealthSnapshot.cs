@@ -35,6 +35,12 @@ public sealed record AgentHealthSnapshot
 
     public long Connects { get; init; }
 
+    /// <summary><c>host:port</c> of the current broker session (the last one while disconnected); null before the first.</summary>
+    public string? Broker { get; init; }
+
+    /// <summary>Sessions that came up on another broker than the one before (<c>Mqtt:Hosts</c>).</summary>
+    public long BrokerFailovers { get; init; }
+
     public long Published { get; init; }
 
     public long Acked { get; init; }

@@ -16,6 +16,7 @@ internal static class AgentMetrics
             .Counter("iot_agent_chunks_acked_total", "Chunks the cloud confirmed stored since start.", s.Acked)
             .Counter("iot_agent_ack_timeouts_total", "Chunks resent because the cloud's ack did not arrive in time.", s.AckTimeouts)
             .Counter("iot_agent_mqtt_connects_total", "Successful broker connections since start.", s.Connects)
+            .Counter("iot_agent_mqtt_failovers_total", "Broker sessions that came up on another Mqtt:Hosts entry than the one before.", s.BrokerFailovers)
             .Gauge("iot_agent_outbox_depth", "Chunks waiting in the outbox for the cloud's ack.", s.OutboxDepth)
             .Gauge("iot_agent_outbox_bytes", "Audio bytes waiting in the outbox.", s.OutboxBytes)
             .Gauge("iot_agent_outbox_oldest_pending_age_seconds", "Age of the oldest waiting chunk; 0 when none waits.", s.OldestPendingAge?.TotalSeconds ?? 0)
@@ -34,6 +35,11 @@ internal static class AgentMetrics
         if (s.Mic is { } mic)
         {
             text.OneHot("iot_agent_mic_state", "Microphone state, 1 for the current one (absent when the source is a file).", "state", Enum.GetNames<MicState>().Select(n => n.ToLowerInvariant()), mic.ToString().ToLowerInvariant());
+        }
+
+        if (s.Broker is { } broker)
+        {
+            text.Info("iot_agent_mqtt_broker_info", "The broker of the current session (the last one while disconnected); always 1.", ("broker", broker));
         }
 
         return text.Info("iot_agent_info", "Build and engine information; always 1.", ("version", s.Version), ("vad_engine", s.VadEngine)).ToString();

@@ -37,6 +37,11 @@ public sealed record HealthReport
 
     public required bool Connected { get; init; }
 
+    /// <summary><c>host:port</c> of the current broker (the last one while disconnected); null before the first connect.</summary>
+    public string? Broker { get; init; }
+
+    public required long BrokerFailovers { get; init; }
+
     public required long Published { get; init; }
 
     public required long Acked { get; init; }
@@ -83,6 +88,8 @@ public sealed record HealthReport
             ChunksSealed = s.ChunksSealed,
             ChunksLost = s.ChunksLost,
             Connected = s.Connected,
+            Broker = s.Broker,
+            BrokerFailovers = s.BrokerFailovers,
             Published = s.Published,
             Acked = s.Acked,
             AckTimeouts = s.AckTimeouts,

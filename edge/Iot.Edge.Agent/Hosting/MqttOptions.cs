@@ -5,9 +5,22 @@ public sealed class MqttOptions
 {
     public const string Section = "Mqtt";
 
-    public string Host { get; set; } = "127.0.0.1";
+    public const string DefaultHost = "127.0.0.1";
 
+    /// <summary>
+    /// The one broker, as before <see cref="Hosts"/> existed; null (unset) means <see cref="DefaultHost"/>. Setting it
+    /// together with <see cref="Hosts"/> stops the start: which one was meant cannot be guessed.
+    /// </summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port of <see cref="Host"/>, and of every <see cref="Hosts"/> entry written without one.</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// Brokers tried in order (<c>host:port</c>, <c>[ipv6]:port</c>, or a bare host meaning <see cref="Port"/>); the one
+    /// that accepts the session is kept until it fails (<see cref="Uplink.BrokerFailover"/>). TLS settings apply to each.
+    /// </summary>
+    public List<string> Hosts { get; set; } = [];
 
     public string? Username { get; set; }
 

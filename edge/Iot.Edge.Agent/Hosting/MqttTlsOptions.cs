@@ -11,7 +11,10 @@ public sealed class MqttTlsOptions
     /// <summary>PEM file with the CA(s) that sign the broker's certificate; empty = the operating system's trust store.</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>Name the broker's certificate must carry when it differs from <c>Mqtt:Host</c> (e.g. connecting by IP).</summary>
+    /// <summary>
+    /// Name the broker's certificate must carry when it differs from the host connected to (e.g. connecting by IP).
+    /// One name for every <c>Mqtt:Hosts</c> entry: brokers that share it need certificates that carry it.
+    /// </summary>
     public string? ServerName { get; set; }
 
     /// <summary>Client certificate (PEM) for brokers that require mutual TLS; needs <see cref="ClientKeyFile"/>.</summary>

@@ -90,11 +90,7 @@ internal sealed partial class MqttOptionsValidator : IValidateOptions<MqttOption
     {
         var errors = new List<string>();
         const string s = MqttOptions.Section;
-        if (string.IsNullOrWhiteSpace(o.Host))
-        {
-            errors.Add($"{s}:Host must be set");
-        }
-
+        ValidateBrokers(o, errors);
         if (o.Port is < 1 or > 65535)
         {
             errors.Add($"{s}:Port {o.Port} must be 1..65535");
@@ -126,17 +122,62 @@ internal sealed partial class MqttOptionsValidator : IValidateOptions<MqttOption
         }
 
         ValidateTls(o.Tls, $"{s}:Tls", errors);
-        if (!string.IsNullOrWhiteSpace(o.Host) && Uplink.MqttTls.PlaintextRefusal(o, o.Host, pinnedCa: null) is { } refusal)
-        {
-            errors.Add($"{s}:Host '{o.Host}': {refusal}");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
 
 internal sealed partial class MqttOptionsValidator
 {
+    /// <summary>At most this many <c>Mqtt:Hosts</c>: a cycle through the list is one backoff step, so it must stay short.</summary>
+    internal const int MaxHosts = 16;
+
+    /// <summary>Every entry is parsed and checked for plain text here, so a typo in the third broker fails the start, not a failover months later.</summary>
+    private static void ValidateBrokers(MqttOptions o, List<string> errors)
+    {
+        const string s = MqttOptions.Section;
+        if (o.Host is not null && o.Hosts.Count > 0)
+        {
+            errors.Add($"{s}:Host and {s}:Hosts are both set; keep only {s}:Hosts (a one-entry list is the same as {s}:Host)");
+            return;
+        }
+
+        if (o.Hosts.Count == 0)
+        {
+            if (o.Host is not null && string.IsNullOrWhiteSpace(o.Host))
+            {
+                errors.Add($"{s}:Host must not be empty");
+            }
+            else if (Uplink.MqttTls.PlaintextRefusal(o, o.Host ?? MqttOptions.DefaultHost, pinnedCa: null) is { } refusal)
+            {
+                errors.Add($"{s}:Host '{o.Host}': {refusal}");
+            }
+
+            return;
+        }
+
+        if (o.Hosts.Count > MaxHosts)
+        {
+            errors.Add($"{s}:Hosts has {o.Hosts.Count} entries; at most {MaxHosts}");
+        }
+
+        var seen = new Dictionary<Uplink.BrokerEndpoint, int>();
+        for (var i = 0; i < o.Hosts.Count; i++)
+        {
+            if (!Uplink.BrokerEndpoint.TryParse(o.Hosts[i], o.Port, out var endpoint, out var error))
+            {
+                errors.Add($"{s}:Hosts:{i} '{o.Hosts[i]}' {error}");
+            }
+            else if (!seen.TryAdd(endpoint, i))
+            {
+                errors.Add($"{s}:Hosts:{i} '{o.Hosts[i]}' repeats {s}:Hosts:{seen[endpoint]}");
+            }
+            else if (Uplink.MqttTls.PlaintextRefusal(o, endpoint.Host, pinnedCa: null) is { } refusal)
+            {
+                errors.Add($"{s}:Hosts:{i} '{o.Hosts[i]}': {refusal}");
+            }
+        }
+    }
+
     /// <summary>Certificates are loaded now, so a wrong path or a key that does not match fails the start, not the first connect.</summary>
     private static void ValidateTls(MqttTlsOptions tls, string s, List<string> errors)
     {

@@ -9,7 +9,7 @@ namespace Iot.Edge.Agent.Provisioning;
 /// </summary>
 public sealed record ClaimFile(string ClaimId, string Secret, string Broker, string? CaCertificate = null)
 {
-    public (string Host, int Port) Endpoint => BrokerAddress.Parse(Broker);
+    public Uplink.BrokerEndpoint Endpoint => BrokerAddress.Parse(Broker);
 
     // A record prints every member; the secret must never reach a log line by accident.
     public override string ToString() => $"claim {ClaimId} @ {Broker}";

@@ -27,7 +27,7 @@ public sealed partial class DeviceIdentityStore
         CredentialsPath = provisioning.Value.EffectiveCredentialsPath(agent.Value.SpoolDirectory);
         _current = ProvisioningEnabled
             ? Load()
-            : new AgentIdentity(agent.Value.TenantId, agent.Value.DeviceId, _mqtt.Host, _mqtt.Port, _mqtt.Username, _mqtt.Password, FromCredentialsFile: false);
+            : new AgentIdentity(agent.Value.TenantId, agent.Value.DeviceId, Uplink.BrokerEndpoints.Configured(_mqtt), _mqtt.Username, _mqtt.Password, FromCredentialsFile: false);
     }
 
     public bool ProvisioningEnabled { get; }
@@ -139,8 +139,9 @@ public sealed partial class DeviceIdentityStore
 
     private AgentIdentity ToIdentity(StoredCredentials c)
     {
-        var (host, port) = string.IsNullOrWhiteSpace(c.Broker) ? (_mqtt.Host, _mqtt.Port) : BrokerAddress.Parse(c.Broker);
-        return new AgentIdentity(c.TenantId, c.DeviceId, host, port, c.Username, c.Password, FromCredentialsFile: true, c.CaCertificate);
+        // The claim's broker first (the cloud named it for this device), Mqtt:Hosts after it as fallbacks.
+        var brokers = string.IsNullOrWhiteSpace(c.Broker) ? Uplink.BrokerEndpoints.Configured(_mqtt) : Uplink.BrokerEndpoints.Named(BrokerAddress.Parse(c.Broker), _mqtt);
+        return new AgentIdentity(c.TenantId, c.DeviceId, brokers, c.Username, c.Password, FromCredentialsFile: true, c.CaCertificate);
     }
 
     private AgentIdentity? Load()

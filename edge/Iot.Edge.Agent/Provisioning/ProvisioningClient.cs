@@ -14,18 +14,35 @@ namespace Iot.Edge.Agent.Provisioning;
 /// <summary>
 /// One provisioning attempt over a short-lived claim session: connect as <c>claim.{claimId}</c>, subscribe the response
 /// topic, publish the request with a fresh nonce, wait for the answer carrying that nonce. Answers with any other nonce
-/// (retained from an earlier attempt, or replayed) are ignored.
+/// (retained from an earlier attempt, or replayed) are ignored. The claim's broker is tried first, then the
+/// <c>Mqtt:Hosts</c> entries (<see cref="BrokerEndpoints.Named"/>); the first that accepts the claim session is asked.
 /// </summary>
 public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeProvider time, ILogger<ProvisioningClient> logger)
 {
     public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>The matching response, or null when the broker was unreachable or nobody answered in time.</summary>
+    /// <summary>The matching response, or null when no broker could be reached or nobody answered in time.</summary>
     public async Task<ProvisionResponse?> RequestAsync(ClaimFile claim, ProvisionRequest request, TimeSpan timeout, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(request);
-        var (host, port) = claim.Endpoint;
+        foreach (var broker in BrokerEndpoints.Named(claim.Endpoint, mqtt.Value))
+        {
+            var (reached, response) = await RequestFromAsync(broker, claim, request, timeout, ct).ConfigureAwait(false);
+            if (reached)
+            {
+                // A broker that took the request but brought no answer is not a reason to ask another: the cloud
+                // reads them all, so the same silence would follow, and a second request would only add a nonce.
+                return response;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<(bool Reached, ProvisionResponse? Response)> RequestFromAsync(BrokerEndpoint broker, ClaimFile claim, ProvisionRequest request, TimeSpan timeout, CancellationToken ct)
+    {
+        var (host, port) = broker;
         var responseTopic = ProvisioningTopics.Response(request.Serial);
         var answer = new TaskCompletionSource<ProvisionResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -68,7 +85,7 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
             if (connected.ResultCode != MqttClientConnectResultCode.Success)
             {
                 LogClaimRefused(host, port, connected.ResultCode.ToString());
-                return null;
+                return (false, null);
             }
 
             var subscribed = await client.SubscribeAsync(
@@ -76,7 +93,7 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
             if (subscribed.Items.Any(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)))
             {
                 LogClaimRefused(host, port, "subscribe refused");
-                return null;
+                return (false, null);
             }
 
             await client.PublishAsync(
@@ -89,18 +106,18 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
             LogRequested(request.Serial, host, port);
             try
             {
-                return await answer.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
+                return (true, await answer.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false));
             }
             catch (TimeoutException)
             {
                 LogNoAnswer(timeout.TotalSeconds);
-                return null;
+                return (true, null);
             }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || ex is OperationCanceledException && !ct.IsCancellationRequested)
         {
             LogUnreachable(host, port, ex.Message);
-            return null;
+            return (false, null);
         }
         finally
         {

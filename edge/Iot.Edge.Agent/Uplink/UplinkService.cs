@@ -42,6 +42,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     private readonly ILogger<UplinkService> _logger;
     private readonly ExponentialBackoff _reconnectBackoff;
     private readonly ExponentialBackoff _retryBackoff = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
+    private readonly BrokerFailover _failover = new();
     private readonly ConcurrentDictionary<Guid, long> _inFlight = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -135,6 +136,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         {
             var old = _session ?? _identity.Current;
             var candidate = _identity.Preview(rotated);
+
+            // The new password is tried where the session was: a refusal must mean "wrong password", not "other broker".
+            var broker = _failover.Next(candidate.Brokers);
             await PublishAcceptedAsync(commandId, ct).ConfigureAwait(false);
             await EndSessionAsync("rotate-credentials", ct).ConfigureAwait(false);
             _reconnectReason = "rotate-credentials";
@@ -146,7 +150,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                     await Task.Delay(TimeSpan.FromMilliseconds(250 << Math.Min(attempt, 4)), _time, ct).ConfigureAwait(false);
                 }
 
-                if (await TryConnectAsync(candidate, ct).ConfigureAwait(false))
+                if (await TryConnectAsync(candidate, broker, ct).ConfigureAwait(false))
                 {
                     _identity.Save(rotated);
                     _sessionGeneration = _identity.Snapshot().Generation;
@@ -159,7 +163,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             LogRotationRefused(candidate.ClientId);
             if (old is not null)
             {
-                await TryConnectAsync(old, ct).ConfigureAwait(false);
+                await TryConnectAsync(old, _failover.Next(old.Brokers), ct).ConfigureAwait(false);
             }
 
             return "the broker refused the new credentials; the old ones are kept";
@@ -196,9 +200,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                         }
                     }
 
-                    if (!_client.IsConnected && !await ConnectUnderGateAsync(identity, generation, stoppingToken).ConfigureAwait(false))
+                    if (!_client.IsConnected && await ConnectUnderGateAsync(identity, generation, stoppingToken).ConfigureAwait(false) is { } step)
                     {
-                        await Task.Delay(_reconnectBackoff.Delay(failures++), _time, stoppingToken).ConfigureAwait(false);
+                        await Task.Delay(_reconnectBackoff.Delay(step), _time, stoppingToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -225,18 +229,41 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
     }
 
-    private async Task<bool> ConnectUnderGateAsync(AgentIdentity identity, long generation, CancellationToken ct)
+    /// <summary>Null when connected; otherwise the backoff step to wait before the next broker is tried.</summary>
+    private async Task<int?> ConnectUnderGateAsync(AgentIdentity identity, long generation, CancellationToken ct)
     {
         await _sessionGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (_client.IsConnected)
             {
-                return true;
+                return null;
             }
 
             _sessionGeneration = generation;
-            return await TryConnectAsync(identity, ct).ConfigureAwait(false);
+            var broker = _failover.Next(identity.Brokers);
+            try
+            {
+                if (await TryConnectAsync(identity, broker, ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when ((ex is not OperationCanceledException || !ct.IsCancellationRequested) && !_client.IsConnected)
+            {
+                // A connect that failed in a way MQTTnet does not wrap (TLS, name resolution) still counts against this
+                // broker: the list must move on rather than retry the same broken entry forever. Errors after the
+                // connection is up go to the loop's handler as they always did.
+                LogConnectError(ex, broker.ToString());
+            }
+
+            var step = _failover.Failed();
+            if (identity.Brokers.Count > 1)
+            {
+                LogMovingOn(broker.ToString(), _failover.Next(identity.Brokers).ToString());
+            }
+
+            return step;
         }
         finally
         {
@@ -268,9 +295,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
     }
 
-    private async Task<bool> TryConnectAsync(AgentIdentity identity, CancellationToken ct)
+    private async Task<bool> TryConnectAsync(AgentIdentity identity, BrokerEndpoint broker, CancellationToken ct)
     {
-        if (MqttTls.PlaintextRefusal(_mqtt, identity.Host, identity.CaCertificate) is { } refusal)
+        if (MqttTls.PlaintextRefusal(_mqtt, broker.Host, identity.CaCertificate) is { } refusal)
         {
             LogPlaintextRefused(refusal);
             return false;
@@ -285,7 +312,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             ReconnectReason = "connection-lost",
         });
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(identity.Host, identity.Port)
+            .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(identity.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
@@ -296,7 +323,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             .WithWillPayload(will)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Apply(_mqtt, identity.Host, identity.CaCertificate);
+            .Apply(_mqtt, broker.Host, identity.CaCertificate);
         if (!string.IsNullOrEmpty(identity.Username))
         {
             builder = builder.WithCredentials(identity.Username, identity.Password);
@@ -309,14 +336,14 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            LogConnectFailed(identity.Host, identity.Port, ex.Message);
+            LogConnectFailed(broker.Host, broker.Port, ex.Message);
             return false;
         }
 
         // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) as a result code, not an exception.
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            LogConnectRefused(identity.Host, identity.Port, result.ResultCode.ToString(), result.ReasonString);
+            LogConnectRefused(broker.Host, broker.Port, result.ResultCode.ToString(), result.ReasonString);
             return false;
         }
 
@@ -348,9 +375,17 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             }
         }
 
-        if (!result.IsSessionPresent || _session != identity)
+        var movedFrom = _failover.Succeeded(broker);
+        if (movedFrom is { } from)
         {
-            // Acks queued for an old session are gone with it; resend everything that was waiting.
+            _reconnectReason = $"failover from {from} ({_reconnectReason})";
+            LogFailover(from.ToString(), broker.ToString(), _reconnectReason);
+        }
+
+        if (!result.IsSessionPresent || _session != identity || movedFrom is not null)
+        {
+            // Acks queued for an old session (or on the broker left behind) are gone with it; resend everything that
+            // was waiting. The bridge dedupes by chunk id, so a chunk stored before the failover is acked Duplicate.
             _inFlight.Clear();
         }
 
@@ -358,8 +393,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         await PublishStatusAsync(DeviceState.Online, _reconnectReason, ct).ConfigureAwait(false);
         await PublishReportedAsync(_config.Report(), ct).ConfigureAwait(false);
         await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
+        _status.OnBroker(broker.ToString(), failover: movedFrom is not null);
         _status.OnConnected();
-        LogConnected(identity.ClientId, identity.Host, identity.Port, result.IsSessionPresent, _reconnectReason);
+        LogConnected(identity.ClientId, broker.Host, broker.Port, result.IsSessionPresent, _reconnectReason);
         return true;
     }
 
@@ -671,6 +707,15 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected as {ClientId} to {Host}:{Port} (session present: {SessionPresent}, reason: {Reason})")]
     private partial void LogConnected(string clientId, string host, int port, bool sessionPresent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker {Broker} failed; the next attempt goes to {Next}")]
+    private partial void LogMovingOn(string broker, string next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connecting to broker {Broker} failed")]
+    private partial void LogConnectError(Exception exception, string broker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed over from broker {From} to {To} ({Reason})")]
+    private partial void LogFailover(string from, string to, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session as {Old} ended; next identity: {Next}")]
     private partial void LogSessionLeft(string old, string next);

@@ -10,6 +10,8 @@ public sealed class UplinkStatus
     private long _connects;
     private int _connected;
     private long _heartbeatTimestamp;
+    private long _failovers;
+    private string? _broker;
 
     public bool IsConnected => Volatile.Read(ref _connected) == 1;
 
@@ -24,7 +26,22 @@ public sealed class UplinkStatus
 
     public long Connects => Interlocked.Read(ref _connects);
 
+    /// <summary>The broker of the current session, or of the last one while disconnected; null before the first connect.</summary>
+    public string? Broker => Volatile.Read(ref _broker);
+
+    /// <summary>Sessions that came up on a different broker than the one before (<c>Mqtt:Hosts</c>).</summary>
+    public long Failovers => Interlocked.Read(ref _failovers);
+
     public DateTimeOffset? LastAckUtc => Interlocked.Read(ref _lastAckTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    internal void OnBroker(string broker, bool failover)
+    {
+        Volatile.Write(ref _broker, broker);
+        if (failover)
+        {
+            Interlocked.Increment(ref _failovers);
+        }
+    }
 
     internal void OnConnected()
     {

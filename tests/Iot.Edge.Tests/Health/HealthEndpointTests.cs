@@ -51,6 +51,8 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal(0, root.GetProperty("chunksLost").GetInt64());
         Assert.Equal(4, root.GetProperty("chunksSealed").GetInt64());
         Assert.False(root.GetProperty("connected").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("broker").ValueKind);
+        Assert.Equal(0, root.GetProperty("brokerFailovers").GetInt64());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("lastAckUtc").ValueKind);
         Assert.Equal(4, root.GetProperty("outboxDepth").GetInt32());
         Assert.Equal(stats.PendingBytes, root.GetProperty("outboxBytes").GetInt64());
@@ -79,6 +81,8 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Contains("counter iot_agent_ack_timeouts_total  0.0", parsed);
         Assert.Contains("gauge iot_agent_outbox_depth  4.0", parsed);
         Assert.Contains("gauge iot_agent_mqtt_connected  0.0", parsed);
+        Assert.Contains("counter iot_agent_mqtt_failovers_total  0.0", parsed);
+        Assert.DoesNotContain(parsed, l => l.Contains("iot_agent_mqtt_broker_info", StringComparison.Ordinal));
         Assert.Contains("gauge iot_agent_chunks_quarantined  0.0", parsed);
         Assert.Contains("gauge iot_agent_condition condition=offlineWithBacklog 1.0", parsed);
         Assert.Contains("gauge iot_agent_condition condition=error 0.0", parsed);

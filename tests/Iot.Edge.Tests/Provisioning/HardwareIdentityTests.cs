@@ -53,7 +53,7 @@ public class SecretPrintingTests
     {
         var stored = new StoredCredentials("acme", "pos-1", null, "acme.pos-1", "s3cret-pw", "h:1883");
         var claim = new ClaimFile("c1", "claim-s3cret", "h:1883");
-        var identity = new AgentIdentity("acme", "pos-1", "h", 1883, "acme.pos-1", "s3cret-pw", FromCredentialsFile: true);
+        var identity = new AgentIdentity("acme", "pos-1", new Iot.Edge.Agent.Uplink.BrokerEndpoints([new("h", 1883)]), "acme.pos-1", "s3cret-pw", FromCredentialsFile: true);
 
         Assert.DoesNotContain("s3cret", stored.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", claim.ToString(), StringComparison.Ordinal);

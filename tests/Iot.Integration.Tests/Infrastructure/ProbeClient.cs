@@ -37,6 +37,19 @@ public sealed class ProbeClient : IAsyncDisposable
         return probe;
     }
 
+    /// <summary>Subscribes <c>#</c>; the returned queue collects the topic of every message the broker delivers from then on.</summary>
+    public async Task<ConcurrentQueue<string>> SubscribeEverythingAsync()
+    {
+        var topics = new ConcurrentQueue<string>();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            topics.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        return topics;
+    }
+
     public async Task PublishAsync(string topic, byte[] payload)
     {
         var result = await _client.PublishAsync(new MqttApplicationMessageBuilder()

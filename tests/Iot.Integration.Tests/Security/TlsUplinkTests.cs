@@ -81,6 +81,58 @@ public class TlsUplinkTests(PostgresServer postgres, ITestOutputHelper output)
         output.WriteLine($"untrusted CA: {agent.Recorder.ChunksSealed} chunks kept in the outbox, 0 connects");
     }
 
+    /// <summary>
+    /// Probe: a broker list is a way to point a device somewhere else. Mqtt:Hosts = [nothing listening, an impostor with
+    /// a certificate from another CA, the real broker]: the pinned CA applies to every entry, so the agent passes over
+    /// the impostor without publishing a byte there and uploads everything to the real broker.
+    /// </summary>
+    [Fact]
+    public async Task A_broker_list_with_an_impostor_entry_sends_it_nothing_and_uploads_to_the_trusted_broker()
+    {
+        using var dir = new TempDirectory();
+        var pki = await MakeCertificatesAsync(dir.Sub("pki"));
+        var otherPki = await MakeCertificatesAsync(dir.Sub("other-pki"));
+        var db = await postgres.CreateDatabaseAsync();
+        if (Environment.UserName == "root")
+        {
+            await ExternalTool.RunCheckedAsync("chown", ["-R", "mosquitto:mosquitto", otherPki]);
+        }
+
+        await using var impostor = await MosquittoBroker.StartAsync(new TlsListener(FreePort.Next(), Path.Combine(otherPki, "server.crt"), Path.Combine(otherPki, "server.key")));
+        await using var eavesdropper = await ProbeClient.ConnectAsync(impostor.Port);
+        var heard = await eavesdropper.SubscribeEverythingAsync();
+        var tlsPort = FreePort.Next();
+        await using var bridge = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("store"), FreePort.Next(), External: false)
+        {
+            SeedDevices = Fleet.SeedDevices(1),
+            Extra = new Dictionary<string, string?>
+            {
+                ["Broker:Tls:Port"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Broker:Tls:CertificateFile"] = Path.Combine(pki, "server.crt"),
+                ["Broker:Tls:KeyFile"] = Path.Combine(pki, "server.key"),
+                ["Broker:Tls:ListenAddress"] = "127.0.0.1",
+            },
+        });
+        var hosts = new Dictionary<string, string?>(TlsSettings(pki))
+        {
+            ["Mqtt:Hosts:0"] = $"127.0.0.1:{FreePort.Next()}",
+            ["Mqtt:Hosts:1"] = $"127.0.0.1:{impostor.Tls!.Port}",
+            ["Mqtt:Hosts:2"] = $"127.0.0.1:{tlsPort}",
+        };
+        var table = new ChunkTable(db);
+
+        await using var fleet = await Fleet.StartAsync(dir, devices: 1, secondsEach: 5, tlsPort, s => s with { Extra = hosts });
+        await fleet.RecordingFinishedAsync();
+        await Eventually.WaitAsync(
+            async () => fleet.OutboxesEmpty() && await table.CountAsync() == 5,
+            Bound, "5 chunks stored through the third entry", async () => fleet.Describe() + $"; rows {await table.CountAsync()}");
+
+        var summary = await StoreAssertions.EveryChunkStoredExactlyOnceAsync(table, bridge.StorageRoot, fleet.RecordedPerDevice());
+        Assert.Equal($"127.0.0.1:{tlsPort}", fleet.Agents[0].Uplink.Broker);
+        Assert.Empty(heard);
+        output.WriteLine($"impostor in the list: {summary}; messages seen on the impostor: {heard.Count}");
+    }
+
     private async Task AssertFleetUploadsOverTlsAsync(TempDirectory dir, string db, string storageRoot, int tlsPort, string pki, BridgeNode bridge)
     {
         var table = new ChunkTable(db);
