@@ -25,7 +25,8 @@ public sealed class WebhookTargetGuard(bool allowPrivate)
             return "webhook URL must not carry a user name or password";
         }
 
-        return !allowPrivate && IPAddress.TryParse(uri.IdnHost, out var literal) && IsInternal(literal)
+        return !allowPrivate && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) && IsInternal(literal)
             ? $"webhook target {literal} is an internal address (Alerts:Delivery:AllowPrivateTargets is false)"
             : null;
     }
