@@ -40,7 +40,7 @@ public sealed class AlertDeliveryOptionsTests
     [InlineData("Alerts:Smtp:From", "Host=mail.example.com;From=not-an-address")]
     [InlineData("Alerts:Smtp:Port", "Host=mail.example.com;From=a@b.test;Port=0")]
     [InlineData("Alerts:Smtp:Host", "Host=bad host name;From=a@b.test")]
-    [InlineData("Alerts:Smtp:PasswordFile", "Host=mail.example.com;From=a@b.test;Username=u")]
+    [InlineData("Alerts:Smtp:Username and Alerts:Smtp:PasswordFile go together", "Host=mail.example.com;From=a@b.test;Username=u")]
     [InlineData("Alerts:Smtp:PasswordFile", "Host=mail.example.com;From=a@b.test;Username=u;PasswordFile=/nonexistent/smtp.pw")]
     public void Smtp_settings_are_checked_only_when_a_host_is_set_and_name_the_bad_key(string key, string settings)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
