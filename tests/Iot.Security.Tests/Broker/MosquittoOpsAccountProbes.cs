@@ -50,7 +50,7 @@ public sealed class MosquittoOpsAccountProbes(ITestOutputHelper output)
             run.Record($"svc.ops SUBSCRIBE {filter} on Mosquitto dynsec", code is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2), code.ToString());
         }
 
-        foreach (var filter in new[] { TopicTree.Prefix + "+/+/status", TopicTree.Prefix + "+/+/telemetry", "iot/fleet/v1/#" })
+        foreach (var filter in new[] { TopicTree.Prefix + "+/+/status", TopicTree.Prefix + "+/+/telemetry", "iot/fleet/v1/#", "iot/alerts/v1/#" })
         {
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await ops.TrySubscribeAsync(filter));
         }

@@ -14,6 +14,9 @@ public sealed record AccessRules(IReadOnlyList<string> Publish, IReadOnlyList<st
 {
     private const string AnyDevice = TopicTree.Prefix + "+/+/";
 
+    /// <summary>Every alert topic: each tenant's and the platform's (<c>iot/alerts/v1/_platform/event</c>).</summary>
+    public const string AllAlerts = "iot/alerts/v1/+/event";
+
     public static readonly AccessRules None = new([], []);
 
     public static AccessRules For(MqttPrincipal p) => p.Kind switch
@@ -46,11 +49,12 @@ public sealed record AccessRules(IReadOnlyList<string> Publish, IReadOnlyList<st
     {
         ServiceNames.Bridge => new([AnyDevice + "ack"], [TopicTree.AllChunks]),
         ServiceNames.Provisioning => new(
-            [ProvisioningTopics.Prefix + "+/response", AnyDevice + "config", AnyDevice + "cmd", "iot/fleet/v1/+/summary"],
+            [ProvisioningTopics.Prefix + "+/response", AnyDevice + "config", AnyDevice + "cmd", "iot/fleet/v1/+/summary", AllAlerts],
             [ProvisioningTopics.AllRequests, AnyDevice + "cmdresult", AnyDevice + "status", AnyDevice + "telemetry", AnyDevice + "reported", "iot/fleet/v1/#"]),
         // Read-only operations: what the fleet is doing, never what carries a secret (provisioning responses hold a new
-        // device password, cmd topics carry rotate-credentials, config may carry integration settings).
-        ServiceNames.Ops => new([], [AnyDevice + "status", AnyDevice + "telemetry", "iot/fleet/v1/#", "$SYS/#"]),
+        // device password, cmd topics carry rotate-credentials, config may carry integration settings). Alert events carry
+        // no secret, only what the dashboard shows about an alert.
+        ServiceNames.Ops => new([], [AnyDevice + "status", AnyDevice + "telemetry", "iot/fleet/v1/#", "iot/alerts/v1/#", "$SYS/#"]),
         _ => None,
     };
 
