@@ -25,6 +25,16 @@ public sealed class ScreenAccessTests(DashboardFixture fx) : IClassFixture<Dashb
         data.Add(SeedData.AcmeAnalyst, "/jobs", HttpStatusCode.Forbidden);
         data.Add(SeedData.AcmeTechnician, "/jobs", HttpStatusCode.Forbidden);
 
+        // Alerts: read by admins, supervisors and technicians; their settings by admins of all branches only.
+        data.Add(SeedData.AcmeAdmin, "/alerts", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeNorthSupervisor, "/alerts", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeTechnician, "/alerts", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeAnalyst, "/alerts", HttpStatusCode.Forbidden);
+        data.Add(SeedData.AcmeAdmin, "/settings/alerts", HttpStatusCode.OK);
+        data.Add(SeedData.AcmeNorthSupervisor, "/settings/alerts", HttpStatusCode.Forbidden);
+        data.Add(SeedData.AcmeTechnician, "/settings/alerts", HttpStatusCode.Forbidden);
+        data.Add(SeedData.AcmeAnalyst, "/settings/alerts", HttpStatusCode.Forbidden);
+
         data.Add(SeedData.GlobexAdmin, "/dialogues/{acme}", HttpStatusCode.NotFound);
         data.Add(SeedData.AcmeNorthSupervisor, "/dialogues/{acmeSouth}", HttpStatusCode.NotFound);
         return data;

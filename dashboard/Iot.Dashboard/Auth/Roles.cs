@@ -34,10 +34,28 @@ public static class Policies
     /// </summary>
     public const string ReadJobs = "read-jobs";
 
+    /// <summary>
+    /// The notification centre (issue 17): the bell, the Alerts screen, <c>GET /api/alerts</c> and its live stream. Admins,
+    /// supervisors and technicians — the people who act on a device that went offline or a full spool; analysts study
+    /// conversations, not the fleet. Row security narrows it further: a branch-scoped user sees the alerts of their
+    /// branches only and never a tenant-wide one (no branch: pipeline lag, dead jobs, expiring claims).
+    /// </summary>
+    public const string ReadAlerts = "read-alerts";
+
+    /// <summary>
+    /// Acknowledging an open alert ("someone has it"): admins and supervisors, within their branches (row security; a
+    /// tenant-wide alert needs an all-branch user). Technicians see alerts and fix the cause, which resolves them.
+    /// Thresholds, channels and the delivery log are tenant-wide settings: <see cref="TenantAdmin"/>.
+    /// </summary>
+    public const string AcknowledgeAlerts = "acknowledge-alerts";
+
     /// <summary>Deletions, restores, users, job retries and cancellations.</summary>
     public const string Admin = "admin";
 
-    /// <summary>Tenant-wide settings (time zone, retention, dialogue gap) reach every branch: admins of all branches only.</summary>
+    /// <summary>
+    /// Tenant-wide settings (time zone, retention, dialogue gap; alert thresholds, channels and the delivery log) reach
+    /// every branch: admins of all branches only.
+    /// </summary>
     public const string TenantAdmin = "tenant-admin";
 
     /// <summary>
@@ -54,6 +72,8 @@ public static class Policies
         builder.AddPolicy(ReviewAnalyses, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(ReadAnalysisProfile, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(ReadJobs, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
+        builder.AddPolicy(ReadAlerts, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
+        builder.AddPolicy(AcknowledgeAlerts, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));
         builder.AddPolicy(Admin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin));
         builder.AddPolicy(TenantAdmin, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin).RequireClaim(DashboardClaims.Branches, Data.TenantScope.AllBranches));
     }

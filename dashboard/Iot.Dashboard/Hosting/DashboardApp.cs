@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
 using Iot.Cloud.Hosting.Health;
+using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Audio;
 using Iot.Dashboard.Audit;
 using Iot.Dashboard.Auth;
@@ -200,6 +201,10 @@ public static class DashboardApp
         services.AddScoped<AuditQueries>();
         services.AddScoped<ReviewStore>();
         services.AddScoped<ReviewExport>();
+        services.AddScoped<AlertStore>();
+        services.AddScoped<AlertEvents>();
+        services.AddScoped<AlertRuleSettings>();
+        services.AddScoped<AlertChannels>();
 
         // Provisioning actions belong to the bridge's operator API; the dashboard only calls it (reads stay local).
         services.AddScoped<OperatorApi>();
@@ -255,6 +260,7 @@ public static class DashboardApp
         api.MapUserEndpoints();
         api.MapAuditEndpoints();
         api.MapReviewEndpoints();
+        api.MapAlertEndpoints();
         app.MapRazorPages();
 
         // Probes for load balancers and supervisors, which do not sign in; they say only which check failed and why.

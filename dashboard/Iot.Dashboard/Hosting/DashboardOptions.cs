@@ -32,6 +32,9 @@ public sealed class DashboardOptions
     /// <summary>How often the Fleet screen's live stream checks for changes.</summary>
     public int FleetPushSeconds { get; set; } = 5;
 
+    /// <summary>How often the alert stream (the bell on every page, the Alerts screen) checks for changes.</summary>
+    public int AlertPushSeconds { get; set; } = 5;
+
     /// <summary>How often the overview's daily roll-up catches up with changed dialogues; 0 = never (the overview then reads raw rows only).</summary>
     public int OverviewRollupSeconds { get; set; } = 60;
 

@@ -100,6 +100,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:FleetPushSeconds {o.FleetPushSeconds} must be 1..300");
         }
 
+        if (o.AlertPushSeconds is < 1 or > 300)
+        {
+            errors.Add($"{s}:AlertPushSeconds {o.AlertPushSeconds} must be 1..300");
+        }
+
         if (!string.IsNullOrWhiteSpace(o.ProvisioningApi.Url))
         {
             if (!Uri.TryCreate(o.ProvisioningApi.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))

@@ -25,6 +25,7 @@ public sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settin
         ["Dashboard:RateLimits:LoginPerMinute"] = "1000",
         ["Dashboard:RateLimits:ApiPerMinute"] = "100000",
         ["Dashboard:FleetPushSeconds"] = "1",
+        ["Dashboard:AlertPushSeconds"] = "1",
     };
 
     /// <summary>A client carrying a fresh access token of the given seeded user.</summary>

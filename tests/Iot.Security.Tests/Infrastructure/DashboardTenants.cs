@@ -55,17 +55,33 @@ public sealed class DashboardTenants
 
     public const string AlphaSouthJobError = "alpha south engine failure 5521";
 
+    /// <summary>Open alerts of Alpha: one per branch and one tenant-wide (no branch: all-branch staff only).</summary>
+    public long AlphaNorthAlert { get; private set; }
+
+    public long AlphaSouthAlert { get; private set; }
+
+    public long AlphaTenantWideAlert { get; private set; }
+
+    /// <summary>Alpha's webhook channel (tenant admins of all branches only), with a delivery of the south alert.</summary>
+    public long AlphaChannel { get; private set; }
+
+    public const string AlphaSouthAlertSummary = "alpha south spool 3% free 8841";
+    public const string AlphaTenantWideAlertSummary = "alpha dead transcribe jobs 7302";
+    public const string AlphaChannelName = "alpha ops hook 6612";
+    public const string AlphaChannelUrl = "https://hooks.alpha.example/services/alpha-token-4410";
+    public const string AlphaChannelSecret = "alpha-webhook-secret-5093";
+
     /// <summary>Everything of Alpha's that must never appear in an answer to someone who may not see it.</summary>
     public IReadOnlyList<string> AlphaMarkers =>
     [
         Alpha, AlphaNorth, AlphaSouth, AlphaNorthDevice, AlphaSouthDevice, AlphaSouthTransaction, AlphaPendingSerial,
-        AlphaNorthTranscript, AlphaSouthTranscript, "@alpha.test", .. AlphaSouthMarkers.Concat([AlphaNorthDialogue.ToString(), AlphaNorthChunk.ToString()]),
+        AlphaNorthTranscript, AlphaSouthTranscript, "@alpha.test", AlphaChannelName, "alpha-token-4410", AlphaChannelSecret, .. AlphaSouthMarkers.Concat([AlphaNorthDialogue.ToString(), AlphaNorthChunk.ToString()]),
         .. UserIds.Where(u => u.Key.EndsWith("@alpha.test", StringComparison.Ordinal)).Select(u => u.Value.ToString()),
     ];
 
     /// <summary>What of Alpha's south branch a north-only account must not see.</summary>
     public IReadOnlyList<string> AlphaSouthMarkers =>
-        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError];
+        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError, AlphaSouthAlertSummary, AlphaTenantWideAlertSummary];
 
     public static async Task<DashboardTenants> WriteAsync(string connectionString, string storageRoot)
     {
@@ -125,6 +141,26 @@ public sealed class DashboardTenants
         t.AlphaNorthJob = await c.ExecuteScalarAsync<long>(job, new { kind = "analyze", dialogue = t.AlphaNorthDialogue.ToString(), status = "waiting", error = (string?)null, wait = "no analyzer configured" });
         t.AlphaSouthJob = await c.ExecuteScalarAsync<long>(job, new { kind = "transcribe", dialogue = t.AlphaSouthDialogue.ToString(), status = "dead", error = AlphaSouthJobError, wait = (string?)null });
         await c.ExecuteAsync(job, new { kind = "transcribe", dialogue = t.BravoDialogue.ToString(), status = "dead", error = "bravo own failure", wait = (string?)null });
+
+        // Alerts as the fleet service's evaluator writes them, a threshold override, a channel with its secret (which the
+        // dashboard's role may never read) and a delivery, so every /api/alerts route has something of Alpha's to leak.
+        const string alert = """
+            INSERT INTO alerts (tenant_id, branch_id, device_id, rule, subject, severity, summary, first_seen_at, last_seen_at)
+            VALUES (@tenant, @branch, @device, @rule, coalesce(@device, 'transcribe'), 'critical', @summary, now(), now()) RETURNING alert_id
+            """;
+        t.AlphaNorthAlert = await c.ExecuteScalarAsync<long>(alert, new { tenant = Alpha, branch = AlphaNorth, device = AlphaNorthDevice, rule = "device-offline", summary = "alpha north till offline" });
+        t.AlphaSouthAlert = await c.ExecuteScalarAsync<long>(alert, new { tenant = Alpha, branch = AlphaSouth, device = AlphaSouthDevice, rule = "spool-free-low", summary = AlphaSouthAlertSummary });
+        t.AlphaTenantWideAlert = await c.ExecuteScalarAsync<long>(alert, new { tenant = Alpha, branch = (string?)null, device = (string?)null, rule = "dead-jobs", summary = AlphaTenantWideAlertSummary });
+        await c.ExecuteAsync(alert, new { tenant = Bravo, branch = BravoMain, device = BravoDevice, rule = "device-offline", summary = "bravo desk offline" });
+        t.AlphaChannel = await c.ExecuteScalarAsync<long>(
+            "INSERT INTO alert_channels (tenant_id, kind, name, url, template, secret) VALUES (@Alpha, 'webhook', @AlphaChannelName, @AlphaChannelUrl, 'slack', @AlphaChannelSecret) RETURNING channel_id",
+            new { Alpha, AlphaChannelName, AlphaChannelUrl, AlphaChannelSecret });
+        await c.ExecuteAsync(
+            """
+            INSERT INTO alert_rule_settings (tenant_id, rule, enabled, threshold) VALUES (@Alpha, 'backlog-mb', true, 321);
+            INSERT INTO alert_deliveries (alert_id, tenant_id, channel_id, event, status, attempts, last_error) VALUES (@south, @Alpha, @channel, 'opened', 'dead', 8, 'alpha receiver refused');
+            """,
+            new { Alpha, south = t.AlphaSouthAlert, channel = t.AlphaChannel });
         return t;
     }
 
