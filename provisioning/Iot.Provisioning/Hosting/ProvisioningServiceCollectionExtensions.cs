@@ -1,4 +1,5 @@
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Alerts;
 using Iot.Provisioning.Api;
 using Iot.Provisioning.Fleet;
 using Iot.Provisioning.Messaging;
@@ -68,6 +69,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddHostedService<CommandSweeper>();
         services.AddSingleton<FleetSummaryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetSummaryPublisher>());
+        services.AddAlerts(configuration);
         return services;
     }
 
