@@ -94,6 +94,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ApiCallers>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<JobActions>();
+        services.AddSingleton<AlertActions>();
         return services;
     }
 }
