@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Dapper;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Serialization;
 using Iot.Provisioning.Alerts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
