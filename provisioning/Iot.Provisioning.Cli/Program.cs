@@ -9,6 +9,7 @@ root.Subcommands.Add(FleetCommands.Build());
 root.Subcommands.Add(ConfigCommands.Build());
 root.Subcommands.Add(CmdCommands.Build());
 root.Subcommands.Add(JobsCommands.Build());
+root.Subcommands.Add(AlertsCommands.Build());
 root.Subcommands.Add(ProvisionCommands.BuildProvision());
 root.Subcommands.Add(ProvisionCommands.BuildClaims());
 

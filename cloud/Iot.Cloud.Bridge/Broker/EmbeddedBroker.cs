@@ -25,6 +25,10 @@ public sealed partial class EmbeddedBroker(
 {
     private MqttServer? _server;
     private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
+    private volatile Iot.Provisioning.Alerts.WatchedCertificate? _tlsCertificate;
+
+    /// <summary>The TLS listener's certificate (read when loaded, so no caller touches a disposed one); null without TLS.</summary>
+    public Iot.Provisioning.Alerts.WatchedCertificate? TlsCertificate => _tlsCertificate;
 
     public bool IsRunning => _server?.IsStarted == true;
 
@@ -43,6 +47,8 @@ public sealed partial class EmbeddedBroker(
         {
             _certificate?.Dispose();
             _certificate = await certificates.LoadAsync(listeners, cancellationToken).ConfigureAwait(false);
+            _tlsCertificate = new Iot.Provisioning.Alerts.WatchedCertificate(
+                Tls.BrokerCertificateExpiry.Name, _certificate.Subject, new DateTimeOffset(_certificate.NotAfter.ToUniversalTime()));
             builder = builder
                 .WithEncryptedEndpoint()
                 .WithEncryptedEndpointBoundIPAddress(listeners.TlsAddress!)

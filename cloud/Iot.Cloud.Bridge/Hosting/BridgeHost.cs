@@ -61,6 +61,7 @@ public static class BridgeHost
             services.AddSingleton<Broker.Tls.BrokerCertificates>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddSingleton<IDeviceSessionControl>(sp => sp.GetRequiredService<EmbeddedBroker>());
+            services.AddSingleton<Iot.Provisioning.Alerts.ICertificateExpirySource, Broker.Tls.BrokerCertificateExpiry>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHostedService<RevocationSweeper>();
         }
@@ -71,6 +72,8 @@ public static class BridgeHost
 
         services.AddSingleton<BridgeConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<BridgeConnection>());
+        services.AddSingleton<RejectionCounter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RejectionCounter>());
         services.AddHostedService<IngestPipeline>();
         services.AddHostedService<MetricsReporter>();
         services.AddCloudHealthChecks()

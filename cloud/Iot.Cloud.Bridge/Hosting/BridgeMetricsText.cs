@@ -17,6 +17,7 @@ internal static class BridgeMetricsText
             .Counter("iot_bridge_acks_published_total", "Acks published to devices.", m.AcksPublished)
             .Counter("iot_bridge_batch_failures_total", "Batches that failed (database or storage); their chunks are not acked and come back.", m.BatchFailures)
             .Counter("iot_bridge_unroutable_total", "Messages whose topic names no device, dropped without an answer.", m.Unroutable)
+            .Counter("iot_bridge_rejection_counts_dropped_total", "Rejections not added to the per-device hourly counts (too many distinct devices at once).", m.RejectionCountsDropped)
             .Counter("iot_bridge_queue_full_drops_total", "Messages dropped because the ingest queue was full (the device resends).", m.QueueFullDrops)
             .Counters(
                 "iot_bridge_chunks_rejected_total",

@@ -71,6 +71,7 @@ internal sealed partial class MetricsEndpoint(
     private string Render()
     {
         var text = BridgeMetricsText.Render(ingest, connection.IsConnected, bridge.Value.InstanceId, Version);
+        text += services.GetService<Iot.Provisioning.Alerts.AlertMetrics>()?.Render();
         return services.GetService<JobMetrics>() is { } jobs ? text + JobMetricsText.Render(jobs.Snapshot(), jobs.Depth) : text;
     }
 

@@ -17,6 +17,7 @@ namespace Iot.Cloud.Bridge.Hosting;
 internal sealed partial class ProvisioningApiHost(
     OperatorActions actions,
     JobActions jobs,
+    AlertActions alerts,
     ApiCallers callers,
     LocalApiToken localToken,
     IOptions<ProvisioningApiOptions> options,
@@ -51,6 +52,7 @@ internal sealed partial class ProvisioningApiHost(
             {
                 s.AddSingleton(actions);
                 s.AddSingleton(jobs);
+                s.AddSingleton(alerts);
                 s.AddSingleton(callers);
                 s.AddRouting();
             },

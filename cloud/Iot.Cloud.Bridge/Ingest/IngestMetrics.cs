@@ -14,6 +14,7 @@ public sealed class IngestMetrics
     private long _batchFailures;
     private long _unroutable;
     private long _queueFullWaits;
+    private long _rejectionCountsDropped;
 
     public long Received => Interlocked.Read(ref _received);
 
@@ -30,6 +31,9 @@ public sealed class IngestMetrics
 
     /// <summary>Messages dropped because the ingest queue was full (the device resends them).</summary>
     public long QueueFullDrops => Interlocked.Read(ref _queueFullWaits);
+
+    /// <summary>Rejections not added to <c>chunk_rejections</c> because <see cref="RejectionCounter.MaxKeys"/> was reached.</summary>
+    public long RejectionCountsDropped => Interlocked.Read(ref _rejectionCountsDropped);
 
     public long RejectedTotal => _rejected.Values.Sum();
 
@@ -48,6 +52,8 @@ public sealed class IngestMetrics
     internal void OnUnroutable() => Interlocked.Increment(ref _unroutable);
 
     internal void OnQueueFull() => Interlocked.Increment(ref _queueFullWaits);
+
+    internal void OnRejectionCountDropped() => Interlocked.Increment(ref _rejectionCountsDropped);
 
     internal void OnRejected(RejectReason reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 

@@ -22,6 +22,7 @@ public sealed partial class IngestPipeline(
     ChunkRepository chunks,
     DeviceRegistry devices,
     IngestMetrics metrics,
+    RejectionCounter rejections,
     IOptions<BridgeOptions> options,
     TimeProvider time,
     ILogger<IngestPipeline> logger,
@@ -212,6 +213,7 @@ public sealed partial class IngestPipeline(
     private async Task RejectAsync(string tenantId, string deviceId, Guid? chunkId, RejectReason reason, string? detail, bool retryable, CancellationToken ct)
     {
         metrics.OnRejected(reason);
+        rejections.Count(tenantId, deviceId, reason);
         LogRejected(reason.ToString(), tenantId, deviceId, chunkId, detail);
         var ack = new ChunkAck { ChunkId = chunkId, Status = AckStatus.Rejected, Reason = reason, Detail = detail, Retryable = retryable, AtUtc = time.GetUtcNow() };
         await connection.PublishAckAsync(tenantId, deviceId, ack, ct).ConfigureAwait(false);

@@ -24,6 +24,12 @@ public sealed class AgentHealthProbe(
     internal const long MinSpoolFreeBytes = 64L * 1024 * 1024;
 
     private readonly long _started = time.GetTimestamp();
+
+    /// <summary>
+    /// The agent's start on the wall clock, read once: status and telemetry carry it so the cloud can tell a restart
+    /// (a new value) from a reconnect (the same value). Computing it as now - uptime would jitter and look like restarts.
+    /// </summary>
+    public DateTimeOffset StartedAtUtc { get; } = time.GetUtcNow();
     private readonly TimeSpan _bootGrace = TimeSpan.FromSeconds(options.Value.BootGraceSeconds);
 
     public AgentHealthSnapshot Capture()
@@ -41,7 +47,7 @@ public sealed class AgentHealthProbe(
             faults.Add("outbox: unreadable: " + ex.Message);
         }
 
-        var (spoolBytes, spoolFree) = MeasureSpool(outbox.SpoolDirectory);
+        var (spoolBytes, spoolFree, spoolTotal) = MeasureSpool(outbox.SpoolDirectory);
         if (spoolFree < MinSpoolFreeBytes)
         {
             faults.Add($"spool: only {spoolFree / (1024 * 1024)} MiB free on the disk of {outbox.SpoolDirectory}");
@@ -51,6 +57,7 @@ public sealed class AgentHealthProbe(
         {
             AtUtc = now,
             Uptime = uptime,
+            StartedAtUtc = StartedAtUtc,
             Version = AgentVersion.Current,
             Booting = uptime < _bootGrace && uplink.Connects == 0,
             Mic = mic?.State,
@@ -75,16 +82,18 @@ public sealed class AgentHealthProbe(
             OldestPendingAge = stats?.OldestPendingUtc is { } oldest ? now - oldest : null,
             SpoolUsageBytes = spoolBytes,
             SpoolFreeBytes = spoolFree,
+            SpoolTotalBytes = spoolTotal,
             AwaitingProvisioning = conditions.AwaitingProvisioning,
             VadEngine = conditions.VadEngine,
             Faults = faults,
         };
     }
 
-    private static (long Used, long? Free) MeasureSpool(string directory)
+    private static (long Used, long? Free, long? Total) MeasureSpool(string directory)
     {
         long used = 0;
         long? free = null;
+        long? total = null;
         try
         {
             foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
@@ -92,13 +101,15 @@ public sealed class AgentHealthProbe(
                 used += file.Length;
             }
 
-            free = new DriveInfo(directory).AvailableFreeSpace;
+            var drive = new DriveInfo(directory);
+            free = drive.AvailableFreeSpace;
+            total = drive.TotalSize;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             // A file deleted while enumerating or an unusual mount: report what was counted rather than nothing.
         }
 
-        return (used, free);
+        return (used, free, total);
     }
 }

@@ -9,6 +9,9 @@ public sealed record AgentHealthSnapshot
 
     public TimeSpan Uptime { get; init; }
 
+    /// <summary>The agent's start on the wall clock (<see cref="AgentHealthProbe.StartedAtUtc"/>).</summary>
+    public DateTimeOffset StartedAtUtc { get; init; }
+
     public string Version { get; init; } = "";
 
     /// <summary>Start-up grace still running and the broker never reached; see <see cref="DeviceCondition.Booting"/>.</summary>
@@ -63,6 +66,9 @@ public sealed record AgentHealthSnapshot
     public long SpoolUsageBytes { get; init; }
 
     public long? SpoolFreeBytes { get; init; }
+
+    /// <summary>Size of the spool's disk; with <see cref="SpoolFreeBytes"/> the free share the cloud alerts on.</summary>
+    public long? SpoolTotalBytes { get; init; }
 
     public bool AwaitingProvisioning { get; init; }
 

@@ -84,6 +84,9 @@ internal sealed partial class TelemetryPublisher(
             LostChunks = snapshot.ChunksLost,
             RssBytes = process.WorkingSet64,
             AgentVersion = snapshot.Version,
+            StartedAtUtc = snapshot.StartedAtUtc,
+            SpoolFreeBytes = snapshot.SpoolFreeBytes,
+            SpoolTotalBytes = snapshot.SpoolTotalBytes,
         };
     }
 

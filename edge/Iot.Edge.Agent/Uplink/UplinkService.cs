@@ -36,6 +36,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     private readonly DeviceIdentityStore _identity;
     private readonly DesiredConfigApplier _config;
     private readonly HomeAssistant.HomeAssistantDiscovery _homeAssistant;
+    private readonly Health.AgentHealthProbe _health;
     private readonly AgentOptions _agent;
     private readonly MqttOptions _mqtt;
     private readonly TimeProvider _time;
@@ -52,6 +53,10 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     private long _sessionGeneration;
     private string _reconnectReason = "first-connect";
 
+    // The time this session's connection was made: the last will carries it, and so does the online status, so the
+    // cloud (newest status wins by atUtc) lets this session's will replace this session's online status on a tie.
+    private DateTimeOffset _sessionAtUtc;
+
     public UplinkService(
         IMqttClient client,
         ChunkOutbox outbox,
@@ -60,6 +65,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         DeviceIdentityStore identity,
         DesiredConfigApplier config,
         HomeAssistant.HomeAssistantDiscovery homeAssistant,
+        Health.AgentHealthProbe health,
         IOptions<AgentOptions> agent,
         IOptions<MqttOptions> mqtt,
         TimeProvider time,
@@ -72,6 +78,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         _identity = identity;
         _config = config;
         _homeAssistant = homeAssistant;
+        _health = health;
         _agent = agent.Value;
         _mqtt = mqtt.Value;
         _time = time;
@@ -304,12 +311,14 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
 
         var topics = new SessionTopics(identity.TenantId, identity.DeviceId);
+        _sessionAtUtc = _time.GetUtcNow();
         var will = ProtocolJson.Serialize(new DeviceStatus
         {
             State = DeviceState.Offline,
-            AtUtc = _time.GetUtcNow(),
+            AtUtc = _sessionAtUtc,
             AgentVersion = AgentVersion.Current,
             ReconnectReason = "connection-lost",
+            StartedAtUtc = _health.StartedAtUtc,
         });
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
@@ -679,7 +688,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             return;
         }
 
-        var status = new DeviceStatus { State = state, AtUtc = _time.GetUtcNow(), AgentVersion = AgentVersion.Current, ReconnectReason = reason };
+        var status = new DeviceStatus { State = state, AtUtc = state == DeviceState.Online ? _sessionAtUtc : _time.GetUtcNow(), AgentVersion = AgentVersion.Current, ReconnectReason = reason, StartedAtUtc = _health.StartedAtUtc };
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topics.Status)
             .WithPayload(ProtocolJson.Serialize(status))

@@ -11,4 +11,10 @@ public sealed record DeviceStatus
 
     /// <summary>Why the agent (re)connected: first connect, or the disconnect reason it saw.</summary>
     public string? ReconnectReason { get; init; }
+
+    /// <summary>
+    /// When the agent process started (its own clock). A new value on an online status means the agent restarted, which
+    /// the cloud counts for crash-loop alerts; null from agents older than this field.
+    /// </summary>
+    public DateTimeOffset? StartedAtUtc { get; init; }
 }

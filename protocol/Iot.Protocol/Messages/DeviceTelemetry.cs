@@ -37,4 +37,13 @@ public sealed record DeviceTelemetry
     public long RssBytes { get; init; }
 
     public string? AgentVersion { get; init; }
+
+    /// <summary>When the agent process started (as in <see cref="DeviceStatus.StartedAtUtc"/>); null from older agents.</summary>
+    public DateTimeOffset? StartedAtUtc { get; init; }
+
+    /// <summary>Free bytes on the disk holding the spool; null when unknown (older agents, an unreadable mount).</summary>
+    public long? SpoolFreeBytes { get; init; }
+
+    /// <summary>Size of the disk holding the spool, for the free-space share; null when unknown.</summary>
+    public long? SpoolTotalBytes { get; init; }
 }

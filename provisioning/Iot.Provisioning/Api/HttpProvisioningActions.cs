@@ -58,6 +58,9 @@ public sealed class HttpProvisioningActions(HttpClient http, ProvisioningApiEndp
 
     public Task<JobsView> JobsAsync(ActingAs who, CancellationToken ct) => SendAsync<JobsView>(HttpMethod.Get, "v1/jobs", who, null, ct);
 
+    public Task<AlertsView> AlertsAsync(ActingAs who, string state, int limit, CancellationToken ct) =>
+        SendAsync<AlertsView>(HttpMethod.Get, $"v1/alerts?state={E(state)}&limit={limit}", who, null, ct);
+
     public Task<JobActionResult> RetryJobAsync(ActingAs who, long jobId, CancellationToken ct) =>
         SendAsync<JobActionResult>(HttpMethod.Post, $"v1/jobs/{jobId}/retry", who, null, ct);
 

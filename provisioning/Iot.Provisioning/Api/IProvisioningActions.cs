@@ -61,6 +61,9 @@ public interface IProvisioningActions
 
     /// <summary>Every dead job of a kind in scope, in one transaction; more than <paramref name="max"/> is refused (409) and nothing changes.</summary>
     Task<JobActionResult> RetryJobsOfKindAsync(ActingAs who, string kind, int max, CancellationToken ct);
+
+    /// <summary>Alerts in scope, newest first: <paramref name="state"/> open or all, at most <paramref name="limit"/>.</summary>
+    Task<AlertsView> AlertsAsync(ActingAs who, string state, int limit, CancellationToken ct);
 }
 
 /// <summary>The API is not configured, cannot be reached, or does not accept this caller's token.</summary>

@@ -69,6 +69,7 @@ public static class ProvisioningApiEndpoints
         v1.MapGet("/audit/reprovisioning", (int? limit, HttpContext http, OperatorActions a, CancellationToken ct) =>
             Run(async () => Results.Json(await a.ReprovisionAuditAsync(ScopeOf(http), limit ?? 100, ct).ConfigureAwait(false))));
         v1.MapJobApi();
+        v1.MapAlertApi();
     }
 
     private static async Task AuthenticateAsync(HttpContext http, RequestDelegate next)

@@ -6,7 +6,8 @@ using Iot.Protocol.Topics;
 namespace Iot.Provisioning.Fleet;
 
 /// <summary>Last known status and telemetry per device, from the retained status and periodic telemetry topics.</summary>
-public sealed class FleetTracker
+/// <remarks>With a <see cref="DeviceHealthWriter"/> (the bridge host), what it hears is also kept in <c>device_health</c>.</remarks>
+public sealed class FleetTracker(DeviceHealthWriter? health = null)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Device), DeviceState> _online = new();
     private readonly ConcurrentDictionary<(string Tenant, string Device), DeviceTelemetry> _telemetry = new();
@@ -17,10 +18,12 @@ public sealed class FleetTracker
         if (topic.Kind == TopicKind.Status && ProtocolJson.TryDeserialize<DeviceStatus>(payload, out _) is { } status)
         {
             _online[key] = status.State;
+            health?.OnStatus(topic.TenantId, topic.DeviceId, status);
         }
         else if (topic.Kind == TopicKind.Telemetry && ProtocolJson.TryDeserialize<DeviceTelemetry>(payload, out _) is { } telemetry)
         {
             _telemetry[key] = telemetry;
+            health?.OnTelemetry(topic.TenantId, topic.DeviceId, telemetry);
         }
     }
 

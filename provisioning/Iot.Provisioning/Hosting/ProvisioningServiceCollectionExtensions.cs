@@ -1,4 +1,5 @@
 using Iot.Provisioning.Admin;
+using Iot.Provisioning.Alerts;
 using Iot.Provisioning.Alerts.Delivery;
 using Iot.Provisioning.Api;
 using Iot.Provisioning.Fleet;
@@ -70,6 +71,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<FleetSummaryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetSummaryPublisher>());
         services.AddAlertDelivery(configuration);
+        services.AddAlerts(configuration);
         return services;
     }
 
@@ -94,6 +96,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ApiCallers>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<JobActions>();
+        services.AddSingleton<AlertActions>();
         return services;
     }
 }
