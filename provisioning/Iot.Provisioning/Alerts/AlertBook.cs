@@ -12,13 +12,15 @@ public sealed record AlertPassResult(bool Evaluated, int Firing, int Opened, int
 /// (last_seen_at, occurrences, summary and details refreshed) or opens one; an open row whose cause no longer fires is
 /// resolved. The upsert targets the partial unique index <c>alerts_open_cause</c>, so even two evaluators that both got
 /// past the advisory lock could not open the same cause twice. Every open and resolve enqueues its deliveries (the MQTT
-/// alert topic, and each enabled channel of the tenant whose minimum severity it reaches) and an audit row.
+/// alert topic, and each enabled channel of the tenant whose minimum severity it reaches) and an audit row; an
+/// acknowledgement made in the dashboard since the last pass enqueues its deliveries too (the dashboard wrote its audit).
 /// </summary>
 internal static class AlertBook
 {
     public const string Actor = "alerts";
     public const string OpenedAction = "alert-opened";
     public const string ResolvedAction = "alert-resolved";
+    public const string AcknowledgedEvent = "acknowledged";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -71,8 +73,23 @@ internal static class AlertBook
 
         var opened = upserted.Where(u => u.Opened).ToList();
         var events = opened.Select(o => (Alert: o, Event: "opened")).Concat(resolved.Select(r => (Alert: r, Event: "resolved"))).ToList();
-        var deliveries = await EnqueueAsync(pass, events).ConfigureAwait(false);
         await AuditAsync(pass, events).ConfigureAwait(false);
+
+        // The dashboard acknowledges (and audits) but may not write deliveries; the next pass tells the channels. Only
+        // recent acknowledgements are looked at, so an old one is never announced late after the row was trimmed.
+        var acknowledged = (await c.QueryAsync<Touched>(new CommandDefinition(
+            """
+            SELECT a.alert_id AS AlertId, false AS Opened, a.tenant_id AS TenantId, a.severity AS Severity, a.rule AS Rule,
+                   a.subject AS Subject, a.summary AS Summary
+            FROM alerts a
+            WHERE a.acknowledged_at > @now - interval '1 day'
+              AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.alert_id = a.alert_id AND d.event = 'acknowledged')
+            """,
+            new { now = pass.Now },
+            pass.Transaction,
+            cancellationToken: pass.Cancellation)).ConfigureAwait(false)).AsList();
+        events.AddRange(acknowledged.Select(a => (Alert: a, Event: AcknowledgedEvent)));
+        var deliveries = await EnqueueAsync(pass, events).ConfigureAwait(false);
         return new AlertPassResult(true, causes.Count, opened.Count, resolved.Count, deliveries);
     }
 

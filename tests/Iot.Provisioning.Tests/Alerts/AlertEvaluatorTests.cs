@@ -191,6 +191,31 @@ public sealed class AlertEvaluatorTests
     }
 
     [Fact]
+    public async Task An_acknowledgement_made_in_the_dashboard_is_delivered_once_to_the_topic_and_the_channels_on_the_next_pass()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        await rig.DeviceAsync("acme-d1");
+        await rig.HealthAsync("acme-d1", "offline", 90 * Minute);
+        await rig.ExecuteAsync("INSERT INTO alert_channels (tenant_id, kind, name, url) VALUES ('acme', 'webhook', 'ops', 'https://hooks.test/a')");
+        await rig.PassAsync();
+        var alertId = await rig.ScalarAsync<long>("SELECT alert_id FROM alerts WHERE rule = 'device-offline'");
+        Assert.Equal(0L, await rig.ScalarAsync<long>("SELECT count(*) FROM alert_deliveries WHERE event = 'acknowledged'"));
+
+        // What the dashboard does: it may only set these two columns.
+        await rig.ExecuteAsync("UPDATE alerts SET acknowledged_at = @at, acknowledged_by = 'sup@acme.test' WHERE alert_id = @alertId",
+            new { at = rig.Time.GetUtcNow(), alertId });
+        rig.Time.Advance(TimeSpan.FromSeconds(30));
+        await rig.PassAsync();
+        await rig.PassAsync();
+
+        Assert.Equal(
+            new[] { "ops:acknowledged", "mqtt:acknowledged" }.Order().ToArray(),
+            (await rig.QueryAsync<string>(
+                "SELECT coalesce(c.name, 'mqtt') || ':' || d.event FROM alert_deliveries d LEFT JOIN alert_channels c USING (channel_id) WHERE d.event = 'acknowledged' ORDER BY 1")).ToArray());
+        Assert.Equal(0L, await rig.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action NOT IN ('alert-opened', 'alert-resolved')"));
+    }
+
+    [Fact]
     public async Task Two_evaluators_racing_leave_one_open_row_per_cause()
     {
         await using var rig = await AlertRig.StartAsync();
