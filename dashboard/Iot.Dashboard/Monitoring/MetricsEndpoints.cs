@@ -6,12 +6,22 @@ namespace Iot.Dashboard.Monitoring;
 /// <summary>Section <c>Dashboard:Metrics</c>: who may read <c>GET /metrics</c>.</summary>
 public sealed class MetricsOptions
 {
+    /// <summary>Used when <see cref="AllowedNetworks"/> is empty.</summary>
+    public static readonly string[] Loopback = ["127.0.0.0/8", "::1/128"];
+
     /// <summary>
-    /// Client networks (CIDR) allowed to read <c>/metrics</c>; loopback only by default. The page needs no sign-in (a
+    /// Client networks (CIDR) allowed to read <c>/metrics</c>; none = loopback only. The page needs no sign-in (a
     /// scraper has none), so it is limited by address like a probe port: add the Prometheus host's address deliberately.
     /// Behind a proxy the address is the one <c>Dashboard:Proxy</c> lets the forwarded headers name.
     /// </summary>
-    public string[] AllowedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+    /// <remarks>
+    /// Empty rather than loopback by default because the configuration binder appends to an array's initial items:
+    /// a default here could never be taken away, and behind a same-host proxy that is not listed in
+    /// <c>Dashboard:Proxy</c> every visitor arrives from loopback.
+    /// </remarks>
+    public string[] AllowedNetworks { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveNetworks => AllowedNetworks.Length == 0 ? Loopback : AllowedNetworks;
 }
 
 public static class MetricsEndpoints
@@ -36,7 +46,7 @@ public static class MetricsEndpoints
     /// </summary>
     public static IEndpointConventionBuilder MapDashboardMetrics(this IEndpointRouteBuilder endpoints, MetricsOptions options)
     {
-        var allowed = options.AllowedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
+        var allowed = options.EffectiveNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
         return endpoints.MapGet("/metrics", (HttpContext http, DashboardMetrics metrics) =>
             Allowed(http.Connection.RemoteIpAddress, allowed)
                 ? Results.Text(metrics.Render(), PrometheusText.ContentType)
