@@ -83,6 +83,7 @@ internal sealed partial class PrometheusServer : IAsyncDisposable
             }
 
             await server.StopAsync();
+            process.Dispose();
             if (attempt == 2)
             {
                 dir.Dispose();

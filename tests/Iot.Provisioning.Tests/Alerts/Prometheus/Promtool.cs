@@ -24,7 +24,19 @@ internal static class Promtool
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            // A hung promtool must not outlive the test run.
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+
         return (p.ExitCode, await stdout + await stderr);
     }
 }
