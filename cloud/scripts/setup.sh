@@ -7,7 +7,7 @@ IOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export IOT_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 openssl python3-prometheus-client python3-aiosmtpd qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross pocketsphinx pocketsphinx-en-us chromium clang lld llvm libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+iot_apt_packages=(postgresql-15 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 openssl python3-prometheus-client prometheus python3-aiosmtpd qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross pocketsphinx pocketsphinx-en-us chromium clang lld llvm libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
 
 iot_setup() {
   local missing=()
@@ -25,6 +25,10 @@ iot_setup() {
   # Debian starts a system mosquitto on 1883 after install; our tests and demo start their own brokers.
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
     systemctl stop mosquitto || true
+  fi
+  # Likewise Debian's prometheus on 9090: the monitoring test runs its own with the shipped rules on a free port.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    systemctl stop prometheus || true
   fi
   command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; return 1; }
   # Silero VAD model from its npm package, hash-checked and cached in .cache/ (no download when cached).

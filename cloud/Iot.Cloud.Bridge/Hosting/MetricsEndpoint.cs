@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Iot.Cloud.Bridge.Hosting;
 
 /// <summary>
-/// <c>GET /metrics</c> (ingest counters, and job counters when workers run in this process), <c>GET /health</c>
+/// <c>GET /metrics</c> (ingest counters, alert and fleet gauges, and job counters when workers run in this process), <c>GET /health</c>
 /// (200 while the broker session is up, 503 otherwise) and <c>GET /health/live</c> / <c>GET /health/ready</c>
 /// (<see cref="HealthProbes"/>: database reachable and migrated, broker session, storage writable) on a small Kestrel, so operators scrape the bridge instead of
 /// reading its once-a-minute log line. A port that cannot be bound is logged and the bridge keeps ingesting.
@@ -59,7 +59,7 @@ internal sealed partial class MetricsEndpoint(
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
+        app.MapGet("/metrics", async (CancellationToken ct) => Results.Text(await RenderAsync(ct).ConfigureAwait(false), PrometheusText.ContentType));
 
         // Kept as it was for existing scrapers and scripts: the broker session only. /health/ready is the full answer.
         app.MapGet("/health", () => connection.IsConnected
@@ -68,10 +68,15 @@ internal sealed partial class MetricsEndpoint(
         app.MapHealthProbes(services.GetRequiredService<HealthCheckService>());
     }
 
-    private string Render()
+    private async Task<string> RenderAsync(CancellationToken ct)
     {
         var text = BridgeMetricsText.Render(ingest, connection.IsConnected, bridge.Value.InstanceId, Version);
         text += services.GetService<Iot.Provisioning.Alerts.AlertMetrics>()?.Render();
+        if (services.GetService<Iot.Provisioning.Alerts.FleetMetrics>() is { } fleet)
+        {
+            text += await fleet.RenderAsync(ct).ConfigureAwait(false);
+        }
+
         return services.GetService<JobMetrics>() is { } jobs ? text + JobMetricsText.Render(jobs.Snapshot(), jobs.Depth) : text;
     }
 

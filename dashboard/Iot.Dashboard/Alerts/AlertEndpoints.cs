@@ -22,7 +22,7 @@ public static class AlertEndpoints
             await store.GetAsync(id, ct).ConfigureAwait(false) is { } alert ? (Results<Ok<AlertView>, NotFound>)TypedResults.Ok(alert) : TypedResults.NotFound())
             .RequireAuthorization(Policies.ReadAlerts);
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.AcknowledgeAlerts);
-        group.MapGet("/events", (AlertEvents events, HttpContext http, CancellationToken ct) => TypedResults.ServerSentEvents(events.StreamAsync(http.User, ct)))
+        group.MapGet("/events", (AlertEvents events, Iot.Dashboard.Monitoring.DashboardMetrics metrics, HttpContext http, CancellationToken ct) => TypedResults.ServerSentEvents(metrics.Track(Iot.Dashboard.Monitoring.DashboardMetrics.AlertStream, events.StreamAsync(http.User, ct), ct)))
             .RequireAuthorization(Policies.ReadAlerts);
 
         group.MapGet("/rules", async (AlertRuleSettings rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct).ConfigureAwait(false)))

@@ -9,6 +9,7 @@ using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Jobs;
+using Iot.Dashboard.Monitoring;
 using Iot.Dashboard.Overview;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
@@ -181,6 +182,8 @@ public static class DashboardApp
             pages.Conventions.AllowAnonymousToPage("/Error");
         });
 
+        services.AddSingleton<DashboardMetrics>();
+
         // Features
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
@@ -228,6 +231,7 @@ public static class DashboardApp
             app.UseForwardedHeaders();
         }
 
+        app.UseResponseCounting();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
@@ -265,6 +269,9 @@ public static class DashboardApp
 
         // Probes for load balancers and supervisors, which do not sign in; they say only which check failed and why.
         app.MapHealthProbes().AllowAnonymous().DisableRateLimiting();
+
+        // Prometheus: no sign-in either, but only for the configured scraper networks (loopback by default).
+        app.MapDashboardMetrics(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Metrics);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services) =>

@@ -26,6 +26,9 @@ public sealed class DashboardOptions
 
     public ProvisioningApiClientOptions ProvisioningApi { get; set; } = new();
 
+    /// <summary><c>GET /metrics</c> for Prometheus: who may read it.</summary>
+    public Iot.Dashboard.Monitoring.MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>A device counts as online when it was seen this recently (telemetry arrives every 60 s by default).</summary>
     public int OnlineWindowSeconds { get; set; } = 180;
 

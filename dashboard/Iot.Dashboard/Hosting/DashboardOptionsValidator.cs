@@ -39,6 +39,14 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{s}:Auth:RefreshReuseGraceSeconds {o.Auth.RefreshReuseGraceSeconds} must be 0..30");
         }
 
+        foreach (var network in o.Metrics.AllowedNetworks)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                errors.Add($"{s}:Metrics:AllowedNetworks '{network}' is not a network in CIDR notation (e.g. 10.0.0.5/32)");
+            }
+        }
+
         if (o.RateLimits.LoginPerMinute < 1)
         {
             errors.Add($"{s}:RateLimits:LoginPerMinute {o.RateLimits.LoginPerMinute} must be at least 1");

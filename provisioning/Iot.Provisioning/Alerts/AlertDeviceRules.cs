@@ -11,17 +11,17 @@ internal static class AlertDeviceRules
 
     public static async Task<List<AlertFiring>> EvaluateAsync(AlertPass pass)
     {
-        var hour = new DateTimeOffset(pass.Now.Year, pass.Now.Month, pass.Now.Day, pass.Now.Hour, 0, 0, TimeSpan.Zero);
+        var (hour, previous, elapsed) = AlertMeasures.RejectionWindow(pass.Now);
         var firings = new List<AlertFiring>();
 
         // Offline: the last status said offline (counted from when the cloud heard it), or nothing at all has been heard for
         // the threshold (counted from the last status, telemetry or devices.last_seen_at). A device never heard of is new,
         // not offline.
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.DeviceOffline,
-            """
+            $"""
             CASE WHEN h.state = 'offline' THEN extract(epoch FROM @now - h.state_received_at)::float8 / 60
-                 WHEN coalesce(h.state_received_at, h.telemetry_received_at, d.last_seen_at) IS NOT NULL
-                 THEN extract(epoch FROM @now - greatest(h.state_received_at, h.telemetry_received_at, d.last_seen_at, @since))::float8 / 60 END
+                 WHEN {AlertMeasures.LastHeard} IS NOT NULL
+                 THEN extract(epoch FROM @now - greatest({AlertMeasures.LastHeard}, @since))::float8 / 60 END
             """,
             "CASE WHEN h.state = 'offline' THEN coalesce(h.reconnect_reason, 'offline') ELSE 'silent' END",
             (r, u) => r.Note == "silent"
@@ -32,52 +32,42 @@ internal static class AlertDeviceRules
         // Microphone: missing in every telemetry since mic_missing_since (set by the health writer); not while offline,
         // which the offline rule reports.
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.MicrophoneMissing,
-            """
-            CASE WHEN h.telemetry ->> 'mic' = 'missing' AND h.mic_missing_since IS NOT NULL AND h.state IS DISTINCT FROM 'offline'
-                 THEN extract(epoch FROM @now - h.mic_missing_since)::float8 / 60 END
-            """,
+            $"CASE WHEN {AlertMeasures.MicMissing} THEN extract(epoch FROM @now - h.mic_missing_since)::float8 / 60 END",
             "NULL",
             (r, u) => AlertFiring.F($"{r.Name} ({r.DeviceId}) has reported its microphone missing for {r.Value:0} min (threshold {r.Threshold:0.##} {u})")));
 
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.BacklogChunks,
-            "(h.telemetry ->> 'outboxDepth')::float8",
+            AlertMeasures.OutboxChunks,
             "NULL",
             (r, u) => AlertFiring.F($"{r.Name} ({r.DeviceId}) has {r.Value:0} unsent chunks waiting (threshold {r.Threshold:0.##} {u})")));
 
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.BacklogMegabytes,
-            "(h.telemetry ->> 'outboxBytes')::float8 / 1048576",
+            $"{AlertMeasures.OutboxBytes} / 1048576",
             "NULL",
             (r, u) => AlertFiring.F($"{r.Name} ({r.DeviceId}) has {r.Value:0.#} MB of unsent audio waiting (threshold {r.Threshold:0.##} {u})")));
 
         // Spool free share: fires at or below the threshold (the one rule where lower is worse among the device rules).
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.SpoolFreeLow,
-            """
-            CASE WHEN (h.telemetry ->> 'spoolTotalBytes')::float8 > 0
-                 THEN 100 * (h.telemetry ->> 'spoolFreeBytes')::float8 / (h.telemetry ->> 'spoolTotalBytes')::float8 END
-            """,
+            AlertMeasures.SpoolFreePercent,
             "NULL",
             (r, u) => AlertFiring.F($"{r.Name} ({r.DeviceId}) has {r.Value:0.#}% free on its spool disk (threshold {r.Threshold:0.##} {u})"),
             lowIsBad: true));
 
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.CrashLoop,
-            "(SELECT count(*) FROM device_events e WHERE e.device_id = d.device_id AND e.kind = 'restart' AND e.at > @now - interval '1 hour')::float8",
+            AlertMeasures.RestartsLastHour,
             "NULL",
             (r, u) => AlertFiring.F($"{r.Name} ({r.DeviceId}) restarted {r.Value:0} times in the last hour (threshold {r.Threshold:0.##} {u})")));
 
-        // Rejections are counted per clock hour: the last 60 minutes are this hour's count plus the share of the previous
-        // hour's that still lies inside the window (assuming the previous hour's were spread evenly).
+        // Rejections: this clock hour's plus the share of the previous hour's still inside the last 60 minutes.
         firings.AddRange(await RunAsync(pass, AlertRuleCatalog.RejectedChunks,
-            """
-            (SELECT sum(CASE WHEN r.hour = @hour THEN r.count ELSE r.count * (1 - @elapsed) END)
-             FROM chunk_rejections r WHERE r.tenant_id = d.tenant_id AND r.device_id = d.device_id AND r.hour IN (@hour, @previous))::float8
-            """,
+            AlertMeasures.RejectedLastHour,
             """
             (SELECT string_agg(x.reason || ' ' || x.n, ', ' ORDER BY x.n DESC, x.reason) FROM (
                 SELECT r.reason, sum(r.count) AS n FROM chunk_rejections r
                 WHERE r.tenant_id = d.tenant_id AND r.device_id = d.device_id AND r.hour IN (@hour, @previous) GROUP BY r.reason) x)
             """,
             (r, u) => AlertFiring.F($"The bridge refused {r.Value:0} chunks from {r.Name} ({r.DeviceId}) in the last hour: {r.Note} (threshold {r.Threshold:0.##} {u})"),
-            new { hour, previous = hour.AddHours(-1), elapsed = (pass.Now - hour).TotalSeconds / 3600 }));
+            new { hour, previous, elapsed }));
         return firings;
     }
 
@@ -95,7 +85,7 @@ internal static class AlertDeviceRules
             JOIN th ON th.tenant_id = d.tenant_id
             LEFT JOIN device_health h ON h.device_id = d.device_id AND h.tenant_id = d.tenant_id
             CROSS JOIN LATERAL (SELECT ({valueSql}) AS value, ({noteSql})::text AS note) v
-            WHERE d.enabled AND d.revoked_at IS NULL AND v.value IS NOT NULL AND {compare}
+            WHERE {AlertMeasures.ActiveDevice} AND v.value IS NOT NULL AND {compare}
             ORDER BY d.device_id
             """,
             rule,

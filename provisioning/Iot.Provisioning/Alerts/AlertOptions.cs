@@ -15,6 +15,15 @@ public sealed class AlertOptions
 
     /// <summary>Devices with unwritten status or telemetry held in memory at most; beyond that, messages are counted and dropped.</summary>
     public int MaxPendingDevices { get; set; } = 50_000;
+
+    /// <summary>
+    /// Seconds the fleet gauges on <c>/metrics</c> (<see cref="FleetMetrics"/>) are reused before PostgreSQL is read
+    /// again, so a scrape storm (several Prometheus servers, a short interval) costs one read per period per bridge.
+    /// </summary>
+    public int MetricsCacheSeconds { get; set; } = 15;
+
+    /// <summary>Per-device gauges on <c>/metrics</c> (about nine series per device); off for fleets too big for the Prometheus server.</summary>
+    public bool DeviceMetrics { get; set; } = true;
 }
 
 internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
@@ -36,6 +45,11 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
         if (o.MaxPendingDevices is < 100 or > 10_000_000)
         {
             errors.Add($"{s}:MaxPendingDevices {o.MaxPendingDevices} must be 100..10000000");
+        }
+
+        if (o.MetricsCacheSeconds is < 1 or > 300)
+        {
+            errors.Add($"{s}:MetricsCacheSeconds {o.MetricsCacheSeconds} must be 1..300");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

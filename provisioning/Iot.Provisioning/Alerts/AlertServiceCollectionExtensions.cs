@@ -20,6 +20,7 @@ public static class AlertServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICertificateExpirySource, NoCertificates>();
         services.AddSingleton<AlertMetrics>();
+        services.AddSingleton<FleetMetrics>();
         services.AddSingleton<DeviceHealthWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceHealthWriter>());
         services.AddSingleton<AlertEvaluator>();

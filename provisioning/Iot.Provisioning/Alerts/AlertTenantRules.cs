@@ -23,7 +23,7 @@ internal static class AlertTenantRules
                      WITH {AlertPass.Thresholds}
                      SELECT s.tenant_id AS TenantId, j.kind AS Kind, count(*)::float8 AS Value, coalesce(th.threshold, @def) AS Threshold
                      FROM jobs j JOIN job_scopes s ON s.job_id = j.job_id LEFT JOIN th ON th.tenant_id = s.tenant_id
-                     WHERE j.status = 'dead' AND j.finished_at > @now - interval '24 hours' AND (s.tenant_id IS NULL OR th.tenant_id IS NOT NULL)
+                     WHERE {AlertMeasures.DeadLastDay} AND (s.tenant_id IS NULL OR th.tenant_id IS NOT NULL)
                      GROUP BY s.tenant_id, j.kind, th.threshold
                      HAVING count(*) >= coalesce(th.threshold, @def)
                      ORDER BY 1, 2
@@ -44,7 +44,7 @@ internal static class AlertTenantRules
                      SELECT s.tenant_id AS TenantId, j.kind AS Kind, extract(epoch FROM @now - min(j.created_at))::float8 / 60 AS Value,
                             coalesce(th.threshold, @def) AS Threshold
                      FROM jobs j JOIN job_scopes s ON s.job_id = j.job_id LEFT JOIN th ON th.tenant_id = s.tenant_id
-                     WHERE j.status IN ('queued', 'running', 'waiting') AND j.kind = ANY (@kinds) AND (s.tenant_id IS NULL OR th.tenant_id IS NOT NULL)
+                     WHERE {AlertMeasures.Unfinished} AND (s.tenant_id IS NULL OR th.tenant_id IS NOT NULL)
                      GROUP BY s.tenant_id, j.kind, th.threshold
                      HAVING extract(epoch FROM @now - min(j.created_at))::float8 / 60 >= coalesce(th.threshold, @def)
                      ORDER BY 1, 2
@@ -66,7 +66,7 @@ internal static class AlertTenantRules
                      SELECT c.tenant_id AS TenantId, c.claim_id AS ClaimId, c.expires_at AS ExpiresAt,
                             extract(epoch FROM c.expires_at - @now)::float8 / 86400 AS Value, th.threshold AS Threshold
                      FROM claim_tokens c JOIN th ON th.tenant_id = c.tenant_id
-                     WHERE c.revoked_at IS NULL AND c.expires_at > @now AND (c.max_uses IS NULL OR c.uses < c.max_uses)
+                     WHERE {AlertMeasures.UsableClaim}
                        AND c.expires_at <= @now + th.threshold * interval '1 day'
                      ORDER BY 1, 2
                      """,

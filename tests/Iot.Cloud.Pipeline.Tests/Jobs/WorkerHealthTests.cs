@@ -64,6 +64,22 @@ public sealed class WorkerHealthTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_on_the_health_listener_give_prometheus_the_workers_job_counters_without_signing_in()
+    {
+        using var host = await StartAsync(await TestDatabase.CreateAsync("worker_metrics"), _dir.Path);
+        using var http = Client(host);
+
+        var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\niot_worker_up 1\n", "\n" + text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE iot_jobs_claimed_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE iot_jobs_depth gauge\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_health_listener_setting_stops_start_up_naming_the_key()
     {
         using var host = WorkerHost.CreateBuilder(["--Database:ConnectionString=Host=127.0.0.1;Database=x", "--Worker:Health:Port=70000", "--Worker:Health:ListenAddress=localhost"]).Build();
