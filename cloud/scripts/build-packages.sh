@@ -60,9 +60,9 @@ trap 'rm -rf "$work"' EXIT
 
 deb_arch() { case "$1" in x64) echo amd64 ;; arm64) echo arm64 ;; esac; }
 
-publish() { # project-dir rid output
+publish() { # project-dir rid output [dotnet publish options]
     echo "build-packages.sh: dotnet publish $1 -r $2" >&2
-    nice -n 10 dotnet publish "$root/$1" -c Release -r "$2" --self-contained -o "$3" -nologo -v quiet
+    nice -n 10 dotnet publish "$root/$1" -c Release -r "$2" --self-contained -o "$3" -nologo -v quiet "${@:4}"
 }
 
 # The newest glibc symbol version any ELF file under a directory needs: the package's libc6 dependency. readelf reads
@@ -181,7 +181,9 @@ build_cloud() {
     publish "$project" "$rid" "$work/publish-$program"
     copy_publish "$work/publish-$program" "$stage/opt/$program"
     if [ -n "$extra" ]; then
-        publish "$extra" "$rid" "$work/publish-$program-extra"
+        # Its libraries were all just built for the first program; building them again (a restore for another project
+        # can mark them stale) would make byte-different copies of the same code, which merge_publish refuses.
+        publish "$extra" "$rid" "$work/publish-$program-extra" --no-dependencies
         merge_publish "$work/publish-$program-extra" "$stage/opt/$program"
         # The apphost finds its files through the link's target, so a link in PATH is enough.
         mkdir -p "$stage/usr/bin"
@@ -195,7 +197,7 @@ build_cloud() {
     maintainer_scripts "$root/cloud/deploy/debian" "$stage" \
         -e "s|@PROGRAM@|$program|g" -e "s|@STATE_GROUP@|$state_group|g" -e "s|@STATE_MODE@|$state_mode|g" -e "s|@KEEP_STATE@|$keep_state|g"
     control "$stage" "$program" "$darch" \
-        "libc6 (>= $(glibc_floor "$stage/opt/$program")), libgcc-s1, libstdc++6, libssl3, libicu72 | libicu76 | libicu74, passwd, init-system-helpers$depends_extra" \
+        "libc6 (>= $(glibc_floor "$stage/opt/$program")), libgcc-s1, libstdc++6, libssl3, passwd, init-system-helpers$depends_extra" \
         "$recommends" "$summary" "$description"
     build_deb "$stage" "$program" "$darch"
 }
