@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Globalization;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.TestSupport;
@@ -10,6 +11,7 @@ namespace Iot.Edge.Deployment.Tests.Packages;
 /// package's service user with the installed configuration (systemd is not PID 1 here, so the way the unit would:
 /// same user, same environment), a chunk stored by a real bridge, then <c>dpkg --purge</c> leaving nothing behind.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public class AgentPackageTests(ITestOutputHelper output)
 {
     private const string Device = "pkg-1";
