@@ -146,6 +146,11 @@ build_agent() { # x64|arm64
         publish edge/Iot.Edge.Agent "$rid" "$publish_dir"
     fi
     [ -x "$publish_dir/iot-agent" ] || { echo "build-packages.sh: no iot-agent in $publish_dir" >&2; exit 1; }
+    # A publish handed in with --agent-publish must be for the architecture the package claims.
+    local machine
+    machine="$(readelf -h "$publish_dir/iot-agent" | sed -n 's/^ *Machine: *//p')"
+    case "$arch:$machine" in x64:*X86-64*|arm64:*AArch64*) ;;
+        *) echo "build-packages.sh: $publish_dir/iot-agent is built for '$machine', not $arch" >&2; exit 1 ;; esac
     # Without the model the default speech detector (Vad:Engine=auto) quietly falls back to the energy detector.
     [ -f "$publish_dir/models/silero_vad_v5.onnx" ] || { echo "build-packages.sh: $publish_dir has no models/silero_vad_v5.onnx (run edge/scripts/fetch-vad-model.sh, then publish again)" >&2; exit 1; }
     mkdir -p "$stage/DEBIAN" "$stage/lib/systemd/system" "$stage/etc/iot-agent" "$stage/usr/share/doc/iot-agent"
