@@ -56,14 +56,14 @@ internal static class DebianPackages
     private static async Task<string> BuildAgentAsync(string arch)
     {
         var publish = await PublishedAgent.ForAsync($"linux-{arch}");
-        var output = Path.Combine(TestCache.Root, "packages", $"agent-{arch}-{Environment.ProcessId}-{Guid.NewGuid():n}");
+        var output = OutputFolder($"agent-{arch}");
         await RunScriptAsync(["--agent-arch", arch, "--no-cloud", "--agent-publish", publish, "--out", output], TimeSpan.FromMinutes(5));
         return Path.Combine(output, $"iot-agent_{TestVersion}_{(arch == "x64" ? "amd64" : arch)}.deb");
     }
 
     private static async Task<string> BuildCloudAsync()
     {
-        var output = Path.Combine(TestCache.Root, "packages", $"cloud-{Environment.ProcessId}-{Guid.NewGuid():n}");
+        var output = OutputFolder("cloud");
 
         // A publish for linux-x64 also builds the shared libraries (Iot.Protocol, ...) into their linux-x64 obj folders,
         // as the agent's publish does: both take the lock PublishedAgent takes, or they would race on those folders.
@@ -72,6 +72,26 @@ internal static class DebianPackages
         await using var exclusive = await CrossProcessLock.AcquireAsync(Path.Combine(agentObj, "publish.lock"), TimeSpan.FromMinutes(20));
         await RunScriptAsync(["--agent-arch", "none", "--cloud", "--out", output], TimeSpan.FromMinutes(15));
         return output;
+    }
+
+    /// <summary>
+    /// A folder of packages for this process only (nothing another process could find half-written or trust), deleted
+    /// when the process ends: the cloud packages are about 170 MB a run.
+    /// </summary>
+    private static string OutputFolder(string name)
+    {
+        var folder = Path.Combine(TestCache.Root, "packages", $"{name}-{Environment.ProcessId}-{Guid.NewGuid():n}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return folder;
     }
 
     private static async Task RunScriptAsync(IEnumerable<string> args, TimeSpan timeout)
