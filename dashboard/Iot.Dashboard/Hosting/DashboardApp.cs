@@ -40,8 +40,19 @@ public static class DashboardApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddJsonFile("iot-dashboard.json", optional: true);
+
+        // The packaged service keeps its settings in /etc (cloud/deploy/iot-dashboard.service), named the way the
+        // bridge and worker name theirs; a named file that is missing stops the start instead of running on defaults.
+        if (Environment.GetEnvironmentVariable("IOT_DASHBOARD_CONFIG") is { Length: > 0 } configFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables("IOT_DASHBOARD_");
         builder.Configuration.AddCommandLine(args);
+
+        // READY=1 once Kestrel listens and STOPPING=1 on SIGTERM for the Type=notify unit; nothing outside systemd.
+        builder.Services.AddSystemd();
         AddServices(builder.Services, builder.Configuration, builder.Environment);
         var app = builder.Build();
         Configure(app);
