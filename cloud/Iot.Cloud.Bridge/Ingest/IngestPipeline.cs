@@ -181,12 +181,14 @@ public sealed partial class IngestPipeline(
             {
                 metrics.OnStored();
                 spans.Outcome(m.ChunkId, "stored");
+                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "stored"));
                 acks.Add((m, AckStatus.Stored));
             }
             else if (outcome.ExistingHashes.TryGetValue(m.ChunkId, out var sha) && sha == m.Sha256)
             {
                 metrics.OnDuplicate();
                 spans.Outcome(m.ChunkId, "duplicate");
+                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "duplicate"));
                 acks.Add((m, AckStatus.Duplicate));
             }
             else
@@ -274,6 +276,10 @@ public sealed partial class IngestPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped message on {Topic} ({Bytes} bytes): not a device chunk topic")]
     private partial void LogUnroutable(string topic, int bytes);
+
+    // Debug: one line per chunk is the volume of the ingest itself; switched on per source when a chunk is chased.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkId} from {TenantId}/{DeviceId} #{Sequence} {Outcome}")]
+    private partial void LogStored(Guid chunkId, string tenantId, string deviceId, long sequence, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected chunk from {TenantId}/{DeviceId} ({ChunkId}): {Reason}: {Detail}")]
     private partial void LogRejected(string reason, string tenantId, string deviceId, Guid? chunkId, string? detail);

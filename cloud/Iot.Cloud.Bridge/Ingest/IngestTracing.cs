@@ -107,6 +107,25 @@ internal sealed class IngestTracing : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="log"/> with the chunk's span current, so the log line carries its trace and span id.</summary>
+    public void Within(Guid chunkId, Action log)
+    {
+        var previous = Activity.Current;
+        if (_byChunk.TryGetValue(chunkId, out var list) && list.Count > 0)
+        {
+            Activity.Current = list[0];
+        }
+
+        try
+        {
+            log();
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
     /// <summary>The whole batch failed (database down, disk full): nothing was acked.</summary>
     public void Fail(Exception exception)
     {
