@@ -52,21 +52,36 @@ public static class CloudHost
         }
 
         builder.Configuration.AddCommandLine(args);
-        var format = LogFormats.Read(builder.Configuration, LogFormat.Json)!.Value;
-        builder.Services.AddSerilog(
-            // Sink assemblies are named, not discovered: discovery scans the program's folder and fails on DLLs that
-            // belong to another program sharing it (test output folders hold several).
-            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration, SerilogAssemblies).Enrich.FromLogContext().Console(format),
-            preserveStaticLogger: true);
+        AddLogging(builder.Services, builder.Configuration);
         builder.Services.AddSystemd();
         return builder;
     }
 
     /// <summary>
-    /// OTLP traces and metrics for <paramref name="serviceName"/> (iot-bridge, iot-worker) when
+    /// Serilog from the <c>Serilog</c> section, console lines in the <c>Serilog:Format</c> chosen (compact JSON unless
+    /// <c>text</c>); replaces the default logger providers. A bad format fails start-up naming the key.
+    /// </summary>
+    public static void AddLogging(IServiceCollection services, IConfiguration configuration)
+    {
+        var format = LogFormats.Read(configuration, LogFormat.Json)!.Value;
+        services.AddSerilog(
+            // Sink assemblies are named, not discovered: discovery scans the program's folder and fails on DLLs that
+            // belong to another program sharing it (test output folders hold several).
+            (_, lc) => lc.ReadFrom.Configuration(configuration, SerilogAssemblies).Enrich.FromLogContext().Console(format),
+            preserveStaticLogger: true);
+    }
+
+    /// <summary>
+    /// OTLP traces and metrics for <paramref name="serviceName"/> (iot-bridge, iot-worker, iot-dashboard) when
     /// <c>OpenTelemetry:Otlp:Endpoint</c> is set; a bad <c>OpenTelemetry</c> setting throws naming its key.
     /// </summary>
-    public static void AddTelemetry(HostApplicationBuilder builder, string serviceName, string instanceId, IReadOnlyList<string> sources, IReadOnlyList<string> meters)
+    public static void AddTelemetry(
+        IHostApplicationBuilder builder,
+        string serviceName,
+        string instanceId,
+        IReadOnlyList<string> sources,
+        IReadOnlyList<string> meters,
+        Action<OpenTelemetry.Trace.TracerProviderBuilder>? configureTracing = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOtlpTelemetry(TelemetrySettings.FromConfiguration(builder.Configuration), new TelemetryRegistration(
@@ -77,6 +92,7 @@ public static class CloudHost
             Sources = sources,
             // System.Runtime: the runtime's own meter (GC, thread pool, exceptions) since .NET 9, no package needed.
             Meters = [.. meters, "System.Runtime"],
+            ConfigureTracing = configureTracing,
         });
     }
 
