@@ -37,7 +37,9 @@ public sealed record TelemetrySettings(Uri Endpoint, OtlpExportProtocol Protocol
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || string.IsNullOrEmpty(parsed.Host)
             || parsed.Query.Length > 0 || parsed.Fragment.Length > 0 || parsed.UserInfo.Length > 0)
         {
-            errors.Add($"{otlp.Path}:Endpoint '{endpointText}' must be an http:// or https:// address of an OTLP receiver, e.g. http://collector:4318 (no query, no credentials: use {otlp.Path}:Headers)");
+            // Echoed only without an '@': a mistyped address may still carry a password, and this line goes to the logs.
+            var shown = endpointText.Contains('@', StringComparison.Ordinal) ? "(not shown: it holds credentials)" : $"'{endpointText}'";
+            errors.Add($"{otlp.Path}:Endpoint {shown} must be an http:// or https:// address of an OTLP receiver, e.g. http://collector:4318 (no query, no credentials: use {otlp.Path}:Headers)");
         }
         else
         {
