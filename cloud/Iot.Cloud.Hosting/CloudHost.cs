@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,8 @@ public static class CloudHost
     /// <summary>
     /// A host builder for <paramref name="program"/> (e.g. <c>iot-bridge</c>): <c>{program}.json</c> next to the binary
     /// &lt; the file named by <c>IOT_{PROGRAM}_CONFIG</c> &lt; <c>IOT_{PROGRAM}_*</c> environment variables &lt;
-    /// <c>DATABASE_URL</c> &lt; <paramref name="overrides"/> &lt; command line. Serilog compact JSON on stdout; systemd aware.
+    /// <c>DATABASE_URL</c> &lt; <paramref name="overrides"/> &lt; command line. Serilog compact JSON on stdout (or text:
+    /// <c>Serilog:Format</c>); systemd aware. Tracing is added by <see cref="AddTelemetry"/>.
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(string program, string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -50,13 +52,48 @@ public static class CloudHost
         }
 
         builder.Configuration.AddCommandLine(args);
-        builder.Services.AddSerilog(
-            // Sink assemblies are named, not discovered: discovery scans the program's folder and fails on DLLs that
-            // belong to another program sharing it (test output folders hold several).
-            (_, lc) => lc.ReadFrom.Configuration(builder.Configuration, SerilogAssemblies).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter()),
-            preserveStaticLogger: true);
+        AddLogging(builder.Services, builder.Configuration);
         builder.Services.AddSystemd();
         return builder;
+    }
+
+    /// <summary>
+    /// Serilog from the <c>Serilog</c> section, console lines in the <c>Serilog:Format</c> chosen (compact JSON unless
+    /// <c>text</c>); replaces the default logger providers. A bad format fails start-up naming the key.
+    /// </summary>
+    public static void AddLogging(IServiceCollection services, IConfiguration configuration)
+    {
+        var format = LogFormats.Read(configuration, LogFormat.Json)!.Value;
+        services.AddSerilog(
+            // Sink assemblies are named, not discovered: discovery scans the program's folder and fails on DLLs that
+            // belong to another program sharing it (test output folders hold several).
+            (_, lc) => lc.ReadFrom.Configuration(configuration, SerilogAssemblies).Enrich.FromLogContext().Console(format),
+            preserveStaticLogger: true);
+    }
+
+    /// <summary>
+    /// OTLP traces and metrics for <paramref name="serviceName"/> (iot-bridge, iot-worker, iot-dashboard) when
+    /// <c>OpenTelemetry:Otlp:Endpoint</c> is set; a bad <c>OpenTelemetry</c> setting throws naming its key.
+    /// </summary>
+    public static void AddTelemetry(
+        IHostApplicationBuilder builder,
+        string serviceName,
+        string instanceId,
+        IReadOnlyList<string> sources,
+        IReadOnlyList<string> meters,
+        Action<OpenTelemetry.Trace.TracerProviderBuilder>? configureTracing = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOtlpTelemetry(TelemetrySettings.FromConfiguration(builder.Configuration), new TelemetryRegistration(
+            serviceName,
+            (System.Reflection.Assembly.GetEntryAssembly() ?? typeof(CloudHost).Assembly).GetName().Version?.ToString(3) ?? "0.0.0",
+            instanceId)
+        {
+            Sources = sources,
+            // System.Runtime: the runtime's own meter (GC, thread pool, exceptions) since .NET 9, no package needed.
+            Meters = [.. meters, "System.Runtime"],
+            ConfigureTracing = configureTracing,
+        });
     }
 
     /// <summary>Builds and runs the host; a bad setting ends the program with exit code 2 and a message naming the key.</summary>

@@ -26,6 +26,14 @@ public static class BridgeHost
     {
         var builder = CloudHost.CreateBuilder("iot-bridge", args, overrides);
         AddBridge(builder.Services, builder.Configuration);
+
+        // Job spans come from the in-process pipeline workers (when on); they carry service.name iot-bridge then.
+        CloudHost.AddTelemetry(
+            builder,
+            "iot-bridge",
+            builder.Configuration[$"{BridgeOptions.Section}:InstanceId"] ?? new BridgeOptions().InstanceId,
+            [IngestTracing.SourceName, JobTracing.SourceName],
+            [IngestMetrics.MeterName, JobMetrics.MeterName]);
         return builder;
     }
 

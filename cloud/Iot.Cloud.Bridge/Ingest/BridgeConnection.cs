@@ -172,7 +172,8 @@ public sealed partial class BridgeConnection : BackgroundService
         // Never wait in here: this runs on MQTTnet's receive loop, which must stay free to process the PUBACKs of
         // the acks we publish. The PUBACK for this message is sent by the worker once the chunk is settled.
         e.AutoAcknowledge = false;
-        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync);
+        var (traceParent, traceState) = IngestTracing.ReadContext(e.ApplicationMessage.UserProperties);
+        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync, traceParent, traceState);
         if (!_queue.TryWrite(message))
         {
             // Cannot happen while the broker honours our receive maximum (= queue capacity). If it does, the device

@@ -1,11 +1,20 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Bridge.Ingest;
 
-/// <summary>What the bridge has seen; every rejection is counted by reason.</summary>
-public sealed class IngestMetrics
+/// <summary>
+/// What the bridge has seen; every rejection is counted by reason. The same counters feed /metrics (Prometheus text)
+/// and the .NET meter <see cref="MeterName"/>, which the OTLP exporter sends when tracing is on: one set of numbers,
+/// two ways out, so a Prometheus scrape and an OpenTelemetry backend never disagree.
+/// </summary>
+public sealed class IngestMetrics : IDisposable
 {
+    public const string MeterName = "Iot.Cloud.Bridge.Ingest";
+    private readonly Meter _meter = new(MeterName);
+    private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<int> _batchSize;
     private readonly ConcurrentDictionary<RejectReason, long> _rejected = new();
     private long _received;
     private long _stored;
@@ -15,6 +24,22 @@ public sealed class IngestMetrics
     private long _unroutable;
     private long _queueFullWaits;
     private long _rejectionCountsDropped;
+
+    public IngestMetrics()
+    {
+        _meter.CreateObservableCounter("iot.ingest.received", () => Received, description: "chunk messages received");
+        _meter.CreateObservableCounter("iot.ingest.stored", () => Stored, description: "chunks stored (file and row durable)");
+        _meter.CreateObservableCounter("iot.ingest.duplicates", () => Duplicates, description: "chunks already stored, acked again");
+        _meter.CreateObservableCounter("iot.ingest.acks", () => AcksPublished);
+        _meter.CreateObservableCounter("iot.ingest.batch_failures", () => BatchFailures);
+        _meter.CreateObservableCounter("iot.ingest.unroutable", () => Unroutable);
+        _meter.CreateObservableCounter("iot.ingest.queue_full_drops", () => QueueFullDrops);
+        _meter.CreateObservableCounter(
+            "iot.ingest.rejected",
+            () => _rejected.Select(r => new Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key.ToString()))));
+        _batchDuration = _meter.CreateHistogram<double>("iot.ingest.batch.duration", unit: "s", description: "validate, write and fsync, commit and ack one batch");
+        _batchSize = _meter.CreateHistogram<int>("iot.ingest.batch.size", unit: "{message}");
+    }
 
     public long Received => Interlocked.Read(ref _received);
 
@@ -38,6 +63,14 @@ public sealed class IngestMetrics
     public long RejectedTotal => _rejected.Values.Sum();
 
     public long Rejected(RejectReason reason) => _rejected.GetValueOrDefault(reason);
+
+    public void Dispose() => _meter.Dispose();
+
+    internal void OnBatch(int size, TimeSpan duration)
+    {
+        _batchSize.Record(size);
+        _batchDuration.Record(duration.TotalSeconds);
+    }
 
     internal void OnReceived() => Interlocked.Increment(ref _received);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
@@ -93,15 +94,41 @@ public sealed partial class IngestPipeline(
 
     internal async Task ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken ct)
     {
+        using var spans = new IngestTracing();
+        var started = time.GetTimestamp();
+        try
+        {
+            await ProcessAsync(batch, spans, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            spans.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            metrics.OnBatch(batch.Count, time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<ReceivedMessage> batch, IngestTracing spans, CancellationToken ct)
+    {
         var accepted = new Dictionary<Guid, (ChunkMetadata Metadata, byte[] Audio)>();
         var replays = new List<ChunkMetadata>();
+        var current = Activity.Current;
         foreach (var message in batch)
         {
-            var chunk = await ScreenAsync(message, ct).ConfigureAwait(false);
+            // The message's span is current while it is screened, so a rejection's log line carries its trace id.
+            spans.Start(message);
+            var chunk = await ScreenAsync(message, spans, ct).ConfigureAwait(false);
+            Activity.Current = current;
             if (chunk is null)
             {
+                spans.Outcome(message, "rejected");
                 continue;
             }
+
+            spans.Event(chunk.Value.Metadata.ChunkId, "validated");
 
             if (!accepted.TryAdd(chunk.Value.Metadata.ChunkId, chunk.Value))
             {
@@ -121,12 +148,17 @@ public sealed partial class IngestPipeline(
                 ? await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false)
                 : StoreResult.NoAudio)).ConfigureAwait(false);
         store.SyncDirectories(results.Where(r => r.Result == StoreResult.Written).Select(r => r.Metadata));
+        foreach (var (metadata, result) in results)
+        {
+            spans.Event(metadata.ChunkId, result == StoreResult.Written ? "stored" : "store." + result.ToString().ToLowerInvariant());
+        }
 
         var rows = new List<ChunkRow>();
         foreach (var (metadata, result) in results)
         {
             if (result == StoreResult.Conflict)
             {
+                spans.Outcome(metadata.ChunkId, "rejected");
                 await RejectAsync(metadata.TenantId, metadata.DeviceId, metadata.ChunkId, RejectReason.ConflictingDuplicate,
                     "a different recording with this chunk id is already stored", retryable: false, ct).ConfigureAwait(false);
                 continue;
@@ -136,6 +168,11 @@ public sealed partial class IngestPipeline(
         }
 
         var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            spans.Event(row.Metadata.ChunkId, "committed");
+        }
+
         var acks = new List<(ChunkMetadata Metadata, AckStatus Status)>();
         foreach (var row in rows)
         {
@@ -143,15 +180,20 @@ public sealed partial class IngestPipeline(
             if (outcome.Inserted.Contains(m.ChunkId))
             {
                 metrics.OnStored();
+                spans.Outcome(m.ChunkId, "stored");
+                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "stored"));
                 acks.Add((m, AckStatus.Stored));
             }
             else if (outcome.ExistingHashes.TryGetValue(m.ChunkId, out var sha) && sha == m.Sha256)
             {
                 metrics.OnDuplicate();
+                spans.Outcome(m.ChunkId, "duplicate");
+                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "duplicate"));
                 acks.Add((m, AckStatus.Duplicate));
             }
             else
             {
+                spans.Outcome(m.ChunkId, "rejected");
                 await RejectAsync(m.TenantId, m.DeviceId, m.ChunkId, RejectReason.ConflictingDuplicate,
                     "a different recording with this chunk id is already recorded", retryable: false, ct).ConfigureAwait(false);
             }
@@ -171,12 +213,13 @@ public sealed partial class IngestPipeline(
             if (await connection.PublishAckAsync(a.Metadata.TenantId, a.Metadata.DeviceId, ack, ct).ConfigureAwait(false))
             {
                 metrics.OnAckPublished();
+                spans.Event(a.Metadata.ChunkId, "acked");
             }
         })).ConfigureAwait(false);
     }
 
     /// <summary>Returns the chunk if it may be stored; otherwise rejects it (telling the device when it can be identified).</summary>
-    private async Task<(ChunkMetadata Metadata, byte[] Audio)?> ScreenAsync(ReceivedMessage message, CancellationToken ct)
+    private async Task<(ChunkMetadata Metadata, byte[] Audio)?> ScreenAsync(ReceivedMessage message, IngestTracing spans, CancellationToken ct)
     {
         if (!TopicTree.TryParse(message.Topic, out var topic) || topic.Kind != TopicKind.Chunk)
         {
@@ -186,6 +229,11 @@ public sealed partial class IngestPipeline(
         }
 
         var read = ChunkEnvelope.TryDecode(new ReadOnlySequence<byte>(message.Payload), _options.MaxPayloadBytes);
+        if (read.Metadata is { } decoded)
+        {
+            spans.Identify(message, decoded);
+        }
+
         if (!read.Success)
         {
             await RejectAsync(topic.TenantId, topic.DeviceId, read.Metadata?.ChunkId, read.Reason, read.Error, retryable: false, ct).ConfigureAwait(false);
@@ -213,6 +261,7 @@ public sealed partial class IngestPipeline(
     private async Task RejectAsync(string tenantId, string deviceId, Guid? chunkId, RejectReason reason, string? detail, bool retryable, CancellationToken ct)
     {
         metrics.OnRejected(reason);
+        Activity.Current?.SetTag("iot.reject_reason", reason.ToString());
         rejections.Count(tenantId, deviceId, reason);
         LogRejected(reason.ToString(), tenantId, deviceId, chunkId, detail);
         var ack = new ChunkAck { ChunkId = chunkId, Status = AckStatus.Rejected, Reason = reason, Detail = detail, Retryable = retryable, AtUtc = time.GetUtcNow() };
@@ -227,6 +276,10 @@ public sealed partial class IngestPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped message on {Topic} ({Bytes} bytes): not a device chunk topic")]
     private partial void LogUnroutable(string topic, int bytes);
+
+    // Debug: one line per chunk is the volume of the ingest itself; switched on per source when a chunk is chased.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkId} from {TenantId}/{DeviceId} #{Sequence} {Outcome}")]
+    private partial void LogStored(Guid chunkId, string tenantId, string deviceId, long sequence, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected chunk from {TenantId}/{DeviceId} ({ChunkId}): {Reason}: {Detail}")]
     private partial void LogRejected(string reason, string tenantId, string deviceId, Guid? chunkId, string? detail);

@@ -141,10 +141,14 @@ public sealed partial class JobWorker : BackgroundService
     private async Task RunAsync(RunningJob running)
     {
         var job = running.Job;
+        using var activity = JobTracing.Start(job);
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.JobId, ["JobKind"] = job.Kind });
         try
         {
+            await JobTracing.AddChunkIdsAsync(activity, _dataSource, running.Cancellation.Token).ConfigureAwait(false);
             if (!_handlers.TryGetValue(job.Kind, out var handler))
             {
+                JobTracing.End(activity, "no-handler");
                 running.Finishing = true;
                 var error = $"no handler registered for job kind '{job.Kind}' on worker {_options.WorkerId} (handlers: {(_handlers.Count == 0 ? "none" : string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal)))})";
                 if (await _queue.DeadLetterAsync(job, _options.WorkerId, error, CancellationToken.None).ConfigureAwait(false))
@@ -163,17 +167,26 @@ public sealed partial class JobWorker : BackgroundService
             }
             catch (OperationCanceledException) when (running.Cancellation.IsCancellationRequested)
             {
+                JobTracing.End(activity, "cancelled");
                 running.Finishing = true;
                 await OnCancelledAsync(running).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex)
             {
+                JobTracing.End(activity, "failed", ex);
                 running.Finishing = true;
                 await RecordFailureAsync(running, ex).ConfigureAwait(false);
                 return;
             }
 
+            JobTracing.End(activity, outcome switch
+            {
+                JobOutcome.Completed => "completed",
+                JobOutcome.Waiting => "waiting",
+                JobOutcome.Deferred => "deferred",
+                _ => outcome.GetType().Name,
+            });
             running.Finishing = true;
             await RecordOutcomeAsync(running, outcome).ConfigureAwait(false);
         }

@@ -2,6 +2,7 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Hosting;
 using Iot.Cloud.Hosting.Health;
 using Iot.Cloud.Pipeline.Hosting;
+using Iot.Cloud.Pipeline.Jobs;
 using Iot.Cloud.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,12 @@ public static class WorkerHost
     {
         var builder = CloudHost.CreateBuilder("iot-worker", args, overrides);
         AddWorker(builder.Services, builder.Configuration);
+        CloudHost.AddTelemetry(
+            builder,
+            "iot-worker",
+            builder.Configuration[$"{JobWorkerOptions.Section}:WorkerId"] ?? new JobWorkerOptions().WorkerId,
+            [JobTracing.SourceName],
+            [JobMetrics.MeterName]);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
+using Iot.Cloud.Hosting;
 using Iot.Cloud.Hosting.Health;
 using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Audio;
@@ -17,11 +18,13 @@ using Iot.Dashboard.Reviews;
 using Iot.Dashboard.Settings;
 using Iot.Dashboard.Users;
 using Iot.Provisioning.Api;
+using Iot.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 
 namespace Iot.Dashboard.Hosting;
@@ -50,6 +53,8 @@ public static class DashboardApp
 
         builder.Configuration.AddEnvironmentVariables("IOT_DASHBOARD_");
         builder.Configuration.AddCommandLine(args);
+        CloudHost.AddLogging(builder.Services, builder.Configuration);
+        AddTelemetry(builder);
 
         // READY=1 once Kestrel listens and STOPPING=1 on SIGTERM for the Type=notify unit; nothing outside systemd.
         builder.Services.AddSystemd();
@@ -58,6 +63,30 @@ public static class DashboardApp
         Configure(app);
         return app;
     }
+
+    /// <summary>
+    /// A server span per HTTP request when <c>OpenTelemetry:Otlp:Endpoint</c> is set, tagged with the chunk id of
+    /// <c>/api/chunks/{chunkId}/audio</c> so a chunk's trace search also finds who listened to it. Health probes are left
+    /// out: one every few seconds per orchestrator would drown the requests people make.
+    /// </summary>
+    private static void AddTelemetry(WebApplicationBuilder builder) =>
+        CloudHost.AddTelemetry(
+            builder,
+            "iot-dashboard",
+            Environment.MachineName.ToLowerInvariant(),
+            sources: [],
+            meters: ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"],
+            tracing => tracing.AddAspNetCoreInstrumentation(o =>
+            {
+                o.Filter = context => !context.Request.Path.StartsWithSegments("/health");
+                o.EnrichWithHttpResponse = (activity, response) =>
+                {
+                    if (response.HttpContext.GetRouteValue("chunkId") is string chunkId)
+                    {
+                        activity.SetTag(IotAttributes.ChunkId, chunkId);
+                    }
+                };
+            }));
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

@@ -19,6 +19,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using Iot.Telemetry;
 using Serilog;
 
 namespace Iot.Edge.Agent.Hosting;
@@ -56,7 +57,38 @@ public static class AgentHost
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "iot-agent");
         AddAgent(builder.Services, builder.Configuration);
+        AddTelemetry(builder.Services, builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// OTLP traces and metrics when <c>OpenTelemetry:Otlp:Endpoint</c> is set; the SDK is not even registered otherwise.
+    /// The configured tenant and device go on the resource; a provisioned device's ids are on every span anyway.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        var device = configuration[$"{AgentOptions.Section}:DeviceId"];
+        var tenant = configuration[$"{AgentOptions.Section}:TenantId"];
+        var attributes = new Dictionary<string, object>();
+        if (!string.IsNullOrWhiteSpace(tenant))
+        {
+            attributes[Iot.Telemetry.IotAttributes.TenantId] = tenant;
+        }
+
+        if (!string.IsNullOrWhiteSpace(device))
+        {
+            attributes[Iot.Telemetry.IotAttributes.DeviceId] = device;
+        }
+
+        services.AddOtlpTelemetry(TelemetrySettings.FromConfiguration(configuration), new TelemetryRegistration(
+            "iot-agent",
+            AgentVersion.Current,
+            string.IsNullOrWhiteSpace(device) ? Environment.MachineName.ToLowerInvariant() : $"{tenant}/{device}")
+        {
+            Sources = [ChunkUploadTracing.SourceName],
+            Meters = [ChunkUploadTracing.SourceName],
+            ResourceAttributes = attributes,
+        });
     }
 
     /// <summary>
@@ -113,6 +145,7 @@ public static class AgentHost
         services.AddSingleton<DesiredConfigApplier>();
         services.AddSingleton<HomeAssistantDiscovery>();
         services.AddSingleton<UplinkStatus>();
+        services.AddSingleton<ChunkUploadTracing>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddAlsaCapture(configuration);
         services.AddSpeechDetection(configuration);

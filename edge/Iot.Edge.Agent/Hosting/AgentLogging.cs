@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Iot.Telemetry;
 
 namespace Iot.Edge.Agent.Hosting;
 
@@ -18,6 +19,9 @@ public sealed record AgentLogging(
     IReadOnlyDictionary<string, LogEventLevel> Overrides,
     AgentLogFile? File)
 {
+    /// <summary><c>Serilog:Format</c>: console lines as compact JSON (the default) or text. The file is always JSON.</summary>
+    public LogFormat Format { get; init; } = LogFormat.Json;
+
     public const string Section = "Serilog";
 
     /// <summary>Parses the section; a bad value fails start-up with its key named, like every other option.</summary>
@@ -30,6 +34,16 @@ public sealed record AgentLogging(
         var overrides = minimum.GetSection("Override").GetChildren()
             .ToDictionary(child => child.Key, child => Level(child, LogEventLevel.Information, errors), StringComparer.Ordinal);
         var file = AgentLogFile.FromConfiguration(section.GetSection("File"), errors);
+        var format = LogFormat.Json;
+        try
+        {
+            format = LogFormats.Read(configuration, LogFormat.Json)!.Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            errors.AddRange(ex.Failures);
+        }
+
         foreach (var unsupported in new[] { "Using", "WriteTo", "Enrich", "Filter" }.Where(key => section.GetSection(key).Exists()))
         {
             errors.Add($"{Section}:{unsupported} is not read by the agent; use {Section}:MinimumLevel and {Section}:File:* (edge/README.md \"Logs\")");
@@ -40,12 +54,12 @@ public sealed record AgentLogging(
             throw new OptionsValidationException(Section, typeof(AgentLogging), errors);
         }
 
-        return new AgentLogging(defaultLevel, overrides, file);
+        return new AgentLogging(defaultLevel, overrides, file) { Format = format };
     }
 
     public LoggerConfiguration Apply(LoggerConfiguration logger)
     {
-        logger.MinimumLevel.Is(Default).Enrich.FromLogContext().WriteTo.Console(new RenderedCompactJsonFormatter());
+        logger.MinimumLevel.Is(Default).Enrich.FromLogContext().Console(Format);
         foreach (var (source, level) in Overrides)
         {
             logger.MinimumLevel.Override(source, level);

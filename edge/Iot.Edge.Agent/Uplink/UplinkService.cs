@@ -41,6 +41,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     private readonly MqttOptions _mqtt;
     private readonly TimeProvider _time;
     private readonly ILogger<UplinkService> _logger;
+    private readonly ChunkUploadTracing _tracing;
     private readonly ExponentialBackoff _reconnectBackoff;
     private readonly ExponentialBackoff _retryBackoff = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
     private readonly BrokerFailover _failover = new();
@@ -69,7 +70,8 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         IOptions<AgentOptions> agent,
         IOptions<MqttOptions> mqtt,
         TimeProvider time,
-        ILogger<UplinkService> logger)
+        ILogger<UplinkService> logger,
+        ChunkUploadTracing tracing)
     {
         _client = client;
         _outbox = outbox;
@@ -83,6 +85,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         _mqtt = mqtt.Value;
         _time = time;
         _logger = logger;
+        _tracing = tracing;
         _reconnectBackoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(_mqtt.ReconnectMinMilliseconds), TimeSpan.FromMilliseconds(_mqtt.ReconnectMaxMilliseconds));
     }
 
@@ -293,6 +296,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
                 await EndSessionAsync(next is null ? "reprovision" : "identity-changed", ct).ConfigureAwait(false);
                 _inFlight.Clear();
+                _tracing.OnSessionLost();
                 LogSessionLeft(old.ClientId, next?.ClientId ?? "(none)");
             }
         }
@@ -396,6 +400,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             // Acks queued for an old session (or on the broker left behind) are gone with it; resend everything that
             // was waiting. The bridge dedupes by chunk id, so a chunk stored before the failover is acked Duplicate.
             _inFlight.Clear();
+            _tracing.OnSessionLost();
         }
 
         _session = identity;
@@ -421,7 +426,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             if (sentTicks < timeoutTicks && _inFlight.TryRemove(id, out _))
             {
                 _status.OnAckTimedOut();
-                LogAckTimeout(id);
+                _tracing.OnFinished(id, "timeout", error: true, () => LogAckTimeout(id));
             }
         }
 
@@ -439,21 +444,24 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                 continue;
             }
 
-            var message = new MqttApplicationMessageBuilder()
+            var builder = new MqttApplicationMessageBuilder()
                 .WithTopic(topics.Chunk)
                 .WithPayload(payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+
+            // Before the PUBLISH: the bridge PUBACKs only once the chunk is settled, so its ack can arrive first.
+            _tracing.OnPublishing(builder, entry.Id, topics.TenantId, topics.DeviceId, entry.Sequence, entry.Attempts + 1);
             _inFlight[entry.Id] = _time.GetUtcNow().UtcTicks;
-            var result = await _client.PublishAsync(message, ct).ConfigureAwait(false);
+            var result = await _client.PublishAsync(builder.Build(), ct).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
                 _inFlight.TryRemove(entry.Id, out _);
                 _outbox.Defer(entry.Id, "broker refused publish: " + result.ReasonCode, _retryBackoff.Delay(entry.Attempts));
-                LogPublishRefused(entry.Id, result.ReasonCode.ToString(), result.ReasonString);
+                _tracing.OnFinished(entry.Id, "refused", error: true, () => LogPublishRefused(entry.Id, result.ReasonCode.ToString(), result.ReasonString));
                 continue;
             }
 
+            _tracing.OnPublished(entry.Id);
             _status.OnPublished();
         }
     }
@@ -654,14 +662,17 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                     _status.OnAcked(_time.GetUtcNow());
                 }
 
+                _tracing.OnFinished(id, ack.Status == AckStatus.Stored ? "stored" : "duplicate", log: () => LogAcked(id, ack.Status.ToString()));
+
                 break;
             case AckStatus.Rejected when ack.Retryable:
                 var entry = _outbox.Find(id);
                 _outbox.Defer(id, $"{ack.Reason}: {ack.Detail}", _retryBackoff.Delay(entry?.Attempts ?? 0));
-                LogRejectedRetry(id, ack.Reason.ToString(), ack.Detail);
+                _tracing.OnFinished(id, "rejected-retryable", error: true, () => LogRejectedRetry(id, ack.Reason.ToString(), ack.Detail));
                 break;
             default:
                 _outbox.Quarantine(id, $"cloud rejected: {ack.Reason}: {ack.Detail}");
+                _tracing.OnFinished(id, "rejected", error: true);
                 break;
         }
 
@@ -782,6 +793,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cloud rejected a message it could not identify: {Reason} {Detail}")]
     private partial void LogRejectedUnidentified(string reason, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkId} acked: {AckStatus}")]
+    private partial void LogAcked(Guid chunkId, string ackStatus);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cloud rejected chunk {ChunkId} for now ({Reason}: {Detail}); will retry")]
     private partial void LogRejectedRetry(Guid chunkId, string reason, string? detail);

@@ -1,4 +1,5 @@
 using Iot.Edge.Agent.Hosting;
+using Iot.Telemetry;
 using Iot.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ public sealed class AgentLoggingTests
     [InlineData("Serilog:File:RetainedFileCountLimit", "0", "Serilog:File:RetainedFileCountLimit")]
     [InlineData("Serilog:File:RollOnFileSizeLimit", "maybe", "Serilog:File:RollOnFileSizeLimit")]
     [InlineData("Serilog:WriteTo:0:Name", "Seq", "Serilog:WriteTo is not read")]
+    [InlineData("Serilog:Format", "xml", "Serilog:Format 'xml' must be json or text")]
     public void A_bad_logging_value_stops_start_up_and_names_its_key(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
@@ -70,6 +72,15 @@ public sealed class AgentLoggingTests
         var ex = Assert.Throws<OptionsValidationException>(() => Parse(settings));
 
         Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, LogFormat.Json)]
+    [InlineData("json", LogFormat.Json)]
+    [InlineData("Text", LogFormat.Text)]
+    public void The_console_format_is_json_unless_text_is_asked_for(string? value, LogFormat expected)
+    {
+        Assert.Equal(expected, Parse(new() { ["Serilog:Format"] = value }).Format);
     }
 
     [Fact]

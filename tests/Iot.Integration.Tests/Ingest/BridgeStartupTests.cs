@@ -41,6 +41,28 @@ public class BridgeStartupTests(PostgresServer postgres)
         Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("OpenTelemetry:Otlp:Endpoint", "collector:4318", "OpenTelemetry:Otlp:Endpoint")]
+    [InlineData("OpenTelemetry:Otlp:Endpoint", "http://collector:4318/?key=1", "OpenTelemetry:Otlp:Endpoint")]
+    [InlineData("OpenTelemetry:Otlp:Endpoint", "https://user:pw@collector:4318", "OpenTelemetry:Otlp:Endpoint (not shown")]
+    [InlineData("OpenTelemetry:ServiceInstanceId", "", "OpenTelemetry:ServiceInstanceId")]
+    [InlineData("Serilog:Format", "pretty", "Serilog:Format 'pretty'")]
+    public void A_bad_telemetry_setting_stops_the_bridge_before_it_starts_and_names_its_key(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = postgres.AdminConnectionString,
+            ["OpenTelemetry:Otlp:Endpoint"] = "http://127.0.0.1:4318",
+            [key] = value,
+        };
+
+        // Thrown while the host is composed: whether the SDK is registered at all depends on these settings.
+        var ex = Assert.Throws<OptionsValidationException>(() => BridgeHost.CreateBuilder([], settings));
+
+        Assert.Contains(ex.Failures, f => f.StartsWith(named, StringComparison.Ordinal));
+        Assert.DoesNotContain(ex.Failures, f => f.Contains("pw@", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Restarting_the_bridge_applies_no_migration_twice_and_keeps_the_data()
     {
