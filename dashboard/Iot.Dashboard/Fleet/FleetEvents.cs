@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,13 @@ public sealed class FleetEvents(FleetQueries fleet, DeviceDetails details, Accou
 {
     public const string EventType = "fleet";
     public const string DeviceEventType = "device";
+
+    // Uptime grows on every poll by itself: compared, it would push every list and device page on every poll. It
+    // goes out with the next real change (telemetry refreshes last-seen at least every telemetry interval).
+    private static readonly JsonSerializerOptions ChangeJson = new()
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { IgnoreUptime } },
+    };
 
     public IAsyncEnumerable<SseItem<IReadOnlyList<FleetDevice>>> StreamAsync(ClaimsPrincipal user, FleetFilter filter, bool includeAlerts, CancellationToken ct) =>
         PollAsync<IReadOnlyList<FleetDevice>>(user, EventType, async c => await fleet.DevicesAsync(filter, includeAlerts, c).ConfigureAwait(false), ct);
@@ -41,7 +49,7 @@ public sealed class FleetEvents(FleetQueries fleet, DeviceDetails details, Accou
                 yield break;
             }
 
-            var json = JsonSerializer.Serialize(value);
+            var json = JsonSerializer.Serialize(value, ChangeJson);
             if (json != last)
             {
                 last = json;
@@ -56,6 +64,19 @@ public sealed class FleetEvents(FleetQueries fleet, DeviceDetails details, Accou
             }
 
             await Task.Delay(untilExpiry < pause ? untilExpiry : pause, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void IgnoreUptime(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(FleetDevice))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties.Where(p => p.Name == nameof(FleetDevice.UptimeSeconds)))
+        {
+            property.ShouldSerialize = static (_, _) => false;
         }
     }
 }

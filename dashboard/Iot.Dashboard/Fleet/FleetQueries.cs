@@ -71,6 +71,7 @@ public sealed class FleetQueries(TenantDb db, TimeProvider time, IOptions<Dashbo
     /// </summary>
     public static readonly TimeSpan ListChunkLookback = TimeSpan.FromDays(31);
 
+    // The fragments are raw strings without a trailing newline: callers join them with "\n".
     // Telemetry is stored as the fleet service re-serialised it from a typed DeviceTelemetry, so the casts cannot fail.
     // Row security filters devices (tenant, branches), device_health, chunks and alerts alike.
     private const string Select = """
@@ -106,7 +107,7 @@ public sealed class FleetQueries(TenantDb db, TimeProvider time, IOptions<Dashbo
     {
         var now = time.GetUtcNow();
         var rows = await db.QueryAsync<FleetDevice>(
-            Select + string.Format(System.Globalization.CultureInfo.InvariantCulture, LastChunk, "AND c.started_at >= @chunkSince") + """
+            Select + "\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, LastChunk, "AND c.started_at >= @chunkSince") + "\n" + """
             WHERE (@branch::text IS NULL OR d.branch_id = @branch)
             ORDER BY d.branch_id NULLS LAST, d.device_id
             """,
@@ -122,7 +123,7 @@ public sealed class FleetQueries(TenantDb db, TimeProvider time, IOptions<Dashbo
     public async Task<FleetDevice?> DeviceAsync(string deviceId, bool includeAlerts, CancellationToken ct)
     {
         var row = await db.QuerySingleAsync<FleetDevice>(
-            Select + string.Format(System.Globalization.CultureInfo.InvariantCulture, LastChunk, "") + " WHERE d.device_id = @deviceId",
+            Select + "\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, LastChunk, "") + "\nWHERE d.device_id = @deviceId",
             new { deviceId, alerts = includeAlerts },
             ct).ConfigureAwait(false);
         return row is null ? null : Derive(row);
