@@ -49,8 +49,13 @@ public static class SeedHealth
         // An agent from before MicName/RecordingTrigger/Tls/Broker: those stay null ("—" on the screens).
         await UpsertAsync(c, "acme", "acme-d2", "offline", "connection-lost", now.AddHours(-5), new DeviceTelemetry
         {
-            AtUtc = now.AddMinutes(-10), OutboxDepth = 700, OutboxBytes = 300 * MiB, Recording = false, RecordingReason = "outside-schedule",
-            Mic = "missing", AgentVersion = "1.9.0",
+            AtUtc = now.AddMinutes(-10),
+            OutboxDepth = 700,
+            OutboxBytes = 300 * MiB,
+            Recording = false,
+            RecordingReason = "outside-schedule",
+            Mic = "missing",
+            AgentVersion = "1.9.0",
         });
         await UpsertAsync(c, "globex", "globex-d1", "online", "first-connect", now.AddHours(-1), NorthTelemetry(now) with { MicName = GlobexMic });
         await c.ExecuteAsync(
@@ -91,7 +96,13 @@ public static class SeedHealth
             """,
             new
             {
-                device, tenant, state, reason, version = telemetry.AgentVersion, startedAt, at = telemetry.AtUtc,
+                device,
+                tenant,
+                state,
+                reason,
+                version = telemetry.AgentVersion,
+                startedAt,
+                at = telemetry.AtUtc,
                 telemetry = System.Text.Encoding.UTF8.GetString(ProtocolJson.Serialize(telemetry)),
             });
 
