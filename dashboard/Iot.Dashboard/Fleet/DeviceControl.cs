@@ -1,36 +1,9 @@
-using Dapper;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Provisioning;
 using Iot.Protocol.Messages;
 using Iot.Provisioning.Api;
 
 namespace Iot.Dashboard.Fleet;
-
-public sealed class DeviceCommandView
-{
-    public Guid CommandId { get; init; }
-    public string Name { get; init; } = "";
-    public string Args { get; init; } = "{}";
-    public DateTime IssuedAt { get; init; }
-    public DateTime? ExpiresAt { get; init; }
-
-    /// <summary>sent, accepted, done, failed, rejected, expired or timeout (device_commands).</summary>
-    public string Status { get; init; } = "";
-    public string? Detail { get; init; }
-    public DateTime? CompletedAt { get; init; }
-}
-
-public sealed class DeviceConfigView
-{
-    public long? DesiredVersion { get; init; }
-    public string? Desired { get; init; }
-    public DateTime? IssuedAt { get; init; }
-    public long? ReportedVersion { get; init; }
-    public string? ReportedError { get; init; }
-    public DateTime? ReportedAt { get; init; }
-}
-
-public sealed record DeviceDetail(FleetDevice Device, DeviceConfigView Config, IReadOnlyList<DeviceCommandView> Commands);
 
 /// <summary>What the device page may change; null = keep the current desired value.</summary>
 public sealed record DeviceConfigChange(
@@ -44,11 +17,11 @@ public sealed record DeviceConfigChange(
 public sealed record DeviceCommandRequest(string Name, int? TimeoutSeconds = null);
 
 /// <summary>
-/// The device page's actions. The bridge's operator API (the code iotctl reaches too) versions, stores, publishes,
+/// The device page's actions (its reads are <see cref="DeviceDetails"/>). The bridge's operator API (the code iotctl reaches too) versions, stores, publishes,
 /// revokes and audits; this class first proves through <see cref="TenantDb"/> that the device is the caller's (tenant
 /// and branch), and keeps the change to what the page offers. Reads stay on the dashboard's own row-secured queries.
 /// </summary>
-public sealed class DeviceControl(TenantDb db, FleetQueries fleet, OperatorApi api)
+public sealed class DeviceControl(TenantDb db, OperatorApi api)
 {
     /// <summary>Commands the agent acts on that need no secret (rotate-credentials does: iotctl rotate).</summary>
     public static readonly IReadOnlyList<string> Commands = ["restart", "reprovision", "blink", "start-recording", "stop-recording"];
@@ -58,40 +31,6 @@ public sealed class DeviceControl(TenantDb db, FleetQueries fleet, OperatorApi a
     public static readonly IReadOnlyList<string> LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error"];
 
     public bool CanPush => api.Configured;
-
-    public async Task<DeviceDetail?> GetAsync(string deviceId, CancellationToken ct)
-    {
-        var device = (await fleet.DevicesAsync(ct).ConfigureAwait(false)).FirstOrDefault(d => d.DeviceId == deviceId);
-        if (device is null)
-        {
-            return null;
-        }
-
-        return await db.RunAsync(
-            async (c, tx) =>
-            {
-                var config = await c.QuerySingleOrDefaultAsync<DeviceConfigView>(new CommandDefinition(
-                    """
-                    SELECT desired_version AS DesiredVersion, desired::text AS Desired, issued_at AS IssuedAt, reported_version AS ReportedVersion,
-                           reported_error AS ReportedError, reported_at AS ReportedAt
-                    FROM device_configs WHERE device_id = @deviceId
-                    """,
-                    new { deviceId },
-                    tx,
-                    cancellationToken: ct)).ConfigureAwait(false);
-                var commands = await c.QueryAsync<DeviceCommandView>(new CommandDefinition(
-                    """
-                    SELECT command_id AS CommandId, name AS Name, args::text AS Args, issued_at AS IssuedAt, expires_at AS ExpiresAt,
-                           status AS Status, detail AS Detail, completed_at AS CompletedAt
-                    FROM device_commands WHERE device_id = @deviceId ORDER BY issued_at DESC LIMIT 20
-                    """,
-                    new { deviceId },
-                    tx,
-                    cancellationToken: ct)).ConfigureAwait(false);
-                return new DeviceDetail(device, config ?? new DeviceConfigView(), commands.AsList());
-            },
-            ct).ConfigureAwait(false);
-    }
 
     /// <summary>Problems keyed by field; empty = the next version was stored and published (retained).</summary>
     public async Task<(long Version, Dictionary<string, string[]> Errors)> PushConfigAsync(string deviceId, DeviceConfigChange change, CancellationToken ct)

@@ -10,20 +10,32 @@ public sealed record CommandSent(Guid CommandId);
 
 public sealed record DeviceRevoked(string DeviceId);
 
-/// <summary>One device: desired/reported config and recent commands (read), config pushes, commands and revocation (admins and technicians).</summary>
+/// <summary>One device: health, desired/reported config, recent commands, events and open alerts (read, and live), config pushes, commands and revocation (admins and technicians).</summary>
 public static class DeviceEndpoints
 {
     public static void MapDeviceEndpoints(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/devices/{deviceId}").WithTags("Fleet");
         group.MapGet("/", GetAsync).RequireAuthorization(Policies.ManageDevices);
+        group.MapGet("/events", StreamAsync).RequireAuthorization(Policies.ManageDevices);
         group.MapPost("/config", PushConfigAsync).RequireAuthorization(Policies.ControlDevices);
         group.MapPost("/commands", SendCommandAsync).RequireAuthorization(Policies.ControlDevices);
         group.MapPost("/revoke", RevokeAsync).RequireAuthorization(Policies.ControlDevices);
     }
 
-    private static async Task<Results<Ok<DeviceDetail>, NotFound>> GetAsync(string deviceId, DeviceControl control, CancellationToken ct) =>
-        await control.GetAsync(deviceId, ct).ConfigureAwait(false) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+    private static async Task<Results<Ok<DeviceDetail>, NotFound>> GetAsync(string deviceId, DeviceDetails details, HttpContext http, CancellationToken ct) =>
+        await details.GetAsync(deviceId, await details.CanReadAlertsAsync(http.User).ConfigureAwait(false), ct).ConfigureAwait(false) is { } detail
+            ? TypedResults.Ok(detail)
+            : TypedResults.NotFound();
+
+    /// <summary>The device page's live feed. Another tenant's or branch's device is a 404 before any stream opens.</summary>
+    private static async Task<IResult> StreamAsync(string deviceId, DeviceDetails details, FleetEvents events, HttpContext http, CancellationToken ct)
+    {
+        var alerts = await details.CanReadAlertsAsync(http.User).ConfigureAwait(false);
+        return await details.GetAsync(deviceId, alerts, ct).ConfigureAwait(false) is null
+            ? TypedResults.NotFound()
+            : TypedResults.ServerSentEvents(events.DeviceStreamAsync(http.User, deviceId, alerts, ct));
+    }
 
     private static Task<Results<Ok<ConfigPushed>, NotFound, ValidationProblem, ProblemHttpResult>> PushConfigAsync(string deviceId, DeviceConfigChange change, DeviceControl control, CancellationToken ct) =>
         RefusalsAsync<ConfigPushed>(async () =>

@@ -234,6 +234,7 @@ public static class DashboardApp
         services.AddScoped<FleetQueries>();
         services.AddScoped<FleetEvents>();
         services.AddScoped<DeviceControl>();
+        services.AddScoped<DeviceDetails>();
         services.AddScoped<TenantSettingsService>();
         services.AddScoped<BranchLanguageService>();
         services.AddScoped<AnalysisProfileService>();

@@ -11,8 +11,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Dashboard.Pages;
 
 [Authorize(Policy = Policies.ManageDevices)]
-public sealed class DeviceModel(DeviceControl control, TenantScope scope) : PageModel
+public sealed class DeviceModel(DeviceControl control, DeviceDetails details, TenantScope scope, TimeProvider time) : PageModel
 {
+    public DateTime NowUtc => time.GetUtcNow().UtcDateTime;
+
     public DeviceDetail Detail { get; private set; } = null!;
 
     public bool CanControl => scope.Role is Roles.Admin or Roles.Technician;
@@ -101,7 +103,7 @@ public sealed class DeviceModel(DeviceControl control, TenantScope scope) : Page
 
     private async Task<bool> LoadAsync(string deviceId, CancellationToken ct)
     {
-        Detail = (await control.GetAsync(deviceId, ct).ConfigureAwait(false))!;
+        Detail = (await details.GetAsync(deviceId, await details.CanReadAlertsAsync(User).ConfigureAwait(false), ct).ConfigureAwait(false))!;
         return Detail is not null;
     }
 

@@ -70,6 +70,7 @@ public sealed class AgentHealthProbe(
             Connected = uplink.IsConnected,
             Connects = uplink.Connects,
             Broker = uplink.Broker,
+            Tls = uplink.Tls,
             BrokerFailovers = uplink.Failovers,
             Published = uplink.Published,
             Acked = uplink.Acked,

@@ -41,6 +41,9 @@ public sealed record AgentHealthSnapshot
     /// <summary><c>host:port</c> of the current broker session (the last one while disconnected); null before the first.</summary>
     public string? Broker { get; init; }
 
+    /// <summary>Whether the current (or last) broker session uses TLS; null before the first connect.</summary>
+    public bool? Tls { get; init; }
+
     /// <summary>Sessions that came up on another broker than the one before (<c>Mqtt:Hosts</c>).</summary>
     public long BrokerFailovers { get; init; }
 

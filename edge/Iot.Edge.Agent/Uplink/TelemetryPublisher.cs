@@ -18,8 +18,10 @@ internal sealed partial class TelemetryPublisher(
     IMqttClient client,
     AgentHealthProbe health,
     RecorderStatus recorder,
+    RecordingPolicyStore policy,
     Provisioning.DeviceIdentityStore identity,
     IOptions<MqttOptions> mqtt,
+    IOptions<AudioOptions> audio,
     TimeProvider time,
     ILogger<TelemetryPublisher> logger) : BackgroundService
 {
@@ -87,8 +89,16 @@ internal sealed partial class TelemetryPublisher(
             StartedAtUtc = snapshot.StartedAtUtc,
             SpoolFreeBytes = snapshot.SpoolFreeBytes,
             SpoolTotalBytes = snapshot.SpoolTotalBytes,
+            MicName = snapshot.MicDevice ?? FileSourceName(audio.Value),
+            RecordingTrigger = policy.Current.Options.Trigger.ToString(),
+            Tls = snapshot.Tls,
+            Broker = snapshot.Broker,
         };
     }
+
+    /// <summary>A file source has no device, but which recording it replays is what an operator looking at it wants to know.</summary>
+    private static string? FileSourceName(AudioOptions audio) =>
+        audio.Source == AudioOptions.WavSource && !string.IsNullOrEmpty(audio.WavPath) ? Path.GetFileName(audio.WavPath) : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry publish failed")]
     private partial void LogPublishFailed(Exception exception);

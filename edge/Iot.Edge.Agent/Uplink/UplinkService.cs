@@ -407,7 +407,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         await PublishStatusAsync(DeviceState.Online, _reconnectReason, ct).ConfigureAwait(false);
         await PublishReportedAsync(_config.Report(), ct).ConfigureAwait(false);
         await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
-        _status.OnBroker(broker.ToString(), failover: movedFrom is not null);
+        _status.OnBroker(broker.ToString(), failover: movedFrom is not null, tls: MqttTls.UsesTls(_mqtt, identity.CaCertificate));
         _status.OnConnected();
         LogConnected(identity.ClientId, broker.Host, broker.Port, result.IsSessionPresent, _reconnectReason);
         return true;

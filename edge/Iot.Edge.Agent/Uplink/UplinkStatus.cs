@@ -13,6 +13,10 @@ public sealed class UplinkStatus
     private long _failovers;
     private string? _broker;
 
+    // -1 = no session yet, 0 = plain MQTT, 1 = TLS: one int so a reader never sees a broker with another session's TLS flag
+    // for longer than one telemetry tick.
+    private int _tls = -1;
+
     public bool IsConnected => Volatile.Read(ref _connected) == 1;
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> of the uplink loop's last turn; the systemd watchdog's proof of life.</summary>
@@ -29,14 +33,18 @@ public sealed class UplinkStatus
     /// <summary>The broker of the current session, or of the last one while disconnected; null before the first connect.</summary>
     public string? Broker => Volatile.Read(ref _broker);
 
+    /// <summary>Whether the current (or last) session uses TLS; null before the first connect.</summary>
+    public bool? Tls => Volatile.Read(ref _tls) switch { 1 => true, 0 => false, _ => null };
+
     /// <summary>Sessions that came up on a different broker than the one before (<c>Mqtt:Hosts</c>).</summary>
     public long Failovers => Interlocked.Read(ref _failovers);
 
     public DateTimeOffset? LastAckUtc => Interlocked.Read(ref _lastAckTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
-    internal void OnBroker(string broker, bool failover)
+    internal void OnBroker(string broker, bool failover, bool tls)
     {
         Volatile.Write(ref _broker, broker);
+        Volatile.Write(ref _tls, tls ? 1 : 0);
         if (failover)
         {
             Interlocked.Increment(ref _failovers);

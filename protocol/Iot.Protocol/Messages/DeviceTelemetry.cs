@@ -46,4 +46,19 @@ public sealed record DeviceTelemetry
 
     /// <summary>Size of the disk holding the spool, for the free-space share; null when unknown.</summary>
     public long? SpoolTotalBytes { get; init; }
+
+    /// <summary>
+    /// The capture device's name (ALSA device, Windows endpoint) or, for a file source, the WAV file's name; null from
+    /// older agents and before a microphone was ever opened.
+    /// </summary>
+    public string? MicName { get; init; }
+
+    /// <summary>The recording trigger in force (<c>Schedule</c>, <c>Visits</c>, <c>Always</c>); null from older agents.</summary>
+    public string? RecordingTrigger { get; init; }
+
+    /// <summary>Whether the MQTT session carrying this telemetry uses TLS; null from older agents.</summary>
+    public bool? Tls { get; init; }
+
+    /// <summary><c>host:port</c> of the broker of the current session (one of <c>Mqtt:Hosts</c>); null from older agents.</summary>
+    public string? Broker { get; init; }
 }

@@ -144,6 +144,9 @@ public class TlsUplinkTests(PostgresServer postgres, ITestOutputHelper output)
 
         var summary = await StoreAssertions.EveryChunkStoredExactlyOnceAsync(table, storageRoot, fleet.RecordedPerDevice());
         Assert.Equal(20, bridge.Metrics.Stored);
+
+        // What telemetry reports as "tls" for the fleet screen.
+        Assert.All(fleet.Agents, a => Assert.True(a.Uplink.Tls));
         output.WriteLine("over TLS: " + summary);
     }
 

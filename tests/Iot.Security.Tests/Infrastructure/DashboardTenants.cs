@@ -71,17 +71,22 @@ public sealed class DashboardTenants
     public const string AlphaChannelUrl = "https://hooks.alpha.example/services/alpha-token-4410";
     public const string AlphaChannelSecret = "alpha-webhook-secret-5093";
 
+    /// <summary>What the fleet service stored of Alpha's tills (device_health, device_events): the fleet list, device page and their streams show it.</summary>
+    public const string AlphaNorthMic = "alpha north usb mic 4471";
+    public const string AlphaSouthMic = "alpha south usb mic 8834";
+    public const string AlphaSouthReconnect = "alpha south reconnect 2290";
+
     /// <summary>Everything of Alpha's that must never appear in an answer to someone who may not see it.</summary>
     public IReadOnlyList<string> AlphaMarkers =>
     [
         Alpha, AlphaNorth, AlphaSouth, AlphaNorthDevice, AlphaSouthDevice, AlphaSouthTransaction, AlphaPendingSerial,
-        AlphaNorthTranscript, AlphaSouthTranscript, "@alpha.test", AlphaChannelName, "alpha-token-4410", AlphaChannelSecret, .. AlphaSouthMarkers.Concat([AlphaNorthDialogue.ToString(), AlphaNorthChunk.ToString()]),
+        AlphaNorthTranscript, AlphaSouthTranscript, "@alpha.test", AlphaChannelName, "alpha-token-4410", AlphaChannelSecret, AlphaNorthMic, .. AlphaSouthMarkers.Concat([AlphaNorthDialogue.ToString(), AlphaNorthChunk.ToString()]),
         .. UserIds.Where(u => u.Key.EndsWith("@alpha.test", StringComparison.Ordinal)).Select(u => u.Value.ToString()),
     ];
 
     /// <summary>What of Alpha's south branch a north-only account must not see.</summary>
     public IReadOnlyList<string> AlphaSouthMarkers =>
-        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError, AlphaSouthAlertSummary, AlphaTenantWideAlertSummary];
+        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError, AlphaSouthAlertSummary, AlphaTenantWideAlertSummary, AlphaSouthMic, AlphaSouthReconnect];
 
     public static async Task<DashboardTenants> WriteAsync(string connectionString, string storageRoot)
     {
@@ -161,6 +166,19 @@ public sealed class DashboardTenants
             INSERT INTO alert_deliveries (alert_id, tenant_id, channel_id, event, status, attempts, last_error) VALUES (@south, @Alpha, @channel, 'opened', 'dead', 8, 'alpha receiver refused');
             """,
             new { Alpha, south = t.AlphaSouthAlert, channel = t.AlphaChannel });
+
+        // Health and connection history as the fleet service's DeviceHealthWriter stores them.
+        await c.ExecuteAsync(
+            """
+            INSERT INTO device_health (device_id, tenant_id, state, state_at, state_received_at, reconnect_reason, agent_version, telemetry, telemetry_at, telemetry_received_at) VALUES
+                ('alpha-till-north', 'alpha-co', 'online', now(), now(), 'first-connect', '1.0.0', jsonb_build_object('micName', @AlphaNorthMic, 'mic', 'streaming', 'outboxDepth', 3), now(), now()),
+                ('alpha-till-south', 'alpha-co', 'online', now(), now(), @AlphaSouthReconnect, '1.0.0', jsonb_build_object('micName', @AlphaSouthMic, 'mic', 'streaming', 'outboxDepth', 5), now(), now()),
+                ('bravo-desk', 'bravo-co', 'online', now(), now(), 'first-connect', '1.0.0', jsonb_build_object('micName', 'bravo own mic', 'mic', 'present'), now(), now());
+            INSERT INTO device_events (device_id, tenant_id, at, kind, reason) VALUES
+                ('alpha-till-north', 'alpha-co', now(), 'online', 'first-connect'),
+                ('alpha-till-south', 'alpha-co', now(), 'online', @AlphaSouthReconnect);
+            """,
+            new { AlphaNorthMic, AlphaSouthMic, AlphaSouthReconnect });
         return t;
     }
 
