@@ -21,14 +21,14 @@ internal sealed class CliConnection(string host, int port, string? username, str
             return;
         }
 
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithClientId("iotctl-" + Guid.NewGuid().ToString("n")[..8])
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithCredentials(username ?? Iot.Protocol.Provisioning.MqttIdentities.Service("provisioning"), password)
-            .Build();
+        var options = Iot.Mqtt.MqttClientOptionsFactory.Create(new Iot.Mqtt.MqttConnectSettings
+        {
+            Host = host,
+            Port = port,
+            ClientId = "iotctl-" + Guid.NewGuid().ToString("n")[..8],
+            Username = username ?? Iot.Protocol.Provisioning.MqttIdentities.Service("provisioning"),
+            Password = password,
+        });
         MqttClientConnectResult result;
         try
         {

@@ -33,7 +33,7 @@ public static class BridgeHost
             "iot-bridge",
             builder.Configuration[$"{BridgeOptions.Section}:InstanceId"] ?? new BridgeOptions().InstanceId,
             [IngestTracing.SourceName, JobTracing.SourceName],
-            [IngestMetrics.MeterName, JobMetrics.MeterName]);
+            [IngestMetrics.MeterName, JobMetrics.MeterName, Iot.Mqtt.MqttSessionMetrics.MeterName]);
         return builder;
     }
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Iot.Cloud.Bridge.Broker;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Retry;
+using Iot.Mqtt;
 using Iot.Protocol.Serialization;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +19,7 @@ namespace Iot.Cloud.Bridge.Ingest;
 /// </summary>
 public sealed partial class BridgeConnection : BackgroundService
 {
-    private readonly IMqttClient _client;
+    private readonly MqttSession _session;
     private readonly ChannelWriter<ReceivedMessage> _queue;
     private readonly IngestMetrics _metrics;
     private readonly BrokerOptions _broker;
@@ -36,20 +36,21 @@ public sealed partial class BridgeConnection : BackgroundService
         TimeProvider time,
         ILogger<BridgeConnection> logger)
     {
-        _client = new MqttClientFactory().CreateMqttClient();
+        _session = new MqttSession("bridge", time);
         _queue = queue.Writer;
         _metrics = metrics;
         _broker = broker.Value;
         _bridge = bridge.Value;
         _time = time;
         _logger = logger;
-        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _session.MessageReceived += OnMessageAsync;
+        _session.StateChanged += OnStateChanged;
     }
 
     /// <summary>Completes once the first subscription is granted; lets callers wait until the bridge is listening.</summary>
     public Task Subscribed => _subscribed.Task;
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => _session.IsConnected;
 
     public string SubscriptionFilter => _broker.Mode == BrokerMode.External
         ? TopicTree.Shared(_broker.SharedGroup, TopicTree.AllChunks)
@@ -64,7 +65,7 @@ public sealed partial class BridgeConnection : BackgroundService
             .Build();
         try
         {
-            var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            var result = await _session.PublishAsync(message, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
                 LogAckRefused(tenantId, deviceId, result.ReasonCode.ToString());
@@ -83,15 +84,15 @@ public sealed partial class BridgeConnection : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_client.IsConnected)
+        if (_session.IsConnected)
         {
             try
             {
                 // Leave the shared group before going: Mosquitto 2.0 keeps dealing an offline member its share of
                 // chunks while the session lives, even after a DISCONNECT asking for expiry 0 (measured), so only an
                 // UNSUBSCRIBE stops it. Whatever this bridge had not acked, the devices re-send.
-                await _client.UnsubscribeAsync(SubscriptionFilter, cancellationToken).ConfigureAwait(false);
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(0).Build(), cancellationToken).ConfigureAwait(false);
+                await _session.Client.UnsubscribeAsync(SubscriptionFilter, cancellationToken).ConfigureAwait(false);
+                await _session.DisconnectAsync("shutdown", sessionExpirySeconds: 0, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -102,67 +103,64 @@ public sealed partial class BridgeConnection : BackgroundService
 
     public override void Dispose()
     {
-        _client.Dispose();
+        _session.Dispose();
         base.Dispose();
     }
 
     /// <summary>Drops the broker connection without a DISCONNECT packet, as a crashed process would. For fault tests.</summary>
-    internal void Abort() => _client.Dispose();
+    internal void Abort() => _session.Abort();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ReconnectLoop.RunAsync(() => _client.IsConnected, TryConnectAsync, LogIterationFailed, _time, stoppingToken).ConfigureAwait(false);
+        var settings = Settings();
+        await _session.RunAsync(
+            () => settings,
+            [new MqttSubscription(SubscriptionFilter)],
+            MqttReconnectPolicy.Cloud,
+            (outcome, _) =>
+            {
+                LogConnected(settings.Host, settings.Port, SubscriptionFilter, outcome.SessionPresent);
+                _subscribed.TrySetResult();
+                return Task.CompletedTask;
+            },
+            LogIterationFailed,
+            stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> TryConnectAsync(CancellationToken ct)
+    private MqttConnectSettings Settings() => new()
     {
-        var host = _broker.Mode == BrokerMode.Embedded ? "127.0.0.1" : _broker.Host;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, _broker.Port)
-            .WithClientId(_bridge.InstanceId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)_broker.SessionExpirySeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds.
-            .WithReceiveMaximum((ushort)Math.Clamp(_bridge.QueueCapacity, 1, 65535));
-        if (!string.IsNullOrEmpty(_broker.Username))
+        Host = _broker.Mode == BrokerMode.Embedded ? "127.0.0.1" : _broker.Host,
+        Port = _broker.Port,
+        ClientId = _bridge.InstanceId,
+        Username = _broker.Username,
+        Password = _broker.Password,
+        CleanStart = false,
+        SessionExpirySeconds = (uint)_broker.SessionExpirySeconds,
+        KeepAlive = TimeSpan.FromSeconds(15),
+
+        // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds.
+        ReceiveMaximum = (ushort)Math.Clamp(_bridge.QueueCapacity, 1, 65535),
+    };
+
+    private void OnStateChanged(MqttSessionStateChange change)
+    {
+        if (change.Settings is not { } s)
         {
-            builder = builder.WithCredentials(_broker.Username, _broker.Password);
+            return;
         }
 
-        MqttClientConnectResult result;
-        try
+        switch (change.Attempt)
         {
-            result = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+            case MqttConnectStatus.Unreachable:
+                LogConnectFailed(s.Host, s.Port, change.Reason);
+                break;
+            case MqttConnectStatus.Refused:
+                LogConnectRefused(s.Host, s.Port, change.Reason, null);
+                break;
+            case MqttConnectStatus.SubscribeRefused:
+                LogSubscribeRefused(SubscriptionFilter, change.Reason);
+                break;
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            LogConnectFailed(host, _broker.Port, ex.Message);
-            return false;
-        }
-
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            LogConnectRefused(host, _broker.Port, result.ResultCode.ToString(), result.ReasonString);
-            return false;
-        }
-
-        var filter = SubscriptionFilter;
-        var subscribed = await _client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct).ConfigureAwait(false);
-        var code = subscribed.Items.Single().ResultCode;
-        if (code is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
-        {
-            LogSubscribeRefused(filter, code.ToString());
-            await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
-            return false;
-        }
-
-        LogConnected(host, _broker.Port, filter, result.IsSessionPresent);
-        _subscribed.TrySetResult();
-        return true;
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)

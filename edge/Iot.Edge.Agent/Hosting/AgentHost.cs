@@ -86,7 +86,7 @@ public static class AgentHost
             string.IsNullOrWhiteSpace(device) ? Environment.MachineName.ToLowerInvariant() : $"{tenant}/{device}")
         {
             Sources = [ChunkUploadTracing.SourceName],
-            Meters = [ChunkUploadTracing.SourceName],
+            Meters = [ChunkUploadTracing.SourceName, Iot.Mqtt.MqttSessionMetrics.MeterName],
             ResourceAttributes = attributes,
         });
     }

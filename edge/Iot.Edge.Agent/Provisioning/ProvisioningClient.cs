@@ -4,6 +4,7 @@ using Iot.Protocol.Provisioning;
 using Iot.Protocol.Serialization;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Uplink;
+using Iot.Mqtt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -45,8 +46,8 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
         var (host, port) = broker;
         var responseTopic = ProvisioningTopics.Response(request.Serial);
         var answer = new TaskCompletionSource<ProvisionResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += e =>
+        using var session = new MqttSession("claim", time);
+        session.MessageReceived += e =>
         {
             if (e.ApplicationMessage.Topic != responseTopic)
             {
@@ -70,33 +71,31 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
             return Task.CompletedTask;
         };
 
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithClientId(MqttIdentities.ClaimClient(request.Serial))
-            .WithCredentials(MqttIdentities.ClaimUser(claim.ClaimId), claim.Secret)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Apply(mqtt.Value, host, claim.CaCertificate)
-            .Build();
+        var settings = new MqttConnectSettings
+        {
+            Host = host,
+            Port = port,
+            ClientId = MqttIdentities.ClaimClient(request.Serial),
+            Username = MqttIdentities.ClaimUser(claim.ClaimId),
+            Password = claim.Secret,
+            Tls = MqttTls.Settings(mqtt.Value, host, claim.CaCertificate),
+        };
         try
         {
-            var connected = await client.ConnectAsync(options, ct).ConfigureAwait(false);
-            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            var connected = await session.ConnectAsync(settings, [new MqttSubscription(responseTopic)], ct).ConfigureAwait(false);
+            if (connected.Status == MqttConnectStatus.Unreachable)
             {
-                LogClaimRefused(host, port, connected.ResultCode.ToString());
+                LogUnreachable(host, port, connected.Reason);
                 return (false, null);
             }
 
-            var subscribed = await client.SubscribeAsync(
-                new MqttClientSubscribeOptionsBuilder().WithTopicFilter(responseTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct).ConfigureAwait(false);
-            if (subscribed.Items.Any(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)))
+            if (!connected.IsConnected)
             {
-                LogClaimRefused(host, port, "subscribe refused");
+                LogClaimRefused(host, port, connected.Status == MqttConnectStatus.SubscribeRefused ? "subscribe refused" : connected.Reason);
                 return (false, null);
             }
 
-            await client.PublishAsync(
+            await session.PublishAsync(
                 new MqttApplicationMessageBuilder()
                     .WithTopic(ProvisioningTopics.Request(request.Serial))
                     .WithPayload(ProtocolJson.Serialize(request))
@@ -121,10 +120,7 @@ public sealed partial class ProvisioningClient(IOptions<MqttOptions> mqtt, TimeP
         }
         finally
         {
-            if (client.IsConnected)
-            {
-                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
-            }
+            await session.DisconnectAsync("claim session done", sessionExpirySeconds: null, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Iot.Edge.Agent.Hosting;
-using MQTTnet;
+using Iot.Mqtt;
 
 namespace Iot.Edge.Agent.Uplink;
 
@@ -29,8 +27,9 @@ internal static class MqttTls
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
+    /// <summary>The TLS part of a connection to <paramref name="host"/>, or null for plain MQTT (loopback or allowed).</summary>
     /// <exception cref="PlaintextRefusedException">Plain MQTT off loopback without <c>Mqtt:AllowPlaintext</c>.</exception>
-    public static MqttClientOptionsBuilder Apply(this MqttClientOptionsBuilder builder, MqttOptions mqtt, string host, string? pinnedCa)
+    public static MqttTlsSettings? Settings(MqttOptions mqtt, string host, string? pinnedCa)
     {
         if (PlaintextRefusal(mqtt, host, pinnedCa) is { } refusal)
         {
@@ -39,7 +38,7 @@ internal static class MqttTls
 
         if (!UsesTls(mqtt, pinnedCa))
         {
-            return builder;
+            return null;
         }
 
         var tls = mqtt.Tls;
@@ -48,65 +47,18 @@ internal static class MqttTls
         var trusted = !string.IsNullOrWhiteSpace(tls.CaFile) ? LoadCa(tls.CaFile)
             : !string.IsNullOrWhiteSpace(pinnedCa) ? ParseCa(pinnedCa)
             : null;
-        var client = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.ClientCertificateFile, tls.ClientKeyFile!);
-        var skipName = tls.SkipHostnameCheck && trusted is not null;
-        return builder.WithTlsOptions(o =>
+        return new MqttTlsSettings
         {
-            o.UseTls()
-                .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
-                .WithTargetHost(string.IsNullOrWhiteSpace(tls.ServerName) ? host : tls.ServerName);
-            if (trusted is not null)
-            {
-                // A private CA replaces the OS store instead of adding to it: only the operator's broker is trusted.
-                o.WithCertificateValidationHandler(e => IsTrusted(e.Certificate, e.SslPolicyErrors, trusted, skipName));
-            }
-
-            if (client is not null)
-            {
-                o.WithClientCertificates([client]);
-            }
-        });
+            TrustedCa = trusted,
+            ServerName = string.IsNullOrWhiteSpace(tls.ServerName) ? null : tls.ServerName,
+            ClientCertificate = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.ClientCertificateFile, tls.ClientKeyFile!),
+            SkipHostnameCheck = tls.SkipHostnameCheck && trusted is not null,
+        };
     }
 
-    public static X509Certificate2Collection LoadCa(string path)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPemFile(path);
-        if (collection.Count == 0)
-        {
-            throw new InvalidDataException($"{path} holds no PEM certificate");
-        }
+    public static X509Certificate2Collection LoadCa(string path) => MqttTlsSettings.LoadCa(path);
 
-        return collection;
-    }
-
-    public static X509Certificate2Collection ParseCa(string pem)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(pem);
-        if (collection.Count == 0)
-        {
-            throw new InvalidDataException("no PEM certificate");
-        }
-
-        return collection;
-    }
-
-    private static bool IsTrusted(X509Certificate? presented, SslPolicyErrors errors, X509Certificate2Collection trusted, bool skipName)
-    {
-        var fatal = SslPolicyErrors.RemoteCertificateNotAvailable | (skipName ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateNameMismatch);
-        if (presented is null || (errors & fatal) != 0)
-        {
-            return false;
-        }
-
-        using var certificate = new X509Certificate2(presented);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
+    public static X509Certificate2Collection ParseCa(string pem) => MqttTlsSettings.ParseCa(pem);
 }
 
 /// <summary>The agent would have sent its credentials in plain text to a broker off this machine.</summary>

@@ -6,6 +6,7 @@ using Iot.Edge.Agent.DesiredConfig;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Provisioning;
+using Iot.Mqtt;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Retry;
@@ -324,28 +325,23 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             ReconnectReason = "connection-lost",
             StartedAtUtc = _health.StartedAtUtc,
         });
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
-            .WithClientId(identity.ClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(7 * 24 * 3600)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(topics.Status)
-            .WithWillPayload(will)
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Apply(_mqtt, broker.Host, identity.CaCertificate);
-        if (!string.IsNullOrEmpty(identity.Username))
+        var options = MqttClientOptionsFactory.Create(new MqttConnectSettings
         {
-            builder = builder.WithCredentials(identity.Username, identity.Password);
-        }
-
+            Host = broker.Host,
+            Port = broker.Port,
+            ClientId = identity.ClientId,
+            Username = identity.Username,
+            Password = identity.Password,
+            CleanStart = false,
+            SessionExpirySeconds = 7 * 24 * 3600,
+            KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
+            LastWill = new MqttLastWill(topics.Status, will, Retain: true),
+            Tls = MqttTls.Settings(_mqtt, broker.Host, identity.CaCertificate),
+        });
         MqttClientConnectResult result;
         try
         {
-            result = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+            result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {

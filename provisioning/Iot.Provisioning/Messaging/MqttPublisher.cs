@@ -1,3 +1,4 @@
+using Iot.Mqtt;
 using Iot.Provisioning.Admin;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -11,13 +12,21 @@ namespace Iot.Provisioning.Messaging;
 /// </summary>
 public sealed class MqttPublisher(string host, int port, string username, string? password, string clientIdPrefix) : IMessagePublisher, IAsyncDisposable
 {
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
-    private readonly SemaphoreSlim _connect = new(1, 1);
+    private readonly MqttSession _session = new("publisher", TimeProvider.System);
+    private readonly MqttConnectSettings _settings = new()
+    {
+        Host = host,
+        Port = port,
+        ClientId = clientIdPrefix + "-" + Guid.NewGuid().ToString("n")[..8],
+        Username = username,
+        Password = password,
+        KeepAlive = TimeSpan.FromSeconds(30),
+    };
 
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (await RefusalAsync(_client, topic, payload, retain, cancellationToken).ConfigureAwait(false) is { } refusal)
+        if (await RefusalAsync(_session.Client, topic, payload, retain, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             throw new ProvisioningException(refusal);
         }
@@ -35,57 +44,26 @@ public sealed class MqttPublisher(string host, int port, string username, string
 
     public async ValueTask DisposeAsync()
     {
-        if (_client.IsConnected)
+        if (_session.IsConnected)
         {
-            await _client.DisconnectAsync().ConfigureAwait(false);
+            await _session.DisconnectAsync("disposed", sessionExpirySeconds: null, CancellationToken.None).ConfigureAwait(false);
         }
 
-        _client.Dispose();
-        _connect.Dispose();
+        _session.Dispose();
     }
 
+    /// <summary>Connects on first use and after the broker dropped us; concurrent publishers share one attempt.</summary>
     private async Task ConnectAsync(CancellationToken ct)
     {
-        if (_client.IsConnected)
+        var outcome = await _session.EnsureConnectedAsync(_settings, [], ct).ConfigureAwait(false);
+        switch (outcome.Status)
         {
-            return;
-        }
-
-        await _connect.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_client.IsConnected)
-            {
+            case MqttConnectStatus.Connected:
                 return;
-            }
-
-            var options = new MqttClientOptionsBuilder()
-                .WithTcpServer(host, port)
-                .WithClientId(clientIdPrefix + "-" + Guid.NewGuid().ToString("n")[..8])
-                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-                .WithCleanStart(true)
-                .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
-                .WithTimeout(TimeSpan.FromSeconds(10))
-                .WithCredentials(username, password)
-                .Build();
-            MqttClientConnectResult result;
-            try
-            {
-                result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException)
-            {
-                throw new ProvisioningException($"cannot reach broker {host}:{port}: {ex.Message}", ex);
-            }
-
-            if (result.ResultCode != MqttClientConnectResultCode.Success)
-            {
-                throw new ProvisioningException($"broker {host}:{port} refused the connection: {result.ResultCode} {result.ReasonString}");
-            }
-        }
-        finally
-        {
-            _connect.Release();
+            case MqttConnectStatus.Refused:
+                throw new ProvisioningException($"broker {host}:{port} refused the connection: {outcome.Reason}");
+            default:
+                throw new ProvisioningException($"cannot reach broker {host}:{port}: {outcome.Reason}");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Iot.Mqtt;
 using Iot.Protocol.Provisioning;
-using Iot.Protocol.Retry;
 using Iot.Protocol.Serialization;
 using Iot.Protocol.Topics;
 using Iot.Provisioning.Fleet;
@@ -22,7 +22,7 @@ namespace Iot.Provisioning.Messaging;
 /// </summary>
 public sealed partial class ProvisioningConnection : BackgroundService, IMessagePublisher
 {
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly MqttSession _session;
     private readonly Channel<(string Topic, byte[] Payload)> _inbox;
     private long _dropped;
     private readonly ProvisioningDecider _decider;
@@ -30,7 +30,6 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     private readonly ReportedConfigTracker _reported;
     private readonly FleetTracker _fleet;
     private readonly ProvisioningOptions _o;
-    private readonly TimeProvider _time;
     private readonly ILogger<ProvisioningConnection> _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -48,10 +47,11 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
         _reported = reported;
         _fleet = fleet;
         _o = options.Value;
-        _time = time;
         _logger = logger;
         _inbox = Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(_o.InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _client.ApplicationMessageReceivedAsync += e =>
+        _session = new MqttSession("provisioning", time);
+        _session.StateChanged += OnStateChanged;
+        _session.MessageReceived += e =>
         {
             // Never wait here for room: this is MQTTnet's receive loop, which must stay free for the PUBACKs of what the
             // worker publishes. A full inbox drops; the sender retries.
@@ -85,7 +85,7 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
         MqttClientPublishResult result;
         try
         {
-            result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            result = await _session.PublishAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
         {
@@ -101,11 +101,11 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_client.IsConnected)
+        if (_session.IsConnected)
         {
             try
             {
-                await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _session.DisconnectAsync("shutdown", sessionExpirySeconds: null, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -116,73 +116,64 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
 
     public override void Dispose()
     {
-        _client.Dispose();
+        _session.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var worker = ProcessInboxAsync(stoppingToken);
-        await ReconnectLoop.RunAsync(() => _client.IsConnected, TryConnectAsync, LogIterationFailed, _time, stoppingToken).ConfigureAwait(false);
+        var settings = new MqttConnectSettings
+        {
+            Host = _o.BrokerHost,
+            Port = _o.BrokerPort,
+            ClientId = _o.ClientId,
+            Username = _o.Username,
+            Password = _o.Password,
+        };
+        MqttSubscription[] subscriptions =
+        [
+            Lenient(MaybeShared(ProvisioningTopics.AllRequests)),
+            Lenient(MaybeShared(TopicTree.Prefix + "+/+/cmdresult")),
+            Lenient(MaybeShared(TopicTree.Prefix + "+/+/reported")),
+            Lenient(TopicTree.Prefix + "+/+/status"),
+            Lenient(TopicTree.Prefix + "+/+/telemetry"),
+        ];
+        await _session.RunAsync(
+            () => settings,
+            subscriptions,
+            MqttReconnectPolicy.Cloud,
+            (_, _) =>
+            {
+                LogConnected(_o.BrokerHost, _o.BrokerPort, _o.Username);
+                _subscribed.TrySetResult();
+                return Task.CompletedTask;
+            },
+            LogIterationFailed,
+            stoppingToken).ConfigureAwait(false);
         _inbox.Writer.TryComplete();
         await worker.ConfigureAwait(false);
     }
 
     private string MaybeShared(string filter) => _o.UseSharedSubscription ? TopicTree.Shared(_o.SharedGroup, filter) : filter;
 
-    private async Task<bool> TryConnectAsync(CancellationToken ct)
+    /// <summary>Any grant will do: status and telemetry are fire-and-forget, and the rest are retried by their senders.</summary>
+    private static MqttSubscription Lenient(string filter) => new(filter) { MinimumGranted = MqttQualityOfServiceLevel.AtMostOnce };
+
+    private void OnStateChanged(MqttSessionStateChange change)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_o.BrokerHost, _o.BrokerPort)
-            .WithClientId(_o.ClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithCredentials(_o.Username, _o.Password);
-        MqttClientConnectResult result;
-        try
+        switch (change.Attempt)
         {
-            result = await _client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+            case MqttConnectStatus.Unreachable:
+                LogConnectFailed(_o.BrokerHost, _o.BrokerPort, change.Reason);
+                break;
+            case MqttConnectStatus.Refused:
+                LogConnectRefused(_o.BrokerHost, _o.BrokerPort, change.Reason, null);
+                break;
+            case MqttConnectStatus.SubscribeRefused:
+                LogSubscribeRefused(change.Reason);
+                break;
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            LogConnectFailed(_o.BrokerHost, _o.BrokerPort, ex.Message);
-            return false;
-        }
-
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            LogConnectRefused(_o.BrokerHost, _o.BrokerPort, result.ResultCode.ToString(), result.ReasonString);
-            return false;
-        }
-
-        var filters = new[]
-        {
-            MaybeShared(ProvisioningTopics.AllRequests),
-            MaybeShared(TopicTree.Prefix + "+/+/cmdresult"),
-            MaybeShared(TopicTree.Prefix + "+/+/reported"),
-            TopicTree.Prefix + "+/+/status",
-            TopicTree.Prefix + "+/+/telemetry",
-        };
-        var options = new MqttClientSubscribeOptionsBuilder();
-        foreach (var f in filters)
-        {
-            options = options.WithTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce);
-        }
-
-        var subscribed = await _client.SubscribeAsync(options.Build(), ct).ConfigureAwait(false);
-        var refused = subscribed.Items.Where(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)).ToList();
-        if (refused.Count > 0)
-        {
-            LogSubscribeRefused(string.Join(", ", refused.Select(r => r.TopicFilter.Topic + " " + r.ResultCode)));
-            await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
-            return false;
-        }
-
-        LogConnected(_o.BrokerHost, _o.BrokerPort, _o.Username);
-        _subscribed.TrySetResult();
-        return true;
     }
 
     private async Task ProcessInboxAsync(CancellationToken ct)

@@ -37,14 +37,14 @@ public sealed class DynsecControl : IAsyncDisposable
     public static async Task<DynsecControl> ConnectAsync(string host, int port, string username, string password, string clientId, TimeProvider time, CancellationToken cancellationToken)
     {
         var control = new DynsecControl(time);
-        var result = await control._client.ConnectAsync(new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithClientId(clientId)
-            .WithCredentials(username, password)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build(), cancellationToken).ConfigureAwait(false);
+        var result = await control._client.ConnectAsync(Iot.Mqtt.MqttClientOptionsFactory.Create(new Iot.Mqtt.MqttConnectSettings
+        {
+            Host = host,
+            Port = port,
+            ClientId = clientId,
+            Username = username,
+            Password = password,
+        }), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             await control.DisposeAsync().ConfigureAwait(false);
