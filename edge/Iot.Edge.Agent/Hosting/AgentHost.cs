@@ -146,6 +146,8 @@ public static class AgentHost
         services.AddSingleton<HomeAssistantDiscovery>();
         services.AddSingleton<UplinkStatus>();
         services.AddSingleton<ChunkUploadTracing>();
+        services.AddSingleton<ChunkUploader>();
+        services.AddSingleton<InboundRouter>();
         services.AddSingleton<IAudioSourceFactory, ConfiguredAudioSourceFactory>();
         services.AddAlsaCapture(configuration);
         services.AddSpeechDetection(configuration);

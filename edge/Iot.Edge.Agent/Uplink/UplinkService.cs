@@ -1,17 +1,12 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.DesiredConfig;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Provisioning;
 using Iot.Mqtt;
-using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Retry;
 using Iot.Protocol.Serialization;
-using Iot.Protocol.Topics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,34 +16,31 @@ using MQTTnet.Protocol;
 namespace Iot.Edge.Agent.Uplink;
 
 /// <summary>
-/// Drains the outbox to the broker, oldest first, keeping up to <see cref="MqttOptions.MaxInFlight"/> chunks awaiting
-/// the cloud's application ack. A chunk leaves the outbox only on a Stored/Duplicate ack; a PUBACK alone proves nothing
-/// about durability. Unacked chunks are resent after the ack timeout, so the bridge must be (and is) idempotent.
-/// The session follows <see cref="DeviceIdentityStore"/>: no identity (awaiting provisioning) means no session and
-/// chunks wait; a new identity ends the old session. Commands and desired config are handled off MQTTnet's receive
-/// loop (a QoS 1 publish awaited inside its handler would wait for a PUBACK that loop has to read).
+/// The device's broker session. It follows <see cref="DeviceIdentityStore"/>: no identity (awaiting provisioning) means
+/// no session and chunks wait; a new identity ends the old session; a rotated password is tried before it is kept.
+/// It walks the <c>Mqtt:Hosts</c> list (<see cref="BrokerFailover"/>), says online/offline on the retained status topic
+/// (the last will covers a lost connection), and hands the connected client to the <see cref="ChunkUploader"/> (chunks
+/// out, acks in) and the <see cref="InboundRouter"/> (commands, config, Home Assistant). Connect options, subscribing
+/// and connection events come from the shared <see cref="MqttSession"/>.
 /// </summary>
 internal sealed partial class UplinkService : BackgroundService, ICommandSession
 {
     private readonly IMqttClient _client;
+    private readonly MqttSession _connection;
     private readonly ChunkOutbox _outbox;
-    private readonly CommandDispatcher _commands;
+    private readonly ChunkUploader _uploader;
+    private readonly InboundRouter _inbound;
     private readonly UplinkStatus _status;
     private readonly DeviceIdentityStore _identity;
     private readonly DesiredConfigApplier _config;
     private readonly HomeAssistant.HomeAssistantDiscovery _homeAssistant;
     private readonly Health.AgentHealthProbe _health;
-    private readonly AgentOptions _agent;
     private readonly MqttOptions _mqtt;
     private readonly TimeProvider _time;
     private readonly ILogger<UplinkService> _logger;
-    private readonly ChunkUploadTracing _tracing;
     private readonly ExponentialBackoff _reconnectBackoff;
-    private readonly ExponentialBackoff _retryBackoff = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
     private readonly BrokerFailover _failover = new();
-    private readonly ConcurrentDictionary<Guid, long> _inFlight = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
     private volatile SessionTopics? _topics;
     private AgentIdentity? _session;
@@ -62,31 +54,30 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     public UplinkService(
         IMqttClient client,
         ChunkOutbox outbox,
-        CommandDispatcher commands,
+        ChunkUploader uploader,
+        InboundRouter inbound,
         UplinkStatus status,
         DeviceIdentityStore identity,
         DesiredConfigApplier config,
         HomeAssistant.HomeAssistantDiscovery homeAssistant,
         Health.AgentHealthProbe health,
-        IOptions<AgentOptions> agent,
         IOptions<MqttOptions> mqtt,
         TimeProvider time,
-        ILogger<UplinkService> logger,
-        ChunkUploadTracing tracing)
+        ILogger<UplinkService> logger)
     {
         _client = client;
+        _connection = new MqttSession("uplink", time, client);
         _outbox = outbox;
-        _commands = commands;
+        _uploader = uploader;
+        _inbound = inbound;
         _status = status;
         _identity = identity;
         _config = config;
         _homeAssistant = homeAssistant;
         _health = health;
-        _agent = agent.Value;
         _mqtt = mqtt.Value;
         _time = time;
         _logger = logger;
-        _tracing = tracing;
         _reconnectBackoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(_mqtt.ReconnectMinMilliseconds), TimeSpan.FromMilliseconds(_mqtt.ReconnectMaxMilliseconds));
     }
 
@@ -190,8 +181,9 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _outbox.Committed += Wake;
+        _uploader.Progress += Wake;
         var failures = 0;
-        var inbound = ProcessInboundAsync(stoppingToken);
+        var inbound = _inbound.RunAsync(_client, () => _topics, this, stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -218,7 +210,11 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                     }
 
                     failures = 0;
-                    await PumpAsync(stoppingToken).ConfigureAwait(false);
+                    if (_topics is { } current)
+                    {
+                        await _uploader.PumpAsync(_client, current, stoppingToken).ConfigureAwait(false);
+                    }
+
                     await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -235,7 +231,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         finally
         {
             _outbox.Committed -= Wake;
-            _inbound.Writer.TryComplete();
+            _uploader.Progress -= Wake;
             await inbound.ConfigureAwait(false);
         }
     }
@@ -296,8 +292,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
                 }
 
                 await EndSessionAsync(next is null ? "reprovision" : "identity-changed", ct).ConfigureAwait(false);
-                _inFlight.Clear();
-                _tracing.OnSessionLost();
+                _uploader.OnSessionLost();
                 LogSessionLeft(old.ClientId, next?.ClientId ?? "(none)");
             }
         }
@@ -325,7 +320,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             ReconnectReason = "connection-lost",
             StartedAtUtc = _health.StartedAtUtc,
         });
-        var options = MqttClientOptionsFactory.Create(new MqttConnectSettings
+        var settings = new MqttConnectSettings
         {
             Host = broker.Host,
             Port = broker.Port,
@@ -337,51 +332,54 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
             LastWill = new MqttLastWill(topics.Status, will, Retain: true),
             Tls = MqttTls.Settings(_mqtt, broker.Host, identity.CaCertificate),
-        });
-        MqttClientConnectResult result;
-        try
-        {
-            result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            LogConnectFailed(broker.Host, broker.Port, ex.Message);
-            return false;
-        }
-
-        // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) as a result code, not an exception.
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            LogConnectRefused(broker.Host, broker.Port, result.ResultCode.ToString(), result.ReasonString);
-            return false;
-        }
-
-        _topics = topics;
-        var subscribeBuilder = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(topics.Ack, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(topics.Cmd, MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(topics.Config, MqttQualityOfServiceLevel.AtLeastOnce);
+        };
+        List<MqttSubscription> subscriptions = [new(topics.Ack), new(topics.Cmd), new(topics.Config)];
         if (_homeAssistant.Enabled)
         {
-            subscribeBuilder = subscribeBuilder.WithTopicFilter(_homeAssistant.StatusTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+            // Home Assistant is an extra: a broker whose ACL has no room for it must not cost the upload.
+            subscriptions.Add(new MqttSubscription(_homeAssistant.StatusTopic) { Optional = true });
         }
 
-        var subscribe = subscribeBuilder.Build();
-        var subscribed = await _client.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
-        foreach (var item in subscribed.Items)
+        // Set before subscribing: retained config arrives right after the SUBACK and is routed by these topics.
+        var previous = _topics;
+        _topics = topics;
+        MqttConnectOutcome result;
+        try
         {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2)
-                && item.TopicFilter.Topic == _homeAssistant.StatusTopic)
+            result = await _connection.ConnectAsync(settings, subscriptions, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _topics = previous;
+            throw;
+        }
+
+        if (!result.IsConnected)
+        {
+            _topics = previous;
+            switch (result.Status)
             {
-                // Home Assistant is an extra: a broker whose ACL has no room for it must not cost the upload.
-                LogHomeAssistantRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
+                case MqttConnectStatus.Refused:
+                    LogConnectRefused(broker.Host, broker.Port, result.Reason, null);
+                    break;
+                case MqttConnectStatus.SubscribeRefused:
+                    foreach (var (filter, code) in result.RequiredRefused)
+                    {
+                        LogSubscribeRefused(filter, code);
+                    }
+
+                    break;
+                default:
+                    LogConnectFailed(broker.Host, broker.Port, result.Reason);
+                    break;
             }
-            else if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2))
-            {
-                LogSubscribeRefused(item.TopicFilter.Topic, item.ResultCode.ToString());
-                await _client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
-                return false;
-            }
+
+            return false;
+        }
+
+        foreach (var (filter, code) in result.OptionalRefused)
+        {
+            LogHomeAssistantRefused(filter, code);
         }
 
         var movedFrom = _failover.Succeeded(broker);
@@ -391,288 +389,42 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             LogFailover(from.ToString(), broker.ToString(), _reconnectReason);
         }
 
-        if (!result.IsSessionPresent || _session != identity || movedFrom is not null)
+        if (!result.SessionPresent || _session != identity || movedFrom is not null)
         {
             // Acks queued for an old session (or on the broker left behind) are gone with it; resend everything that
             // was waiting. The bridge dedupes by chunk id, so a chunk stored before the failover is acked Duplicate.
-            _inFlight.Clear();
-            _tracing.OnSessionLost();
+            _uploader.OnSessionLost();
         }
 
         _session = identity;
         await PublishStatusAsync(DeviceState.Online, _reconnectReason, ct).ConfigureAwait(false);
-        await PublishReportedAsync(_config.Report(), ct).ConfigureAwait(false);
+        await _inbound.PublishReportedAsync(_client, topics, _config.Report(), ct).ConfigureAwait(false);
         await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
         _status.OnBroker(broker.ToString(), failover: movedFrom is not null, tls: MqttTls.UsesTls(_mqtt, identity.CaCertificate));
         _status.OnConnected();
-        LogConnected(identity.ClientId, broker.Host, broker.Port, result.IsSessionPresent, _reconnectReason);
+        LogConnected(identity.ClientId, broker.Host, broker.Port, result.SessionPresent, _reconnectReason);
         return true;
     }
 
-    private async Task PumpAsync(CancellationToken ct)
-    {
-        if (_topics is not { } topics)
-        {
-            return;
-        }
-
-        var timeoutTicks = _time.GetUtcNow().AddSeconds(-_mqtt.AckTimeoutSeconds).UtcTicks;
-        foreach (var (id, sentTicks) in _inFlight)
-        {
-            if (sentTicks < timeoutTicks && _inFlight.TryRemove(id, out _))
-            {
-                _status.OnAckTimedOut();
-                _tracing.OnFinished(id, "timeout", error: true, () => LogAckTimeout(id));
-            }
-        }
-
-        var ready = _outbox.PeekReady(_mqtt.MaxInFlight - _inFlight.Count, _inFlight.Keys.ToList());
-        foreach (var entry in ready)
-        {
-            if (!_client.IsConnected)
-            {
-                return;
-            }
-
-            var payload = BuildPayload(entry, topics);
-            if (payload is null)
-            {
-                continue;
-            }
-
-            var builder = new MqttApplicationMessageBuilder()
-                .WithTopic(topics.Chunk)
-                .WithPayload(payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-
-            // Before the PUBLISH: the bridge PUBACKs only once the chunk is settled, so its ack can arrive first.
-            _tracing.OnPublishing(builder, entry.Id, topics.TenantId, topics.DeviceId, entry.Sequence, entry.Attempts + 1);
-            _inFlight[entry.Id] = _time.GetUtcNow().UtcTicks;
-            var result = await _client.PublishAsync(builder.Build(), ct).ConfigureAwait(false);
-            if (!result.IsSuccess)
-            {
-                _inFlight.TryRemove(entry.Id, out _);
-                _outbox.Defer(entry.Id, "broker refused publish: " + result.ReasonCode, _retryBackoff.Delay(entry.Attempts));
-                _tracing.OnFinished(entry.Id, "refused", error: true, () => LogPublishRefused(entry.Id, result.ReasonCode.ToString(), result.ReasonString));
-                continue;
-            }
-
-            _tracing.OnPublished(entry.Id);
-            _status.OnPublished();
-        }
-    }
-
-    private byte[]? BuildPayload(OutboxEntry entry, SessionTopics topics)
-    {
-        var metadata = ProtocolJson.TryDeserialize<ChunkMetadata>(System.Text.Encoding.UTF8.GetBytes(entry.MetadataJson), out var error);
-
-        // Stamped at send time: a chunk recorded while awaiting provisioning (or before a re-provision) belongs to the
-        // identity that uploads it.
-        metadata = metadata is null ? null : metadata with { TenantId = topics.TenantId, DeviceId = topics.DeviceId };
-        byte[] audio;
-        try
-        {
-            audio = entry.FileName.Length == 0 ? [] : File.ReadAllBytes(_outbox.SealedPath(entry));
-        }
-        catch (IOException ex)
-        {
-            _outbox.Quarantine(entry.Id, "spool file unreadable: " + ex.Message);
-            return null;
-        }
-
-        if (metadata is null)
-        {
-            _outbox.Quarantine(entry.Id, "outbox metadata unreadable: " + error);
-            return null;
-        }
-
-        var check = ChunkValidator.Validate(metadata, audio, null);
-        if (!check.IsValid)
-        {
-            // The file changed on disk since sealing (bad SD card?): sending it would only earn a rejection.
-            _outbox.Quarantine(entry.Id, "local check failed: " + check.Error);
-            return null;
-        }
-
-        byte[] payload;
-        try
-        {
-            payload = ChunkEnvelope.Encode(metadata, audio);
-        }
-        catch (ArgumentException) when (metadata.Transcript is not null)
-        {
-            // A transcript that does not fit the header limit is dropped rather than holding the audio back.
-            payload = ChunkEnvelope.Encode(metadata with { Transcript = null }, audio);
-        }
-        if (payload.Length > _agent.MaxPayloadBytes)
-        {
-            _outbox.Quarantine(entry.Id, $"payload {payload.Length} bytes exceeds {AgentOptions.Section}:MaxPayloadBytes {_agent.MaxPayloadBytes}");
-            return null;
-        }
-
-        return payload;
-    }
-
+    /// <summary>MQTTnet's receive loop: acks go straight to the uploader (it never waits), the rest to the router's worker.</summary>
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        try
+        var topic = e.ApplicationMessage.Topic;
+        var topics = _topics;
+        if (topics is not null && _inbound.Handles(topic, topics))
         {
-            var topic = e.ApplicationMessage.Topic;
-            var topics = _topics;
-            if (topics is not null && (topic == topics.Cmd || topic == topics.Config || (_homeAssistant.Enabled && topic == _homeAssistant.StatusTopic)))
-            {
-                _inbound.Writer.TryWrite(e.ApplicationMessage);
-                return Task.CompletedTask;
-            }
-
-            if (topics is null || topic != topics.Ack)
-            {
-                LogUnexpectedTopic(topic);
-                return Task.CompletedTask;
-            }
-
-            var ack = ProtocolJson.TryDeserialize<ChunkAck>(e.ApplicationMessage.Payload.ToArray(), out var error);
-            if (ack is null)
-            {
-                LogBadAck(error);
-                return Task.CompletedTask;
-            }
-
-            HandleAck(ack);
+            _inbound.Enqueue(e.ApplicationMessage);
         }
-        catch (Exception ex)
+        else if (topics is not null && topic == topics.Ack)
         {
-            LogAckHandlingFailed(ex);
+            _uploader.OnAck(e.ApplicationMessage.Payload);
+        }
+        else
+        {
+            LogUnexpectedTopic(topic);
         }
 
         return Task.CompletedTask;
-    }
-
-    private async Task ProcessInboundAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var message in _inbound.Reader.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                try
-                {
-                    await HandleInboundAsync(message, ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    LogInboundFailed(ex, message.Topic);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task HandleInboundAsync(MqttApplicationMessage message, CancellationToken ct)
-    {
-        if (_topics is not { } topics)
-        {
-            return;
-        }
-
-        var payload = message.Payload.ToArray();
-        if (_homeAssistant.Enabled && message.Topic == _homeAssistant.StatusTopic)
-        {
-            if (System.Text.Encoding.UTF8.GetString(payload) == "online")
-            {
-                await _homeAssistant.AnnounceAsync(_client, topics, ct).ConfigureAwait(false);
-            }
-        }
-        else if (message.Topic == topics.Config)
-        {
-            if (payload.Length == 0)
-            {
-                return;
-            }
-
-            var desired = ProtocolJson.TryDeserialize<DeviceConfigDocument>(payload, out var configError);
-            var report = desired is null ? null : _config.Apply(desired);
-            if (desired is null)
-            {
-                LogBadConfig(configError);
-            }
-            else if (report is not null)
-            {
-                await PublishReportedAsync(report, ct).ConfigureAwait(false);
-            }
-        }
-        else if (message.Topic == topics.Cmd)
-        {
-            var command = ProtocolJson.TryDeserialize<DeviceCommand>(payload, out var commandError);
-            if (command is null)
-            {
-                LogBadCommand(commandError);
-                return;
-            }
-
-            var outcome = await _commands.HandleAsync(command, this, ct).ConfigureAwait(false);
-            var answerTopics = _topics ?? topics;
-            await _client.PublishAsync(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(answerTopics.CmdResult)
-                    .WithPayload(ProtocolJson.Serialize(outcome.Result))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(),
-                ct).ConfigureAwait(false);
-            outcome.AfterAnswer?.Invoke();
-        }
-    }
-
-    private async Task PublishReportedAsync(ReportedConfig report, CancellationToken ct)
-    {
-        if (_topics is not { } topics)
-        {
-            return;
-        }
-
-        await _client.PublishAsync(
-            new MqttApplicationMessageBuilder()
-                .WithTopic(topics.Reported)
-                .WithPayload(ProtocolJson.Serialize(report))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithRetainFlag(true)
-                .Build(),
-            ct).ConfigureAwait(false);
-    }
-
-    private void HandleAck(ChunkAck ack)
-    {
-        if (ack.ChunkId is not { } id)
-        {
-            LogRejectedUnidentified(ack.Reason.ToString(), ack.Detail);
-            return;
-        }
-
-        _inFlight.TryRemove(id, out _);
-        switch (ack.Status)
-        {
-            case AckStatus.Stored or AckStatus.Duplicate:
-                if (_outbox.Complete(id))
-                {
-                    _status.OnAcked(_time.GetUtcNow());
-                }
-
-                _tracing.OnFinished(id, ack.Status == AckStatus.Stored ? "stored" : "duplicate", log: () => LogAcked(id, ack.Status.ToString()));
-
-                break;
-            case AckStatus.Rejected when ack.Retryable:
-                var entry = _outbox.Find(id);
-                _outbox.Defer(id, $"{ack.Reason}: {ack.Detail}", _retryBackoff.Delay(entry?.Attempts ?? 0));
-                _tracing.OnFinished(id, "rejected-retryable", error: true, () => LogRejectedRetry(id, ack.Reason.ToString(), ack.Detail));
-                break;
-            default:
-                _outbox.Quarantine(id, $"cloud rejected: {ack.Reason}: {ack.Detail}");
-                _tracing.OnFinished(id, "rejected", error: true);
-                break;
-        }
-
-        Wake();
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
@@ -742,11 +494,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused the rotated credentials of {ClientId}; keeping the old ones")]
     private partial void LogRotationRefused(string clientId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a message on {Topic} failed")]
-    private partial void LogInboundFailed(Exception exception, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable desired config ignored: {Error}")]
-    private partial void LogBadConfig(string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach broker {Host}:{Port}: {Error}")]
     private partial void LogConnectFailed(string host, int port, string error);
@@ -769,32 +517,16 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
     [LoggerMessage(Level = LogLevel.Error, Message = "Uplink iteration failed; retrying after backoff")]
     private partial void LogIterationFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No ack for chunk {ChunkId} within the timeout; it will be resent")]
-    private partial void LogAckTimeout(Guid chunkId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker refused publish of chunk {ChunkId}: {Code} {ReasonString}")]
-    private partial void LogPublishRefused(Guid chunkId, string code, string? reasonString);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message on unexpected topic {Topic} ignored")]
     private partial void LogUnexpectedTopic(string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable command ignored: {Error}")]
-    private partial void LogBadCommand(string? error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable ack ignored: {Error}")]
-    private partial void LogBadAck(string? error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Handling an ack failed")]
-    private partial void LogAckHandlingFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloud rejected a message it could not identify: {Reason} {Detail}")]
-    private partial void LogRejectedUnidentified(string reason, string? detail);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkId} acked: {AckStatus}")]
-    private partial void LogAcked(Guid chunkId, string ackStatus);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloud rejected chunk {ChunkId} for now ({Reason}: {Detail}); will retry")]
-    private partial void LogRejectedRetry(Guid chunkId, string reason, string? detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce shutdown")]
     private partial void LogShutdownPublishFailed(Exception exception);
