@@ -107,7 +107,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
                     cancellationToken: ct)).ConfigureAwait(false);
                 return new DialogueDetail(
                     dialogue,
-                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, Parse<List<Utterance>>(t.Utterances) ?? [], t.Confidence, t.Flag) : null,
+                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, RecordJson.DeserializeUtterances(t.Utterances), t.Confidence, t.Flag) : null,
                     analysis?.ToView(),
                     segments.Select(s => new SegmentView(s.ChunkId, s.StartMs, s.EndMs, s.OffsetMs, $"/api/chunks/{s.ChunkId}/audio")).ToList(),
                     $"/api/dialogues/{id}/audio",
@@ -138,8 +138,6 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
             new { id, now = time.GetUtcNow() },
             new AuditEntry(AuditActions.DialogueRestored, id.ToString()),
             ct);
-
-    private static T? Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, DialogueJson.Options);
 
     private static long KeyOf(DialogueSummary row, DialogueSort sort) => sort.Name.TrimStart('-') switch
     {
@@ -239,6 +237,6 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
 
         public AnalysisView ToView() => new(
             Engine, UpsellAttempted, OfferedCategories, CustomerReaction, Sentiment, SentimentScore, QualityScore, Summary,
-            Parse<List<ChecklistItem>>(Checklist) ?? [], Parse<List<EvidenceQuote>>(Evidence) ?? []);
+            RecordJson.DeserializeChecklist(Checklist), RecordJson.DeserializeEvidence(Evidence));
     }
 }

@@ -158,7 +158,7 @@ public sealed class TranscribeHandlerTests
         await using var c = await db.DataSource.OpenConnectionAsync();
         var row = await c.QuerySingleAsync<(string Engine, string Language, string Text, string Utterances)>(
             "SELECT engine, language, text, utterances::text FROM transcripts WHERE dialogue_id = @dialogueId", new { dialogueId });
-        var transcript = new Transcript(row.Engine, row.Language, TranscriptJson.DeserializeUtterances(row.Utterances));
+        var transcript = new Transcript(row.Engine, row.Language, RecordJson.DeserializeUtterances(row.Utterances));
         Assert.Equal(row.Text, transcript.Text);
         return transcript;
     }
