@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Iot.Cloud.Data.Dialogues;
 using Iot.Dashboard.Data;
+using Npgsql;
 
 namespace Iot.Dashboard.Dialogues;
 
@@ -118,10 +120,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
     /// <summary>Soft delete; the joined audio streams built from its chunks leave the cache at once (they are rebuilt on restore).</summary>
     public async Task<int> SoftDeleteAsync(Guid id, string reason, CancellationToken ct)
     {
-        var deleted = await db.ExecuteAuditedAsync(
-            "UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NULL",
-            new { id, reason, actor = db.Scope.Actor, now = time.GetUtcNow() },
-            new AuditEntry(AuditActions.DialogueDeleted, id.ToString(), new Dictionary<string, string?> { ["reason"] = reason }),
+        var deleted = await db.RunAsync(
+            (c, tx) => DialogueDeletion.SoftDeleteAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, db.Scope.TenantId, id, db.Scope.Actor, reason, time.GetUtcNow(), ct),
             ct).ConfigureAwait(false);
         if (deleted > 0)
         {
@@ -133,10 +133,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
     }
 
     public Task<int> RestoreAsync(Guid id, CancellationToken ct) =>
-        db.ExecuteAuditedAsync(
-            "UPDATE dialogues SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NOT NULL",
-            new { id, now = time.GetUtcNow() },
-            new AuditEntry(AuditActions.DialogueRestored, id.ToString()),
+        db.RunAsync(
+            (c, tx) => DialogueDeletion.RestoreAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, db.Scope.TenantId, id, db.Scope.Actor, time.GetUtcNow(), ct),
             ct);
 
     private static long KeyOf(DialogueSummary row, DialogueSort sort) => sort.Name.TrimStart('-') switch
