@@ -113,6 +113,31 @@ public sealed class DialogueApiTests(DashboardFixture fx) : IClassFixture<Dashbo
     }
 
     [Fact]
+    public async Task Word_times_the_pipeline_stores_reach_the_detail_view_intact()
+    {
+        // Written exactly as the pipeline's TranscriptStore writes transcripts.utterances (the shared RecordJson).
+        await using var c = new NpgsqlConnection(fx.ConnectionString);
+        var dialogue = await c.ExecuteScalarAsync<Guid>(
+            "SELECT dialogue_id FROM dialogues WHERE tenant_id = 'acme' AND deleted_at IS NULL AND dialogue_id NOT IN (SELECT dialogue_id FROM transcripts) ORDER BY dialogue_id LIMIT 1");
+        Utterance[] utterances =
+        [
+            new(0, 1_200, "good morning", [new(0, 500, "good"), new(520, 1_200, "morning")]),
+            new(1_400, 2_000, "thanks"),
+        ];
+        await c.ExecuteAsync(
+            "INSERT INTO transcripts (dialogue_id, engine, language, text, utterances) VALUES (@dialogue, 'whisper', 'en', 'good morning thanks', @json::jsonb)",
+            new { dialogue, json = RecordJson.SerializeUtterances(utterances) });
+
+        using var client = await fx.ClientAsAsync(SeedData.AcmeAnalyst);
+        var detail = await client.GetFromJsonAsync<DialogueDetail>($"/api/dialogues/{dialogue}");
+
+        var read = detail!.Transcript!.Utterances;
+        Assert.Equal([(0, 500, "good"), (520, 1_200, "morning")], read[0].Words!.Select(w => (w.StartMs, w.EndMs, w.Text)));
+        Assert.Null(read[1].Words);
+        Assert.Equal(utterances.Select(u => (u.StartMs, u.EndMs, u.Text)), read.Select(u => (u.StartMs, u.EndMs, u.Text)));
+    }
+
+    [Fact]
     public async Task A_range_request_returns_206_with_exactly_those_bytes()
     {
         using var client = await fx.ClientAsAsync(SeedData.AcmeAnalyst);

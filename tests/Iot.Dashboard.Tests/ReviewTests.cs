@@ -45,7 +45,7 @@ public sealed partial class ReviewTests(DashboardFixture fx) : IClassFixture<Das
         // Readers see it beside the machine result; the analysis itself is unchanged.
         var reviews = await analyst.GetFromJsonAsync<DialogueReviews>($"/api/dialogues/{fx.Seed.AcmeDialogue}/review");
         Assert.Equal(view.ReviewId, reviews!.Current!.ReviewId);
-        Assert.Equal([new ChecklistItem("farewell", true)], reviews.Current.Checklist);
+        Assert.Equal([new ChecklistOutcome("farewell", true)], reviews.Current.Checklist);
         var detail = await analyst.GetFromJsonAsync<DialogueDetail>($"/api/dialogues/{fx.Seed.AcmeDialogue}");
         Assert.True(detail!.Analysis!.UpsellAttempted);
         Assert.Equal<(bool, bool?, string?, bool?)>((true, false, "none", true), (detail.Dialogue.Reviewed, detail.Dialogue.ReviewedUpsell, detail.Dialogue.ReviewedReaction, detail.Dialogue.ReviewDisagrees));

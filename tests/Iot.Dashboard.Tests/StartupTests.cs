@@ -13,6 +13,38 @@ public sealed class StartupTests
     public async Task A_missing_signing_key_stops_start_up_with_exit_code_2_naming_the_key()
     {
         var connectionString = await TestDatabase.CreateAsync("dash_start");
+
+        var (exitCode, stderr) = await RunUntilExitAsync(["--Database:ConnectionString=" + connectionString], new Dictionary<string, string>());
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("iot-dashboard: invalid configuration:\n  Dashboard:Auth:SigningKey must be set", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_DATABASE_URL_stops_start_up_naming_it_without_the_password_and_a_command_line_connection_string_overrides_it()
+    {
+        // The same rule as the bridge and the worker (Iot.Cloud.Data DatabaseUrl): DATABASE_URL over files and
+        // IOT_DASHBOARD_* variables, a --Database:ConnectionString argument over DATABASE_URL.
+        var environment = new Dictionary<string, string> { ["DATABASE_URL"] = "postgres://iot:hunter2@db.example:notaport/iot" };
+        var signingKey = "--Dashboard:Auth:SigningKey=" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
+        var (exitCode, stderr) = await RunUntilExitAsync([signingKey], environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("iot-dashboard: invalid configuration:\n  Database:ConnectionString (from DATABASE_URL) is a postgres:// URL that cannot be parsed", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
+
+        // With the argument the database setting is fine, and the first thing missing is the signing key.
+        var connectionString = await TestDatabase.CreateAsync("dash_start_url");
+        (exitCode, stderr) = await RunUntilExitAsync(["--Database:ConnectionString=" + connectionString], environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Dashboard:Auth:SigningKey must be set", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Database:ConnectionString", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunUntilExitAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    {
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -21,16 +53,25 @@ public sealed class StartupTests
             WorkingDirectory = AppContext.BaseDirectory,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iot-dashboard.dll"));
-        psi.ArgumentList.Add("--Database:ConnectionString=" + connectionString);
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
         psi.ArgumentList.Add("--urls=http://127.0.0.1:" + FreePort.Next());
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment.Remove("DATABASE_URL");
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         using var process = System.Diagnostics.Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(cts.Token);
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("iot-dashboard: invalid configuration:\n  Dashboard:Auth:SigningKey must be set", await stderr, StringComparison.Ordinal);
+        return (process.ExitCode, await stderr);
     }
 
     [Fact]
