@@ -6,7 +6,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
-namespace Iot.Edge.Tests.Robustness;
+namespace Iot.Faults.Tests.AgentKills;
 
 public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
 {
@@ -18,7 +18,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
     public async Task Sigterm_mid_chunk_exits_cleanly_and_leaves_the_audio_so_far_as_a_valid_sealed_chunk()
     {
         var spool = _dir.Sub("spool");
-        using var agent = AgentProcess.Start(spool, await SpeechAudio.WavAsync(20), chunkSeconds: 60);
+        using var agent = SpoolAgentProcess.Start(spool, await SpeechAudio.WavAsync(20), chunkSeconds: 60);
         await WaitForPartialAsync(spool);
         await Task.Delay(2000);
 
@@ -43,7 +43,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
         for (var round = 0; round < rounds; round++)
         {
             var killedEarlier = Partials(spool);
-            using var agent = AgentProcess.Start(spool, wav, chunkSeconds: 1);
+            using var agent = SpoolAgentProcess.Start(spool, wav, chunkSeconds: 1);
             await WaitForPartialAsync(spool, killedEarlier);
             await Task.Delay(1500 + Random.Shared.Next(1000));
             await agent.KillAsync();
@@ -51,7 +51,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output) : IDisposable
 
         // Restart once more and stop cleanly: recovery must have run and numbering must continue.
         var leftByKills = Partials(spool);
-        using (var agent = AgentProcess.Start(spool, wav, chunkSeconds: 1))
+        using (var agent = SpoolAgentProcess.Start(spool, wav, chunkSeconds: 1))
         {
             // A partial the killed agent left proves nothing about this one: wait for this agent's own, so SIGTERM
             // does not land before the runtime has installed its handler (exit 143 on a loaded machine).

@@ -2,7 +2,7 @@ using Iot.Edge.Agent.Outbox;
 using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Iot.Edge.Tests.Robustness;
+namespace Iot.Edge.Tests.Outbox;
 
 /// <summary>
 /// The uplink reads a chunk's sealed file as soon as the outbox lists the chunk. Regression: the entry became visible

@@ -1,18 +1,18 @@
 using Iot.TestSupport;
 
-namespace Iot.Edge.Tests.Robustness;
+namespace Iot.Faults.Tests.AgentKills;
 
 /// <summary>The real agent executable as a child process, as systemd would run it; its output goes next to the spool.</summary>
-internal sealed class AgentProcess : IDisposable
+internal sealed class SpoolAgentProcess : IDisposable
 {
     private readonly ChildProcess _child;
 
-    private AgentProcess(ChildProcess child) => _child = child;
+    private SpoolAgentProcess(ChildProcess child) => _child = child;
 
     /// <summary>The agent's last lines of output, for failure messages.</summary>
     public string Tail => _child.Tail(40);
 
-    public static AgentProcess Start(string spool, string wav, int chunkSeconds) =>
+    public static SpoolAgentProcess Start(string spool, string wav, int chunkSeconds) =>
         new(ChildProcess.Start(
             "iot-agent.dll",
             [

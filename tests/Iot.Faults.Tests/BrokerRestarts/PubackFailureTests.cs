@@ -5,7 +5,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Iot.Integration.Tests.Faults;
+namespace Iot.Faults.Tests.BrokerRestarts;
 
 [Collection(SystemCollection.Name)]
 public class PubackFailureTests(PostgresServer postgres)

@@ -11,10 +11,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
-namespace Iot.Edge.Tests.Robustness;
+namespace Iot.Faults.Tests.DiskFull;
 
-/// <summary>The spool on a real, tiny tmpfs: the disk really fills up. Needs root (as CI and tests/test.sh run).</summary>
-public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
+/// <summary>
+/// The agent host in-process with its spool on a real, tiny tmpfs: the disk really fills up. Needs root (as CI and
+/// tests/test.sh run). The process-level counterpart, with a broker and upload, is <see cref="SpoolDiskFullTests"/>.
+/// </summary>
+public sealed class RecorderDiskFullTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly ScriptedAudioSource _mic = new();
@@ -36,8 +39,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_full_spool_loses_only_the_chunk_being_written_and_recording_resumes_when_space_returns()
     {
-        var settings = await AgentHostTests.ValidSettingsAsync(_dir);
-        settings["Agent:SpoolDirectory"] = Spool;
+        var settings = await SettingsAsync();
         var builder = AgentHost.CreateBuilder([], settings);
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddSingleton<IAudioSourceFactory>(_mic);
@@ -64,6 +66,23 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
         _mic.End();
         await host.StopAsync();
     }
+
+    /// <summary>The agent's settings for a device with no cloud (as Iot.Edge.Tests' AgentHostTests uses), spool on the tmpfs.</summary>
+    private async Task<Dictionary<string, string?>> SettingsAsync() => new()
+    {
+        ["Agent:TenantId"] = "acme",
+        ["Agent:DeviceId"] = "pos-1",
+        ["Agent:SpoolDirectory"] = Spool,
+        ["Agent:ChunkSeconds"] = "1",
+        ["Audio:WavPath"] = await SpeechAudio.WavAsync(3.27),
+        ["Audio:RealTime"] = "false",
+        ["Recording:Trigger"] = "Always",
+        ["Recording:Upload"] = "Continuous",
+        // Nothing listens here: this test exercises the device side alone.
+        ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Health:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Serilog:MinimumLevel:Default"] = "Error",
+    };
 
     private async Task<int> AssertConsistentAsync(ChunkOutbox outbox)
     {

@@ -1,7 +1,7 @@
 using Iot.Integration.Tests.Infrastructure;
 using Iot.TestSupport;
 
-namespace Iot.Integration.Tests.Faults;
+namespace Iot.Faults.Tests.BridgeKills;
 
 [Collection(SystemCollection.Name)]
 public class TempFileSweepTests(PostgresServer postgres)

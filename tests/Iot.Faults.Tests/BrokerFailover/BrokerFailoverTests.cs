@@ -15,7 +15,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Xunit.Abstractions;
 
-namespace Iot.Integration.Tests.Faults;
+namespace Iot.Faults.Tests.BrokerFailover;
 
 /// <summary>
 /// Two Mosquitto brokers without <c>$share</c> between them, each consumed by its own bridge, both bridges writing the

@@ -3,7 +3,7 @@ using Iot.Integration.Tests.Infrastructure;
 using Iot.TestSupport;
 using Xunit.Abstractions;
 
-namespace Iot.Integration.Tests.Faults;
+namespace Iot.Faults.Tests.BrokerRestarts;
 
 [Collection(SystemCollection.Name)]
 public class BrokerOutageTests(PostgresServer postgres, ITestOutputHelper output)

@@ -4,7 +4,7 @@ using Iot.Protocol.Messages;
 using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Iot.Edge.Tests.Robustness;
+namespace Iot.Faults.Tests.DiskFull;
 
 /// <summary>
 /// The outbox keeps <see cref="ChunkOutbox.DatabaseReserveBytes"/> free for its own database, on a real tmpfs (root).

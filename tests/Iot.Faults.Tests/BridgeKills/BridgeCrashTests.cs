@@ -4,7 +4,7 @@ using Iot.Integration.Tests.Infrastructure;
 using Iot.TestSupport;
 using Xunit.Abstractions;
 
-namespace Iot.Integration.Tests.Faults;
+namespace Iot.Faults.Tests.BridgeKills;
 
 [Collection(SystemCollection.Name)]
 public class BridgeCrashTests(PostgresServer postgres, ITestOutputHelper output)
