@@ -2,7 +2,7 @@ using Iot.Edge.Audio;
 using Iot.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Iot.Edge.Tests;
+namespace Iot.Edge.Tests.Audio;
 
 public class WavFileSourceTests
 {

@@ -2,7 +2,7 @@ using Iot.Edge.Agent.Outbox;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 
-namespace Iot.Edge.Tests;
+namespace Iot.Edge.Tests.Outbox;
 
 internal static class OutboxChunks
 {

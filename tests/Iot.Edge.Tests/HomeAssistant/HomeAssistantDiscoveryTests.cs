@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Iot.Edge.Agent.Provisioning;
+using Iot.Edge.Tests.Provisioning;
 using Iot.TestSupport;
 
-namespace Iot.Edge.Tests.Provisioning;
+namespace Iot.Edge.Tests.HomeAssistant;
 
 public class HomeAssistantDiscoveryTests
 {

@@ -4,7 +4,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Iot.Edge.Tests;
+namespace Iot.Edge.Tests.Hosting;
 
 public class AgentHostTests
 {

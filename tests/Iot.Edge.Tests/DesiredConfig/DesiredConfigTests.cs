@@ -6,7 +6,7 @@ using Iot.Protocol.Topics;
 using Iot.TestSupport;
 using Microsoft.Extensions.Options;
 
-namespace Iot.Edge.Tests.Config;
+namespace Iot.Edge.Tests.DesiredConfig;
 
 public class DesiredConfigTests
 {

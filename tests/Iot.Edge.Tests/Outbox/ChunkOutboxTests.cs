@@ -4,7 +4,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Iot.Edge.Tests;
+namespace Iot.Edge.Tests.Outbox;
 
 public sealed class ChunkOutboxTests : IDisposable
 {

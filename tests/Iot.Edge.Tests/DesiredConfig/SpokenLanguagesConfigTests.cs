@@ -3,7 +3,7 @@ using Iot.Edge.Agent.Transcription;
 using Iot.Protocol.Messages;
 using Iot.TestSupport.Whisper;
 
-namespace Iot.Edge.Tests.Config;
+namespace Iot.Edge.Tests.DesiredConfig;
 
 /// <summary>Issue 16 item 9: the staff's spoken languages reach the agent's own Whisper through the desired config.</summary>
 [Collection(Transcription.WhisperCollection.Name)]

@@ -4,7 +4,7 @@ using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Iot.Edge.Tests;
+namespace Iot.Edge.Tests.Outbox;
 
 /// <summary>
 /// The outbox maps its LiteDB documents by hand since the NativeAOT build (the mapper's reflection does not survive
