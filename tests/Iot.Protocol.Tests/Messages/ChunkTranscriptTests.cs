@@ -2,9 +2,10 @@ using System.Text;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
+using Iot.Protocol.Tests.Chunks;
 using Iot.Protocol.Topics;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Messages;
 
 public class ChunkTranscriptTests
 {

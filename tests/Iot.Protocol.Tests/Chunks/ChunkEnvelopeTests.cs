@@ -3,7 +3,7 @@ using System.Text;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Chunks;
 
 public class ChunkEnvelopeTests
 {

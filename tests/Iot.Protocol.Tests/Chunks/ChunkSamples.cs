@@ -1,7 +1,7 @@
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Chunks;
 
 internal static class ChunkSamples
 {

@@ -1,6 +1,6 @@
 using Iot.Protocol.Topics;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Topics;
 
 public class TopicTreeTests
 {

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Iot.TestSupport;
 
-namespace Iot.Cloud.Pipeline.Tests.Support;
+namespace Iot.TestSupport;
 
 /// <summary>Real Ogg Opus files made by ffmpeg (signal) and opusenc (encoder), as a device would upload them.</summary>
-internal static class OpusFiles
+public static class OpusFiles
 {
     /// <summary>A 16 kHz mono rising tone of <paramref name="seconds"/> encoded by opusenc into <paramref name="opusPath"/>.</summary>
     public static async Task WriteToneAsync(string opusPath, double seconds, int baseHz = 300, int sampleRate = 16000, int channels = 1, params string[] opusencOptions)

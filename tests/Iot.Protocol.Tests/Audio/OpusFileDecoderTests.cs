@@ -1,10 +1,8 @@
 using Xunit.Abstractions;
-using Iot.Cloud.Pipeline.Audio;
-using Iot.Cloud.Pipeline.Tests.Support;
 using Iot.TestSupport;
 using Iot.Protocol.Audio;
 
-namespace Iot.Cloud.Pipeline.Tests.Audio;
+namespace Iot.Protocol.Tests.Audio;
 
 public sealed class OpusFileDecoderTests(ITestOutputHelper output)
 {

@@ -2,7 +2,7 @@ using System.Text;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Serialization;
 
 public class ProtocolJsonTests
 {

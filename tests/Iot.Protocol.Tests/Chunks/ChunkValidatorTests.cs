@@ -2,7 +2,7 @@ using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
 
-namespace Iot.Protocol.Tests;
+namespace Iot.Protocol.Tests.Chunks;
 
 public class ChunkValidatorTests
 {
