@@ -3,7 +3,7 @@ using Iot.Provisioning.Storage;
 using Iot.Provisioning.Tests.Infrastructure;
 using Npgsql;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Cli;
 
 /// <summary><c>iotctl jobs</c> as a separate process against a real bridge's operator API (the <c>ops</c> caller, any tenant).</summary>
 public sealed class IotctlJobsTests

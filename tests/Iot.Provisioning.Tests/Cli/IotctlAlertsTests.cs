@@ -1,7 +1,7 @@
 using Iot.Provisioning.Storage;
 using Iot.Provisioning.Tests.Infrastructure;
 
-namespace Iot.Provisioning.Tests.Alerts;
+namespace Iot.Provisioning.Tests.Cli;
 
 /// <summary><c>iotctl alerts list</c> as a separate process against a real bridge's operator API (the <c>ops</c> caller, any tenant).</summary>
 public sealed class IotctlAlertsTests

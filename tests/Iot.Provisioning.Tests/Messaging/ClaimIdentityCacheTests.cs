@@ -1,7 +1,7 @@
 using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Messaging;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Messaging;
 
 public sealed class ClaimIdentityCacheTests
 {

@@ -3,7 +3,7 @@ using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Security;
 using Iot.Provisioning.Tests.Infrastructure;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Service;
 
 public sealed class ProvisioningFlowTests : IAsyncLifetime
 {

@@ -1,6 +1,7 @@
 using Iot.Protocol.Messages;
+using Iot.Provisioning.Tests.Alerts;
 
-namespace Iot.Provisioning.Tests.Alerts;
+namespace Iot.Provisioning.Tests.Fleet;
 
 /// <summary>The status and telemetry the fleet service hears, kept in device_health and device_events.</summary>
 public sealed class DeviceHealthWriterTests

@@ -2,7 +2,7 @@ using Iot.Protocol.Provisioning;
 using Iot.Provisioning.Security;
 using Iot.Provisioning.Tests.Infrastructure;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Cli;
 
 public sealed class IotctlTests
 {

@@ -1,6 +1,6 @@
 using Iot.Provisioning.Security;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Security;
 
 public sealed class SecretHasherTests
 {

@@ -5,7 +5,7 @@ using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Admin;
 
 public sealed class RevocationTests
 {

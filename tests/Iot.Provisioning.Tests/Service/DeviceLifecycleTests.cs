@@ -9,7 +9,7 @@ using Iot.Provisioning.Tests.Infrastructure;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Service;
 
 public sealed class DeviceLifecycleTests : IAsyncLifetime
 {

@@ -4,7 +4,7 @@ using Iot.Protocol.Topics;
 using Iot.Provisioning.Tests.Infrastructure;
 using Iot.TestSupport;
 
-namespace Iot.Provisioning.Tests.Alerts;
+namespace Iot.Provisioning.Tests.Fleet;
 
 /// <summary>Status and telemetry published by a provisioned device through a real bridge end up in device_health and device_events.</summary>
 public sealed class DeviceHealthOverMqttTests

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Hosting;
 
 public sealed class ProvisioningOptionsTests
 {

@@ -5,7 +5,7 @@ using Iot.TestSupport;
 using MQTTnet;
 using Npgsql;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Api;
 
 /// <summary>The bridge's operator API is the one owner of operator actions: every caller gets the same behaviour.</summary>
 public sealed class OperatorApiTests

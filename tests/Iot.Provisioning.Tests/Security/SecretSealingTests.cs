@@ -6,7 +6,7 @@ using Iot.Provisioning.Security;
 using Iot.Provisioning.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Iot.Provisioning.Tests;
+namespace Iot.Provisioning.Tests.Security;
 
 public sealed class SecretSealingTests
 {
