@@ -1,7 +1,7 @@
 using Iot.TestSupport;
 using Npgsql;
 
-namespace Iot.Cloud.Pipeline.Tests;
+namespace Iot.Cloud.Pipeline.Tests.Migrations;
 
 public sealed class SchemaTests
 {
