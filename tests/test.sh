@@ -44,8 +44,16 @@ failed=$({ grep -E '^ +Failed: +[0-9]+ *$' "$log" || true; } | awk '{s += $2} EN
 # Attacker probes (tests/Iot.Security.Tests) print one "probes: N tried, N refused" line per test; one total here.
 { grep -E '^ *probes: [0-9]+ tried, [0-9]+ refused' "$log" || true; } |
   awk '{t += $2; r += $4} END {if (NR) print "probes: " t " tried, " r " refused"}'
-rm -f "$log"
 echo "tests: $passed passed, $failed failed"
+# CI keeps only the tail of this output, so each failing test is repeated here, last, with the start of its message
+# (not its stack trace) - otherwise a failure far up the log cannot be named.
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+  awk '/^  Failed [^ ]/ {grab = 1; n = 0; print "FAILED:" substr($0, 9); next}
+       grab && /^  (Stack Trace|Standard Output Messages):/ {grab = 0; next}
+       grab && n < 12 {print "   " $0; n++}
+       /^  (Passed|Skipped) / {grab = 0}' "$log" | cut -c1-400
+fi
+rm -f "$log"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "tests: no test ran" >&2
   exit 1

@@ -1,27 +1,26 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Iot.Cloud.Data;
 
-/// <summary>Start-up check shared by every cloud process; the message names the key at fault.</summary>
-public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+/// <summary>
+/// Start-up check shared by every cloud process. The message names the key at fault, and <c>DATABASE_URL</c> when the
+/// value came from it (<see cref="DatabaseUrl"/>), but never repeats the value: it holds the password.
+/// </summary>
+public sealed class DatabaseOptionsValidator(Func<string, string?>? environment = null) : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
     {
-        const string key = DatabaseOptions.Section + ":ConnectionString";
         if (string.IsNullOrWhiteSpace(o.ConnectionString))
         {
-            return ValidateOptionsResult.Fail($"{key} (or DATABASE_URL) must be set");
+            return ValidateOptionsResult.Fail($"{DatabaseUrl.Key} (or {DatabaseUrl.Variable}) must be set");
         }
 
-        try
+        if (ConnectionStrings.Problem(o.ConnectionString) is not { } problem)
         {
-            _ = new NpgsqlConnectionStringBuilder(ConnectionStrings.Normalize(o.ConnectionString));
             return ValidateOptionsResult.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
-        {
-            return ValidateOptionsResult.Fail($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
-        }
+
+        var fromUrl = string.Equals((environment ?? Environment.GetEnvironmentVariable)(DatabaseUrl.Variable), o.ConnectionString, StringComparison.Ordinal);
+        return ValidateOptionsResult.Fail($"{DatabaseUrl.Key}{(fromUrl ? $" (from {DatabaseUrl.Variable})" : "")} {problem}");
     }
 }

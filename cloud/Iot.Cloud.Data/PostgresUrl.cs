@@ -5,8 +5,7 @@ namespace Iot.Cloud.Data;
 /// <summary>
 /// postgres://user:pass@host:port/db?sslmode=require&amp;... as platforms put it in DATABASE_URL, into a Npgsql string.
 /// The query options are kept: dropping <c>sslmode=require</c> silently downgrades to whatever Npgsql defaults to.
-/// Linked into iotctl as source (internal), so both parse a URL the same way without iotctl taking the migrator's
-/// dependencies.
+/// The only URL parser: every cloud program and the test fixtures reach it through <see cref="ConnectionStrings"/>.
 /// </summary>
 internal static class PostgresUrl
 {
@@ -59,9 +58,40 @@ internal static class PostgresUrl
                 value = value.Replace("-", "", StringComparison.Ordinal);
             }
 
-            builder[LibpqNames.TryGetValue(key, out var name) ? name : key] = value;
+            var name = LibpqNames.TryGetValue(key, out var npgsqlName) ? npgsqlName : key;
+            if (!IsKnown(builder, name))
+            {
+                // An '@' after the '?' means the user info was cut short by an unencoded '?' in the password, whose
+                // tail is now this "option": then its name is not repeated either.
+                throw new UnknownOptionException(key, nameable: !uri.Query.Contains('@', StringComparison.Ordinal));
+            }
+
+            builder[name] = value;
         }
 
         return builder.ConnectionString;
+    }
+
+    private static bool IsKnown(NpgsqlConnectionStringBuilder builder, string name)
+    {
+        try
+        {
+            return builder.ContainsKey(name);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An option in the URL's query that neither libpq's names nor Npgsql's know.</summary>
+    internal sealed class UnknownOptionException(string option, bool nameable) : ArgumentException(Describe(option, nameable))
+    {
+        // The option's name helps ("sslmod"), but only a plain identifier is repeated: anything else may be a piece of
+        // a password that was not percent-encoded.
+        private static string Describe(string option, bool nameable) =>
+            nameable && option.Length is > 0 and <= 40 && option.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ' ')
+                ? $"has an option Npgsql does not know: '{option}'"
+                : "has an option Npgsql does not know (name not shown: it is not a plain option name)";
     }
 }

@@ -40,11 +40,7 @@ public static class CloudHost
         }
 
         builder.Configuration.AddEnvironmentVariables(prefix + "_");
-        var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL");
-        if (!string.IsNullOrWhiteSpace(databaseUrl))
-        {
-            builder.Configuration.AddInMemoryCollection([new($"{DatabaseOptions.Section}:ConnectionString", databaseUrl)]);
-        }
+        builder.Configuration.AddDatabaseUrl();
 
         if (overrides is not null)
         {

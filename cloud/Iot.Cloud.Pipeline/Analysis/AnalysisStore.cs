@@ -29,7 +29,7 @@ internal static class AnalysisStore
             return null;
         }
 
-        var transcript = row.Engine is null ? null : new Transcript(row.Engine, row.Language!, TranscriptJson.DeserializeUtterances(row.Utterances!));
+        var transcript = row.Engine is null ? null : new Transcript(row.Engine, row.Language!, RecordJson.DeserializeUtterances(row.Utterances!));
         // A profile written before 0052 (or by a writer the trigger did not see) has no version: it counts as version 1.
         var profile = row.Profile is null ? null : AnalysisProfile.FromJson(row.Profile);
         return new DialogueForAnalysis(row.TenantId, row.Status, transcript, profile, profile is null ? 0 : row.ProfileVersion ?? 1, row.Deleted, row.StoredProfileVersion);
@@ -76,12 +76,12 @@ internal static class AnalysisStore
                 upsell = r.UpsellAttempted,
                 categories = r.OfferedCategories.ToArray(),
                 reaction = r.CustomerReaction.ToString().ToLowerInvariant(),
-                checklist = JsonSerializer.Serialize(r.Checklist.Select(i => new { itemId = i.ItemId, met = i.Met }), Json),
+                checklist = RecordJson.SerializeChecklist(r.Checklist),
                 sentiment = r.Sentiment.ToString().ToLowerInvariant(),
                 score = (float)r.SentimentScore,
                 quality = (short)r.QualityScore,
                 summary = r.Summary,
-                evidence = JsonSerializer.Serialize(r.Evidence.Select(e => new { claim = e.Claim, quote = e.Quote }), Json),
+                evidence = RecordJson.SerializeEvidence(r.Evidence),
                 dropped = verified.DroppedQuotes,
                 now,
             },

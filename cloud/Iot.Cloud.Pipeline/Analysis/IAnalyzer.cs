@@ -30,11 +30,6 @@ public enum SentimentLabel
     Positive,
 }
 
-public sealed record ChecklistOutcome(string ItemId, bool Met);
-
-/// <summary>A verbatim piece of the transcript backing one claim (<c>upsell</c>, <c>greeting</c>, <c>reaction</c>, <c>sentiment</c>, <c>checklist:{id}</c>).</summary>
-public sealed record EvidenceQuote(string Claim, string Quote);
-
 /// <param name="EngineVersion">Engine and rule-set version (<c>rules/2</c>), stored as the result's engine; null = just the engine name.</param>
 public sealed record AnalysisResult(
     bool UpsellAttempted,

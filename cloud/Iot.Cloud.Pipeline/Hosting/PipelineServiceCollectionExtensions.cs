@@ -33,7 +33,6 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<EvidenceVerifier>();
         services.TryAddSingleton<DialogueAudioAssembler>();
-        services.TryAddSingleton<DialogueAdmin>();
 
         services.TryAddSingleton<BuildDialoguesHandler>();
         services.TryAddSingleton<TranscribeHandler>();

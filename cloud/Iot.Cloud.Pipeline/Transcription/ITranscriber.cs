@@ -41,11 +41,6 @@ public sealed record Transcript(string Engine, string Language, IReadOnlyList<Ut
     public string Text => string.Join(' ', Utterances.Select(u => u.Text.Trim()).Where(t => t.Length > 0));
 }
 
-/// <summary>A phrase; <paramref name="Words"/> when the engine gives word times (so the dashboard can jump to a word).</summary>
-public sealed record Utterance(int StartMs, int EndMs, string Text, IReadOnlyList<TimedWord>? Words = null);
-
-public sealed record TimedWord(int StartMs, int EndMs, string Text);
-
 /// <summary>
 /// An engine that can tell which of several languages a recording is in, so a device whose staff speak Russian and
 /// Turkish gets each dialogue transcribed in the right one (whisper.cpp's language identification, restricted to the

@@ -81,6 +81,9 @@ internal sealed partial class PocketSphinxTranscriber(IOptions<TranscriptionOpti
             psi.ArgumentList.Add(a);
         }
 
+        // The deadline starts before the process does, so the whole run (start included) is bounded, and a caller that
+        // sees the child running knows its deadline is already counting.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds), time);
         Process process;
         try
         {
@@ -93,8 +96,6 @@ internal sealed partial class PocketSphinxTranscriber(IOptions<TranscriptionOpti
 
         using (process)
         {
-            var timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds);
-            using var deadline = new CancellationTokenSource(timeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

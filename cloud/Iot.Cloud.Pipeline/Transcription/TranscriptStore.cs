@@ -71,7 +71,7 @@ internal static class TranscriptStore
                 engine = transcript.Engine,
                 language = transcript.Language,
                 text = transcript.Text,
-                utterances = TranscriptJson.SerializeUtterances(transcript.Utterances),
+                utterances = RecordJson.SerializeUtterances(transcript.Utterances),
                 confidence = transcript.Confidence is { } sure ? (float?)Math.Clamp(sure, 0, 1) : null,
                 flag,
                 now,

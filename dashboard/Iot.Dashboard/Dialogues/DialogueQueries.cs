@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Iot.Cloud.Data.Dialogues;
 using Iot.Dashboard.Data;
+using Npgsql;
 
 namespace Iot.Dashboard.Dialogues;
 
@@ -107,7 +109,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
                     cancellationToken: ct)).ConfigureAwait(false);
                 return new DialogueDetail(
                     dialogue,
-                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, Parse<List<Utterance>>(t.Utterances) ?? [], t.Confidence, t.Flag) : null,
+                    transcript is { } t ? new TranscriptView(t.Engine, t.Language, t.Text, RecordJson.DeserializeUtterances(t.Utterances), t.Confidence, t.Flag) : null,
                     analysis?.ToView(),
                     segments.Select(s => new SegmentView(s.ChunkId, s.StartMs, s.EndMs, s.OffsetMs, $"/api/chunks/{s.ChunkId}/audio")).ToList(),
                     $"/api/dialogues/{id}/audio",
@@ -118,10 +120,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
     /// <summary>Soft delete; the joined audio streams built from its chunks leave the cache at once (they are rebuilt on restore).</summary>
     public async Task<int> SoftDeleteAsync(Guid id, string reason, CancellationToken ct)
     {
-        var deleted = await db.ExecuteAuditedAsync(
-            "UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NULL",
-            new { id, reason, actor = db.Scope.Actor, now = time.GetUtcNow() },
-            new AuditEntry(AuditActions.DialogueDeleted, id.ToString(), new Dictionary<string, string?> { ["reason"] = reason }),
+        var deleted = await db.RunAsync(
+            (c, tx) => DialogueDeletion.SoftDeleteAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, db.Scope.TenantId, id, db.Scope.Actor, reason, time.GetUtcNow(), ct),
             ct).ConfigureAwait(false);
         if (deleted > 0)
         {
@@ -133,13 +133,9 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
     }
 
     public Task<int> RestoreAsync(Guid id, CancellationToken ct) =>
-        db.ExecuteAuditedAsync(
-            "UPDATE dialogues SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL, updated_at = @now WHERE dialogue_id = @id AND deleted_at IS NOT NULL",
-            new { id, now = time.GetUtcNow() },
-            new AuditEntry(AuditActions.DialogueRestored, id.ToString()),
+        db.RunAsync(
+            (c, tx) => DialogueDeletion.RestoreAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, db.Scope.TenantId, id, db.Scope.Actor, time.GetUtcNow(), ct),
             ct);
-
-    private static T? Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, DialogueJson.Options);
 
     private static long KeyOf(DialogueSummary row, DialogueSort sort) => sort.Name.TrimStart('-') switch
     {
@@ -239,6 +235,6 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
 
         public AnalysisView ToView() => new(
             Engine, UpsellAttempted, OfferedCategories, CustomerReaction, Sentiment, SentimentScore, QualityScore, Summary,
-            Parse<List<ChecklistItem>>(Checklist) ?? [], Parse<List<EvidenceQuote>>(Evidence) ?? []);
+            RecordJson.DeserializeChecklist(Checklist), RecordJson.DeserializeEvidence(Evidence));
     }
 }

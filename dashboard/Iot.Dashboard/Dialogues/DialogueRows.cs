@@ -36,12 +36,6 @@ public sealed class DialogueSummary
 
 public sealed record DialoguePage(IReadOnlyList<DialogueSummary> Items, string? NextCursor, int PageSize);
 
-public sealed record Utterance(int StartMs, int EndMs, string Text);
-
-public sealed record EvidenceQuote(string Claim, string Quote);
-
-public sealed record ChecklistItem(string ItemId, bool Met);
-
 /// <param name="Confidence">The recogniser's own confidence 0..1, where the engine reports one.</param>
 /// <param name="Flag">Why the transcript is flagged (low confidence, a language not spoken there); null = fine.</param>
 public sealed record TranscriptView(string Engine, string Language, string Text, IReadOnlyList<Utterance> Utterances, float? Confidence = null, string? Flag = null);
@@ -65,7 +59,7 @@ public sealed record AnalysisView(
     double SentimentScore,
     int QualityScore,
     string Summary,
-    IReadOnlyList<ChecklistItem> Checklist,
+    IReadOnlyList<ChecklistOutcome> Checklist,
     IReadOnlyList<EvidenceQuote> Evidence);
 
 /// <summary>A stretch of one chunk's audio placed at <c>OffsetMs</c> on the dialogue timeline (transcript times use it).</summary>

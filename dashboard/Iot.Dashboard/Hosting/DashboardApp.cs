@@ -52,6 +52,7 @@ public static class DashboardApp
         }
 
         builder.Configuration.AddEnvironmentVariables("IOT_DASHBOARD_");
+        builder.Configuration.AddDatabaseUrl();
         builder.Configuration.AddCommandLine(args);
         CloudHost.AddLogging(builder.Services, builder.Configuration);
         AddTelemetry(builder);
@@ -101,19 +102,9 @@ public static class DashboardApp
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .PostConfigure(o =>
-            {
-                if (Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } url)
-                {
-                    o.ConnectionString = url;
-                }
-            })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString must be set (or DATABASE_URL)")
-            .ValidateOnStart();
-
-        services.AddSingleton(sp => NpgsqlDataSource.Create(ConnectionStrings.Normalize(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
-        services.AddSingleton<DatabaseMigrator>();
+        // The data source, the migrator and the Database options check every cloud program shares (DATABASE_URL is
+        // layered into the configuration by Build, at the same place as the bridge's and the worker's).
+        services.AddCloudDatabase(configuration);
         services.AddHostedService<StartupTasks>();
 
         // Ready: schema reachable and migrated (with MigrateOnStart off, a dashboard ahead of its database waits here)

@@ -14,7 +14,7 @@ public sealed record CorpusLine(string Id, string Lang, string Script, string Sp
 public sealed record CorpusTurn(string Speaker, string Text, int PauseBeforeMs);
 
 /// <summary>The corpus labels, plus the reviewer's checklist (the bench ignores it; other tools may not).</summary>
-public sealed record CorpusLabels(bool Upsell, IReadOnlyList<CorpusOffer> Offers, string Reaction, string Sentiment, IReadOnlyList<ChecklistItem> Checklist);
+public sealed record CorpusLabels(bool Upsell, IReadOnlyList<CorpusOffer> Offers, string Reaction, string Sentiment, IReadOnlyList<ChecklistOutcome> Checklist);
 
 public sealed record CorpusOffer(int Turn, string Item, string Category);
 
@@ -134,7 +134,7 @@ public sealed class ReviewExport(TenantDb db)
 
         public CorpusLine ToLine()
         {
-            var utterances = JsonSerializer.Deserialize<List<Utterance>>(Utterances, DialogueJson.Options) ?? [];
+            var utterances = RecordJson.DeserializeUtterances(Utterances);
             var offers = JsonSerializer.Deserialize<List<ReviewOffer>>(Offers, DialogueJson.Options) ?? [];
             var lang = string.IsNullOrEmpty(Language) ? "und" : Language;
             return new CorpusLine(
@@ -150,7 +150,7 @@ public sealed class ReviewExport(TenantDb db)
                     [.. offers.Where(o => o.Turn is not null && o.Item is not null).Select(o => new CorpusOffer(o.Turn!.Value, o.Item!, o.Category!))],
                     Reaction,
                     Sentiment ?? MachineSentiment ?? "neutral",
-                    JsonSerializer.Deserialize<List<ChecklistItem>>(Checklist, DialogueJson.Options) ?? []),
+                    RecordJson.DeserializeChecklist(Checklist)),
                 new CorpusReviewInfo(
                     DialogueId, ReviewId, ReviewedAt, AnalysisEngine, MachineUpsell, MachineReaction, Sentiment is not null ? "review" : MachineSentiment is not null ? "machine" : "none",
                     [.. offers.Select(o => o.Category!).Distinct(StringComparer.Ordinal)]));

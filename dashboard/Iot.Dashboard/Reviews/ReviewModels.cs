@@ -36,7 +36,7 @@ public sealed record ReviewView(
     Guid DialogueId,
     bool Upsell,
     string Reaction,
-    IReadOnlyList<ChecklistItem> Checklist,
+    IReadOnlyList<ChecklistOutcome> Checklist,
     IReadOnlyList<ReviewOffer> Offers,
     string? Sentiment,
     string Note,

@@ -180,7 +180,7 @@ public sealed partial class ReviewStore(TenantDb db, TimeProvider time, ILogger<
 
         public ReviewView ToView() => new(
             ReviewId, DialogueId, Upsell, Reaction,
-            JsonSerializer.Deserialize<List<ChecklistItem>>(Checklist, DialogueJson.Options) ?? [],
+            RecordJson.DeserializeChecklist(Checklist),
             JsonSerializer.Deserialize<List<ReviewOffer>>(Offers, DialogueJson.Options) ?? [],
             Sentiment, Note, Reviewer, ReviewedAt, AnalysisEngine, AnalysisCreatedAt, MachineUpsell, MachineReaction, SupersededAt);
     }
@@ -200,7 +200,7 @@ public sealed partial class ReviewStore(TenantDb db, TimeProvider time, ILogger<
 
         public ReviewTarget ToTarget() => new(
             DialogueId, TenantId, BranchId, StartedAt, Engine!, AnalysisCreatedAt, MachineUpsell, MachineReaction,
-            [.. (JsonSerializer.Deserialize<List<ChecklistItem>>(Checklist, DialogueJson.Options) ?? []).Select(i => i.ItemId)],
-            Utterances is null ? [] : [.. (JsonSerializer.Deserialize<List<Utterance>>(Utterances, DialogueJson.Options) ?? []).Select(u => u.Text)]);
+            [.. RecordJson.DeserializeChecklist(Checklist).Select(i => i.ItemId)],
+            Utterances is null ? [] : [.. RecordJson.DeserializeUtterances(Utterances).Select(u => u.Text)]);
     }
 }

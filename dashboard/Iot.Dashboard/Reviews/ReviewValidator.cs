@@ -17,7 +17,7 @@ internal sealed record ReviewTarget(
     IReadOnlyList<string> Utterances);
 
 /// <summary>A request that passed validation, normalised (note trimmed, checklist in the analysis's order).</summary>
-internal sealed record ReviewDraft(bool Upsell, string Reaction, IReadOnlyList<ChecklistItem> Checklist, IReadOnlyList<ReviewOffer> Offers, string? Sentiment, string Note);
+internal sealed record ReviewDraft(bool Upsell, string Reaction, IReadOnlyList<ChecklistOutcome> Checklist, IReadOnlyList<ReviewOffer> Offers, string? Sentiment, string Note);
 
 /// <summary>
 /// Checks a review against the corpus labelling rules (bench/Iot.Bench.Analysis/Corpus/README.md) and against the
@@ -90,7 +90,7 @@ internal static class ReviewValidator
             : (new ReviewDraft(request.Upsell!.Value, request.Reaction!, checklist, [.. offers.Select(o => o with { Item = o.Item?.Trim() })], request.Sentiment, note), errors);
     }
 
-    private static List<ChecklistItem> ValidateChecklist(IReadOnlyList<ReviewChecklistItem> items, ReviewTarget target, Action<string, string> error)
+    private static List<ChecklistOutcome> ValidateChecklist(IReadOnlyList<ReviewChecklistItem> items, ReviewTarget target, Action<string, string> error)
     {
         var given = new Dictionary<string, bool>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
@@ -111,7 +111,7 @@ internal static class ReviewValidator
             }
         }
 
-        return [.. target.ChecklistIds.Where(given.ContainsKey).Select(id => new ChecklistItem(id, given[id]))];
+        return [.. target.ChecklistIds.Where(given.ContainsKey).Select(id => new ChecklistOutcome(id, given[id]))];
     }
 
     private static void ValidateOffer(ReviewOffer offer, string at, IReadOnlyList<string> utterances, Action<string, string> error)

@@ -92,7 +92,11 @@ public sealed class OutcomeTests
         var id = await rig.EnqueueAsync("build-dialogues");
         await rig.StartWorkerAsync("w", null, handler);
 
-        await Eventually.WaitAsync(async () => await rig.CountAsync("SELECT count(*) FROM test_side_effects") == 1 && (await rig.JobAsync(id)).Status == "queued", Timeout, "job deferred");
+        // The worker counts the deferral just after it commits the row: wait for both, a loaded machine can part them.
+        await Eventually.WaitAsync(
+            async () => await rig.CountAsync("SELECT count(*) FROM test_side_effects") == 1 && (await rig.JobAsync(id)).Status == "queued" && rig.Metrics.Snapshot().Deferred >= 1,
+            Timeout,
+            "job deferred");
 
         var row = await rig.JobAsync(id);
         Assert.Equal(0, row.Attempts);

@@ -83,11 +83,12 @@ public sealed class PocketSphinxTranscriberTests
     public async Task A_run_past_the_timeout_is_killed_and_reported()
     {
         var time = new FakeTimeProvider();
-        var engine = Engine(o => o.TimeoutSeconds = 5, time);
+        using var own = OwnExecutable.Create();
+        var engine = Engine(o => { o.TimeoutSeconds = 5; o.Executable = own.Path; }, time);
         var pcm = await LongSpeechAsync();
 
         var call = engine.TranscribeAsync(new DialogueAudio(pcm), "en", CancellationToken.None);
-        var pid = await ChildStartedAsync();
+        var pid = await ChildStartedAsync(own.Path);
         time.Advance(TimeSpan.FromSeconds(6));
 
         var e = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -98,12 +99,13 @@ public sealed class PocketSphinxTranscriberTests
     [Fact]
     public async Task Cancelling_the_job_kills_the_process()
     {
-        var engine = Engine();
+        using var own = OwnExecutable.Create();
+        var engine = Engine(o => o.Executable = own.Path);
         var pcm = await LongSpeechAsync();
         using var cts = new CancellationTokenSource();
 
         var call = engine.TranscribeAsync(new DialogueAudio(pcm), "en", cts.Token);
-        var pid = await ChildStartedAsync();
+        var pid = await ChildStartedAsync(own.Path);
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -116,12 +118,12 @@ public sealed class PocketSphinxTranscriberTests
         return [.. Enumerable.Repeat(spoken.Samples, 6).SelectMany(s => s)];
     }
 
-    private static async Task<int> ChildStartedAsync()
+    private static async Task<int> ChildStartedAsync(string executable)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (RunningPocketSphinx() is { } pid)
+            if (RunningPocketSphinx(executable) is { } pid)
             {
                 return pid;
             }
@@ -133,10 +135,11 @@ public sealed class PocketSphinxTranscriberTests
     }
 
     /// <summary>
-    /// Our own child: a child of this test process whose command line names the engine's temp WAV. Other test
-    /// assemblies and benches run pocketsphinx at the same time, and their processes must not be mistaken for ours.
+    /// Our own child: a child of this test process started through this test's own link to the program. Other test
+    /// classes of this process, other assemblies and benches run pocketsphinx at the same time, and their processes
+    /// must not be mistaken for ours.
     /// </summary>
-    private static int? RunningPocketSphinx()
+    private static int? RunningPocketSphinx(string executable)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -148,7 +151,7 @@ public sealed class PocketSphinxTranscriberTests
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                if (cmdline.Contains("pocketsphinx_continuous", StringComparison.Ordinal) && cmdline.Contains("iot-pocketsphinx-", StringComparison.Ordinal)
+                if (cmdline.StartsWith(executable + "\0", StringComparison.Ordinal) && cmdline.Contains("iot-pocketsphinx-", StringComparison.Ordinal)
                     && ParentOf(dir) == Environment.ProcessId)
                 {
                     return pid;
@@ -177,5 +180,32 @@ public sealed class PocketSphinxTranscriberTests
         var options = new TranscriptionOptions { Engine = "pocketsphinx" };
         configure?.Invoke(options.PocketSphinx);
         return new PocketSphinxTranscriber(Options.Create(options), time ?? TimeProvider.System, NullLogger<PocketSphinxTranscriber>.Instance);
+    }
+
+    /// <summary>A link to the real pocketsphinx_continuous in a folder of its own: its path marks the processes one test started.</summary>
+    private sealed class OwnExecutable : IDisposable
+    {
+        private readonly TempDirectory _folder;
+
+        private OwnExecutable(TempDirectory folder, string path)
+        {
+            _folder = folder;
+            Path = path;
+        }
+
+        public string Path { get; }
+
+        public static OwnExecutable Create()
+        {
+            var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Select(d => System.IO.Path.Combine(d, "pocketsphinx_continuous"))
+                .First(File.Exists);
+            var folder = new TempDirectory("iot-ps-exe");
+            var link = System.IO.Path.Combine(folder.Path, "pocketsphinx_continuous");
+            File.CreateSymbolicLink(link, real);
+            return new OwnExecutable(folder, link);
+        }
+
+        public void Dispose() => _folder.Dispose();
     }
 }

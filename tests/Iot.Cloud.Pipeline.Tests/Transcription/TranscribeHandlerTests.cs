@@ -45,8 +45,8 @@ public sealed class TranscribeHandlerTests
         await db.InsertChunkAsync(new TestChunk(0, new SpeechSegment(10_000, 20_000)) { Transcript = new ChunkTranscript("en", [new(10_000, 20_000, "Hello.")]) });
         await handlers.BuildAsync();
         var dialogue = Assert.Single(await DialogueRows.DialoguesAsync(db));
-        var admin = new Iot.Cloud.Pipeline.Dialogues.DialogueAdmin(db.DataSource, NextDay);
-        Assert.True(await admin.SoftDeleteAsync(Tenant, dialogue.DialogueId, "alice@t1", "recorded by mistake", CancellationToken.None));
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        Assert.Equal(1, await Iot.Cloud.Data.Dialogues.DialogueDeletion.SoftDeleteAsync(connection, null, Tenant, dialogue.DialogueId, "alice@t1", "recorded by mistake", NextDay.GetUtcNow(), CancellationToken.None));
 
         var outcome = await handlers.Transcribe().HandleAsync(TranscribeJob(dialogue.DialogueId), CancellationToken.None);
 
@@ -56,7 +56,7 @@ public sealed class TranscribeHandlerTests
         // Parked as the worker parks it; the restore must wake it whoever restores (dashboard or admin API).
         await db.ExecuteAsync("UPDATE jobs SET status = 'waiting', wait_reason = 'dialogue deleted: restoring it resumes this job' WHERE kind = 'transcribe'");
 
-        Assert.True(await admin.RestoreAsync(Tenant, dialogue.DialogueId, "bob@t1", "wrong visit deleted", CancellationToken.None));
+        Assert.Equal(1, await Iot.Cloud.Data.Dialogues.DialogueDeletion.RestoreAsync(connection, null, Tenant, dialogue.DialogueId, "bob@t1", NextDay.GetUtcNow(), CancellationToken.None));
 
         var job = await db.ScalarAsync<string>("SELECT status || '/' || coalesce(wait_reason, '') FROM jobs WHERE kind = 'transcribe'");
         Assert.Equal("queued/", job);
@@ -158,7 +158,7 @@ public sealed class TranscribeHandlerTests
         await using var c = await db.DataSource.OpenConnectionAsync();
         var row = await c.QuerySingleAsync<(string Engine, string Language, string Text, string Utterances)>(
             "SELECT engine, language, text, utterances::text FROM transcripts WHERE dialogue_id = @dialogueId", new { dialogueId });
-        var transcript = new Transcript(row.Engine, row.Language, TranscriptJson.DeserializeUtterances(row.Utterances));
+        var transcript = new Transcript(row.Engine, row.Language, RecordJson.DeserializeUtterances(row.Utterances));
         Assert.Equal(row.Text, transcript.Text);
         return transcript;
     }

@@ -1,5 +1,6 @@
 using Iot.Edge.Agent.Gpio;
 using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

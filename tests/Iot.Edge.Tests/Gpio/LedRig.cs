@@ -5,6 +5,7 @@ using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
 using Iot.Edge.Agent.Uplink;
 using Iot.Edge.Audio;
+using Iot.Edge.Tests.Outbox;
 using Iot.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Gpio;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

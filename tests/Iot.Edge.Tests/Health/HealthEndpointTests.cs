@@ -7,6 +7,7 @@ using Iot.Edge.Agent.Health;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Iot.Edge.Agent.Hosting;
+using Iot.Edge.Tests.Hosting;
 using Iot.Protocol.Provisioning;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

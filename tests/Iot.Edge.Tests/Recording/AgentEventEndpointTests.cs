@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Recording;
+using Iot.Edge.Tests.Hosting;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 using Iot.TestSupport;

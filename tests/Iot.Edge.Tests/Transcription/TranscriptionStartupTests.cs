@@ -1,5 +1,6 @@
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Transcription;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Iot.TestSupport.Whisper;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Tests.Hosting;
 using Iot.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

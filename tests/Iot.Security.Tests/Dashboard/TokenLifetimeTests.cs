@@ -88,38 +88,13 @@ public sealed class TokenLifetimeTests(DashboardHost host, ITestOutputHelper out
     /// <summary>Opens the stream, runs <paramref name="afterFirstEvent"/>, and returns how long the stream stayed open (capped at 25 s).</summary>
     private static async Task<TimeSpan> StreamLifetimeAsync(HttpClient client, Func<Task> afterFirstEvent)
     {
-        using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(25));
-        using var response = await client.GetAsync("/api/devices/events", HttpCompletionOption.ResponseHeadersRead, cap.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await using var stream = await response.Content.ReadAsStreamAsync(cap.Token);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var buffer = new byte[8192];
-        var seen = new StringBuilder();
-        var acted = false;
-        try
-        {
-            while (await stream.ReadAsync(buffer, cap.Token) is var n && n > 0)
-            {
-                seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
-                if (!acted && seen.ToString().Contains("\n\n", StringComparison.Ordinal))
-                {
-                    acted = true;
-                    started.Restart();
-                    await afterFirstEvent();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Still open when the cap ran out.
-        }
-
-        Assert.True(acted, "the stream sent no first event");
-        return started.Elapsed;
+        var run = await TryStreamLifetimeAsync(client, afterFirstEvent, TimeSpan.FromSeconds(25));
+        Assert.True(run.HasValue, "the stream was refused or sent no first event");
+        return run.Value.Lasted;
     }
 
     /// <summary>
-    /// Like <see cref="StreamLifetimeAsync"/>, but <c>null</c> when the stream was refused or sent no first event (a token
+    /// Opens the stream and runs <paramref name="afterFirstEvent"/> after its first event; <c>null</c> when the stream was refused or sent no first event (a token
     /// that expired before the dashboard got to it); otherwise when the first event came and how long the stream lasted after.
     /// </summary>
     private static async Task<(DateTimeOffset FirstEventAt, TimeSpan Lasted)?> TryStreamLifetimeAsync(HttpClient client, Func<Task> afterFirstEvent, TimeSpan cap)

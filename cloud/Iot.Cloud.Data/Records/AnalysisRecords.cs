@@ -1,0 +1,10 @@
+namespace Iot.Cloud.Data.Records;
+
+// The JSON kept in analyses.checklist and analyses.evidence, written by the pipeline's analysers and read by the
+// dashboard (detail view, reviews, exports).
+
+/// <summary>One checklist item of the tenant's analysis profile and whether the dialogue met it.</summary>
+public sealed record ChecklistOutcome(string ItemId, bool Met);
+
+/// <summary>A verbatim piece of the transcript backing one claim (<c>upsell</c>, <c>greeting</c>, <c>reaction</c>, <c>sentiment</c>, <c>checklist:{id}</c>).</summary>
+public sealed record EvidenceQuote(string Claim, string Quote);
