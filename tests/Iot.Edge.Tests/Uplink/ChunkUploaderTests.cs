@@ -2,6 +2,8 @@ using System.Buffers;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Tests.Hosting;
+using Iot.Edge.Tests.Outbox;
 using Iot.Edge.Tests.Provisioning;
 using Iot.Mqtt;
 using Iot.Protocol.Chunks;

@@ -1,6 +1,7 @@
 using Iot.Edge.Agent.Commands;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Uplink;
+using Iot.Edge.Tests.Hosting;
 using Iot.Edge.Tests.Provisioning;
 using Iot.Mqtt;
 using Iot.Protocol.Messages;
