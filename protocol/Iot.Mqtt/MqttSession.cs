@@ -224,11 +224,11 @@ public sealed class MqttSession : IDisposable
         {
             result = await _client.ConnectAsync(options, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MqttCommunicationException or TimeoutException or InvalidOperationException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (ex is MqttCommunicationException or TimeoutException or (InvalidOperationException and not ObjectDisposedException) || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             // InvalidOperationException: MQTTnet still tearing down the connection the broker just dropped ("not allowed
             // to connect while connect/disconnect is pending"). It passes in moments, so it is one more unreachable
-            // attempt that backs off, not a failed pass.
+            // attempt that backs off, not a failed pass. A disposed client (also an InvalidOperationException) is not.
             return Failed(new MqttConnectOutcome(MqttConnectStatus.Unreachable, ex.Message), settings);
         }
         catch (Exception ex)
