@@ -1,5 +1,3 @@
-using Iot.Protocol.Retry;
-
 namespace Iot.Mqtt;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 
 namespace Iot.Cloud.Bridge.Hosting;
 

@@ -1,4 +1,4 @@
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 
 namespace Iot.Cloud.Pipeline.Jobs;
 

@@ -1,7 +1,7 @@
 using Iot.Cloud.Hosting;
 using Iot.Cloud.Hosting.Health;
 using Iot.Cloud.Pipeline.Jobs;
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 
 namespace Iot.Dashboard.Monitoring;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 
 namespace Iot.Dashboard.Monitoring;
 

@@ -1,5 +1,5 @@
 using Iot.Edge.Audio;
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 
 namespace Iot.Edge.Agent.Health;
 

@@ -1,4 +1,4 @@
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -202,7 +202,7 @@ internal sealed partial class MqttOptionsValidator
         {
             try
             {
-                using var _ = Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.ClientCertificateFile!, tls.ClientKeyFile!);
+                using var _ = Iot.Mqtt.PemCertificate.LoadWithKey(tls.ClientCertificateFile!, tls.ClientKeyFile!);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {

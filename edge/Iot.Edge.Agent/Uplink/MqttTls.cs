@@ -51,7 +51,7 @@ internal static class MqttTls
         {
             TrustedCa = trusted,
             ServerName = string.IsNullOrWhiteSpace(tls.ServerName) ? null : tls.ServerName,
-            ClientCertificate = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.ClientCertificateFile, tls.ClientKeyFile!),
+            ClientCertificate = string.IsNullOrWhiteSpace(tls.ClientCertificateFile) ? null : Iot.Mqtt.PemCertificate.LoadWithKey(tls.ClientCertificateFile, tls.ClientKeyFile!),
             SkipHostnameCheck = tls.SkipHostnameCheck && trusted is not null,
         };
     }

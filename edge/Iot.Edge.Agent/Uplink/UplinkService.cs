@@ -4,7 +4,6 @@ using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Provisioning;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Retry;
 using Iot.Protocol.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Iot.Protocol.Metrics;
+using Iot.Telemetry.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

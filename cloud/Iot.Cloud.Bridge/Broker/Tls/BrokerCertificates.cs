@@ -37,7 +37,7 @@ public sealed class BrokerCertificates(IOptions<BrokerOptions> broker, IOptions<
         ArgumentNullException.ThrowIfNull(tls);
         if (!tls.IsPkcs12)
         {
-            return Iot.Protocol.Security.PemCertificate.LoadWithKey(tls.CertificateFile!, tls.KeyFile!);
+            return Iot.Mqtt.PemCertificate.LoadWithKey(tls.CertificateFile!, tls.KeyFile!);
         }
 
         var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword);

@@ -107,7 +107,7 @@ internal sealed partial class GeneratedCertificateStore(string directory, TimePr
                 LogTightened(key);
             }
 
-            return Iot.Protocol.Security.PemCertificate.LoadWithKey(crt, key);
+            return Iot.Mqtt.PemCertificate.LoadWithKey(crt, key);
         }
 
         using (var server = CertificateIssuer.CreateServer(ca, names, now))
@@ -120,7 +120,7 @@ internal sealed partial class GeneratedCertificateStore(string directory, TimePr
             LogServerIssued(crt, reason, names.ToString(), server.NotAfter);
         }
 
-        return Iot.Protocol.Security.PemCertificate.LoadWithKey(crt, key);
+        return Iot.Mqtt.PemCertificate.LoadWithKey(crt, key);
     }
 
     /// <summary>Null when the stored server certificate can be served as it is; otherwise why it is re-issued.</summary>

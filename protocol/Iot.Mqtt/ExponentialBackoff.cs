@@ -1,4 +1,4 @@
-namespace Iot.Protocol.Retry;
+namespace Iot.Mqtt;
 
 /// <summary>The reconnect and retry policy every MQTT client of the system follows: exponential backoff with "equal jitter": half the step fixed, half random, so a fleet that lost the broker together does not return together.</summary>
 public sealed class ExponentialBackoff(TimeSpan min, TimeSpan max, Random? random = null)

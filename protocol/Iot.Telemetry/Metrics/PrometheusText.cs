@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Iot.Protocol.Metrics;
+namespace Iot.Telemetry.Metrics;
 
 /// <summary>
 /// Writes the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per family, then samples.

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace Iot.Protocol.Security;
+namespace Iot.Mqtt;
 
 /// <summary>Certificate + key from PEM files, for either end of an MQTT-over-TLS link (broker listener, device client).</summary>
 public static class PemCertificate

@@ -1,16 +1,14 @@
-using Iot.Edge.Agent.Transcription;
 using Iot.Protocol.Audio;
 using Iot.TestSupport;
 using Iot.TestSupport.Whisper;
 using Xunit.Abstractions;
 
-namespace Iot.Edge.Tests.Transcription;
+namespace Iot.Protocol.Tests.Audio;
 
 /// <summary>
 /// The structure walk that stands between a damaged file and whisper.cpp, which dies natively (std::length_error,
 /// not catchable) on some truncations instead of returning an error.
 /// </summary>
-[Collection(WhisperCollection.Name)]
 public class GgmlModelFileTests(ITestOutputHelper output)
 {
     [Fact]
