@@ -129,7 +129,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
     public async Task AuditAsync(string? tenantId, string actor, AuditEntry entry, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await AuditLog.WriteAsync(c, null, tenantId, actor, entry, ct).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, null, entry.For(tenantId, actor), at: null, ct).ConfigureAwait(false);
     }
 
     private static Task RevokeFamilyAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid familyId, DateTimeOffset now, CancellationToken ct) =>
