@@ -9,17 +9,16 @@ using Serilog.Formatting.Compact;
 
 namespace Iot.Cloud.Hosting;
 
-/// <summary>The configuration layering, logging and exit codes every cloud program shares.</summary>
+/// <summary>The configuration layering, logging, systemd integration and exit codes every cloud program (bridge, worker, dashboard) shares.</summary>
 public static class CloudHost
 {
     private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions SerilogAssemblies =
         new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
 
     /// <summary>
-    /// A host builder for <paramref name="program"/> (e.g. <c>iot-bridge</c>): <c>{program}.json</c> next to the binary
-    /// &lt; the file named by <c>IOT_{PROGRAM}_CONFIG</c> &lt; <c>IOT_{PROGRAM}_*</c> environment variables &lt;
-    /// <c>DATABASE_URL</c> &lt; <paramref name="overrides"/> &lt; command line. Serilog compact JSON on stdout (or text:
-    /// <c>Serilog:Format</c>); systemd aware. Tracing is added by <see cref="AddTelemetry"/>.
+    /// A host builder for <paramref name="program"/> (e.g. <c>iot-bridge</c>) with the <see cref="ApplyDefaults"/> of
+    /// every cloud program on an otherwise empty generic host (content root = the binary's folder). Tracing is added
+    /// by <see cref="AddTelemetry"/>.
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(string program, string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -31,8 +30,25 @@ public static class CloudHost
             DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        return ApplyDefaults(builder, program, args, overrides);
+    }
+
+    /// <summary>
+    /// What every cloud program's host shares, applied to a builder of any kind (the bridge's and the worker's generic
+    /// host, the dashboard's <c>WebApplicationBuilder</c>): configuration <c>{program}.json</c> in the content root
+    /// &lt; the file named by <c>IOT_{PROGRAM}_CONFIG</c> &lt; <c>IOT_{PROGRAM}_*</c> environment variables &lt;
+    /// <c>DATABASE_URL</c> &lt; <paramref name="overrides"/> &lt; command line, layered over whatever sources the
+    /// builder already has; Serilog (<see cref="AddLogging"/>); systemd notification (READY=1 once started,
+    /// STOPPING=1 on SIGTERM, nothing outside systemd).
+    /// </summary>
+    public static TBuilder ApplyDefaults<TBuilder>(TBuilder builder, string program, string[] args, IDictionary<string, string?>? overrides = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         var prefix = program.Replace('-', '_').ToUpperInvariant();
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, program + ".json"), optional: true);
+        builder.Configuration.AddJsonFile(Path.Combine(builder.Environment.ContentRootPath, program + ".json"), optional: true);
+
+        // A named file that is missing stops the start instead of running on defaults.
         var configFile = Environment.GetEnvironmentVariable(prefix + "_CONFIG");
         if (!string.IsNullOrEmpty(configFile))
         {

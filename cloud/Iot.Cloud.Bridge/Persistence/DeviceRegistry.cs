@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
+using Iot.Provisioning.Admin;
 using Npgsql;
 
 namespace Iot.Cloud.Bridge.Persistence;
@@ -35,13 +36,14 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task EnsureAsync(string tenantId, string deviceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await TenantRows.EnsureAsync(connection, tx, tenantId, cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO tenants (tenant_id, name) VALUES (@tenantId, @tenantId) ON CONFLICT DO NOTHING;
-            INSERT INTO devices (device_id, tenant_id) VALUES (@deviceId, @tenantId) ON CONFLICT DO NOTHING;
-            """,
+            "INSERT INTO devices (device_id, tenant_id) VALUES (@deviceId, @tenantId) ON CONFLICT DO NOTHING",
             new { tenantId, deviceId },
+            tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         _cache.TryRemove((tenantId, deviceId), out _);
     }
 }

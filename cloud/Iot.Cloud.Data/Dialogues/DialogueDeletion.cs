@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Iot.Cloud.Data.Audit;
 using Npgsql;
 
@@ -6,35 +5,27 @@ namespace Iot.Cloud.Data.Dialogues;
 
 /// <summary>
 /// Hiding and restoring a dialogue: the only place these rows are changed. Soft delete only, so a mistaken deletion
-/// can be undone (the transcript and analysis stay); the change and its <c>audit_log</c> row are one statement, so
-/// neither exists without the other. Restoring wakes the pipeline jobs parked on the deletion (trigger of migration
-/// 0043), whoever restores.
+/// can be undone (the transcript and analysis stay); the change and its <c>audit_log</c> row (<see cref="AuditLog"/>)
+/// commit in one transaction, so neither exists without the other. Restoring wakes the pipeline jobs parked on the
+/// deletion (trigger of migration 0043), whoever restores.
 /// </summary>
 public static class DialogueDeletion
 {
-    // The audit row is inserted only for a row the UPDATE changed (the CTE's RETURNING): deleting a deleted dialogue,
-    // or one of another tenant, changes and records nothing. audit_log.at keeps its default, the transaction's time.
+    // The tenant is in the WHERE clause: a dialogue of another tenant, or one already in the wanted state, changes
+    // nothing and is not audited.
     private const string SoftDeleteSql = """
-        WITH changed AS (
-            UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now
-            WHERE tenant_id = @tenantId AND dialogue_id = @dialogueId AND deleted_at IS NULL
-            RETURNING dialogue_id)
-        INSERT INTO audit_log (tenant_id, actor, action, target, details)
-        SELECT @tenantId, @actor, @action, dialogue_id::text, @details::jsonb FROM changed
+        UPDATE dialogues SET deleted_at = @now, deleted_by = @actor, delete_reason = @reason, updated_at = @now
+        WHERE tenant_id = @tenantId AND dialogue_id = @dialogueId AND deleted_at IS NULL
         """;
 
     private const string RestoreSql = """
-        WITH changed AS (
-            UPDATE dialogues SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL, updated_at = @now
-            WHERE tenant_id = @tenantId AND dialogue_id = @dialogueId AND deleted_at IS NOT NULL
-            RETURNING dialogue_id)
-        INSERT INTO audit_log (tenant_id, actor, action, target, details)
-        SELECT @tenantId, @actor, @action, dialogue_id::text, @details::jsonb FROM changed
+        UPDATE dialogues SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL, updated_at = @now
+        WHERE tenant_id = @tenantId AND dialogue_id = @dialogueId AND deleted_at IS NOT NULL
         """;
 
     /// <summary>
     /// Runs on <paramref name="connection"/> inside <paramref name="transaction"/> when given, so a caller's session
-    /// settings (the dashboard's role and row-security scope) apply.
+    /// settings (the dashboard's role and row-security scope) apply; without one it opens its own.
     /// </summary>
     /// <returns>1 when the dialogue was hidden; 0 when it does not exist for that tenant (or that scope) or is already deleted.</returns>
     public static Task<int> SoftDeleteAsync(
@@ -42,7 +33,7 @@ public static class DialogueDeletion
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return ExecuteAsync(connection, transaction, SoftDeleteSql, tenantId, dialogueId, actor, reason, AuditActions.DialogueDeleted, new() { ["reason"] = reason }, now, ct);
+        return ExecuteAsync(connection, transaction, SoftDeleteSql, tenantId, dialogueId, actor, reason, AuditActions.DialogueDeleted, new Dictionary<string, string?> { ["reason"] = reason }, now, ct);
     }
 
     /// <returns>1 when the dialogue was shown again; 0 when it does not exist for that tenant (or that scope) or is not deleted.</returns>
@@ -50,7 +41,7 @@ public static class DialogueDeletion
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenantId, Guid dialogueId, string actor, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        return ExecuteAsync(connection, transaction, RestoreSql, tenantId, dialogueId, actor, null, AuditActions.DialogueRestored, [], now, ct);
+        return ExecuteAsync(connection, transaction, RestoreSql, tenantId, dialogueId, actor, null, AuditActions.DialogueRestored, new Dictionary<string, string?>(), now, ct);
     }
 
     private static async Task<int> ExecuteAsync(
@@ -67,14 +58,36 @@ public static class DialogueDeletion
         CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.AddWithValue("tenantId", tenantId);
-        command.Parameters.AddWithValue("dialogueId", dialogueId);
-        command.Parameters.AddWithValue("actor", actor);
-        command.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", action);
-        command.Parameters.AddWithValue("details", JsonSerializer.Serialize(details));
-        command.Parameters.AddWithValue("now", now);
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var own = transaction is null ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
+        try
+        {
+            var tx = transaction ?? own;
+            await using var command = new NpgsqlCommand(sql, connection, tx);
+            command.Parameters.AddWithValue("tenantId", tenantId);
+            command.Parameters.AddWithValue("dialogueId", dialogueId);
+            command.Parameters.AddWithValue("actor", actor);
+            command.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
+            command.Parameters.AddWithValue("now", now);
+            var changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (changed > 0)
+            {
+                // at = the transaction's time, as every dashboard audit row.
+                await AuditLog.WriteAsync(connection, tx, new AuditRecord(tenantId, actor, action, dialogueId.ToString(), details), at: null, ct).ConfigureAwait(false);
+            }
+
+            if (own is not null)
+            {
+                await own.CommitAsync(ct).ConfigureAwait(false);
+            }
+
+            return changed;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Dapper;
+using Iot.Cloud.Data.Audit;
 using Iot.Cloud.Data.Partitions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -46,18 +46,15 @@ public sealed partial class PartitionRetention(NpgsqlDataSource dataSource, Rete
                 }
 
                 await MonthlyPartitions.DropAsync(connection, partition, cancellationToken).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO audit_log (at, tenant_id, actor, action, target, details) VALUES (@at, NULL, 'system:retention', 'retention.partition_drop', @target, @details::jsonb)",
-                    new
+                await AuditLog.WriteAsync(
+                    connection,
+                    null,
+                    new AuditRecord(null, RetentionAudit.Actor, RetentionAudit.PartitionDrop, partition.Table + ":" + partition.Name, new Dictionary<string, object>
                     {
-                        at = now.UtcDateTime,
-                        target = partition.Table + ":" + partition.Name,
-                        details = JsonSerializer.Serialize(new Dictionary<string, object>
-                        {
-                            ["table"] = partition.Table, ["from"] = partition.From, ["to"] = partition.To, ["keepMonths"] = options.PartitionMonths,
-                        }),
-                    },
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                        ["table"] = partition.Table, ["from"] = partition.From, ["to"] = partition.To, ["keepMonths"] = options.PartitionMonths,
+                    }),
+                    now.ToUniversalTime(),
+                    cancellationToken).ConfigureAwait(false);
                 LogDropped(partition.Table, partition.Name, partition.From, partition.To);
                 dropped.Add(partition);
             }

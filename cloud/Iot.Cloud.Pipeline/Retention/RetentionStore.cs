@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Dapper;
+using Iot.Cloud.Data.Audit;
 using Npgsql;
 
 namespace Iot.Cloud.Pipeline.Retention;
@@ -41,11 +41,8 @@ internal static class RetentionStore
             """,
             new { ids, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
-    public static async Task AuditAsync(NpgsqlConnection c, string tenantId, DateTime now, object details, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (at, tenant_id, actor, action, target, details) VALUES (@now, @tenantId, 'system:retention', 'retention.run', 'audio', @details::jsonb)",
-            new { now, tenantId, details = JsonSerializer.Serialize(details, new JsonSerializerOptions(JsonSerializerDefaults.Web)) },
-            cancellationToken: ct)).ConfigureAwait(false);
+    public static Task AuditAsync(NpgsqlConnection c, string tenantId, DateTime now, object details, CancellationToken ct) =>
+        AuditLog.WriteAsync(c, null, new AuditRecord(tenantId, RetentionAudit.Actor, RetentionAudit.Run, "audio", details), new DateTimeOffset(now, TimeSpan.Zero), ct);
 
     internal sealed record TenantRetention(string TenantId, int Days);
 

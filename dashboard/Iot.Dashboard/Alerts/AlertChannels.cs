@@ -64,7 +64,7 @@ public sealed partial class AlertChannels(TenantDb db, ILogger<AlertChannels> lo
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
                 var view = await ReadAsync(c, tx, id, ct).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AlertAudit.ChannelCreated, Target(id), Describe(view!)), ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AlertAudit.ChannelCreated, Target(id), Describe(view!)).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 LogChannel(logger, "created", id, view!.Kind, db.Scope.Actor);
                 return new ChannelChangeResult(new AlertChannelCreated(view, secret));
             },
@@ -101,7 +101,7 @@ public sealed partial class AlertChannels(TenantDb db, ILogger<AlertChannels> lo
                 var details = Describe(after);
                 details["urlReplaced"] = channel.Url is null ? "false" : "true";
                 details["before"] = string.Join("; ", Describe(before).Select(kv => $"{kv.Key}={kv.Value}"));
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AlertAudit.ChannelChanged, Target(id), details), ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AlertAudit.ChannelChanged, Target(id), details).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 LogChannel(logger, "changed", id, after.Kind, db.Scope.Actor);
                 return new ChannelChangeResult(new AlertChannelCreated(after, null));
             },
@@ -119,7 +119,7 @@ public sealed partial class AlertChannels(TenantDb db, ILogger<AlertChannels> lo
                 }
 
                 await c.ExecuteAsync(new CommandDefinition("DELETE FROM alert_channels WHERE channel_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AlertAudit.ChannelDeleted, Target(id), Describe(before)), ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AlertAudit.ChannelDeleted, Target(id), Describe(before)).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 LogChannel(logger, "deleted", id, before.Kind, db.Scope.Actor);
                 return true;
             },

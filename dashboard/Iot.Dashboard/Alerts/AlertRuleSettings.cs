@@ -88,7 +88,7 @@ public sealed class AlertRuleSettings(TenantDb db, TimeProvider time)
 
                 if (changes.Count > 0)
                 {
-                    await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AlertAudit.RulesChanged, "alert_rule_settings", changes), ct).ConfigureAwait(false);
+                    await AuditLog.WriteAsync(c, tx, new AuditEntry(AlertAudit.RulesChanged, "alert_rule_settings", changes).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 }
 
                 return changes.Count;

@@ -109,14 +109,14 @@ public sealed partial class AlertStore(TenantDb db, TimeProvider time, ILogger<A
                         : new AcknowledgeResult(view);
                 }
 
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AlertAudit.Acknowledged, id.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AlertAudit.Acknowledged, id.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>
                 {
                     ["rule"] = view.Rule,
                     ["severity"] = view.Severity,
                     ["subject"] = view.Subject,
                     ["branch"] = view.BranchId,
                     ["summary"] = view.Summary,
-                }), ct).ConfigureAwait(false);
+                }).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 LogAcknowledged(logger, id, view.Rule, db.Scope.Actor);
                 return new AcknowledgeResult(view, Changed: true);
             },

@@ -1,5 +1,6 @@
 using Dapper;
 using Iot.Dashboard.Data;
+using Iot.Provisioning.Admin;
 using Npgsql;
 
 namespace Iot.Dashboard.Auth;
@@ -34,8 +35,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO tenants (tenant_id, name) VALUES (@tenantId, @tenantId) ON CONFLICT DO NOTHING", new { tenantId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await TenantRows.EnsureAsync(c, tx, tenantId, ct).ConfigureAwait(false);
         var inserted = await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO dashboard_users (user_id, tenant_id, email, display_name, role, password_hash)
@@ -129,7 +129,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
     public async Task AuditAsync(string? tenantId, string actor, AuditEntry entry, CancellationToken ct)
     {
         await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await AuditLog.WriteAsync(c, null, tenantId, actor, entry, ct).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, null, entry.For(tenantId, actor), at: null, ct).ConfigureAwait(false);
     }
 
     private static Task RevokeFamilyAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid familyId, DateTimeOffset now, CancellationToken ct) =>

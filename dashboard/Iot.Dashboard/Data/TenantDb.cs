@@ -45,7 +45,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, TenantScope scope)
                 var changed = await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)).ConfigureAwait(false);
                 if (changed > 0)
                 {
-                    await AuditLog.WriteAsync(c, tx, scope.TenantId, scope.Actor, audit, ct).ConfigureAwait(false);
+                    await AuditLog.WriteAsync(c, tx, audit.For(scope.TenantId, scope.Actor), at: null, ct).ConfigureAwait(false);
                 }
 
                 return changed;
@@ -56,7 +56,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, TenantScope scope)
         RunAsync(
             async (c, tx) =>
             {
-                await AuditLog.WriteAsync(c, tx, scope.TenantId, scope.Actor, audit, ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, audit.For(scope.TenantId, scope.Actor), at: null, ct).ConfigureAwait(false);
                 return true;
             },
             ct);

@@ -41,24 +41,11 @@ public static class DashboardApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddJsonFile("iot-dashboard.json", optional: true);
-
-        // The packaged service keeps its settings in /etc (cloud/deploy/iot-dashboard.service), named the way the
-        // bridge and worker name theirs; a named file that is missing stops the start instead of running on defaults.
-        if (Environment.GetEnvironmentVariable("IOT_DASHBOARD_CONFIG") is { Length: > 0 } configFile)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("IOT_DASHBOARD_");
-        builder.Configuration.AddDatabaseUrl();
-        builder.Configuration.AddCommandLine(args);
-        CloudHost.AddLogging(builder.Services, builder.Configuration);
+        // ASP.NET Core's own defaults stay underneath (content root = working directory for wwwroot, appsettings.json,
+        // ASPNETCORE_* for the environment and URLs); the cloud layering, Serilog and systemd notification on top are
+        // the bridge's and the worker's (CloudHost.ApplyDefaults).
+        var builder = CloudHost.ApplyDefaults(WebApplication.CreateBuilder(args), "iot-dashboard", args);
         AddTelemetry(builder);
-
-        // READY=1 once Kestrel listens and STOPPING=1 on SIGTERM for the Type=notify unit; nothing outside systemd.
-        builder.Services.AddSystemd();
         AddServices(builder.Services, builder.Configuration, builder.Environment);
         var app = builder.Build();
         Configure(app);

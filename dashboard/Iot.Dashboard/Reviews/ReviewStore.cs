@@ -134,7 +134,7 @@ public sealed partial class ReviewStore(TenantDb db, TimeProvider time, ILogger<
             await c.ExecuteAsync(new CommandDefinition("UPDATE analysis_reviews SET superseded_by = @reviewId WHERE review_id = @old", new { reviewId, old }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
-        await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, Audit(id, reviewId, previous, target, draft), ct).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, tx, Audit(id, reviewId, previous, target, draft).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
         var saved = await c.QuerySingleAsync<ReviewRow>(new CommandDefinition($"SELECT {Columns} FROM analysis_reviews r WHERE r.review_id = @reviewId", new { reviewId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         LogReviewSaved(logger, reviewId, id, db.Scope.Actor);
         return new ReviewSaveResult(Saved: saved.ToView());

@@ -133,13 +133,13 @@ public sealed class AnalysisProfileService(TenantDb db, TimeProvider time)
                     new { tenant, next, json, actor = db.Scope.Actor, note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, tenant, db.Scope.Actor, new AuditEntry(AuditActions.AnalysisProfileSaved, $"analysis_profile_versions/{next}", new Dictionary<string, string?>
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.AnalysisProfileSaved, $"analysis_profile_versions/{next}", new Dictionary<string, string?>
                 {
                     ["version"] = next.ToString(CultureInfo.InvariantCulture),
                     ["previous"] = current.ToString(CultureInfo.InvariantCulture),
                     ["note"] = request.Note,
                     ["languages"] = string.Join(",", profile.Languages.Keys.Order(StringComparer.Ordinal)),
-                }), ct).ConfigureAwait(false);
+                }).For(tenant, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return new ProfileSaveOutcome(next, errors, null);
             },
             ct).ConfigureAwait(false);

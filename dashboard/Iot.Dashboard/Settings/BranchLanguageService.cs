@@ -61,11 +61,11 @@ public sealed class BranchLanguageService(TenantDb db, TimeProvider time)
                     new { branchId, tenant = db.Scope.TenantId, languages, now = time.GetUtcNow() },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.SettingsChanged, $"branch_settings/{branchId}", new Dictionary<string, string?>
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.SettingsChanged, $"branch_settings/{branchId}", new Dictionary<string, string?>
                 {
                     ["before"] = string.Join(',', before.SpokenLanguages ?? []),
                     ["after"] = string.Join(',', languages ?? []),
-                }), ct).ConfigureAwait(false);
+                }).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return new Dictionary<string, string[]>(StringComparer.Ordinal);
             },
             ct);

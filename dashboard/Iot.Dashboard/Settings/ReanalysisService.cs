@@ -67,14 +67,14 @@ public sealed class ReanalysisService(TenantDb db, AnalysisProfileService profil
                         new { from = request.From.UtcDateTime, to = request.To.UtcDateTime, version, actor = db.Scope.Actor, max = MaxDialogues },
                         tx,
                         cancellationToken: ct)).ConfigureAwait(false);
-                    await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.ReanalysisRequested, row.RunId is { } id ? $"reanalysis_runs/{id}" : null, new Dictionary<string, string?>
+                    await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.ReanalysisRequested, row.RunId is { } id ? $"reanalysis_runs/{id}" : null, new Dictionary<string, string?>
                     {
                         ["from"] = request.From.ToString("O", CultureInfo.InvariantCulture),
                         ["to"] = request.To.ToString("O", CultureInfo.InvariantCulture),
                         ["profileVersion"] = version.ToString(CultureInfo.InvariantCulture),
                         ["added"] = row.Added.ToString(CultureInfo.InvariantCulture),
                         ["inRange"] = row.InRange.ToString(CultureInfo.InvariantCulture),
-                    }), ct).ConfigureAwait(false);
+                    }).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                     return new ReanalysisStarted(row.RunId, row.Added, row.InRange, version);
                 },
                 ct).ConfigureAwait(false);

@@ -85,11 +85,11 @@ public sealed class TenantSettingsService(TenantDb db, TimeProvider time)
                     },
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.SettingsChanged, "tenant_settings", new Dictionary<string, string?>
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.SettingsChanged, "tenant_settings", new Dictionary<string, string?>
                 {
                     ["before"] = before is null ? null : Describe(before),
                     ["after"] = Describe(s),
-                }), ct).ConfigureAwait(false);
+                }).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return errors;
             },
             ct);

@@ -146,13 +146,13 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
                 await c.ExecuteAsync(new CommandDefinition(
                     "UPDATE dashboard_users SET role = @Role, branches = @branches WHERE user_id = @userId",
                     new { userId, access.Role, branches }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.UserChanged, userId.ToString(), new Dictionary<string, string?>
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.UserChanged, userId.ToString(), new Dictionary<string, string?>
                 {
                     ["roleBefore"] = b.Role,
                     ["role"] = access.Role,
                     ["branchesBefore"] = BranchText(b.Branches),
                     ["branches"] = BranchText(branches),
-                }), ct).ConfigureAwait(false);
+                }).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return new UserChange(true, false, errors);
             },
             ct).ConfigureAwait(false);
@@ -208,7 +208,7 @@ public sealed class UserAdmin(TenantDb db, AccountCheck accounts, AuthStore stor
                 var changed = await change(c, tx).ConfigureAwait(false);
                 if (changed > 0)
                 {
-                    await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, audit, ct).ConfigureAwait(false);
+                    await AuditLog.WriteAsync(c, tx, audit.For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 }
 
                 return new UserChange(changed > 0, false, []);

@@ -3,6 +3,7 @@ using Iot.Edge.Agent.DesiredConfig;
 using Iot.Edge.Agent.Hosting;
 using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Provisioning;
+using Iot.Mqtt;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Serialization;
 using Microsoft.Extensions.Hosting;

@@ -24,14 +24,18 @@ public sealed class ProvisioningAdmin(
     public async Task EnsureTenantAsync(string tenantId, ReprovisionPolicy policy, CancellationToken ct)
     {
         RequireId(tenantId, "tenant");
-        await store.ExecuteAsync(
+        await using var c = await store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await TenantRows.EnsureAsync(c, tx, tenantId, ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO tenants (tenant_id, name) VALUES (@tenantId, @tenantId) ON CONFLICT DO NOTHING;
             INSERT INTO tenant_policies (tenant_id, reprovision_policy) VALUES (@tenantId, @policy)
-            ON CONFLICT (tenant_id) DO UPDATE SET reprovision_policy = EXCLUDED.reprovision_policy;
+            ON CONFLICT (tenant_id) DO UPDATE SET reprovision_policy = EXCLUDED.reprovision_policy
             """,
             new { tenantId, policy = ReprovisionPolicies.ToDb(policy) },
-            ct).ConfigureAwait(false);
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task EnsureBranchAsync(string tenantId, string branchId, string name, CancellationToken ct)

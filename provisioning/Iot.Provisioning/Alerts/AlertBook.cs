@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Iot.Cloud.Data.Audit;
 
 namespace Iot.Provisioning.Alerts;
 
@@ -138,21 +139,12 @@ internal static class AlertBook
             return;
         }
 
-        var rows = events.Select(e => new
-        {
-            tenant_id = e.Alert.TenantId,
-            action = e.Event == "opened" ? OpenedAction : ResolvedAction,
-            target = e.Alert.AlertId.ToString(CultureInfo.InvariantCulture),
-            details = new { rule = e.Alert.Rule, subject = e.Alert.Subject, severity = e.Alert.Severity, summary = e.Alert.Summary },
-        });
-        await pass.Connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO audit_log (at, tenant_id, actor, action, target, details)
-            SELECT @now, r.tenant_id, @actor, r.action, r.target, r.details
-            FROM jsonb_to_recordset(@rows::jsonb) AS r(tenant_id text, action text, target text, details jsonb)
-            """,
-            new { rows = JsonSerializer.Serialize(rows, Json), now = pass.Now, actor = Actor },
-            pass.Transaction,
-            cancellationToken: pass.Cancellation)).ConfigureAwait(false);
+        var rows = events.Select(e => new AuditRecord(
+            e.Alert.TenantId,
+            Actor,
+            e.Event == "opened" ? OpenedAction : ResolvedAction,
+            e.Alert.AlertId.ToString(CultureInfo.InvariantCulture),
+            new { rule = e.Alert.Rule, subject = e.Alert.Subject, severity = e.Alert.Severity, summary = e.Alert.Summary })).ToList();
+        await AuditLog.WriteAsync(pass.Connection, pass.Transaction, rows, pass.Now, pass.Cancellation).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
+using Iot.Cloud.Data.Audit;
 using Iot.Provisioning.Admin;
 using Npgsql;
 
@@ -42,8 +42,6 @@ public sealed partial class JobActions(NpgsqlDataSource dataSource, TimeProvider
         j.lease_until AS LeaseUntil, j.wait_reason AS WaitReason, left(j.last_error, {ErrorChars}) AS LastError, j.run_after AS RunAfter,
         j.updated_at AS UpdatedAt, j.finished_at AS FinishedAt
         """;
-
-    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Job kinds are short lower-case names (<c>transcribe</c>, <c>build-dialogues</c>).</summary>
     public static bool IsValidKind(string? kind) => kind is not null && KindPattern().IsMatch(kind);
@@ -225,11 +223,7 @@ public sealed partial class JobActions(NpgsqlDataSource dataSource, TimeProvider
     private async Task AuditAsync(NpgsqlConnection c, NpgsqlTransaction tx, OperatorScope scope, string? tenantId, string action, string target, Dictionary<string, object?> details, CancellationToken ct)
     {
         details["via"] = scope.Via;
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (tenant_id, actor, action, target, details, at) VALUES (@tenantId, @actor, @action, @target, @details::jsonb, @at)",
-            new { tenantId, actor = scope.Actor, action, target, details = JsonSerializer.Serialize(details, WebJson), at = time.GetUtcNow() },
-            tx,
-            cancellationToken: ct)).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, tx, new AuditRecord(tenantId, scope.Actor, action, target, details), time.GetUtcNow(), ct).ConfigureAwait(false);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]

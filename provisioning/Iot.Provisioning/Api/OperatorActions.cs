@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Iot.Cloud.Data.Audit;
 using Iot.Protocol.Messages;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Service;
@@ -194,13 +195,13 @@ public sealed class OperatorActions(ProvisioningAdmin admin, ProvisioningStore s
             ct);
 
     /// <summary>One row per action in <c>audit_log</c>, under the acting user; <c>via</c> names the calling service.</summary>
-    private Task AuditAsync(OperatorScope scope, string? tenantId, string action, string? target, Dictionary<string, string?> details, CancellationToken ct)
+    private async Task AuditAsync(OperatorScope scope, string? tenantId, string action, string? target, Dictionary<string, string?> details, CancellationToken ct)
     {
         details["via"] = scope.Via;
-        return store.ExecuteAsync(
-            "INSERT INTO audit_log (tenant_id, actor, action, target, details, at) VALUES (@tenantId, @actor, @action, @target, @details::jsonb, @at)",
-            new { tenantId, actor = scope.Actor, action, target, details = JsonSerializer.Serialize(details), at = time.GetUtcNow() },
-            ct);
+
+        // After the action, on a connection of its own: the admin actions commit their own changes.
+        await using var c = await store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await AuditLog.WriteAsync(c, null, new AuditRecord(tenantId, scope.Actor, action, target, details), time.GetUtcNow(), ct).ConfigureAwait(false);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -83,13 +83,18 @@ public sealed class KnownDeviceDecider(
         {
             // One waiting row per device. Its hardware id and recovery key change only if the asker proves it holds the
             // key the row was filed with (or the row has none), so a look-alike cannot take over what an operator sees.
-            var keep = latest.RecoveryKeyHash is not null && !RecoveryKeys.Verify(request.RecoveryKey, latest.RecoveryKeyHash);
-            await store.ExecuteAsync(
-                keep
-                    ? "UPDATE provisioning_requests SET nonce = @Nonce WHERE request_id = @id"
-                    : "UPDATE provisioning_requests SET nonce = @Nonce, hardware_id = @HardwareId, recovery_key_hash = COALESCE(@recovery, recovery_key_hash), reason = @why WHERE request_id = @id",
-                new { request.Nonce, request.HardwareId, recovery = RecoveryKeys.HashOrNull(request.RecoveryKey), why, id = latest.RequestId },
-                ct).ConfigureAwait(false);
+            if (latest.RecoveryKeyHash is not null && !RecoveryKeys.Verify(request.RecoveryKey, latest.RecoveryKeyHash))
+            {
+                await store.RenewNonceAsync(latest.RequestId, request.Nonce, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.ExecuteAsync(
+                    "UPDATE provisioning_requests SET nonce = @Nonce, hardware_id = @HardwareId, recovery_key_hash = COALESCE(@recovery, recovery_key_hash), reason = @why WHERE request_id = @id",
+                    new { request.Nonce, request.HardwareId, recovery = RecoveryKeys.HashOrNull(request.RecoveryKey), why, id = latest.RequestId },
+                    ct).ConfigureAwait(false);
+            }
+
             return answers.Pending(request.Nonce);
         }
 

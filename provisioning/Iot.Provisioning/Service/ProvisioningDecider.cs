@@ -108,17 +108,22 @@ public sealed class ProvisioningDecider(
         {
             // Devices send a fresh nonce per attempt: keep one row per waiting device, answering for its newest nonce.
             // What the operator sees (hardware id, recovery key) changes only for the holder of the row's recovery key.
-            var keep = latest.RecoveryKeyHash is not null && !RecoveryKeys.Verify(request.RecoveryKey, latest.RecoveryKeyHash);
-            await store.ExecuteAsync(
-                keep
-                    ? "UPDATE provisioning_requests SET nonce = @Nonce WHERE request_id = @id"
-                    : """
-                      UPDATE provisioning_requests SET nonce = @Nonce, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion,
-                             recovery_key_hash = COALESCE(@recovery, recovery_key_hash)
-                      WHERE request_id = @id
-                      """,
-                new { request.Nonce, request.HardwareId, request.Model, request.AgentVersion, recovery = RecoveryKeys.HashOrNull(request.RecoveryKey), id = latest.RequestId },
-                ct).ConfigureAwait(false);
+            if (latest.RecoveryKeyHash is not null && !RecoveryKeys.Verify(request.RecoveryKey, latest.RecoveryKeyHash))
+            {
+                await store.RenewNonceAsync(latest.RequestId, request.Nonce, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.ExecuteAsync(
+                    """
+                    UPDATE provisioning_requests SET nonce = @Nonce, hardware_id = @HardwareId, model = @Model, agent_version = @AgentVersion,
+                           recovery_key_hash = COALESCE(@recovery, recovery_key_hash)
+                    WHERE request_id = @id
+                    """,
+                    new { request.Nonce, request.HardwareId, request.Model, request.AgentVersion, recovery = RecoveryKeys.HashOrNull(request.RecoveryKey), id = latest.RequestId },
+                    ct).ConfigureAwait(false);
+            }
+
             return answers.Pending(request.Nonce);
         }
 

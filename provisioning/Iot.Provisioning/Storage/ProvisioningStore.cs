@@ -117,6 +117,13 @@ public sealed class ProvisioningStore(NpgsqlDataSource dataSource)
             new { tenantId, limit },
             ct);
 
+    /// <summary>
+    /// A waiting request answers for the device's newest nonce (devices send a fresh one per attempt); what the operator
+    /// sees stays. New and known devices' deciders both use it for an asker that cannot prove the row's recovery key.
+    /// </summary>
+    public Task RenewNonceAsync(Guid requestId, string nonce, CancellationToken ct) =>
+        ExecuteAsync("UPDATE provisioning_requests SET nonce = @nonce WHERE request_id = @requestId", new { nonce, requestId }, ct);
+
     public Task AuditAsync(ReprovisionAuditEntry e, CancellationToken ct) =>
         ExecuteAsync(
             """
