@@ -46,7 +46,7 @@ public class GgmlModelFileTests(ITestOutputHelper output)
     public async Task A_tensor_header_with_an_impossible_field_is_refused_naming_the_problem(string field, int offsetInHeader, int value)
     {
         var model = await File.ReadAllBytesAsync(await WhisperFixtureModel.PathAsync());
-        var header = FirstTensorHeader(model);
+        var header = WhisperFixtureModel.FirstTensorOffset(model);
         BitConverter.GetBytes(value).CopyTo(model, header + offsetInHeader);
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "bad.bin");
@@ -57,18 +57,5 @@ public class GgmlModelFileTests(ITestOutputHelper output)
         output.WriteLine($"{field}: {problem}");
         Assert.NotNull(problem);
         Assert.Contains("tensor", problem, StringComparison.Ordinal);
-    }
-
-    private static int FirstTensorHeader(byte[] bytes)
-    {
-        var offset = 4 + (11 * 4) + 8 + (WhisperFixtureModel.NMels * WhisperFixtureModel.NFft * 4);
-        var tokens = BitConverter.ToInt32(bytes, offset);
-        offset += 4;
-        for (var i = 0; i < tokens; i++)
-        {
-            offset += 4 + BitConverter.ToInt32(bytes, offset);
-        }
-
-        return offset;
     }
 }

@@ -89,6 +89,21 @@ public static class WhisperFixtureModel
     }
 
     /// <summary>The words the scripted decoder emits for segment <paramref name="segment"/>, for assertions.</summary>
+    /// <summary>Magic, 11 hyper-parameters, the mel filters and the vocabulary: the byte where the first tensor header starts.</summary>
+    public static int FirstTensorOffset(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var offset = 4 + (11 * 4) + 8 + (NMels * NFft * 4);
+        var tokens = BitConverter.ToInt32(bytes, offset);
+        offset += 4;
+        for (var i = 0; i < tokens; i++)
+        {
+            offset += 4 + BitConverter.ToInt32(bytes, offset);
+        }
+
+        return offset;
+    }
+
     public static string ScriptWords(int segment) =>
         string.Concat(Enumerable.Range(0, ScriptWordsPerSegment).Select(j => Word(ScriptTextToken(segment, j))));
 
