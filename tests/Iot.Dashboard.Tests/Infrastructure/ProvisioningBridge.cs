@@ -49,6 +49,12 @@ public sealed class ProvisioningBridge : IAsyncDisposable
             ["Metrics:Port"] = "0",
             ["Pipeline:Workers:Enabled"] = "false",
             ["Provisioning:CommandSweepSeconds"] = "1",
+
+            // The dashboard tests write alerts straight into PostgreSQL as the evaluator would. A live evaluator pass
+            // (every 30 s by default) resolves every open alert whose rule is not firing, so a test slower than the
+            // next tick saw its seeded alerts vanish (the bell and device-page browser tests, under load). The
+            // evaluator's own behaviour is tested in Iot.Provisioning.Tests.
+            ["Alerts:EvaluateSeconds"] = "3600",
             ["ProvisioningApi:Port"] = "0",
             ["ProvisioningApi:Callers:dashboard:TokenSha256"] = ApiCallers.HashHex(DashboardToken),
             ["ProvisioningApi:Callers:dashboard:Tenant"] = "*",
