@@ -164,8 +164,9 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
             parameters.Add(name, value);
         }
 
-        And("d.started_at >= @from", "from", f.From);
-        And("d.started_at < @to", "to", f.To);
+        // Npgsql writes only UTC offsets to timestamptz; a caller may give any offset (drill-down links use the tenant's).
+        And("d.started_at >= @from", "from", f.From?.ToUniversalTime());
+        And("d.started_at < @to", "to", f.To?.ToUniversalTime());
         And("d.branch_id = @branch", "branch", NullIfEmpty(f.Branch));
         And("d.device_id = @device", "device", NullIfEmpty(f.Device));
         And("d.operator_id = @operator", "operator", NullIfEmpty(f.Operator));

@@ -46,7 +46,7 @@ public sealed class PerformanceModel(PerformanceQueries queries) : PageModel
 
     public string SortMark(string column) => Report?.Sort == column ? " ▲" : Report?.Sort == "-" + column ? " ▼" : "";
 
-    public static string Rate(double? v) => v is { } x ? x.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "–";
+    public static string Rate(double? v) => v is { } x ? (x * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "–";
 
     public static string Score(double? v) => v is { } x ? x.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "–";
 

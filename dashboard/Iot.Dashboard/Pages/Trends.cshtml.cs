@@ -52,7 +52,7 @@ public sealed class TrendsModel(TrendQueries queries) : PageModel
     {
         "dialogues" => v.ToString("0", CultureInfo.InvariantCulture),
         "averageQuality" => v.ToString("0.0", CultureInfo.InvariantCulture),
-        _ => v.ToString("P1", CultureInfo.InvariantCulture),
+        _ => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
     };
 
     /// <summary>The chart's data for trends.js (a data attribute: the page has no inline script).</summary>
