@@ -37,7 +37,8 @@
     add('text', { x: left - 6, y: top + 4, class: 'tick', 'text-anchor': 'end' }, maxText ? maxText.text : '');
     add('text', { x: left - 6, y: y(min) + 4, class: 'tick', 'text-anchor': 'end' }, String(min));
     for (const i of [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])].filter(i => i >= 0)) {
-        add('text', { x: x(i), y: height - bottom + 18, class: 'tick', 'text-anchor': 'middle' }, points[i].label.split(' ')[0]);
+        const anchor = points.length > 1 && i === points.length - 1 ? 'end' : i === 0 && points.length > 1 ? 'start' : 'middle';
+        add('text', { x: x(i), y: height - bottom + 18, class: 'tick', 'text-anchor': anchor }, points[i].label.split(' ')[0]);
     }
 
     // The line breaks where a point has no value (no analysed dialogue that day).
