@@ -9,14 +9,22 @@ namespace Iot.Dashboard.Performance;
 /// </summary>
 internal static class RollupSource
 {
-    /// <summary>CTE <c>f</c>: one row per raw dialogue with its local <c>day</c> and the facts of <see cref="PerformanceRollupSql.Facts"/>.</summary>
+    /// <summary>
+    /// CTE <c>f</c>: one row per raw dialogue with its local <c>day</c> and the facts of <see cref="PerformanceRollupSql.Facts"/>.
+    /// The laterals (kept apart by OFFSET 0) make PostgreSQL read only the raw days' dialogues by index and look up their
+    /// analyses by key; as a plain join it joined the whole period's dialogues to their analyses before dropping the
+    /// clean days (200 ms for 90 days at the bench's size).
+    /// </summary>
     public static string RawFacts(string? branch, string? device) => $"""
         runs AS (SELECT r.f::timestamp AT TIME ZONE @zone AS lo, r.e::timestamp AT TIME ZONE @zone AS hi FROM unnest(@runFirsts::date[], @runEnds::date[]) AS r(f, e)),
         f AS MATERIALIZED (
             SELECT (d.started_at AT TIME ZONE @zone)::date AS day, {PerformanceRollupSql.Facts("@zone")}
-            FROM runs r JOIN dialogues d ON d.deleted_at IS NULL AND d.started_at >= r.lo AND d.started_at < r.hi
-            LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id
-            WHERE d.started_at >= @start AND d.started_at < @end{(branch is null ? "" : " AND d.branch_id = @branch")}{(device is null ? "" : " AND d.device_id = @device")})
+            FROM runs r
+            CROSS JOIN LATERAL (
+                SELECT * FROM dialogues d WHERE d.deleted_at IS NULL AND d.started_at >= r.lo AND d.started_at < r.hi
+                AND d.started_at >= @start AND d.started_at < @end{(branch is null ? "" : " AND d.branch_id = @branch")}{(device is null ? "" : " AND d.device_id = @device")}
+                OFFSET 0) d
+            LEFT JOIN LATERAL (SELECT * FROM analyses a WHERE a.dialogue_id = d.dialogue_id OFFSET 0) a ON true)
         """;
 
     /// <summary>Roll-up rows of the clean days of [@first, @last] (plus the filters).</summary>
