@@ -72,6 +72,22 @@ try
         ("overview, last 30 days", $"/api/overview?from={clock.GetUtcNow().AddDays(-30):yyyy-MM-ddTHH:mm:ssZ}"),
         ("overview, last 90 days", $"/api/overview?from={clock.GetUtcNow().AddDays(-90):yyyy-MM-ddTHH:mm:ssZ}"),
     };
+    // Performance and Trends (issue 19): local days in the bench tenant's zone (Europe/Berlin), up to today.
+    var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).Date;
+    string Days(int n) => $"from={today.AddDays(1 - n):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+    var performance = new (string Name, string Path)[]
+    {
+        ("performance by operator, 7 days", "/api/performance"),
+        ("performance by operator, 30 days", "/api/performance?" + Days(30)),
+        ("performance by operator, 90 days", "/api/performance?" + Days(90)),
+        ("performance by branch, 90 days", "/api/performance?by=branch&" + Days(90)),
+        ("performance, 90 days, one device", "/api/performance?device=d7&" + Days(90)),
+        ("trends by day, 90 days", "/api/trends?measure=attemptRate&" + Days(90)),
+        ("trends by week, 365 days", "/api/trends?interval=week&measure=compliance&" + Days(365)),
+        ("heat map, 90 days", "/api/trends/heatmap?" + Days(90)),
+        ("heat map, 90 days, one branch", "/api/trends/heatmap?branch=b3&" + Days(90)),
+        ("heat map, 90 days, one device (raw)", "/api/trends/heatmap?device=d7&" + Days(90)),
+    };
     var cases = new (string Name, string Path)[]
     {
         ("dialogues, first page", "/api/dialogues"),
@@ -88,7 +104,7 @@ try
     Console.WriteLine($"{"endpoint",-42} {"p50 ms",8} {"p95 ms",8} {"max ms",8}   ({args_.Requests} requests each, sequential, after 10 warm-up)");
 
     // Before the roll-up exists the overview reads raw rows only: the "before" figures on the same data.
-    foreach (var (label, path) in overviews)
+    foreach (var (label, path) in overviews.Concat(performance.Where(p => p.Name.Contains("90 days", StringComparison.Ordinal)).Take(1)))
     {
         await MeasureAsync(label + ", raw only", path);
     }
@@ -102,7 +118,7 @@ try
         Console.WriteLine($"overview roll-up {pass}: {run!.Buckets:N0} tenant-days in {clock.GetElapsedTime(rollupStart).TotalMilliseconds:N0} ms");
     }
 
-    foreach (var (label, path) in overviews.Concat(cases))
+    foreach (var (label, path) in overviews.Concat(performance).Concat(cases))
     {
         await MeasureAsync(label, path);
     }

@@ -155,7 +155,7 @@ internal static class Seeder
             await w.CompleteAsync();
         }
 
-        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id, dialogue_started_at) FROM STDIN (FORMAT BINARY)"))
+        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id, dialogue_started_at, checklist) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var r in rows)
             {
@@ -172,6 +172,9 @@ internal static class Seeder
                 await w.WriteAsync(r.Tenant, NpgsqlDbType.Text);
                 await w.WriteAsync(r.Branch, NpgsqlDbType.Text);
                 await w.WriteAsync(r.Started, NpgsqlDbType.TimestampTz);
+
+                // Three checklist items, met by quality (what the Performance page's compliance columns read).
+                await w.WriteAsync($$"""[{"itemId":"greeting","met":{{(r.Quality > 20 ? "true" : "false")}}},{"itemId":"offer","met":{{(r.Upsell ? "true" : "false")}}},{"itemId":"farewell","met":{{(r.Quality % 2 == 0 ? "true" : "false")}}}]""", NpgsqlDbType.Jsonb);
             }
 
             await w.CompleteAsync();

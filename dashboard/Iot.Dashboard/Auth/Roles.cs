@@ -49,6 +49,13 @@ public static class Policies
     /// </summary>
     public const string AcknowledgeAlerts = "acknowledge-alerts";
 
+    /// <summary>
+    /// The Performance and Trends pages and their API (issue 19): admins, supervisors and analysts. Unlike the overview
+    /// (every role), these rate named operators and each figure opens the dialogues behind it, which technicians may not
+    /// read (<see cref="ReadContent"/>). Row security keeps a branch-scoped user to its branches.
+    /// </summary>
+    public const string ReadPerformance = "read-performance";
+
     /// <summary>Deletions, restores, users, job retries and cancellations.</summary>
     public const string Admin = "admin";
 
@@ -67,6 +74,7 @@ public static class Policies
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
     {
         builder.AddPolicy(ReadContent, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
+        builder.AddPolicy(ReadPerformance, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Analyst));
         builder.AddPolicy(ManageDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor, Roles.Technician));
         builder.AddPolicy(ControlDevices, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Technician));
         builder.AddPolicy(ReviewAnalyses, p => p.RequireClaim(DashboardClaims.Role, Roles.Admin, Roles.Supervisor));

@@ -11,6 +11,10 @@ public sealed class DialogueFilter
 
     public static readonly IReadOnlyList<string> Sentiments = ["negative", "neutral", "positive"];
 
+    public static readonly IReadOnlyList<string> Reactions = ["none", "accepted", "declined", "undecided"];
+
+    public const int MaxChecklistItemLength = 100;
+
     /// <summary>Values of <see cref="Reviewed"/>: reviewed, not reviewed, or reviewed with a changed upsell or reaction.</summary>
     public static readonly IReadOnlyList<string> ReviewStates = ["true", "false", "disagrees"];
 
@@ -23,6 +27,12 @@ public sealed class DialogueFilter
     [FromQuery] public int? QualityMin { get; set; }
     [FromQuery] public int? QualityMax { get; set; }
     [FromQuery] public string? Sentiment { get; set; }
+
+    /// <summary>The analysis's customer reaction, one of <see cref="Reactions"/> (drill-down from the acceptance rate).</summary>
+    [FromQuery] public string? Reaction { get; set; }
+
+    /// <summary>A checklist item id: only dialogues whose analysis judged that item and found it missed (drill-down from compliance).</summary>
+    [FromQuery] public string? ChecklistMissed { get; set; }
 
     /// <summary>One of <see cref="ReviewStates"/>: by the dialogue's current review (table analysis_reviews).</summary>
     [FromQuery] public string? Reviewed { get; set; }
@@ -76,6 +86,16 @@ public sealed class DialogueFilter
         if (Sentiment is not null && !Sentiments.Contains(Sentiment))
         {
             errors["sentiment"] = [$"sentiment must be one of {string.Join(", ", Sentiments)}"];
+        }
+
+        if (Reaction is not null && !Reactions.Contains(Reaction))
+        {
+            errors["reaction"] = [$"reaction must be one of {string.Join(", ", Reactions)}"];
+        }
+
+        if (ChecklistMissed?.Length > MaxChecklistItemLength)
+        {
+            errors["checklistMissed"] = [$"checklistMissed must be at most {MaxChecklistItemLength} characters"];
         }
 
         if (Reviewed is not null && !ReviewStates.Contains(Reviewed))

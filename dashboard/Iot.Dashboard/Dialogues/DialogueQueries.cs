@@ -43,7 +43,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         var page = new DialogueFilter
         {
             From = filter.From, To = filter.To, Branch = filter.Branch, Device = filter.Device, Operator = filter.Operator, Upsell = filter.Upsell,
-            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reviewed = filter.Reviewed, Flagged = filter.Flagged,
+            QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reaction = filter.Reaction, ChecklistMissed = filter.ChecklistMissed, Reviewed = filter.Reviewed, Flagged = filter.Flagged,
             Q = filter.Q, Sort = filter.Sort,
             PageSize = 500,
         };
@@ -164,8 +164,9 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
             parameters.Add(name, value);
         }
 
-        And("d.started_at >= @from", "from", f.From);
-        And("d.started_at < @to", "to", f.To);
+        // Npgsql writes only UTC offsets to timestamptz; a caller may give any offset (drill-down links use the tenant's).
+        And("d.started_at >= @from", "from", f.From?.ToUniversalTime());
+        And("d.started_at < @to", "to", f.To?.ToUniversalTime());
         And("d.branch_id = @branch", "branch", NullIfEmpty(f.Branch));
         And("d.device_id = @device", "device", NullIfEmpty(f.Device));
         And("d.operator_id = @operator", "operator", NullIfEmpty(f.Operator));
@@ -173,6 +174,8 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         And("a.quality_score >= @qualityMin", "qualityMin", f.QualityMin);
         And("a.quality_score <= @qualityMax", "qualityMax", f.QualityMax);
         And("a.sentiment = @sentiment", "sentiment", NullIfEmpty(f.Sentiment));
+        And("a.customer_reaction = @reaction", "reaction", NullIfEmpty(f.Reaction));
+        And("a.checklist @> jsonb_build_array(jsonb_build_object('itemId', @checklistMissed::text, 'met', false))", "checklistMissed", NullIfEmpty(f.ChecklistMissed));
         sql.Append(f.Reviewed switch
         {
             "true" => " AND r.review_id IS NOT NULL",

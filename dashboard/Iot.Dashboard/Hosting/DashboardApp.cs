@@ -12,6 +12,7 @@ using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Jobs;
 using Iot.Dashboard.Monitoring;
 using Iot.Dashboard.Overview;
+using Iot.Dashboard.Performance;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
 using Iot.Dashboard.Reviews;
@@ -209,6 +210,8 @@ public static class DashboardApp
         services.AddScoped<OverviewQueries>();
         services.AddSingleton<OverviewRollup>();
         services.AddHostedService<OverviewRollupJob>();
+        services.AddScoped<PerformanceQueries>();
+        services.AddScoped<TrendQueries>();
         services.AddScoped<FleetQueries>();
         services.AddScoped<FleetEvents>();
         services.AddScoped<DeviceControl>();
@@ -273,6 +276,7 @@ public static class DashboardApp
         api.MapDialogueEndpoints();
         api.MapAudioEndpoints();
         api.MapOverviewEndpoints();
+        api.MapPerformanceEndpoints();
         api.MapFleetEndpoints();
         api.MapDeviceEndpoints();
         api.MapProvisioningEndpoints();

@@ -4,7 +4,8 @@ using Npgsql;
 namespace Iot.Dashboard.Overview;
 
 /// <summary>
-/// Keeps <c>overview_rollup</c> (migration 0022) equal to what the overview's raw query gives for each whole local day.
+/// Keeps <c>overview_rollup</c> (migration 0022) equal to what the overview's raw query gives for each whole local day,
+/// and the Performance/Trends grains of migration 0065 (<see cref="PerformanceRollupSql"/>) in the same buckets.
 /// Works across tenants as the table owner (row security does not apply), so it never runs with a user's scope.
 /// Idempotent: a (tenant, day) bucket is always deleted and recomputed from the raw rows as a whole.
 /// </summary>
@@ -71,7 +72,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         await using (var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false))
         {
             // A tenant cut in another zone before: none of its rows are valid any more.
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM overview_rollup WHERE tenant_id = ANY(@rebuild)", new { rebuild }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await c.ExecuteAsync(new CommandDefinition("DELETE FROM overview_rollup WHERE tenant_id = ANY(@rebuild);" + PerformanceRollupSql.DeleteTenants, new { rebuild }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
 
@@ -82,7 +83,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         {
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
             await c.ExecuteAsync(new CommandDefinition(
-                Recompute,
+                Recompute + ";\n" + PerformanceRollupSql.Recompute,
                 new { tenants = batch.Select(b => b.TenantId).ToArray(), days = batch.Select(b => b.Day).ToArray(), zones = batch.Select(b => zoneOf[b.TenantId]).ToArray() },
                 tx,
                 cancellationToken: ct)).ConfigureAwait(false);

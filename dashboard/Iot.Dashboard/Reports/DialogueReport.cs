@@ -85,6 +85,8 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
             ["qualityMin"] = filter.QualityMin?.ToString(CultureInfo.InvariantCulture),
             ["qualityMax"] = filter.QualityMax?.ToString(CultureInfo.InvariantCulture),
             ["sentiment"] = filter.Sentiment,
+            ["reaction"] = filter.Reaction,
+            ["checklistMissed"] = filter.ChecklistMissed,
             ["reviewed"] = filter.Reviewed,
             ["flagged"] = filter.Flagged?.ToString(CultureInfo.InvariantCulture),
             ["q"] = filter.Q,

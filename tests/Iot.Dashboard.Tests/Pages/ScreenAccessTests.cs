@@ -35,6 +35,15 @@ public sealed class ScreenAccessTests(DashboardFixture fx) : IClassFixture<Dashb
         data.Add(SeedData.AcmeTechnician, "/settings/alerts", HttpStatusCode.Forbidden);
         data.Add(SeedData.AcmeAnalyst, "/settings/alerts", HttpStatusCode.Forbidden);
 
+        // Performance and Trends (issue 19): admins, supervisors and analysts; technicians are refused.
+        foreach (var path in new[] { "/performance", "/performance?by=branch&sort=key", "/trends", "/trends?interval=week&measure=compliance" })
+        {
+            data.Add(SeedData.AcmeAdmin, path, HttpStatusCode.OK);
+            data.Add(SeedData.AcmeNorthSupervisor, path, HttpStatusCode.OK);
+            data.Add(SeedData.AcmeAnalyst, path, HttpStatusCode.OK);
+            data.Add(SeedData.AcmeTechnician, path, HttpStatusCode.Forbidden);
+        }
+
         data.Add(SeedData.GlobexAdmin, "/dialogues/{acme}", HttpStatusCode.NotFound);
         data.Add(SeedData.AcmeNorthSupervisor, "/dialogues/{acmeSouth}", HttpStatusCode.NotFound);
         return data;

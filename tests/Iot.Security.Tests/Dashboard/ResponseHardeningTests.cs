@@ -35,7 +35,7 @@ public sealed partial class ResponseHardeningTests(DashboardHost host, ITestOutp
     public async Task Pages_have_no_inline_script_the_csp_would_block()
     {
         using var admin = await host.ClientAsAsync(AlphaAdmin);
-        foreach (var path in new[] { "/", "/reports", "/fleet", "/settings", "/settings/analysis-profile", "/provisioning", $"/fleet/{AlphaNorthDevice}", $"/dialogues/{host.Tenants.AlphaNorthDialogue}", "/dialogues" })
+        foreach (var path in new[] { "/", "/reports", "/fleet", "/settings", "/settings/analysis-profile", "/provisioning", $"/fleet/{AlphaNorthDevice}", $"/dialogues/{host.Tenants.AlphaNorthDialogue}", "/dialogues", "/performance", "/trends" })
         {
             using var response = await admin.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

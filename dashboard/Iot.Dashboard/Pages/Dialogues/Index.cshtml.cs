@@ -31,8 +31,10 @@ public sealed class DialogueListModel(DialogueQueries queries, TenantSettingsSer
         Filter = filter;
         TimeZone = TenantTime.Zone((await settings.GetAsync(ct).ConfigureAwait(false)).TimeZone);
 
-        // Date inputs give a day; "to" includes that whole day.
-        if (filter.To is { } to && to.TimeOfDay == TimeSpan.Zero)
+        // Date inputs give a day; "to" includes that whole day. A full timestamp (drill-down links from Performance pass
+        // the period's exclusive end, a local midnight with its offset) is taken as it is.
+        var dayOnly = Request.Query["to"].ToString().Length == "yyyy-MM-dd".Length;
+        if (filter.To is { } to && to.TimeOfDay == TimeSpan.Zero && dayOnly)
         {
             filter.To = to.AddDays(1);
         }
@@ -49,7 +51,7 @@ public sealed class DialogueListModel(DialogueQueries queries, TenantSettingsSer
         }
 
         Results = await queries.ListAsync(filter, includeDeleted: IsAdmin, ct).ConfigureAwait(false);
-        if (filter.To is { } shown && shown.TimeOfDay == TimeSpan.Zero)
+        if (filter.To is { } shown && shown.TimeOfDay == TimeSpan.Zero && dayOnly)
         {
             filter.To = shown.AddDays(-1);
         }

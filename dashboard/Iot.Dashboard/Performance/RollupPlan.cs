@@ -1,0 +1,135 @@
+using System.Data;
+using Dapper;
+
+namespace Iot.Dashboard.Performance;
+
+/// <summary>
+/// Which local days of a period the roll-ups (migration 0065, kept by <c>OverviewRollup</c>) may serve and which must be
+/// read raw — the overview's rule: raw when the roll-up was not (yet) cut in the tenant's current zone, for today and
+/// later, and for every day holding a dialogue changed since the roll-up's last pass (its watermark). So the figures
+/// equal a raw count of the period.
+/// </summary>
+internal sealed class RollupPlan
+{
+    private RollupPlan(string zone, DateOnly today, bool ready, DateTime? watermark)
+    {
+        Zone = zone;
+        Today = today;
+        Ready = ready;
+        Watermark = watermark;
+    }
+
+    public string Zone { get; }
+
+    public DateOnly Today { get; }
+
+    private bool Ready { get; }
+
+    private DateTime? Watermark { get; }
+
+    public DateOnly First { get; private set; }
+
+    public DateOnly Last { get; private set; }
+
+    /// <summary>Days read raw (never the roll-up's rows for them).</summary>
+    public SortedSet<DateOnly> RawDays { get; } = [];
+
+    /// <summary>The tenant's zone (row security: tenant_settings shows only the caller's row) and the roll-up's state.</summary>
+    public static async Task<RollupPlan> ReadAsync(IDbConnection c, IDbTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        var row = await c.QuerySingleAsync<(string Zone, DateTime Today, bool Ready, DateTime? Watermark)>(new CommandDefinition(
+            """
+            WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS zone)
+            SELECT zone, (@now AT TIME ZONE zone)::date::timestamp,
+                   EXISTS (SELECT 1 FROM overview_rollup_state s WHERE s.time_zone = tz.zone),
+                   (SELECT watermark FROM overview_rollup_state s WHERE s.time_zone = tz.zone)
+            FROM tz
+            """,
+            new { now = now.UtcDateTime },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        return new RollupPlan(row.Zone, DateOnly.FromDateTime(row.Today), row.Ready, row.Watermark);
+    }
+
+    /// <summary>Fixes the days [first, last] to read and finds the ones to read raw; <paramref name="rawOnly"/> reads all raw.</summary>
+    public async Task CoverAsync(IDbConnection c, IDbTransaction tx, DateOnly first, DateOnly last, bool rawOnly, CancellationToken ct)
+    {
+        First = first;
+        Last = last;
+        RawDays.Clear();
+        if (rawOnly || !Ready)
+        {
+            for (var d = first; d <= last; d = d.AddDays(1))
+            {
+                RawDays.Add(d);
+            }
+
+            return;
+        }
+
+        for (var d = Today > first ? Today : first; d <= last; d = d.AddDays(1))
+        {
+            RawDays.Add(d);
+        }
+
+        var (start, end) = await BoundsAsync(c, tx, ct).ConfigureAwait(false);
+        var dirty = await c.QueryAsync<DateTime>(new CommandDefinition(
+            """
+            SELECT DISTINCT (started_at AT TIME ZONE @zone)::date::timestamp FROM dialogues
+            WHERE updated_at > coalesce(@watermark::timestamptz, '-infinity') AND started_at >= @start AND started_at < @end
+            """,
+            new { zone = Zone, watermark = Watermark, start, end },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var day in dirty)
+        {
+            RawDays.Add(DateOnly.FromDateTime(day));
+        }
+    }
+
+    /// <summary>UTC bounds of [First, Last]: a plain predicate on the partition key lets PostgreSQL prune months.</summary>
+    public async Task<(DateTime Start, DateTime End)> BoundsAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct)
+    {
+        var b = await c.QuerySingleAsync<(DateTime Start, DateTime End)>(new CommandDefinition(
+            "SELECT @first::date::timestamp AT TIME ZONE @zone, (@last::date + 1)::timestamp AT TIME ZONE @zone",
+            new { first = Day(First), last = Day(Last), zone = Zone },
+            tx,
+            cancellationToken: ct)).ConfigureAwait(false);
+        return b;
+    }
+
+    /// <summary>Parameters every roll-up query of <see cref="RollupSource"/> takes, plus the caller's own.</summary>
+    public async Task<DynamicParameters> ParametersAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct)
+    {
+        var (start, end) = await BoundsAsync(c, tx, ct).ConfigureAwait(false);
+
+        // Consecutive raw days become one range [first, end), so "all raw" is one index range, not one probe per day.
+        var firsts = new List<DateTime>();
+        var ends = new List<DateTime>();
+        foreach (var day in RawDays)
+        {
+            if (ends.Count > 0 && ends[^1] == Day(day))
+            {
+                ends[^1] = Day(day.AddDays(1));
+            }
+            else
+            {
+                firsts.Add(Day(day));
+                ends.Add(Day(day.AddDays(1)));
+            }
+        }
+
+        var p = new DynamicParameters();
+        p.Add("zone", Zone);
+        p.Add("first", Day(First));
+        p.Add("last", Day(Last));
+        p.Add("start", start);
+        p.Add("end", end);
+        p.Add("rawDays", RawDays.Select(Day).ToArray());
+        p.Add("runFirsts", firsts.ToArray());
+        p.Add("runEnds", ends.ToArray());
+        return p;
+    }
+
+    public static DateTime Day(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+}
