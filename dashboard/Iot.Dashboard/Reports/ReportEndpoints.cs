@@ -22,8 +22,8 @@ public static class ReportEndpoints
         });
 
         // Summaries (issue 19 item 5): same readers as the exports; row security scopes the figures.
-        group.MapGet("/summary.pdf", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Pdf, queries, db, ct));
-        group.MapGet("/summary.xlsx", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Xlsx, queries, db, ct));
+        group.MapGet("/summary.pdf", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Pdf, queries, db, time, ct));
+        group.MapGet("/summary.xlsx", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Xlsx, queries, db, time, ct));
 
         // Each user's own scheduled report mails.
         group.MapGet("/subscriptions", async (ReportSubscriptions subscriptions, CancellationToken ct) => TypedResults.Ok(await subscriptions.ListAsync(ct).ConfigureAwait(false)));
@@ -60,11 +60,16 @@ public static class ReportEndpoints
         [FromQuery(Name = "operator")] public string? Operator { get; set; }
     }
 
-    private static async Task<IResult> SummaryAsync(SummaryQuery query, string format, SummaryQueries queries, TenantDb db, CancellationToken ct)
+    private static async Task<IResult> SummaryAsync(SummaryQuery query, string format, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var from = Date(query.From, "from", errors);
-        var to = Date(query.To, "to", errors);
+
+        // Defaults: the last seven whole (UTC) days. Empty form fields mean "not given".
+        var yesterday = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1);
+        var to = Date(query.To, "to", errors) ?? (string.IsNullOrEmpty(query.From) ? yesterday : null);
+        var from = Date(query.From, "from", errors) ?? to?.AddDays(-6);
+        query.Branch = string.IsNullOrEmpty(query.Branch) ? null : query.Branch;
+        query.Operator = string.IsNullOrEmpty(query.Operator) ? null : query.Operator;
         if (errors.Count == 0)
         {
             errors = SummaryRequest.Validate(from, to, query.Branch, query.Operator);
@@ -96,7 +101,7 @@ public static class ReportEndpoints
 
     private static DateOnly? Date(string? value, string key, Dictionary<string, string[]> errors)
     {
-        if (value is null)
+        if (string.IsNullOrEmpty(value))
         {
             return null;
         }

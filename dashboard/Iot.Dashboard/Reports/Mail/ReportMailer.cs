@@ -31,7 +31,33 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
     private static readonly string[] ReadingRoles = [Roles.Admin, Roles.Supervisor, Roles.Analyst];
     private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():n}";
 
-    private sealed record Due(long SubscriptionId, string TenantId, Guid UserId, string Cadence, string Format, string? BranchId, string? OperatorId, string Email, string Role, string[]? Branches, DateTime PeriodStart, DateTime PeriodEnd);
+    /// <summary>A due subscription and period (a class with setters: Dapper maps a text[] column onto a property, not a constructor).</summary>
+    private sealed class Due
+    {
+        public long SubscriptionId { get; init; }
+
+        public string TenantId { get; init; } = "";
+
+        public Guid UserId { get; init; }
+
+        public string Cadence { get; init; } = "";
+
+        public string Format { get; init; } = "";
+
+        public string? BranchId { get; init; }
+
+        public string? OperatorId { get; init; }
+
+        public string Email { get; init; } = "";
+
+        public string Role { get; init; } = "";
+
+        public string[]? Branches { get; init; }
+
+        public DateTime PeriodStart { get; init; }
+
+        public DateTime PeriodEnd { get; init; }
+    }
 
     /// <summary>Sends what is due now; returns how many mails went out.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
