@@ -26,4 +26,6 @@ public static class AuditActions
     public const string AnalysisReviewed = "analysis-reviewed";
     public const string AnalysisProfileSaved = "analysis-profile-saved";
     public const string ReanalysisRequested = "reanalysis-requested";
+    public const string ReportSubscribed = "report-subscribed";
+    public const string ReportUnsubscribed = "report-unsubscribed";
 }

@@ -13,7 +13,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, TenantScope scope)
 {
     private const string EnterScope = """
         SET LOCAL ROLE iot_dashboard_app;
-        SELECT set_config('app.tenant_id', @tenant, true), set_config('app.branches', @branches, true);
+        SELECT set_config('app.tenant_id', @tenant, true), set_config('app.branches', @branches, true), set_config('app.user_id', @user, true);
         """;
 
     public TenantScope Scope => scope;
@@ -22,7 +22,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, TenantScope scope)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(EnterScope, new { tenant = scope.TenantId, branches = scope.BranchSetting }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(EnterScope, new { tenant = scope.TenantId, branches = scope.BranchSetting, user = scope.UserId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         var result = await work(connection, tx).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return result;

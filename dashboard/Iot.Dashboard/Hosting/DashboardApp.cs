@@ -15,6 +15,7 @@ using Iot.Dashboard.Overview;
 using Iot.Dashboard.Performance;
 using Iot.Dashboard.Provisioning;
 using Iot.Dashboard.Reports;
+using Iot.Dashboard.Reports.Mail;
 using Iot.Dashboard.Reviews;
 using Iot.Dashboard.Settings;
 using Iot.Dashboard.Users;
@@ -90,6 +91,7 @@ public static class DashboardApp
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, ReportOptionsValidator>();
         // The data source, the migrator and the Database options check every cloud program shares (DATABASE_URL is
         // layered into the configuration by Build, at the same place as the bridge's and the worker's).
         services.AddCloudDatabase(configuration);
@@ -221,6 +223,10 @@ public static class DashboardApp
         services.AddScoped<AnalysisProfileService>();
         services.AddScoped<ReanalysisService>();
         services.AddScoped<DialogueReport>();
+        services.AddScoped<SummaryQueries>();
+        services.AddScoped<ReportSubscriptions>();
+        services.AddSingleton<ReportMailer>();
+        services.AddHostedService<ReportMailJob>();
         services.AddScoped<DashboardProvisioning>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<AuditQueries>();

@@ -41,6 +41,9 @@ public sealed class DashboardOptions
     /// <summary>How often the overview's daily roll-up catches up with changed dialogues; 0 = never (the overview then reads raw rows only).</summary>
     public int OverviewRollupSeconds { get; set; } = 60;
 
+    /// <summary>Summary reports (PDF fonts) and their scheduled e-mail.</summary>
+    public Iot.Dashboard.Reports.ReportOptions Reports { get; set; } = new();
+
     /// <summary>Applies migrations at start-up (the bridge does too; both take the same advisory lock).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

@@ -10,6 +10,9 @@ internal sealed partial class StartupTasks(DatabaseMigrator migrator, AuthStore 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+
+        // PDFsharp's font resolver is process-wide and must be set before the first PDF (start-up validation checked the files).
+        Reports.ReportFonts.Install(o.Reports.FontDirectory);
         if (o.MigrateOnStart)
         {
             await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,9 @@
+using System.Globalization;
 using Iot.Dashboard.Auth;
+using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Reports.Mail;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Iot.Dashboard.Reports;
 
@@ -16,6 +20,99 @@ public static class ReportEndpoints
             http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
             return Export(filter, http.RequestAborted, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dialogues.xlsx", report.WriteXlsxAsync);
         });
+
+        // Summaries (issue 19 item 5): same readers as the exports; row security scopes the figures.
+        group.MapGet("/summary.pdf", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Pdf, queries, db, time, ct));
+        group.MapGet("/summary.xlsx", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Xlsx, queries, db, time, ct));
+
+        // Each user's own scheduled report mails.
+        group.MapGet("/subscriptions", async (ReportSubscriptions subscriptions, CancellationToken ct) => TypedResults.Ok(await subscriptions.ListAsync(ct).ConfigureAwait(false)));
+        group.MapPost("/subscriptions", async (SubscriptionInput input, ReportSubscriptions subscriptions, CancellationToken ct) =>
+        {
+            var errors = ReportSubscriptions.Validate(input);
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
+            }
+
+            var (outcome, id) = await subscriptions.CreateAsync(input, ct).ConfigureAwait(false);
+            return outcome switch
+            {
+                ReportSubscriptions.Outcome.Created => Results.Created($"/api/reports/subscriptions/{id}", (await subscriptions.ListAsync(ct).ConfigureAwait(false)).Single(s => s.SubscriptionId == id)),
+                ReportSubscriptions.Outcome.BranchNotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "branch not found"),
+                ReportSubscriptions.Outcome.Duplicate => Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: "you already have this subscription"),
+                _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"at most {ReportSubscriptions.MaxPerUser} subscriptions per user"),
+            };
+        });
+        group.MapDelete("/subscriptions/{id:long}", async (long id, ReportSubscriptions subscriptions, CancellationToken ct) =>
+            await subscriptions.DeleteAsync(id, ct).ConfigureAwait(false) ? Results.NoContent() : Results.NotFound());
+    }
+
+    /// <summary>Query of the summary routes; dates are read here so a bad one is a 400 naming its key.</summary>
+    public sealed class SummaryQuery
+    {
+        [FromQuery] public string? From { get; set; }
+
+        [FromQuery] public string? To { get; set; }
+
+        [FromQuery] public string? Branch { get; set; }
+
+        [FromQuery(Name = "operator")] public string? Operator { get; set; }
+    }
+
+    private static async Task<IResult> SummaryAsync(SummaryQuery query, string format, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+
+        // Defaults: the last seven whole (UTC) days. Empty form fields mean "not given".
+        var yesterday = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1);
+        var to = Date(query.To, "to", errors) ?? (string.IsNullOrEmpty(query.From) ? yesterday : null);
+        var from = Date(query.From, "from", errors) ?? to?.AddDays(-6);
+        query.Branch = string.IsNullOrEmpty(query.Branch) ? null : query.Branch;
+        query.Operator = string.IsNullOrEmpty(query.Operator) ? null : query.Operator;
+        if (errors.Count == 0)
+        {
+            errors = SummaryRequest.Validate(from, to, query.Branch, query.Operator);
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var request = new SummaryRequest(from!.Value, to!.Value, query.Branch, query.Operator);
+        if (await queries.GetAsync(request, ct).ConfigureAwait(false) is not { } summary)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var bytes = await SummaryFiles.RenderAsync(summary, format, ct).ConfigureAwait(false);
+        var details = new Dictionary<string, string?>
+        {
+            ["format"] = format,
+            ["from"] = request.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["to"] = request.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["branch"] = request.Branch,
+            ["operator"] = request.Operator,
+        };
+        await db.AuditAsync(new AuditEntry(AuditActions.Export, "summary", details.Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value)), ct).ConfigureAwait(false);
+        return TypedResults.File(bytes, SummaryFiles.ContentType(format), summary.FileName(format));
+    }
+
+    private static DateOnly? Date(string? value, string key, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[key] = [$"{key} must be a date (yyyy-MM-dd)"];
+        return null;
     }
 
     private static IResult Export(DialogueFilter filter, CancellationToken ct, string contentType, string fileName, Func<DialogueFilter, Stream, CancellationToken, Task> write)

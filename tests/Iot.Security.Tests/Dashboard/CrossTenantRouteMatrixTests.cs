@@ -177,6 +177,9 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
         ("alerts", "id", Target.AlphaSouth) => t.AlphaSouthAlert.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ("alerts", "channelId", _) => t.AlphaChannel.ToString(System.Globalization.CultureInfo.InvariantCulture),
 
+        // Another user's report subscription (Alpha's all-branch admin's, of the south branch).
+        ("reports", "id", _) => t.AlphaSubscription.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
         // A user of wider scope than the caller: the tenant's all-branch admin.
         ("users", "id", _) => t.UserIds[AlphaAdmin].ToString(),
         _ => null,
@@ -210,6 +213,9 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
 
         // Redirecting Alpha's hook (and its signed payloads) to the attacker, or switching it off.
         ["PUT /api/alerts/channels/{channelId:long}"] = _ => JsonContent.Create(new { url = "https://attacker.example.com/steal", enabled = false }),
+
+        // Subscribing to a report of a branch (or tenant) the caller may not see.
+        ["POST /api/reports/subscriptions"] = _ => JsonContent.Create(new { cadence = "weekly", format = "pdf", branch = AlphaSouth }),
 
         // Granting more than the caller holds: the all-branch admin role, or Alpha's south branch.
         ["POST /api/users/"] = target => JsonContent.Create(new { email = $"probe-{Guid.NewGuid():n}@probe.test", role = Roles.Admin, branches = target == Target.AlphaSouth ? null : new[] { AlphaNorth }, password = "probe password long enough" }),
@@ -288,6 +294,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
                 (SELECT count(*) FROM reanalysis_runs WHERE tenant_id = 'alpha-co'),
                 (SELECT count(*) FROM jobs WHERE kind = 'reanalyze' AND payload ->> 'dialogueId' IN (SELECT dialogue_id::text FROM dialogues WHERE tenant_id = 'alpha-co')),
                 (SELECT string_agg(alert_id || ':' || coalesce(acknowledged_by, ''), ',' ORDER BY alert_id) FROM alerts WHERE tenant_id = 'alpha-co'),
+                (SELECT string_agg(subscription_id || ':' || user_id || ':' || coalesce(branch_id, ''), ',' ORDER BY subscription_id) FROM report_subscriptions WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(rule || ':' || enabled || ':' || coalesce(threshold::text, ''), ',' ORDER BY rule) FROM alert_rule_settings WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(channel_id || ':' || name || ':' || coalesce(url, '') || ':' || template || ':' || min_severity || ':' || enabled || ':' || coalesce(array_to_string(recipients, ','), ''), ',' ORDER BY channel_id) FROM alert_channels WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(j.job_id || ':' || j.status || ':' || j.attempts || ':' || coalesce(j.cancel_reason, ''), ',' ORDER BY j.job_id)

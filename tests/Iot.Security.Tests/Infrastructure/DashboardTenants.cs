@@ -65,6 +65,9 @@ public sealed class DashboardTenants
     /// <summary>Alpha's webhook channel (tenant admins of all branches only), with a delivery of the south alert.</summary>
     public long AlphaChannel { get; private set; }
 
+    /// <summary>Alpha's all-branch admin's weekly summary mail of the south branch (only its owner may see or remove it).</summary>
+    public long AlphaSubscription { get; private set; }
+
     public const string AlphaSouthAlertSummary = "alpha south spool 3% free 8841";
     public const string AlphaTenantWideAlertSummary = "alpha dead transcribe jobs 7302";
     public const string AlphaChannelName = "alpha ops hook 6612";
@@ -166,6 +169,11 @@ public sealed class DashboardTenants
             INSERT INTO alert_deliveries (alert_id, tenant_id, channel_id, event, status, attempts, last_error) VALUES (@south, @Alpha, @channel, 'opened', 'dead', 8, 'alpha receiver refused');
             """,
             new { Alpha, south = t.AlphaSouthAlert, channel = t.AlphaChannel });
+
+        // A scheduled report of Alpha's south branch, owned by Alpha's all-branch admin (migration 0066).
+        t.AlphaSubscription = await c.ExecuteScalarAsync<long>(
+            "INSERT INTO report_subscriptions (tenant_id, user_id, cadence, format, branch_id, created_at) VALUES (@Alpha, @user, 'weekly', 'pdf', @AlphaSouth, now()) RETURNING subscription_id",
+            new { Alpha, user = t.UserIds[AlphaAdmin], AlphaSouth });
 
         // Health and connection history as the fleet service's DeviceHealthWriter stores them.
         await c.ExecuteAsync(

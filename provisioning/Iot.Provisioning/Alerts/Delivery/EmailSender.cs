@@ -31,19 +31,9 @@ public sealed class EmailSender(IOptions<AlertSmtpOptions> smtp, IOptions<AlertD
         var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
-        using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(o.Host!, o.Port, Security(o.Security), cts.Token).ConfigureAwait(false);
-            if (!string.IsNullOrWhiteSpace(o.Username))
-            {
-                // Read per send, so a rotated password file takes effect without a restart.
-                var password = (await File.ReadAllTextAsync(o.PasswordFile!, cts.Token).ConfigureAwait(false)).TrimEnd('\r', '\n');
-                await client.AuthenticateAsync(o.Username, password, cts.Token).ConfigureAwait(false);
-            }
-
-            await client.SendAsync(message, cts.Token).ConfigureAwait(false);
-            await client.DisconnectAsync(quit: true, cts.Token).ConfigureAwait(false);
+            await SmtpSubmission.SendAsync(o, message, timeout, cts.Token).ConfigureAwait(false);
             return DeliveryOutcome.Delivered(250);
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500 && ex.ErrorCode != SmtpErrorCode.UnexpectedStatusCode)
@@ -77,12 +67,4 @@ public sealed class EmailSender(IOptions<AlertSmtpOptions> smtp, IOptions<AlertD
         message.Body = new BodyBuilder { TextBody = string.Join("\n", lines) + "\n", HtmlBody = html }.ToMessageBody();
         return message;
     }
-
-    private static SecureSocketOptions Security(SmtpSecurity s) => s switch
-    {
-        SmtpSecurity.None => SecureSocketOptions.None,
-        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-        SmtpSecurity.Auto => SecureSocketOptions.Auto,
-        _ => SecureSocketOptions.StartTls,
-    };
 }

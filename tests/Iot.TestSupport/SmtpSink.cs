@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Iot.TestSupport;
 using MimeKit;
 
-namespace Iot.Provisioning.Tests.Alerts.Delivery;
+namespace Iot.TestSupport;
 
 /// <summary>
 /// A real SMTP server: Debian's aiosmtpd (python3-aiosmtpd, installed by cloud/scripts/setup.sh) with its Mailbox
-/// handler, which writes each message into a Maildir with X-MailFrom / X-RcptTo headers for the envelope.
+/// handler, which writes each message into a Maildir with X-MailFrom / X-RcptTo headers for the envelope. Shared by
+/// the alert e-mail tests and the dashboard's scheduled report mail tests.
 /// </summary>
 public sealed class SmtpSink : IDisposable
 {
