@@ -103,7 +103,7 @@ public sealed class ReportSubscriptions(TenantDb db, TimeProvider time)
                     return (Outcome.Duplicate, 0L);
                 }
 
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.ReportSubscribed, id.Value.ToString(CultureInfo.InvariantCulture), Details(input)), ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.ReportSubscribed, id.Value.ToString(CultureInfo.InvariantCulture), Details(input)).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return (Outcome.Created, id.Value);
             },
             ct);
@@ -123,7 +123,7 @@ public sealed class ReportSubscriptions(TenantDb db, TimeProvider time)
                     return false;
                 }
 
-                await AuditLog.WriteAsync(c, tx, db.Scope.TenantId, db.Scope.Actor, new AuditEntry(AuditActions.ReportUnsubscribed, id.ToString(CultureInfo.InvariantCulture), Details(new SubscriptionInput(gone.Cadence, gone.Format, gone.Branch, gone.Operator))), ct).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, new AuditEntry(AuditActions.ReportUnsubscribed, id.ToString(CultureInfo.InvariantCulture), Details(new SubscriptionInput(gone.Cadence, gone.Format, gone.Branch, gone.Operator))).For(db.Scope.TenantId, db.Scope.Actor), at: null, ct).ConfigureAwait(false);
                 return true;
             },
             ct);
