@@ -123,16 +123,20 @@ internal sealed partial class InboundRouter(
 
             // A rotation may have replaced the session while the command ran: answer on the one now current.
             var answerTopics = currentTopics() ?? topics;
-            await client.PublishAsync(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(answerTopics.CmdResult)
-                    .WithPayload(ProtocolJson.Serialize(outcome.Result))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(),
-                ct).ConfigureAwait(false);
+            await PublishResultAsync(client, answerTopics, outcome.Result, ct).ConfigureAwait(false);
             outcome.AfterAnswer?.Invoke();
         }
     }
+
+    /// <summary>A command's answer on the device's result topic (QoS 1): the final one here, <c>accepted</c> from the rotation.</summary>
+    public static async Task PublishResultAsync(IMqttClient client, SessionTopics topics, CommandResult result, CancellationToken ct) =>
+        await client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topics.CmdResult)
+                .WithPayload(ProtocolJson.Serialize(result))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            ct).ConfigureAwait(false);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling a message on {Topic} failed")]
     private partial void LogInboundFailed(Exception exception, string topic);

@@ -5,12 +5,10 @@ using Iot.Edge.Agent.Outbox;
 using Iot.Edge.Agent.Provisioning;
 using Iot.Mqtt;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Iot.Edge.Agent.Uplink;
 
@@ -84,13 +82,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
         }
 
         var accepted = new CommandResult { CommandId = commandId, Status = CommandStatus.Accepted, Detail = "switching to the new credentials", AtUtc = _time.GetUtcNow() };
-        await _broker.Client.PublishAsync(
-            new MqttApplicationMessageBuilder()
-                .WithTopic(topics.CmdResult)
-                .WithPayload(ProtocolJson.Serialize(accepted))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build(),
-            ct).ConfigureAwait(false);
+        await InboundRouter.PublishResultAsync(_broker.Client, topics, accepted, ct).ConfigureAwait(false);
     }
 
     public async Task<string?> RotateCredentialsAsync(Guid commandId, string password, CancellationToken ct)
