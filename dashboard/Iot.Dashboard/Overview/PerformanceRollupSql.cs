@@ -33,14 +33,16 @@ public static class PerformanceRollupSql
 
     internal const string DeleteTenants = """
         DELETE FROM performance_rollup WHERE tenant_id = ANY(@rebuild);
-        DELETE FROM checklist_rollup WHERE tenant_id = ANY(@rebuild);
         DELETE FROM hourly_rollup WHERE tenant_id = ANY(@rebuild);
         """;
 
-    /// <summary>Same parameters as the overview's recompute: @tenants, @days, @zones (one bucket per position).</summary>
+    /// <summary>
+    /// Same parameters as the overview's recompute: @tenants, @days, @zones (one bucket per position). Rewrites the
+    /// buckets' day rows at both grains, then the week rows of every week holding one of them from the day rows (a
+    /// separate statement: it must see the day rows just written).
+    /// </summary>
     internal static readonly string Recompute = $"""
-        DELETE FROM performance_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.day = b.day;
-        DELETE FROM checklist_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.day = b.day;
+        DELETE FROM performance_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND NOT r.week AND r.day = b.day;
         DELETE FROM hourly_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.day = b.day;
         WITH k AS (
             SELECT b.tenant_id, b.day, b.zone, b.day::timestamp AT TIME ZONE b.zone AS lo, (b.day + 1)::timestamp AT TIME ZONE b.zone AS hi
@@ -49,17 +51,55 @@ public static class PerformanceRollupSql
             SELECT k.tenant_id, k.day, {Facts("k.zone")}
             FROM k JOIN dialogues d ON d.tenant_id = k.tenant_id AND d.deleted_at IS NULL AND d.started_at >= k.lo AND d.started_at < k.hi
             LEFT JOIN analyses a ON a.dialogue_id = d.dialogue_id),
-        p AS (
-            INSERT INTO performance_rollup (tenant_id, branch_id, device_id, operator_id, day, dialogues, analysed, attempted, accepted, quality, flagged)
-            SELECT tenant_id, branch_id, device_id, operator_id, day, count(*), count(*) FILTER (WHERE analysed), count(*) FILTER (WHERE attempted),
-                   count(*) FILTER (WHERE accepted), sum(quality), count(*) FILTER (WHERE flagged)
-            FROM f GROUP BY 1, 2, 3, 4, 5),
+        m AS (
+            SELECT tenant_id, day, branch_id, device_id, operator_id, CASE WHEN grouping(device_id, operator_id) = 0 THEN 'o' ELSE 'b' END AS grain,
+                   count(*) AS dialogues, count(*) FILTER (WHERE analysed) AS analysed, count(*) FILTER (WHERE attempted) AS attempted,
+                   count(*) FILTER (WHERE accepted) AS accepted, sum(quality) AS quality, count(*) FILTER (WHERE flagged) AS flagged
+            FROM f GROUP BY GROUPING SETS ((tenant_id, day, branch_id, device_id, operator_id), (tenant_id, day, branch_id))),
+        ci AS (
+            SELECT tenant_id, day, branch_id, device_id, operator_id, CASE WHEN grouping(device_id, operator_id) = 0 THEN 'o' ELSE 'b' END AS grain,
+                   item, count(*) AS checked, count(*) FILTER (WHERE met) AS met
+            FROM (SELECT f.tenant_id, f.day, f.branch_id, f.device_id, f.operator_id, {ItemId} AS item, {ItemMet} AS met FROM f, {ChecklistItems}) x
+            WHERE item IS NOT NULL
+            GROUP BY GROUPING SETS ((tenant_id, day, branch_id, device_id, operator_id, item), (tenant_id, day, branch_id, item))),
         h AS (
             INSERT INTO hourly_rollup (tenant_id, branch_id, day, hour, dialogues, analysed, attempted)
             SELECT tenant_id, branch_id, day, hour, count(*), count(*) FILTER (WHERE analysed), count(*) FILTER (WHERE attempted)
             FROM f GROUP BY 1, 2, 3, 4)
-        INSERT INTO checklist_rollup (tenant_id, branch_id, device_id, operator_id, day, item_id, checked, met)
-        SELECT tenant_id, branch_id, device_id, operator_id, day, {ItemId}, count(*), count(*) FILTER (WHERE {ItemMet})
-        FROM f, {ChecklistItems} WHERE {ItemId} IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6;
+        {Insert("false", "m", "ci")};
+        DELETE FROM performance_rollup r USING (SELECT DISTINCT tenant_id, {Monday("day")} AS monday FROM unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)) w
+        WHERE r.tenant_id = w.tenant_id AND r.week AND r.day = w.monday;
+        WITH w AS (SELECT DISTINCT tenant_id, {Monday("day")} AS monday FROM unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)),
+        r AS MATERIALIZED (
+            SELECT r.tenant_id, w.monday, r.grain, r.branch_id, r.device_id, r.operator_id, r.dialogues, r.analysed, r.attempted, r.accepted,
+                   r.quality, r.flagged, r.items, r.items_checked, r.items_met
+            FROM w JOIN performance_rollup r ON r.tenant_id = w.tenant_id AND NOT r.week AND r.day >= w.monday AND r.day < w.monday + 7),
+        m AS (
+            SELECT tenant_id, monday AS day, branch_id, device_id, operator_id, grain, sum(dialogues) AS dialogues, sum(analysed) AS analysed,
+                   sum(attempted) AS attempted, sum(accepted) AS accepted, sum(quality) AS quality, sum(flagged) AS flagged
+            FROM r GROUP BY 1, 2, 3, 4, 5, 6),
+        ci AS (
+            SELECT tenant_id, monday AS day, branch_id, device_id, operator_id, grain, u.item, sum(u.checked) AS checked, sum(u.met) AS met
+            FROM r, unnest(r.items, r.items_checked, r.items_met) AS u(item, checked, met) GROUP BY 1, 2, 3, 4, 5, 6, 7)
+        {Insert("true", "m", "ci")};
+        """;
+
+    /// <summary>ISO week start (Monday) of a date expression.</summary>
+    public static string Monday(string day) => $"({day} - (extract(isodow FROM {day})::int - 1))";
+
+    /// <summary>
+    /// INSERT of rows of measures CTE <paramref name="m"/> with their checklist items (CTE <paramref name="ci"/>: one row
+    /// per key and item) folded into the sorted parallel arrays.
+    /// </summary>
+    private static string Insert(string week, string m, string ci) => $"""
+        INSERT INTO performance_rollup (tenant_id, grain, week, day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged, items, items_checked, items_met)
+        SELECT m.tenant_id, m.grain, {week}, m.day, m.branch_id, m.device_id, m.operator_id, m.dialogues, m.analysed, m.attempted, m.accepted, m.quality, m.flagged,
+               coalesce(c.items, ARRAY[]::text[]), coalesce(c.checked, ARRAY[]::int[]), coalesce(c.met, ARRAY[]::int[])
+        FROM {m} m LEFT JOIN (
+            SELECT tenant_id, day, branch_id, device_id, operator_id, grain, array_agg(item ORDER BY item) AS items,
+                   array_agg(checked::int ORDER BY item) AS checked, array_agg(met::int ORDER BY item) AS met
+            FROM {ci} GROUP BY 1, 2, 3, 4, 5, 6) c
+          ON c.tenant_id = m.tenant_id AND c.day = m.day AND c.grain = m.grain AND c.branch_id IS NOT DISTINCT FROM m.branch_id
+             AND c.device_id IS NOT DISTINCT FROM m.device_id AND c.operator_id IS NOT DISTINCT FROM m.operator_id
         """;
 }

@@ -23,13 +23,17 @@ public sealed class PerformanceQueries(TenantDb db, TimeProvider time)
                 var length = last.DayNumber - first.DayNumber + 1;
                 var (previousFirst, previousLast) = (first.AddDays(-length), first.AddDays(-1));
                 await plan.CoverAsync(c, tx, previousFirst, last, rawOnly, ct).ConfigureAwait(false);
+                plan.UseWeeks(first);
                 var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);
                 args.Add("currentFirst", RollupPlan.Day(first));
                 args.Add("branch", filter.BranchFilter);
                 args.Add("device", filter.DeviceFilter);
-                var key = filter.EffectiveBy == "branch" ? "branch_id" : "operator_id";
+                var byBranch = filter.EffectiveBy == "branch";
+
+                // Per-branch rows (a tenant's branches, not its operators x devices) unless the key or a filter needs finer.
+                var grain = byBranch && filter.DeviceFilter is null ? 'b' : 'o';
                 var rows = (await c.QueryAsync<RollupSource.AggregateRow>(new CommandDefinition(
-                    RollupSource.Aggregate(key, "day >= @currentFirst::date", filter.BranchFilter, filter.DeviceFilter),
+                    RollupSource.Aggregate(byBranch ? "branch_id" : "operator_id", "day >= @currentFirst::date", grain, filter.BranchFilter, filter.DeviceFilter),
                     args,
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();

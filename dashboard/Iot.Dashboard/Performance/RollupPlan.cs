@@ -34,6 +34,9 @@ internal sealed class RollupPlan
     /// <summary>Days read raw (never the roll-up's rows for them).</summary>
     public SortedSet<DateOnly> RawDays { get; } = [];
 
+    /// <summary>Mondays of the ISO weeks read from week rows (<see cref="UseWeeks"/>); empty = day rows only.</summary>
+    public List<DateOnly> Weeks { get; } = [];
+
     /// <summary>The tenant's zone (row security: tenant_settings shows only the caller's row) and the roll-up's state.</summary>
     public static async Task<RollupPlan> ReadAsync(IDbConnection c, IDbTransaction tx, DateTimeOffset now, CancellationToken ct)
     {
@@ -57,6 +60,7 @@ internal sealed class RollupPlan
         First = first;
         Last = last;
         RawDays.Clear();
+        Weeks.Clear();
         if (rawOnly || !Ready)
         {
             for (var d = first; d <= last; d = d.AddDays(1))
@@ -84,6 +88,26 @@ internal sealed class RollupPlan
         foreach (var day in dirty)
         {
             RawDays.Add(DateOnly.FromDateTime(day));
+        }
+    }
+
+    /// <summary>
+    /// Lets the roll-up's week rows stand for whole ISO weeks of [First, Last] holding no raw day and no
+    /// <paramref name="boundaries"/> day after their Monday (the first day of a period the caller keeps apart, such as the
+    /// current one against the previous): a 90-day period is then about 13 rows per key instead of 90. Callers that key
+    /// by day must not call it. Call after <see cref="CoverAsync"/>.
+    /// </summary>
+    public void UseWeeks(params DateOnly[] boundaries)
+    {
+        Weeks.Clear();
+        var monday = First.AddDays((7 - (((int)First.DayOfWeek + 6) % 7)) % 7);
+        for (; monday.AddDays(6) <= Last; monday = monday.AddDays(7))
+        {
+            var sunday = monday.AddDays(6);
+            if (RawDays.GetViewBetween(monday, sunday).Count == 0 && !boundaries.Any(b => b > monday && b <= sunday))
+            {
+                Weeks.Add(monday);
+            }
         }
     }
 
@@ -126,6 +150,7 @@ internal sealed class RollupPlan
         p.Add("start", start);
         p.Add("end", end);
         p.Add("rawDays", RawDays.Select(Day).ToArray());
+        p.Add("weeks", Weeks.Select(Day).ToArray());
         p.Add("runFirsts", firsts.ToArray());
         p.Add("runEnds", ends.ToArray());
         return p;

@@ -29,27 +29,44 @@ internal static class RollupSource
 
     /// <summary>Roll-up rows of the clean days of [@first, @last] (plus the filters).</summary>
     public static string CleanDays(string? branch, string? device) =>
-        "day >= @first::date AND day <= @last::date AND NOT (day = ANY(@rawDays::date[]))"
-        + (branch is null ? "" : " AND branch_id = @branch")
-        + (device is null ? "" : " AND device_id = @device");
+        "day >= @first::date AND day <= @last::date AND NOT (day = ANY(@rawDays::date[]))" + Filters(branch, device);
+
+    private static string Filters(string? branch, string? device) =>
+        (branch is null ? "" : " AND branch_id = @branch") + (device is null ? "" : " AND device_id = @device");
+
+    /// <summary>
+    /// The <c>performance_rollup</c> rows of grain <paramref name="grain"/> ('o' per operator and device, 'b' per branch)
+    /// that cover the plan's clean days: week rows for @weeks (<see cref="RollupPlan.Weeks"/>), day rows for the other
+    /// clean days. Two index ranges, not one OR, so each stays an index scan.
+    /// </summary>
+    public static string RollupRows(char grain, string? branch, string? device) => $"""
+        SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged, items, items_checked, items_met
+        FROM performance_rollup WHERE grain = '{grain}' AND NOT week AND {CleanDays(branch, device)}
+            AND NOT ({Overview.PerformanceRollupSql.Monday("day")} = ANY(@weeks::date[]))
+        UNION ALL
+        SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged, items, items_checked, items_met
+        FROM performance_rollup WHERE grain = '{grain}' AND week AND day = ANY(@weeks::date[]){Filters(branch, device)}
+        """;
 
     /// <summary>
     /// Sums per (<paramref name="current"/>, <paramref name="key"/>): kind 'm' rows carry dialogues, analysed, attempted,
-    /// accepted, quality, flagged; kind 'c' rows carry an item with checked and met (in the first two sums).
+    /// accepted, quality, flagged; kind 'c' rows carry an item with checked and met (in the first two sums). Week rows
+    /// stand on their Monday, so <paramref name="key"/> and <paramref name="current"/> must not split a week the plan
+    /// reads as one (<see cref="RollupPlan.UseWeeks"/>).
     /// </summary>
-    public static string Aggregate(string key, string current, string? branch, string? device) => $"""
+    public static string Aggregate(string key, string current, char grain, string? branch, string? device) => $"""
         WITH {RawFacts(branch, device)},
+        r AS MATERIALIZED ({RollupRows(grain, branch, device)}),
         x AS (
             SELECT day, branch_id, device_id, operator_id, 1 AS dialogues, analysed::int AS analysed, attempted::int AS attempted,
                    accepted::int AS accepted, quality::bigint AS quality, flagged::int AS flagged FROM f
             UNION ALL
-            SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged
-            FROM performance_rollup WHERE {CleanDays(branch, device)}),
+            SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged FROM r),
         y AS (
             SELECT day, branch_id, device_id, operator_id, {PerformanceRollupSql.ItemId} AS item_id, 1 AS checked, ({PerformanceRollupSql.ItemMet})::int AS met
             FROM f, {PerformanceRollupSql.ChecklistItems} WHERE {PerformanceRollupSql.ItemId} IS NOT NULL
             UNION ALL
-            SELECT day, branch_id, device_id, operator_id, item_id, checked, met FROM checklist_rollup WHERE {CleanDays(branch, device)})
+            SELECT day, branch_id, device_id, operator_id, u.item_id, u.checked, u.met FROM r, unnest(r.items, r.items_checked, r.items_met) AS u(item_id, checked, met))
         SELECT 'm' AS Kind, {current} AS Current, ({key})::text AS Key, NULL::text AS Item, sum(dialogues)::bigint AS A, sum(analysed)::bigint AS B,
                sum(attempted)::bigint AS C, sum(accepted)::bigint AS D, sum(quality)::bigint AS E, sum(flagged)::bigint AS F
         FROM x GROUP BY 2, 3

@@ -18,15 +18,21 @@ public sealed class TrendQueries(TenantDb db, TimeProvider time)
                 var plan = await RollupPlan.ReadAsync(c, tx, time.GetUtcNow(), ct).ConfigureAwait(false);
                 var (first, last) = filter.Period(plan.Today);
                 await plan.CoverAsync(c, tx, first, last, rawOnly, ct).ConfigureAwait(false);
+                var weekly = filter.EffectiveInterval == "week";
+                if (weekly)
+                {
+                    // A week row's Monday is its point's key; clipped first/last weeks are partial, so UseWeeks skips them.
+                    plan.UseWeeks();
+                }
+
                 var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);
                 args.Add("branch", filter.BranchFilter);
                 args.Add("device", filter.DeviceFilter);
-                var weekly = filter.EffectiveInterval == "week";
 
                 // ISO weeks: the Monday on or before the day.
                 var bucket = weekly ? "to_char(day - (extract(isodow FROM day)::int - 1), 'YYYY-MM-DD')" : "to_char(day, 'YYYY-MM-DD')";
                 var rows = (await c.QueryAsync<RollupSource.AggregateRow>(new CommandDefinition(
-                    RollupSource.Aggregate(bucket, "true", filter.BranchFilter, filter.DeviceFilter),
+                    RollupSource.Aggregate(bucket, "true", filter.DeviceFilter is null ? 'b' : 'o', filter.BranchFilter, filter.DeviceFilter),
                     args,
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();

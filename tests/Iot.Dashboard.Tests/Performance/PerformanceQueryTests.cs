@@ -156,12 +156,17 @@ public sealed class PerformanceQueryTests : IAsyncLifetime
         await new OverviewRollup(_db, _time).RunOnceAsync(CancellationToken.None);
         await using (var c = await _db.OpenConnectionAsync())
         {
-            // Proof the figures come from the roll-up: a tampered roll-up row shows through.
-            await c.ExecuteAsync("UPDATE performance_rollup SET dialogues = dialogues + 100 WHERE tenant_id = 'ny' AND operator_id = 'op-b' AND day = '2026-11-05'");
+            // Proof the figures come from the roll-up: a tampered roll-up row shows through. A whole week is read from its
+            // week row (+100), a period without a whole week from its day rows (+1000 on the 5th).
+            await c.ExecuteAsync("UPDATE performance_rollup SET dialogues = dialogues + 100 WHERE tenant_id = 'ny' AND operator_id = 'op-b' AND grain = 'o' AND week AND day = '2026-11-02'");
+            await c.ExecuteAsync("UPDATE performance_rollup SET dialogues = dialogues + 1000 WHERE tenant_id = 'ny' AND operator_id = 'op-b' AND grain = 'o' AND NOT week AND day = '2026-11-05'");
         }
 
         var tampered = await Performance().GetAsync(Week, CancellationToken.None);
         Assert.Equal(102, tampered.Rows.Single(r => r.Key == "op-b").Dialogues);
+        var days = new PerformanceFilter { From = "2026-11-04", To = "2026-11-06" };
+        var raw = (await Performance().GetAsync(days, rawOnly: true, CancellationToken.None)).Rows.Single(r => r.Key == "op-b").Dialogues;
+        Assert.Equal(raw + 1000, (await Performance().GetAsync(days, CancellationToken.None)).Rows.Single(r => r.Key == "op-b").Dialogues);
 
         // A dialogue of that day deleted after the pass: the day is read raw at once (tampering and all gone).
         await using (var c = await _db.OpenConnectionAsync())
@@ -173,6 +178,71 @@ public sealed class PerformanceQueryTests : IAsyncLifetime
         Assert.Equal(new Measures(1, 1, 1, 1, 70, 0), dirty.Rows.Single(r => r.Key == "op-b").Current);
         await new OverviewRollup(_db, _time).RunOnceAsync(CancellationToken.None);
         Assert.Equal(new Measures(1, 1, 1, 1, 70, 0), (await Performance().GetAsync(Week, CancellationToken.None)).Rows.Single(r => r.Key == "op-b").Current);
+    }
+
+    [Fact]
+    public async Task Week_rows_day_rows_and_raw_days_together_give_the_raw_count_for_any_period_and_filter()
+    {
+        // Ten weeks of random dialogues (fixed seed) over both branches, three operators and a day without operator.
+        var random = new Random(19);
+        var checklists = new[] { GreetMet, GreetMissed, GreetMetFarewellMissed, BothMet, "[]" };
+        var changed = new List<Guid>();
+        await using (var c = await _db.OpenConnectionAsync())
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                var north = random.Next(2) == 0;
+                var id = Guid.CreateVersion7();
+                var started = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(72 * 24 * 60));
+                await InsertAsync(c, id, "ny", north ? "ny-n" : "ny-s", north ? "ny-dn" : "ny-ds", random.Next(4) switch { 0 => "op-a", 1 => "op-b", 2 => "op-c", _ => "" },
+                    started, random.Next(5) > 0, random.Next(2) == 0, random.Next(2) == 0 ? "accepted" : "declined", random.Next(101),
+                    checklists[random.Next(checklists.Length)], random.Next(10) == 0, random.Next(20) == 0);
+                if (i % 97 == 0)
+                {
+                    changed.Add(id);
+                }
+            }
+
+            await c.ExecuteAsync("UPDATE dialogues SET operator_id = NULL WHERE operator_id = ''");
+        }
+
+        await new OverviewRollup(_db, _time).RunOnceAsync(CancellationToken.None);
+
+        // Changed after the pass: their days (and so their weeks) must be read raw.
+        await using (var c = await _db.OpenConnectionAsync())
+        {
+            await c.ExecuteAsync("UPDATE dialogues SET deleted_at = now(), updated_at = '2026-11-12T15:00:00Z' WHERE dialogue_id = ANY(@changed)", new { changed });
+        }
+
+        var periods = new[] { ("2026-09-01", "2026-11-12"), ("2026-09-03", "2026-10-29"), ("2026-10-05", "2026-10-18"), ("2026-09-16", "2026-11-08") };
+        foreach (var (from, to) in periods)
+        {
+            foreach (var filter in new PerformanceFilter[]
+            {
+                new() { From = from, To = to },
+                new() { From = from, To = to, By = "branch" },
+                new() { From = from, To = to, Device = "ny-ds" },
+                new() { From = from, To = to, Branch = "ny-n", By = "branch" },
+            })
+            {
+                var rolled = await Performance().GetAsync(filter, CancellationToken.None);
+                var raw = await Performance().GetAsync(filter, rawOnly: true, CancellationToken.None);
+                Assert.Equivalent(raw, rolled, strict: true);
+            }
+
+            foreach (var interval in new[] { "day", "week" })
+            {
+                foreach (var device in new[] { null, "ny-dn" })
+                {
+                    var filter = new PerformanceFilter { From = from, To = to, Interval = interval, Device = device, Measure = "compliance" };
+                    Assert.Equivalent(await Trends().SeriesAsync(filter, rawOnly: true, CancellationToken.None), await Trends().SeriesAsync(filter, CancellationToken.None), strict: true);
+                }
+            }
+        }
+
+        // And a branch-scoped user sees only its branch through week rows too.
+        var scoped = await Performance(["ny-s"]).GetAsync(new PerformanceFilter { From = "2026-09-01", To = "2026-11-12", By = "branch" }, CancellationToken.None);
+        Assert.Equal(["ny-s"], scoped.Rows.Select(r => r.Key));
     }
 
     [Fact]
