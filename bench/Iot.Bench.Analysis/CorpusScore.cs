@@ -10,11 +10,40 @@ namespace Iot.Bench.Analysis;
 /// </summary>
 internal sealed class CorpusScore
 {
+    private int _ptp, _pfp, _pfn;
     private int _tp, _fp, _fn, _offerDialogues, _reactionOnOffers, _reactionAll, _sentiment, _categoryHits, _categoryTotal;
 
     public int Dialogues { get; private set; }
 
     public List<string> Misses { get; } = [];
+
+    public List<string> PurchaseMisses { get; } = [];
+
+    /// <summary>Dialogues with a purchase label, and how many of them are labelled true.</summary>
+    public int PurchaseLabelled { get; private set; }
+
+    public int PurchasePositives => _ptp + _pfn;
+
+    public double PurchasePrecision => _ptp + _pfp == 0 ? 0 : (double)_ptp / (_ptp + _pfp);
+
+    public double PurchaseRecall => _ptp + _pfn == 0 ? 0 : (double)_ptp / (_ptp + _pfn);
+
+    public void AddPurchase(CorpusDialogue d, AnalysisResult r, bool truth)
+    {
+        PurchaseLabelled++;
+        var got = r.Purchase == true;
+        (_ptp, _pfp, _pfn) = (truth, got) switch
+        {
+            (true, true) => (_ptp + 1, _pfp, _pfn),
+            (false, true) => (_ptp, _pfp + 1, _pfn),
+            (true, false) => (_ptp, _pfp, _pfn + 1),
+            _ => (_ptp, _pfp, _pfn),
+        };
+        if (truth != got)
+        {
+            PurchaseMisses.Add($"{d.Id} want purchase={truth} got {r.Purchase?.ToString() ?? "null"} ({r.Evidence.FirstOrDefault(e => e.Claim == "purchase")?.Quote})");
+        }
+    }
 
     public double Precision => _tp + _fp == 0 ? 0 : (double)_tp / (_tp + _fp);
 

@@ -155,6 +155,22 @@ if (Arg("--trace") is { } traceId && split != "blind2" && (split != "blind" || h
     return found.Count > 0 ? 0 : 2;
 }
 
+// Purchase labels (issue 19), per split where they exist: Corpus/purchase/{split}.tsv, "id<TAB>true|false".
+var purchaseFile = Path.Combine(corpus, "purchase", $"{split}.tsv");
+var purchaseLabels = File.Exists(purchaseFile)
+    ? File.ReadLines(purchaseFile).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('\t'))
+        .ToDictionary(f => f[0], f => bool.Parse(f[1]), StringComparer.Ordinal)
+    : [];
+
+void Score(CorpusScore score, CorpusDialogue d, AnalysisResult result)
+{
+    score.Add(d, result);
+    if (purchaseLabels.TryGetValue(d.Id, out var truth))
+    {
+        score.AddPurchase(d, result, truth);
+    }
+}
+
 var rows = new List<(string Set, CorpusScore Score)>();
 // One recogniser per language-model choice, each with its own WER tally, all run on the same espeak-ng audio.
 var recognisers = new List<SpeechPass>();
@@ -175,7 +191,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
     var script = new CorpusScore();
     foreach (var d in dialogues)
     {
-        script.Add(d, await AnalyzeAsync(d.ToTranscript()));
+        Score(script, d, await AnalyzeAsync(d.ToTranscript()));
     }
 
     rows.Add(($"{language} text", script));
@@ -184,7 +200,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
         var part = new CorpusScore();
         foreach (var d in dialogues.Where(d => d.Script == scriptName))
         {
-            part.Add(d, await AnalyzeAsync(d.ToTranscript()));
+            Score(part, d, await AnalyzeAsync(d.ToTranscript()));
         }
 
         rows.Add(($"  {language}-{scriptName} text", part));
@@ -207,7 +223,7 @@ foreach (var file in Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ord
             var (errors, words) = WordErrorRate.Count(string.Join(' ', d.Turns.Select(t => t.Text)), transcript.Text);
             pass.Errors += errors;
             pass.Words += words;
-            pass.Score.Add(d, await AnalyzeAsync(transcript));
+            Score(pass.Score, d, await AnalyzeAsync(transcript));
             if (verbose && pass.Score.Misses.Count > 0 && pass.Score.Misses[^1].StartsWith(d.Id, StringComparison.Ordinal))
             {
                 Console.WriteLine($"  {d.Id} ({pass.Name}): {transcript.Text}");
@@ -225,6 +241,18 @@ foreach (var (set, s) in rows)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{set,-30} {s.Dialogues,4} {s.Precision,9:F3} {s.Recall,6:F3} {s.F1,6:F3} {s.ReactionOnOffers,17:F3} {s.ReactionAll,14:F3} {s.Sentiment,10:F3} {s.Category,9:F3}"));
+}
+
+if (rows.Any(r => r.Score.PurchaseLabelled > 0))
+{
+    Console.WriteLine();
+    Console.WriteLine($"purchase (labels {Path.GetRelativePath(corpus, purchaseFile)}; null verdict = no)");
+    Console.WriteLine($"{"set",-30} {"n",4} {"true",5} {"purchase P",11} {"R",6}");
+    foreach (var (set, s) in rows.Where(r => r.Score.PurchaseLabelled > 0))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{set,-30} {s.PurchaseLabelled,4} {s.PurchasePositives,5} {s.PurchasePrecision,11:F3} {s.PurchaseRecall,6:F3}"));
+    }
 }
 
 if (engineName != RuleAnalyzer.EngineName)
@@ -246,6 +274,7 @@ if (verbose)
         Console.WriteLine();
         Console.WriteLine($"{set}: {s.Misses.Count} dialogue(s) with a wrong label");
         s.Misses.ForEach(m => Console.WriteLine("  " + m));
+        s.PurchaseMisses.ForEach(m => Console.WriteLine("  " + m));
     }
 }
 

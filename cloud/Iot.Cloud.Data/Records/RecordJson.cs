@@ -6,7 +6,8 @@ namespace Iot.Cloud.Data.Records;
 /// <summary>
 /// How the JSONB columns are spelled: camelCase, optional fields left out when null.
 /// <c>transcripts.utterances</c>: <c>[{startMs,endMs,text,words:[{startMs,endMs,text}]}]</c>;
-/// <c>analyses.checklist</c>: <c>[{itemId,met}]</c>; <c>analyses.evidence</c>: <c>[{claim,quote}]</c>.
+/// <c>analyses.checklist</c>: <c>[{itemId,met}]</c>; <c>analyses.evidence</c>: <c>[{claim,quote}]</c>;
+/// <c>analyses.offered_items</c>: <c>[{item,category,reaction}]</c>.
 /// </summary>
 public static class RecordJson
 {
@@ -28,4 +29,8 @@ public static class RecordJson
     public static string SerializeEvidence(IEnumerable<EvidenceQuote> evidence) => JsonSerializer.Serialize(evidence, Options);
 
     public static IReadOnlyList<EvidenceQuote> DeserializeEvidence(string json) => JsonSerializer.Deserialize<List<EvidenceQuote>>(json, Options) ?? [];
+
+    public static string SerializeOfferedItems(IEnumerable<OfferedItemRecord> items) => JsonSerializer.Serialize(items, Options);
+
+    public static IReadOnlyList<OfferedItemRecord> DeserializeOfferedItems(string json) => JsonSerializer.Deserialize<List<OfferedItemRecord>>(json, Options) ?? [];
 }

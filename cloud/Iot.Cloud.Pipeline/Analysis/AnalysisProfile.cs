@@ -32,6 +32,11 @@ public sealed record AnalysisProfile(
 /// <param name="CustomerCues">Phrases that make a sentence the customer's (asking where, returning, claiming): no offer there; null = built-in.</param>
 /// <param name="Hedges">Undecided replies ("maybe later", "подумаю"); null = built-in.</param>
 /// <param name="Neutral">Phrases that hide sentiment or reply words inside them ("no problem"); null = built-in.</param>
+/// <param name="Purchase">
+/// Phrases of a purchase-like exchange, either side's: the customer takes, orders, prices or pays for something ("I'll
+/// take it", "how much is", "card, please"; "card or cash?"). With an accepted offer they make <c>analyses.purchase</c>;
+/// null = built-in.
+/// </param>
 public sealed record LanguagePhrases(
     IReadOnlyList<string> Greetings,
     IReadOnlyDictionary<string, IReadOnlyList<string>> UpsellOffers,
@@ -42,7 +47,8 @@ public sealed record LanguagePhrases(
     IReadOnlyList<string>? OfferFrames = null,
     IReadOnlyList<string>? CustomerCues = null,
     IReadOnlyList<string>? Hedges = null,
-    IReadOnlyList<string>? Neutral = null);
+    IReadOnlyList<string>? Neutral = null,
+    IReadOnlyList<string>? Purchase = null);
 
 /// <param name="Phrases">Language → phrases any of which meets the item.</param>
 public sealed record ChecklistItem(string Id, string Title, IReadOnlyDictionary<string, IReadOnlyList<string>> Phrases);

@@ -48,7 +48,8 @@ internal static class AnalysisStore
     /// <summary>
     /// Stores the result (replacing an earlier one: re-analysis after a profile change) with the engine and profile
     /// version that produced it, and marks the dialogue analysed. A flagged transcript (low confidence, unexpected
-    /// language) flags the analysis too, so the overview can leave it out of its figures.
+    /// language) flags the analysis too, so the overview can leave it out of its figures. Offered items and the purchase
+    /// verdict are replaced too: a re-analysis by an engine that does not judge purchase stores null, not the old verdict.
     /// </summary>
     public static async Task SaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid dialogueId, string engine, int profileVersion, VerifiedAnalysis verified, DateTime now, CancellationToken ct)
     {
@@ -56,16 +57,16 @@ internal static class AnalysisStore
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO analyses (dialogue_id, engine, profile_version, upsell_attempted, offered_categories, customer_reaction, checklist, sentiment,
-                                  sentiment_score, quality_score, summary, evidence, dropped_quotes, low_confidence, created_at)
+                                  sentiment_score, quality_score, summary, evidence, dropped_quotes, low_confidence, created_at, offered_items, purchase)
             VALUES (@dialogueId, @engine, @profileVersion, @upsell, @categories, @reaction, @checklist::jsonb, @sentiment,
                     @score, @quality, @summary, @evidence::jsonb, @dropped,
-                    (SELECT t.low_confidence FROM transcripts t WHERE t.dialogue_id = @dialogueId), @now)
+                    (SELECT t.low_confidence FROM transcripts t WHERE t.dialogue_id = @dialogueId), @now, @items::jsonb, @purchase)
             ON CONFLICT (dialogue_id) DO UPDATE SET engine = EXCLUDED.engine, profile_version = EXCLUDED.profile_version,
                 upsell_attempted = EXCLUDED.upsell_attempted, offered_categories = EXCLUDED.offered_categories,
                 customer_reaction = EXCLUDED.customer_reaction, checklist = EXCLUDED.checklist, sentiment = EXCLUDED.sentiment,
                 sentiment_score = EXCLUDED.sentiment_score, quality_score = EXCLUDED.quality_score, summary = EXCLUDED.summary,
                 evidence = EXCLUDED.evidence, dropped_quotes = EXCLUDED.dropped_quotes, low_confidence = EXCLUDED.low_confidence,
-                created_at = EXCLUDED.created_at;
+                created_at = EXCLUDED.created_at, offered_items = EXCLUDED.offered_items, purchase = EXCLUDED.purchase;
             UPDATE dialogues SET status = 'analyzed', updated_at = @now WHERE dialogue_id = @dialogueId;
             """,
             new
@@ -83,10 +84,20 @@ internal static class AnalysisStore
                 summary = r.Summary,
                 evidence = RecordJson.SerializeEvidence(r.Evidence),
                 dropped = verified.DroppedQuotes,
+                items = RecordJson.SerializeOfferedItems((r.Offers ?? []).Select(o => new OfferedItemRecord(o.Item, o.Category, ReactionText(o.Reaction)))),
+                purchase = r.Purchase,
                 now,
             },
             tx, cancellationToken: ct)).ConfigureAwait(false);
     }
+
+    /// <summary>An offer always has an answer state; "none" (no reply found) is stored as undecided, as the column documents.</summary>
+    private static string ReactionText(CustomerReaction reaction) => reaction switch
+    {
+        CustomerReaction.Accepted => "accepted",
+        CustomerReaction.Declined => "declined",
+        _ => "undecided",
+    };
 
     private sealed record Row(string TenantId, string Status, string? Engine, string? Language, string? Utterances, string? Profile, int? ProfileVersion, bool Deleted, int? StoredProfileVersion);
 }

@@ -58,7 +58,10 @@ internal static class BuiltInUzbek
         ],
         CustomerCues: ["bersangiz", "берсангиз", "qayerda", "qaytar*", "almashtir*", "buzil*", "buzuq", "ishlamayapti", "ishlamaydi", "qoplaydimi", "qoplaydi", "kiradimi", "mening", "sotib oldim", "qidiryapman", "menga", "necha pul", "qancha turadi", "narxi qancha", "tuzat*", "қаерда", "қайтар*", "алмаштир*", "бузил*", "бузуқ", "ишламаяпти", "ишламайди", "қоплайдими", "қоплайди", "кирадими", "менинг", "сотиб олдим", "қидиряпман", "менга", "неча пул", "қанча туради", "нархи қанча", "тузат*"],
         Hedges: ["so'ray", "сўрай", "maslahatlashay", "маслаҳатлашай", "balki", "o'ylab ko'raman", "o'ylab ko'ray", "keyinroq", "keyin", "bilmadim", "ishonchim yo'q", "hozircha bilmayman", "hali bilmayman", "qaror qilmadim", "ko'rarmiz", "балки", "ўйлаб кўраман", "ўйлаб кўрай", "кейинроқ", "кейин", "билмадим", "ишончим йўқ", "ҳозирча билмайман", "ҳали билмайман", "кўрармиз"],
-        Neutral: ["muammo yo'q", "muammo emas", "hechqisi yo'q", "arzimaydi", "муаммо йўқ", "муаммо эмас", "ҳечқиси йўқ", "арзимайди"]);
+        Neutral: ["muammo yo'q", "muammo emas", "hechqisi yo'q", "arzimaydi", "муаммо йўқ", "муаммо эмас", "ҳечқиси йўқ", "арзимайди"],
+        // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
+        Purchase: ["olaman", "olamiz", "sotib olaman", "sotib olmoqchiman", "shuni olaman", "shu bo'lsin", "bersangiz", "qancha turadi", "qanchaga", "necha pul", "narxi", "narxi qancha", "qancha bo'ladi", "karta bilan", "naqd", "to'layman", "to'lov", "mana chekingiz", "chekingiz paketda",
+                   "оламан", "оламиз", "сотиб оламан", "сотиб олмоқчиман", "шуни оламан", "шу бўлсин", "берсангиз", "қанча туради", "қанчага", "неча пул", "нархи", "нархи қанча", "қанча бўлади", "карта билан", "нақд", "тўлайман", "тўлов", "мана чекингиз", "чекингиз пакетда"]);
 
     public static LanguageGrammar Grammar { get; } = new(
         ItemStops: ["uchun", "chunki", "lekin", "ammo", "agar", "ya'ni", "hozir", "bugun", "bilan", "учун", "чунки", "лекин", "аммо", "агар", "яъни", "ҳозир", "бугун", "билан"],

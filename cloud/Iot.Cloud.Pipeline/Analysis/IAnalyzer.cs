@@ -30,7 +30,12 @@ public enum SentimentLabel
     Positive,
 }
 
+/// <param name="Offers">Every offer act found, in order (stored as <c>analyses.offered_items</c>); null = none found or an engine that does not list them.</param>
 /// <param name="EngineVersion">Engine and rule-set version (<c>rules/2</c>), stored as the result's engine; null = just the engine name.</param>
+/// <param name="Purchase">
+/// Whether the dialogue holds a purchase-like exchange (customer buys, prices or pays; an accepted offer), backed by an
+/// evidence quote of claim <c>purchase</c>; null = the engine did not judge it (stored as null, never read as "no").
+/// </param>
 public sealed record AnalysisResult(
     bool UpsellAttempted,
     IReadOnlyList<string> OfferedCategories,
@@ -42,7 +47,8 @@ public sealed record AnalysisResult(
     string Summary,
     IReadOnlyList<EvidenceQuote> Evidence,
     IReadOnlyList<OfferedItem>? Offers = null,
-    string? EngineVersion = null);
+    string? EngineVersion = null,
+    bool? Purchase = null);
 
 /// <summary>One offer: the item in the seller's words (verbatim), its tenant category (<c>other</c> when none fits) and the customer's answer to it.</summary>
 public sealed record OfferedItem(string Item, string Category, CustomerReaction Reaction);

@@ -24,6 +24,7 @@ internal sealed class LanguageRules
         CustomerCues = new PhraseSet(phrases.CustomerCues ?? builtIn?.CustomerCues ?? []);
         Hedges = phrases.Hedges ?? builtIn?.Hedges ?? [];
         Neutral = phrases.Neutral ?? builtIn?.Neutral ?? [];
+        Purchase = phrases.Purchase ?? builtIn?.Purchase ?? [];
         SellerService = new PhraseSet(Grammar.SellerService);
         _stops = Fold(Grammar.ItemStops);
         _fillers = Fold(Grammar.ItemFillers);
@@ -55,6 +56,9 @@ internal sealed class LanguageRules
     public IReadOnlyList<string> Hedges { get; }
 
     public IReadOnlyList<string> Neutral { get; }
+
+    /// <summary>Purchase cues: the tenant's, else the built-in language's (a profile stored before rules/5 has none).</summary>
+    public IReadOnlyList<string> Purchase { get; }
 
     public HashSet<string> PreNegators { get; }
 

@@ -20,8 +20,12 @@ internal sealed class LlmAnalyzer : IAnalyzer, IDisposable
         "Decide: whether the assistant offered an additional product or service (upsell) and which of the given categories; " +
         "how the customer reacted to the offer (accepted, declined, undecided; none if nothing was offered); which checklist " +
         "items the assistant met; the customer's overall sentiment with a score from -1 (negative) to 1 (positive); a one-line " +
-        "summary in English. Every evidence quote must be copied character for character from the transcript. " +
-        "Claims: upsell, greeting, reaction, sentiment, checklist:<item id>.";
+        "summary in English; every offer the assistant made, in order, as offered_items: the item in the assistant's own words " +
+        "(copied character for character), its category (one of the given categories, or 'other') and the customer's reaction " +
+        "to it (accepted, declined, undecided); purchase: whether the customer bought, ordered, asked the price of or paid for " +
+        "something (an accepted offer counts), with the words that show it as evidence of claim 'purchase'. Every evidence quote " +
+        "must be copied character for character from the transcript. " +
+        "Claims: upsell, greeting, reaction, sentiment, purchase, checklist:<item id>.";
 
     private readonly OpenAiEndpoint _endpoint;
     private readonly string _model;

@@ -6,6 +6,9 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <summary>
 /// The JSON the model must answer with (sent as a strict <c>json_schema</c> response format) and the check of a reply
 /// against it plus what a schema cannot say: categories and checklist ids from the profile, quotes verbatim.
+/// <c>offered_items</c> and <c>purchase</c> (issue 19) are asked for but tolerated when absent, since servers and
+/// models that predate them still answer the rest: no items, purchase null (not judged). Items are not checked for
+/// being verbatim here; <see cref="EvidenceVerifier"/> drops the ones that are not, like paraphrased quotes elsewhere.
 /// </summary>
 internal static class LlmReplySchema
 {
@@ -13,15 +16,35 @@ internal static class LlmReplySchema
 
     private static readonly string[] Reactions = ["none", "accepted", "declined", "undecided"];
     private static readonly string[] Sentiments = ["negative", "neutral", "positive"];
+    private static readonly string[] ItemReactions = ["accepted", "declined", "undecided"];
     private static readonly string[] Properties = ["upsell_attempted", "offered_categories", "customer_reaction", "checklist", "sentiment", "sentiment_score", "summary", "evidence"];
+    private static readonly string[] Optional = ["offered_items", "purchase"];
 
     public static JsonObject Schema() => new()
     {
         ["type"] = "object",
         ["additionalProperties"] = false,
-        ["required"] = new JsonArray([.. Properties.Select(p => (JsonNode)p)]),
+        // Strict structured output wants every property required; the optional ones are nullable instead.
+        ["required"] = new JsonArray([.. Properties.Concat(Optional).Select(p => (JsonNode)p)]),
         ["properties"] = new JsonObject
         {
+            ["offered_items"] = new JsonObject
+            {
+                ["type"] = "array",
+                ["items"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["required"] = new JsonArray("item", "category", "reaction"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["item"] = new JsonObject { ["type"] = "string" },
+                        ["category"] = new JsonObject { ["type"] = "string" },
+                        ["reaction"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. ItemReactions.Select(p => (JsonNode)p)]) },
+                    },
+                },
+            },
+            ["purchase"] = new JsonObject { ["type"] = new JsonArray("boolean", "null") },
             ["upsell_attempted"] = new JsonObject { ["type"] = "boolean" },
             ["offered_categories"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
             ["customer_reaction"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. Reactions.Select(p => (JsonNode)p)]) },
@@ -60,7 +83,7 @@ internal static class LlmReplySchema
             Require(r.ValueKind == JsonValueKind.Object, "the reply is not a JSON object", reply);
             var names = r.EnumerateObject().Select(p => p.Name).ToList();
             Require(names.Count == names.Distinct(StringComparer.Ordinal).Count(), "a property appears twice", reply);
-            var extra = names.Except(Properties, StringComparer.Ordinal).ToList();
+            var extra = names.Except(Properties.Concat(Optional), StringComparer.Ordinal).ToList();
             Require(extra.Count == 0, $"unexpected properties: {string.Join(", ", extra)}", reply);
             var missing = Properties.Except(names, StringComparer.Ordinal).ToList();
             Require(missing.Count == 0, $"missing properties: {string.Join(", ", missing)}", reply);
@@ -109,8 +132,24 @@ internal static class LlmReplySchema
                 evidence.Add(new EvidenceQuote(String(e.GetProperty("claim"), "evidence[].claim", reply), quote));
             }
 
+            var items = new List<OfferedItem>();
+            if (r.TryGetProperty("offered_items", out var offered) && offered.ValueKind != JsonValueKind.Null)
+            {
+                foreach (var item in Array(offered, "offered_items", reply))
+                {
+                    ExactObject(item, "offered_items[]", reply, "item", "category", "reaction");
+                    var category = String(item.GetProperty("category"), "offered_items[].category", reply);
+                    Require(category == BuiltInProfiles.Other || known.Contains(category), $"offered_items has category '{category}' the profile does not define", reply);
+                    var itemReaction = String(item.GetProperty("reaction"), "offered_items[].reaction", reply);
+                    Require(ItemReactions.Contains(itemReaction, StringComparer.Ordinal), $"offered_items[].reaction '{itemReaction}' is not one of {string.Join("|", ItemReactions)}", reply);
+                    items.Add(new OfferedItem(String(item.GetProperty("item"), "offered_items[].item", reply), category, Enum.Parse<CustomerReaction>(itemReaction, ignoreCase: true)));
+                }
+            }
+
+            bool? purchase = r.TryGetProperty("purchase", out var p) && p.ValueKind != JsonValueKind.Null ? Bool(p, "purchase", reply) : null;
             var quality = QualityScore.Compute(checklist, upsell, score);
-            return new AnalysisResult(upsell, categories, reaction, checklist, Enum.Parse<SentimentLabel>(sentimentText, ignoreCase: true), score, quality, summary, evidence);
+            return new AnalysisResult(upsell, categories, reaction, checklist, Enum.Parse<SentimentLabel>(sentimentText, ignoreCase: true), score, quality, summary, evidence,
+                items, null, purchase);
         }
     }
 

@@ -40,6 +40,7 @@ public static class ProfileValidator
             Phrases(errors, $"{at}.customerCues", phrases.CustomerCues, required: false);
             Phrases(errors, $"{at}.hedges", phrases.Hedges, required: false);
             Phrases(errors, $"{at}.neutral", phrases.Neutral, required: false);
+            Phrases(errors, $"{at}.purchase", phrases.Purchase, required: false);
             if (phrases.UpsellOffers is null)
             {
                 errors.Add($"{at}.upsellOffers: missing (category → product words; may be empty)");

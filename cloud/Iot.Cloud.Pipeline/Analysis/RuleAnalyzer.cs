@@ -7,14 +7,16 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// Offline, deterministic analysis (rules/2). An offer is a seller's act, found by offer frames with a product slot
 /// (<see cref="OfferDetector"/>), not a product noun; the customer's reply is the first reply-like utterance after the
 /// offer (<see cref="ReplyClassifier"/>), with turn roles inferred from how a counter dialogue alternates
-/// (<see cref="TurnRoles"/>); sentiment is the customer's, negation-aware (<see cref="SentimentScorer"/>).
+/// (<see cref="TurnRoles"/>); sentiment is the customer's, negation-aware (<see cref="SentimentScorer"/>). Since rules/5 it
+/// also judges whether a purchase took place (<see cref="PurchaseDetector"/>), so a result with a null purchase is
+/// from an older rule set.
 /// </summary>
 internal sealed class RuleAnalyzer : IAnalyzer
 {
     public const string EngineName = "rules";
 
     /// <summary>Stored with every result (the analyses.engine column) so a result can be traced to the rules that made it.</summary>
-    public const string EngineVersion = "rules/4";
+    public const string EngineVersion = "rules/5";
 
     /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
     public const double SentimentThreshold = SentimentScorer.Threshold;
@@ -28,7 +30,10 @@ internal sealed class RuleAnalyzer : IAnalyzer
         return Task.FromResult(Analyze(input.Transcript, input.Profile));
     }
 
-    internal static AnalysisResult Analyze(Transcript transcript, AnalysisProfile profile)
+    internal static AnalysisResult Analyze(Transcript transcript, AnalysisProfile profile) => AnalyzeWithCue(transcript, profile).Result;
+
+    /// <summary>The result and the purchase cue it found, if any (the hybrid engine keeps the cue when the model rejects an offer).</summary>
+    internal static (AnalysisResult Result, PhraseHit? PurchaseCue) AnalyzeWithCue(Transcript transcript, AnalysisProfile profile)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(profile);
@@ -38,7 +43,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
         var evidence = new List<EvidenceQuote>();
         if (language is null)
         {
-            return Empty(profile, "No language of the profile to analyse with");
+            return (Empty(profile, "No language of the profile to analyse with"), null);
         }
 
         var rules = LanguageRules.For(language, profile.Languages[language]);
@@ -67,10 +72,18 @@ internal sealed class RuleAnalyzer : IAnalyzer
             .Select(t => roles.Block(t.Index)).ToHashSet();
         var sellerTurns = turns.Where(t => sellerBlocks.Contains(roles.Block(t.Index))).Select(t => t.Index).ToHashSet();
         var (sentiment, score) = SentimentScorer.Score(turns, sellerTurns, rules, evidence);
+        var cue = PurchaseDetector.Cue(turns, offers, roles, rules);
+        var accepted = replies.FirstOrDefault(r => r?.Kind == ReplyKind.Accept)?.Hit.Quote;
+        var (purchase, purchaseQuote) = PurchaseDetector.Judge(cue, accepted);
+        if (purchaseQuote is not null)
+        {
+            evidence.Add(new EvidenceQuote("purchase", purchaseQuote));
+        }
+
         var upsell = offers.Count > 0;
         var quality = QualityScore.Compute(checklist, upsell, score);
         var summary = Summary(items, reaction, checklist, sentiment, score, quality);
-        return new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence, items, EngineVersion);
+        return (new AnalysisResult(upsell, categories, reaction, checklist, sentiment, score, quality, summary, evidence, items, EngineVersion, purchase), cue);
     }
 
     private static CustomerReaction ReactionOf(Reply? reply) => reply?.Kind switch

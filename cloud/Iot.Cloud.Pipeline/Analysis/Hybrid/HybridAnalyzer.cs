@@ -14,7 +14,8 @@ namespace Iot.Cloud.Pipeline.Analysis.Hybrid;
 /// offers plus a recall-oriented pre-selection, <see cref="CandidateSelector"/>) go to an OpenAI-compatible chat model
 /// with one utterance before and two after, and the model confirms or rejects each, names the item verbatim, its
 /// category and the customer's reaction. The result: the offers the model confirmed with verbatim evidence, their
-/// reactions from the model (else from the rules), sentiment, checklist and quality from the rules. The model never
+/// reactions from the model (else from the rules), sentiment, checklist and quality from the rules; purchase is the rules'
+/// purchase cue or an offer the merged result has accepted. The model never
 /// sees the rest of the transcript, and nothing it says reaches the result unless it is a verbatim substring of the
 /// utterances it was asked about, so text in the transcript that tries to instruct the model can at most make it
 /// confirm or reject the candidates it was given.
@@ -46,7 +47,6 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
     private readonly OpenAiEndpoint _endpoint;
     private readonly string _model;
     private readonly HybridOptions _hybrid;
-    private readonly RuleAnalyzer _rules = new();
     private readonly PipelineMetrics _pipelineMetrics;
     private readonly HybridMetrics _metrics;
     private readonly ILogger<HybridAnalyzer> _logger;
@@ -65,13 +65,14 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
 
     public string Engine => EngineName;
 
-    /// <summary>Stored with a result the model took part in: <c>hybrid/rules-4+gpt-4o-mini</c>.</summary>
+    /// <summary>Stored with a result the model took part in: <c>hybrid/rules-5+gpt-4o-mini</c>.</summary>
     public string EngineVersion => $"{EngineName}/{RuleAnalyzer.EngineVersion.Replace('/', '-')}+{_model}";
 
     public async Task<AnalysisResult> AnalyzeAsync(AnalysisInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var rules = await _rules.AnalyzeAsync(input, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (rules, purchaseCue) = RuleAnalyzer.AnalyzeWithCue(input.Transcript, input.Profile);
         var utterances = input.Transcript.Utterances.Select(u => (u.Text ?? "").Trim()).Where(t => t.Length > 0).ToList();
         var language = Language(input);
         var candidates = CandidateSelector.Select(utterances, rules, input.Profile, language, _hybrid.MaxCandidates);
@@ -93,7 +94,7 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
             return rules with { EngineVersion = FallbackEngine, Summary = rules.Summary + " (LLM unavailable: rules only.)" };
         }
 
-        return Merge(input, rules, utterances, candidates, verdicts);
+        return Merge(input, rules, purchaseCue, utterances, candidates, verdicts);
     }
 
     public void Dispose() => _endpoint.Dispose();
@@ -170,7 +171,7 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
         return text.Substring(start, max);
     }
 
-    private AnalysisResult Merge(AnalysisInput input, AnalysisResult rules, List<string> utterances, List<Candidate> candidates, Dictionary<string, CandidateVerdict> verdicts)
+    private AnalysisResult Merge(AnalysisInput input, AnalysisResult rules, PhraseHit? purchaseCue, List<string> utterances, List<Candidate> candidates, Dictionary<string, CandidateVerdict> verdicts)
     {
         var known = input.Profile.Languages.Values.SelectMany(l => l.UpsellOffers.Keys).ToHashSet(StringComparer.Ordinal);
         var offers = new List<(OfferedItem Offer, string? ReactionQuote)>();
@@ -222,7 +223,7 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
             : offers.FirstOrDefault();
         var overall = offers.Count == 0 ? CustomerReaction.None : decisive.Offer.Reaction;
 
-        var replaced = new[] { "upsell", "reaction", $"checklist:{BuiltInProfiles.OfferItem}" };
+        var replaced = new[] { "upsell", "reaction", "purchase", $"checklist:{BuiltInProfiles.OfferItem}" };
         var evidence = rules.Evidence.Where(e => !replaced.Contains(e.Claim, StringComparer.Ordinal)).ToList();
         evidence.AddRange(offers.Select(o => new EvidenceQuote("upsell", o.Offer.Item)));
         if (decisive.ReactionQuote is { } reactionQuote)
@@ -240,12 +241,22 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
             evidence.Add(new EvidenceQuote($"checklist:{BuiltInProfiles.OfferItem}", offers[0].Offer.Item));
         }
 
+        // The rules' purchase stands only by its cue: an accepted offer the model rejected is no longer a sale.
+        var acceptQuote = offers.FirstOrDefault(o => o.Offer.Reaction == CustomerReaction.Accepted) is { Offer: not null } sale
+            ? sale.ReactionQuote ?? (overall == rules.CustomerReaction ? rules.Evidence.FirstOrDefault(e => e.Claim == "reaction")?.Quote : null) ?? sale.Offer.Item
+            : null;
+        var (purchase, purchaseQuote) = PurchaseDetector.Judge(purchaseCue, acceptQuote);
+        if (purchaseQuote is not null)
+        {
+            evidence.Add(new EvidenceQuote("purchase", purchaseQuote));
+        }
+
         var items = offers.Select(o => o.Offer).ToList();
         var upsell = items.Count > 0;
         var quality = QualityScore.Compute(checklist, upsell, rules.SentimentScore);
         var summary = Summary(items, overall, candidates.Count, rules, quality);
         return new AnalysisResult(upsell, [.. items.Select(i => i.Category).Distinct(StringComparer.Ordinal)], overall, checklist, rules.Sentiment,
-            rules.SentimentScore, quality, summary, evidence, items, EngineVersion);
+            rules.SentimentScore, quality, summary, evidence, items, EngineVersion, purchase);
     }
 
     private static bool Verbatim(string quote, string text) => !string.IsNullOrWhiteSpace(quote) && text.Contains(quote, StringComparison.Ordinal);
