@@ -13,15 +13,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     public const string NotJson = "<html>upstream proxy error</html>";
 
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public FakeOpenAiServer()
     {
-        Url = $"http://127.0.0.1:{FreePort.Next()}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
+        (_listener, Url) = LoopbackHttpListener.Start();
         _loop = Task.Run(LoopAsync);
     }
 

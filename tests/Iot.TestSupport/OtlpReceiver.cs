@@ -10,16 +10,14 @@ namespace Iot.TestSupport;
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _metricRequests;
 
     public OtlpReceiver()
     {
-        Url = $"http://127.0.0.1:{FreePort.Next()}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
+        (_listener, Url) = LoopbackHttpListener.Start();
         _loop = Task.Run(LoopAsync);
     }
 
