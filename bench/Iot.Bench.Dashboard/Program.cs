@@ -87,6 +87,15 @@ try
         ("heat map, 90 days", "/api/trends/heatmap?" + Days(90)),
         ("heat map, 90 days, one branch", "/api/trends/heatmap?branch=b3&" + Days(90)),
         ("heat map, 90 days, one device (raw)", "/api/trends/heatmap?device=d7&" + Days(90)),
+
+        // Missed opportunities (issue 19 item 3): raw reads over the partial indexes of migration 0067.
+        ("missed purchases, 7 days", "/api/opportunities/missed"),
+        ("missed purchases, 90 days, one device", "/api/opportunities/missed?device=d7&" + Days(90)),
+        ("declined offers, 30 days, one branch", "/api/opportunities/declined?branch=b3&" + Days(30)),
+        ("top offered items, 7 days", "/api/opportunities/items"),
+        ("top offered items, 30 days", "/api/opportunities/items?sort=-acceptanceRate&" + Days(30)),
+        ("top offered items, 90 days", "/api/opportunities/items?" + Days(90)),
+        ("top offered items, 30 days, one operator", "/api/opportunities/items?operator=op-17&" + Days(30)),
     };
     var cases = new (string Name, string Path)[]
     {
@@ -96,6 +105,8 @@ try
         ("dialogues, branch+upsell+quality", "/api/dialogues?branch=b3&upsell=true&qualityMin=80"),
         ("dialogues, operator, by quality", "/api/dialogues?operator=op-17&sort=-quality"),
         ("dialogues, full-text 'warranty discount'", "/api/dialogues?q=warranty%20discount"),
+        ("dialogues, category+item+quality", "/api/dialogues?category=warranty&item=extended%20cover%207&qualityMax=50"),
+        ("dialogues, corrected by a review", "/api/dialogues?corrected=true&operator=op-17"),
         ("dialogue detail", $"/api/dialogues/{someId}"),
         ("devices", "/api/devices"),
     };

@@ -155,7 +155,7 @@ internal static class Seeder
             await w.CompleteAsync();
         }
 
-        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id, dialogue_started_at, checklist) FROM STDIN (FORMAT BINARY)"))
+        await using (var w = await c.BeginBinaryImportAsync("COPY analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, sentiment, sentiment_score, quality_score, summary, tenant_id, branch_id, dialogue_started_at, checklist, offered_items, purchase, evidence) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var r in rows)
             {
@@ -175,6 +175,29 @@ internal static class Seeder
 
                 // Three checklist items, met by quality (what the Performance page's compliance columns read).
                 await w.WriteAsync($$"""[{"itemId":"greeting","met":{{(r.Quality > 20 ? "true" : "false")}}},{"itemId":"offer","met":{{(r.Upsell ? "true" : "false")}}},{"itemId":"farewell","met":{{(r.Quality % 2 == 0 ? "true" : "false")}}}]""", NpgsqlDbType.Jsonb);
+
+                // Offers in the seller's words (migration 0067): one per attempt, a second on every fifth, from a list of
+                // spellings so the top-items table folds case; a purchase in about 60 % of dialogues, unjudged in 5 %.
+                var category = Categories[r.Quality % Categories.Length];
+                var reaction = Reactions[r.Quality % Reactions.Length] is "none" ? "undecided" : Reactions[r.Quality % Reactions.Length];
+                var items = !r.Upsell ? "[]" : r.Quality % 5 == 0
+                    ? $$"""[{"item":"{{ItemWords(r.Quality)}}","category":"{{category}}","reaction":"{{reaction}}"},{"item":"{{ItemWords(r.Quality + 7)}}","category":"{{Categories[(r.Quality + 1) % Categories.Length]}}","reaction":"declined"}]"""
+                    : $$"""[{"item":"{{ItemWords(r.Quality)}}","category":"{{category}}","reaction":"{{reaction}}"}]""";
+                await w.WriteAsync(items, NpgsqlDbType.Jsonb);
+                var judged = r.Quality % 20 != 19;
+                var purchase = r.Quality % 5 < 3;
+                if (judged)
+                {
+                    await w.WriteAsync(purchase, NpgsqlDbType.Boolean);
+                }
+                else
+                {
+                    await w.WriteNullAsync();
+                }
+
+                await w.WriteAsync(
+                    judged && purchase ? """[{"claim":"purchase","quote":"I'll take it"}]""" : r.Upsell ? $$"""[{"claim":"upsell","quote":"{{ItemWords(r.Quality)}}"},{"claim":"reaction","quote":"no thanks"}]""" : "[]",
+                    NpgsqlDbType.Jsonb);
             }
 
             await w.CompleteAsync();
@@ -199,5 +222,13 @@ internal static class Seeder
         }
     }
 
-    private sealed record Row(Guid DialogueId, Guid ChunkId, string Tenant, string Branch, string Device, string Operator, DateTimeOffset Started, int Quality, bool Upsell, bool Transcribed);
+    /// <summary>About 40 distinct items, each in a few spellings (case, spaces) that fold to one.</summary>
+    private static string ItemWords(int n) => (n % 3) switch
+    {
+        0 => $"extended cover {n % 40}",
+        1 => $"Extended Cover {n % 40}",
+        _ => $" EXTENDED  cover {n % 40} ",
+    };
+
+        private sealed record Row(Guid DialogueId, Guid ChunkId, string Tenant, string Branch, string Device, string Operator, DateTimeOffset Started, int Quality, bool Upsell, bool Transcribed);
 }

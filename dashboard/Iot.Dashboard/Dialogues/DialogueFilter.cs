@@ -15,6 +15,10 @@ public sealed class DialogueFilter
 
     public const int MaxChecklistItemLength = 100;
 
+    public const int MaxCategoryLength = 100;
+
+    public const int MaxItemLength = 200;
+
     /// <summary>Values of <see cref="Reviewed"/>: reviewed, not reviewed, or reviewed with a changed upsell or reaction.</summary>
     public static readonly IReadOnlyList<string> ReviewStates = ["true", "false", "disagrees"];
 
@@ -36,6 +40,22 @@ public sealed class DialogueFilter
 
     /// <summary>One of <see cref="ReviewStates"/>: by the dialogue's current review (table analysis_reviews).</summary>
     [FromQuery] public string? Reviewed { get; set; }
+
+    /// <summary>An offer category: only dialogues whose analysis offered something of it (offered_categories contains it).</summary>
+    [FromQuery] public string? Category { get; set; }
+
+    /// <summary>
+    /// An offered item: only dialogues whose analysis has an offer in these words (offered_items[*].item, compared
+    /// case-folded and trimmed, as the Opportunities page's top-items table groups them).
+    /// </summary>
+    [FromQuery] public string? Item { get; set; }
+
+    /// <summary>
+    /// True: only dialogues whose current review changed the analysis's verdict (upsell, reaction, a judged sentiment,
+    /// a judged checklist item, or the offered categories when the reviewer named offers); false: all others (not
+    /// reviewed, or reviewed and confirmed). Wider than <c>reviewed=disagrees</c>, which compares upsell and reaction only.
+    /// </summary>
+    [FromQuery] public bool? Corrected { get; set; }
 
     /// <summary>True: only dialogues whose analysis is flagged (unsure transcript); false: only unflagged ones.</summary>
     [FromQuery] public bool? Flagged { get; set; }
@@ -96,6 +116,16 @@ public sealed class DialogueFilter
         if (ChecklistMissed?.Length > MaxChecklistItemLength)
         {
             errors["checklistMissed"] = [$"checklistMissed must be at most {MaxChecklistItemLength} characters"];
+        }
+
+        if (Category?.Length > MaxCategoryLength)
+        {
+            errors["category"] = [$"category must be at most {MaxCategoryLength} characters"];
+        }
+
+        if (Item?.Length > MaxItemLength)
+        {
+            errors["item"] = [$"item must be at most {MaxItemLength} characters"];
         }
 
         if (Reviewed is not null && !ReviewStates.Contains(Reviewed))

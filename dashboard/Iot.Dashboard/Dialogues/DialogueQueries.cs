@@ -17,7 +17,26 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         a.customer_reaction AS CustomerReaction, a.offered_categories AS OfferedCategories, a.summary AS Summary,
         d.deleted_at AS DeletedAt, d.delete_reason AS DeleteReason, a.low_confidence AS Flag,
         r.review_id IS NOT NULL AS Reviewed, r.upsell_attempted AS ReviewedUpsell, r.customer_reaction AS ReviewedReaction,
-        (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction) AS ReviewDisagrees
+        (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction) AS ReviewDisagrees,
+        coalesce(
+        """ + ReviewCorrects + """
+        , false) AS ReviewCorrected
+        """;
+
+    /// <summary>
+    /// The current review changed the verdict: upsell or reaction (against the values it corrected, as kept in the
+    /// review), a sentiment it judged, an item of the checklist it judged, or - when it named offers - the set of offered
+    /// categories. Sentiment, checklist and categories are compared with the analysis as it is now (the review keeps
+    /// no copy of them). Null without a review.
+    /// </summary>
+    internal const string ReviewCorrects = """
+        (r.review_id IS NOT NULL AND (r.upsell_attempted <> r.machine_upsell OR r.customer_reaction <> r.machine_reaction
+            OR (r.sentiment IS NOT NULL AND r.sentiment IS DISTINCT FROM a.sentiment)
+            OR EXISTS (SELECT 1 FROM jsonb_array_elements(r.checklist) rc JOIN jsonb_array_elements(a.checklist) ac ON ac->>'itemId' = rc->>'itemId'
+                       WHERE (ac->'met') IS DISTINCT FROM (rc->'met'))
+            OR (jsonb_array_length(r.offers) > 0
+                AND ARRAY(SELECT DISTINCT o->>'category' FROM jsonb_array_elements(r.offers) o ORDER BY 1)
+                    IS DISTINCT FROM ARRAY(SELECT DISTINCT x FROM unnest(a.offered_categories) x ORDER BY 1))))
         """;
 
     /// <summary>The current review (Reviews feature, migration 0051) beside the machine result; at most one per dialogue.</summary>
@@ -44,6 +63,7 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         {
             From = filter.From, To = filter.To, Branch = filter.Branch, Device = filter.Device, Operator = filter.Operator, Upsell = filter.Upsell,
             QualityMin = filter.QualityMin, QualityMax = filter.QualityMax, Sentiment = filter.Sentiment, Reaction = filter.Reaction, ChecklistMissed = filter.ChecklistMissed, Reviewed = filter.Reviewed, Flagged = filter.Flagged,
+            Category = filter.Category, Item = filter.Item, Corrected = filter.Corrected,
             Q = filter.Q, Sort = filter.Sort,
             PageSize = 500,
         };
@@ -176,6 +196,14 @@ public sealed class DialogueQueries(TenantDb db, Audio.JoinedAudioCache joinedAu
         And("a.sentiment = @sentiment", "sentiment", NullIfEmpty(f.Sentiment));
         And("a.customer_reaction = @reaction", "reaction", NullIfEmpty(f.Reaction));
         And("a.checklist @> jsonb_build_array(jsonb_build_object('itemId', @checklistMissed::text, 'met', false))", "checklistMissed", NullIfEmpty(f.ChecklistMissed));
+        And("a.offered_categories @> ARRAY[@category::text]", "category", NullIfEmpty(f.Category?.Trim()));
+        And($"EXISTS (SELECT 1 FROM jsonb_array_elements(a.offered_items) o WHERE {Opportunities.OfferedItemSql.Normalise("o->>'item'")} = {Opportunities.OfferedItemSql.Normalise("@item::text")})", "item", NullIfEmpty(f.Item));
+        sql.Append(f.Corrected switch
+        {
+            true => " AND " + ReviewCorrects,
+            false => " AND NOT coalesce(" + ReviewCorrects + ", false)",
+            null => "",
+        });
         sql.Append(f.Reviewed switch
         {
             "true" => " AND r.review_id IS NOT NULL",

@@ -32,6 +32,9 @@ public sealed class DialogueSummary
 
     /// <summary>The review changed the upsell answer or the reaction of the analysis it corrected.</summary>
     public bool? ReviewDisagrees { get; init; }
+
+    /// <summary>The review changed any verdict of the analysis (see the dialogue list's <c>corrected</c> filter).</summary>
+    public bool ReviewCorrected { get; init; }
 }
 
 public sealed record DialoguePage(IReadOnlyList<DialogueSummary> Items, string? NextCursor, int PageSize);

@@ -11,6 +11,7 @@ using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Jobs;
 using Iot.Dashboard.Monitoring;
+using Iot.Dashboard.Opportunities;
 using Iot.Dashboard.Overview;
 using Iot.Dashboard.Performance;
 using Iot.Dashboard.Provisioning;
@@ -214,6 +215,7 @@ public static class DashboardApp
         services.AddHostedService<OverviewRollupJob>();
         services.AddScoped<PerformanceQueries>();
         services.AddScoped<TrendQueries>();
+        services.AddScoped<OpportunityQueries>();
         services.AddScoped<FleetQueries>();
         services.AddScoped<FleetEvents>();
         services.AddScoped<DeviceControl>();
@@ -283,6 +285,7 @@ public static class DashboardApp
         api.MapAudioEndpoints();
         api.MapOverviewEndpoints();
         api.MapPerformanceEndpoints();
+        api.MapOpportunityEndpoints();
         api.MapFleetEndpoints();
         api.MapDeviceEndpoints();
         api.MapProvisioningEndpoints();

@@ -88,6 +88,9 @@ public sealed class DialogueReport(DialogueQueries queries, TenantDb db)
             ["reaction"] = filter.Reaction,
             ["checklistMissed"] = filter.ChecklistMissed,
             ["reviewed"] = filter.Reviewed,
+            ["category"] = filter.Category,
+            ["item"] = filter.Item,
+            ["corrected"] = filter.Corrected?.ToString(CultureInfo.InvariantCulture),
             ["flagged"] = filter.Flagged?.ToString(CultureInfo.InvariantCulture),
             ["q"] = filter.Q,
         };

@@ -36,7 +36,12 @@ public sealed class ScreenAccessTests(DashboardFixture fx) : IClassFixture<Dashb
         data.Add(SeedData.AcmeAnalyst, "/settings/alerts", HttpStatusCode.Forbidden);
 
         // Performance and Trends (issue 19): admins, supervisors and analysts; technicians are refused.
-        foreach (var path in new[] { "/performance", "/performance?by=branch&sort=key", "/trends", "/trends?interval=week&measure=compliance" })
+        // Opportunities (issue 19 item 3) and the dialogue list's offer filters (item 4) answer the same roles.
+        foreach (var path in new[]
+        {
+            "/performance", "/performance?by=branch&sort=key", "/trends", "/trends?interval=week&measure=compliance",
+            "/opportunities", "/opportunities?view=declined&operator=op-anna", "/opportunities?view=items&sort=acceptanceRate&from=2026-11-14&to=2026-11-20",
+        })
         {
             data.Add(SeedData.AcmeAdmin, path, HttpStatusCode.OK);
             data.Add(SeedData.AcmeNorthSupervisor, path, HttpStatusCode.OK);
@@ -44,6 +49,7 @@ public sealed class ScreenAccessTests(DashboardFixture fx) : IClassFixture<Dashb
             data.Add(SeedData.AcmeTechnician, path, HttpStatusCode.Forbidden);
         }
 
+        data.Add(SeedData.AcmeAnalyst, "/dialogues?category=warranty&item=Premium%20Warranty&corrected=true&qualityMin=10", HttpStatusCode.OK);
         data.Add(SeedData.GlobexAdmin, "/dialogues/{acme}", HttpStatusCode.NotFound);
         data.Add(SeedData.AcmeNorthSupervisor, "/dialogues/{acmeSouth}", HttpStatusCode.NotFound);
         return data;

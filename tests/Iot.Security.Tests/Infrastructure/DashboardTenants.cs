@@ -42,6 +42,14 @@ public sealed class DashboardTenants
     public Guid AlphaNorthDialogue { get; } = Guid.CreateVersion7();
     public Guid AlphaSouthDialogue { get; } = Guid.CreateVersion7();
     public Guid BravoDialogue { get; } = Guid.CreateVersion7();
+
+    /// <summary>Alpha south's missed opportunity (a purchase, no offer) and declined offer (migration 0067), for /api/opportunities.</summary>
+    public Guid AlphaSouthMissedDialogue { get; } = Guid.CreateVersion7();
+    public Guid AlphaSouthDeclinedDialogue { get; } = Guid.CreateVersion7();
+
+    public const string AlphaSouthPurchaseQuote = "alpha south purchase quote 6130";
+    public const string AlphaSouthOfferedItem = "alpha south gift wrap 2284";
+    public const string AlphaSouthReplyQuote = "alpha south no thanks 5517";
     public Guid AlphaNorthChunk { get; } = Guid.CreateVersion7();
     public Guid AlphaSouthChunk { get; } = Guid.CreateVersion7();
     public Guid BravoChunk { get; } = Guid.CreateVersion7();
@@ -89,7 +97,8 @@ public sealed class DashboardTenants
 
     /// <summary>What of Alpha's south branch a north-only account must not see.</summary>
     public IReadOnlyList<string> AlphaSouthMarkers =>
-        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError, AlphaSouthAlertSummary, AlphaTenantWideAlertSummary, AlphaSouthMic, AlphaSouthReconnect];
+        [AlphaSouthDevice, AlphaSouthTransaction, AlphaSouthTranscript, AlphaSouthDialogue.ToString(), AlphaSouthChunk.ToString(), "Alpha South Till", AlphaSouthJobError, AlphaSouthAlertSummary, AlphaTenantWideAlertSummary, AlphaSouthMic, AlphaSouthReconnect,
+         AlphaSouthMissedDialogue.ToString(), AlphaSouthDeclinedDialogue.ToString(), AlphaSouthPurchaseQuote, AlphaSouthOfferedItem, AlphaSouthReplyQuote];
 
     public static async Task<DashboardTenants> WriteAsync(string connectionString, string storageRoot)
     {
@@ -141,6 +150,36 @@ public sealed class DashboardTenants
                 FROM dialogues d JOIN analyses a ON a.dialogue_id = d.dialogue_id WHERE d.dialogue_id = @dialogue AND d.branch_id = @branch
                 """,
                 new { dialogue, branch, reviewer = t.UserIds[AlphaAdmin], email = AlphaAdmin });
+        }
+
+        // Missed opportunities of Alpha's south branch (no chunk: the opportunity lists read analyses only): a purchase
+        // nobody offered anything at, and a declined offer, each with its quotes; Bravo has one of each too.
+        const string opportunity = """
+            INSERT INTO dialogues (dialogue_id, tenant_id, branch_id, device_id, operator_id, started_at, ended_at, speech_ms, status)
+            VALUES (@id, @tenant, @branch, @device, 'op-' || @device, @started, @started + interval '8 seconds', 8000, 'analyzed');
+            INSERT INTO analyses (dialogue_id, engine, upsell_attempted, offered_categories, customer_reaction, checklist, sentiment, sentiment_score, quality_score, summary,
+                                  evidence, offered_items, purchase)
+            VALUES (@id, 'rules', @upsell, CASE WHEN @upsell THEN '{accessories}'::text[] ELSE '{}' END, CASE WHEN @upsell THEN 'declined' ELSE 'none' END, '[]', 'neutral', 0, 50, 'opportunity',
+                    CASE WHEN @upsell THEN jsonb_build_array(jsonb_build_object('claim', 'upsell', 'quote', @item), jsonb_build_object('claim', 'reaction', 'quote', @reply))
+                         ELSE jsonb_build_array(jsonb_build_object('claim', 'purchase', 'quote', @purchase)) END,
+                    CASE WHEN @upsell THEN jsonb_build_array(jsonb_build_object('item', @item, 'category', 'accessories', 'reaction', 'declined')) ELSE '[]'::jsonb END,
+                    true);
+            """;
+        foreach (var (id, tenant, branch, device, upsell, prefix) in new[]
+        {
+            (t.AlphaSouthMissedDialogue, Alpha, AlphaSouth, AlphaSouthDevice, false, "alpha south"),
+            (t.AlphaSouthDeclinedDialogue, Alpha, AlphaSouth, AlphaSouthDevice, true, "alpha south"),
+            (Guid.CreateVersion7(), Bravo, BravoMain, BravoDevice, false, "bravo"),
+            (Guid.CreateVersion7(), Bravo, BravoMain, BravoDevice, true, "bravo"),
+        })
+        {
+            await c.ExecuteAsync(opportunity, new
+            {
+                id, tenant, branch, device, upsell, started = Day.AddHours(14),
+                item = prefix == "bravo" ? "bravo gift wrap" : AlphaSouthOfferedItem,
+                reply = prefix == "bravo" ? "bravo no thanks" : AlphaSouthReplyQuote,
+                purchase = prefix == "bravo" ? "bravo purchase" : AlphaSouthPurchaseQuote,
+            });
         }
 
         // The job queue has no tenant column: these belong to Alpha through their dialogues. Bravo has a dead job of the

@@ -26,6 +26,21 @@ public sealed class DialogueListModel(DialogueQueries queries, TenantSettingsSer
 
     public DateTime Local(DateTime utc) => TenantTime.Local(utc, TimeZone);
 
+    /// <summary>
+    /// The export of exactly this list (every filter of the URL, no cursor): the export API takes <c>to</c> as an
+    /// exclusive instant, so a day given on this page becomes the next day, as the list itself reads it.
+    /// </summary>
+    public string ExportUrl(string format)
+    {
+        var query = Request.Query.Where(q => q.Key is not ("cursor" or "pageSize" or "deleted") && q.Value.ToString().Length > 0).ToDictionary(q => q.Key, q => q.Value);
+        if (query.TryGetValue("to", out var to) && to.ToString().Length == "yyyy-MM-dd".Length && Filter.To is { } day)
+        {
+            query["to"] = day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return $"/api/reports/dialogues.{format}" + QueryString.Create(query);
+    }
+
     public async Task OnGetAsync([FromQuery] DialogueFilter filter, CancellationToken ct)
     {
         Filter = filter;
