@@ -10,6 +10,7 @@ using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Jobs;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Monitoring;
 using Iot.Dashboard.Overview;
 using Iot.Dashboard.Performance;
@@ -205,6 +206,11 @@ public static class DashboardApp
 
         services.AddSingleton<DashboardMetrics>();
 
+        // Languages: one resource set (Localization/SharedResource*.resx); the culture is chosen per request.
+        services.AddLocalization();
+        services.AddScoped<AnalysisLabels>();
+        services.AddScoped<UserLanguageService>();
+
         // Features
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
@@ -271,6 +277,10 @@ public static class DashboardApp
         app.UseStaticFiles();
         app.UseMiddleware<CookieSessionMiddleware>();
         app.UseAuthentication();
+        // Pages only, after authentication (the signed-in account's own language comes before the browser's). The API and
+        // its exports keep the invariant culture: a client's CSV or JSON must not change with the caller's language.
+        var localization = UserCultureProvider.LocalizationOptions();
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseRequestLocalization(localization));
         app.UseRateLimiter();
         app.UseAuthorization();
 
@@ -294,6 +304,7 @@ public static class DashboardApp
         api.MapAuditEndpoints();
         api.MapReviewEndpoints();
         api.MapAlertEndpoints();
+        api.MapLanguageEndpoints();
         app.MapRazorPages();
 
         // Probes for load balancers and supervisors, which do not sign in; they say only which check failed and why.
