@@ -208,6 +208,10 @@ public static class DashboardApp
 
         // Languages: one resource set (Localization/SharedResource*.resx); the culture is chosen per request.
         services.AddLocalization();
+        // Razor writes text through HtmlEncoder, which by default turns every non-Latin letter into &#x…; entities:
+        // Cyrillic and Turkic Latin pages would be several times larger and unreadable in the source. Markup characters
+        // (<, >, &, quotes) are still encoded whatever the allowed ranges.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddScoped<AnalysisLabels>();
         services.AddScoped<UserLanguageService>();
 

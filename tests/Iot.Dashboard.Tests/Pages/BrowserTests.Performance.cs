@@ -61,7 +61,8 @@ public sealed partial class BrowserTests
         // 18 Nov is the fifth day: hovering its point shows its count.
         await page.HoverAsync("#trend-chart circle.point >> nth=4");
         await page.WaitForSelectorAsync("#chart-tip:not([hidden])");
-        Assert.StartsWith("2026-11-18: 40", await page.InnerTextAsync("#chart-tip"), StringComparison.Ordinal);
+        // Labels are dates in the reader's culture (English here: month/day/year).
+        Assert.StartsWith("11/18/2026: 40", await page.InnerTextAsync("#chart-tip"), StringComparison.Ordinal);
 
         // Wednesday 19:00 New York = 00:00-00:59 UTC on the 19th: op-carl's first nine dialogues.
         Assert.Equal("9", await page.GetAttributeAsync("#heat-activity td[data-weekday='3'][data-hour='19']", "data-value"));
