@@ -219,7 +219,7 @@ if [ "$cloud" = yes ]; then
     build_cloud iot-worker cloud/Iot.Cloud.Worker cloud/Iot.Cloud.Pipeline/README.md iot-worker 0750 no "" "libopus0, pocketsphinx, pocketsphinx-en-us" \
         "IoT pipeline workers (dialogues, transcription, analysis, retention)" \
         "Self-contained .NET build of iot-worker with its systemd unit (Type=notify, hardened). Settings in /etc/iot/iot-worker.json, secrets in /etc/iot/iot-worker.env. Reads and prunes the bridge's audio in /var/lib/iot-bridge through group iot."
-    build_cloud iot-dashboard dashboard/Iot.Dashboard dashboard/README.md iot-dashboard 0700 no ", fonts-dejavu-core" "" \
+    build_cloud iot-dashboard dashboard/Iot.Dashboard dashboard/README.md iot-dashboard 0700 no ", fonts-dejavu-core, libicu72" "" \
         "IoT staff dashboard (ASP.NET Core)" \
         "Self-contained .NET build of iot-dashboard with its systemd unit (Type=notify, hardened), listening on 127.0.0.1:5080 behind a TLS reverse proxy. Settings in /etc/iot/iot-dashboard.json, secrets (DATABASE_URL, signing key) in /etc/iot/iot-dashboard.env."
 fi

@@ -16,6 +16,22 @@ public sealed class AccountCheck(AuthStore store, TimeProvider time)
     /// <summary>A change made here takes effect on the next request in this process (other instances: within <see cref="Freshness"/>).</summary>
     public void Forget(Guid userId) => _cache.TryRemove(userId, out _);
 
+    /// <summary>
+    /// The account as read at most <see cref="Freshness"/> ago. The token check reads it first on every request, so
+    /// later readers of the same request (the culture provider: <c>Localization/UserCultureProvider</c>) cost nothing.
+    /// </summary>
+    public async Task<DashboardUser?> UserAsync(Guid userId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!_cache.TryGetValue(userId, out var hit) || now - hit.ReadAt > Freshness)
+        {
+            hit = (await store.UserByIdAsync(userId, ct).ConfigureAwait(false), now);
+            _cache[userId] = hit;
+        }
+
+        return hit.User;
+    }
+
     /// <summary>Null when the token still speaks for its account, else why not.</summary>
     public async Task<string?> RejectReasonAsync(ClaimsPrincipal principal, CancellationToken ct)
     {
@@ -24,14 +40,7 @@ public sealed class AccountCheck(AuthStore store, TimeProvider time)
             return "token without a user id";
         }
 
-        var now = time.GetUtcNow();
-        if (!_cache.TryGetValue(userId, out var hit) || now - hit.ReadAt > Freshness)
-        {
-            hit = (await store.UserByIdAsync(userId, ct).ConfigureAwait(false), now);
-            _cache[userId] = hit;
-        }
-
-        if (hit.User is not { } user)
+        if (await UserAsync(userId, ct).ConfigureAwait(false) is not { } user)
         {
             return "account no longer exists";
         }

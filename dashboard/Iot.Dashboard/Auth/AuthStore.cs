@@ -13,7 +13,7 @@ public sealed class AuthStore(NpgsqlDataSource dataSource)
 {
     private const string UserColumns = """
         user_id AS UserId, tenant_id AS TenantId, email AS Email, display_name AS DisplayName, role AS Role,
-        branches AS Branches, password_hash AS PasswordHash, disabled_at AS DisabledAt
+        branches AS Branches, password_hash AS PasswordHash, disabled_at AS DisabledAt, language AS Language
         """;
 
     public async Task<DashboardUser?> UserByEmailAsync(string email, CancellationToken ct)

@@ -10,4 +10,7 @@ public sealed class DashboardUser
     public string[]? Branches { get; init; }
     public string PasswordHash { get; init; } = "";
     public DateTime? DisabledAt { get; init; }
+
+    /// <summary>The account's own dashboard language (a <c>SupportedCultures</c> name); null = the browser's.</summary>
+    public string? Language { get; init; }
 }

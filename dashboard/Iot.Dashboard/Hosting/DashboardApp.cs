@@ -10,6 +10,7 @@ using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
 using Iot.Dashboard.Fleet;
 using Iot.Dashboard.Jobs;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Monitoring;
 using Iot.Dashboard.Opportunities;
 using Iot.Dashboard.Overview;
@@ -206,6 +207,15 @@ public static class DashboardApp
 
         services.AddSingleton<DashboardMetrics>();
 
+        // Languages: one resource set (Localization/SharedResource*.resx); the culture is chosen per request.
+        services.AddLocalization();
+        // Razor writes text through HtmlEncoder, which by default turns every non-Latin letter into &#x…; entities:
+        // Cyrillic and Turkic Latin pages would be several times larger and unreadable in the source. Markup characters
+        // (<, >, &, quotes) are still encoded whatever the allowed ranges.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddScoped<AnalysisLabels>();
+        services.AddScoped<UserLanguageService>();
+
         // Features
         services.AddScoped<DialogueQueries>();
         services.AddScoped<AudioFiles>();
@@ -273,6 +283,10 @@ public static class DashboardApp
         app.UseStaticFiles();
         app.UseMiddleware<CookieSessionMiddleware>();
         app.UseAuthentication();
+        // Pages only, after authentication (the signed-in account's own language comes before the browser's). The API and
+        // its exports keep the invariant culture: a client's CSV or JSON must not change with the caller's language.
+        var localization = UserCultureProvider.LocalizationOptions();
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseRequestLocalization(localization));
         app.UseRateLimiter();
         app.UseAuthorization();
 
@@ -297,6 +311,7 @@ public static class DashboardApp
         api.MapAuditEndpoints();
         api.MapReviewEndpoints();
         api.MapAlertEndpoints();
+        api.MapLanguageEndpoints();
         app.MapRazorPages();
 
         // Probes for load balancers and supervisors, which do not sign in; they say only which check failed and why.

@@ -46,14 +46,15 @@ public sealed class PerformanceModel(PerformanceQueries queries) : PageModel
 
     public string SortMark(string column) => Report?.Sort == column ? " ▲" : Report?.Sort == "-" + column ? " ▼" : "";
 
-    public static string Rate(double? v) => v is { } x ? (x * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "–";
+    // Numbers in the reader's culture (the request's CurrentCulture): 50.0% in English, 50,0 % in Russian.
+    public static string Rate(double? v) => v is { } x ? x.ToString("P1", System.Globalization.CultureInfo.CurrentCulture) : "–";
 
-    public static string Score(double? v) => v is { } x ? x.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "–";
+    public static string Score(double? v) => v is { } x ? x.ToString("N1", System.Globalization.CultureInfo.CurrentCulture) : "–";
 
     /// <summary>Rates change in percentage points.</summary>
-    public static string RateChange(double? v) => v is { } x ? (x * 100).ToString("+0.0;-0.0;±0.0", System.Globalization.CultureInfo.InvariantCulture) + " pts" : "–";
+    public static string RateChange(double? v) => v is { } x ? (x * 100).ToString("+0.0;-0.0;±0.0", System.Globalization.CultureInfo.CurrentCulture) + " pts" : "–";
 
-    public static string Change(double? v) => v is { } x ? x.ToString("+0.0;-0.0;±0.0", System.Globalization.CultureInfo.InvariantCulture) : "–";
+    public static string Change(double? v) => v is { } x ? x.ToString("+0.0;-0.0;±0.0", System.Globalization.CultureInfo.CurrentCulture) : "–";
 
     public static string Count(int v) => v.ToString("+0;-0;±0", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,15 +1,17 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Reports.Mail;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Pages;
 
 [Authorize(Policy = Policies.ReadContent)]
-public sealed class ReportsModel(IAuthorizationService authorization, TenantDb db, ReportSubscriptions subscriptions, IOptions<Hosting.DashboardOptions> options) : PageModel
+public sealed class ReportsModel(IAuthorizationService authorization, TenantDb db, ReportSubscriptions subscriptions, IOptions<Hosting.DashboardOptions> options, IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>The labelled-data export is for the people who write reviews (admins, supervisors).</summary>
     public bool CanExportReviews { get; private set; }
@@ -44,16 +46,16 @@ public sealed class ReportsModel(IAuthorizationService authorization, TenantDb d
         switch (outcome)
         {
             case ReportSubscriptions.Outcome.Created:
-                Message = $"Subscribed: {cadence} {format} report.";
+                Message = t["Reports.Subscribed", cadence ?? "", format ?? ""];
                 return RedirectToPage();
             case ReportSubscriptions.Outcome.BranchNotFound:
-                Errors.Add("branch not found");
+                Errors.Add(t["Reports.BranchNotFound"]);
                 break;
             case ReportSubscriptions.Outcome.Duplicate:
-                Errors.Add("You already have this subscription.");
+                Errors.Add(t["Reports.Duplicate"]);
                 break;
             default:
-                Errors.Add($"At most {ReportSubscriptions.MaxPerUser} subscriptions per user.");
+                Errors.Add(t["Reports.TooMany", ReportSubscriptions.MaxPerUser]);
                 break;
         }
 
@@ -68,7 +70,7 @@ public sealed class ReportsModel(IAuthorizationService authorization, TenantDb d
             return NotFound();
         }
 
-        Message = "Subscription removed.";
+        Message = t["Reports.Removed"];
         return RedirectToPage();
     }
 

@@ -1,14 +1,16 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Audit;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Settings;
 using Iot.Dashboard.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
-public sealed class SettingsModel(TenantSettingsService settings, BranchLanguageService branchLanguages, TenantScope scope, UserAdmin users, AuditQueries audit) : PageModel
+public sealed class SettingsModel(TenantSettingsService settings, BranchLanguageService branchLanguages, TenantScope scope, UserAdmin users, AuditQueries audit, UserLanguageService languages, IStringLocalizer<SharedResource> t) : PageModel
 {
     public IReadOnlyList<BranchLanguagesView> Branches { get; private set; } = [];
 
@@ -30,6 +32,9 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
 
     public string SelfId => scope.UserId;
 
+    /// <summary>The signed-in user's own language choice; null = the browser's.</summary>
+    public string? MyLanguage { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Current = await settings.GetAsync(ct).ConfigureAwait(false);
@@ -46,7 +51,7 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
         Errors = await users.CreateAsync(new NewUser(email, displayName, role, SplitBranches(branches), password), ct).ConfigureAwait(false);
         if (Errors.Count == 0)
         {
-            Message = $"Account {email} added.";
+            Message = t["Settings.AccountAdded", email];
             return RedirectToPage();
         }
 
@@ -56,16 +61,16 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
     }
 
     public Task<IActionResult> OnPostDisableUserAsync(Guid id, string email, CancellationToken ct) =>
-        UserActionAsync(() => users.DisableAsync(id, ct), $"Account {email} disabled.", ct);
+        UserActionAsync(() => users.DisableAsync(id, ct), t["Settings.AccountDisabled", email], ct);
 
     public Task<IActionResult> OnPostEnableUserAsync(Guid id, string email, CancellationToken ct) =>
-        UserActionAsync(() => users.EnableAsync(id, ct), $"Account {email} enabled.", ct);
+        UserActionAsync(() => users.EnableAsync(id, ct), t["Settings.AccountEnabled", email], ct);
 
     public Task<IActionResult> OnPostChangeAccessAsync(Guid id, string email, string role, string? branches, CancellationToken ct) =>
-        UserActionAsync(() => users.ChangeAccessAsync(id, new UserAccess(role, SplitBranches(branches)), ct), $"Account {email}: role and branches saved.", ct);
+        UserActionAsync(() => users.ChangeAccessAsync(id, new UserAccess(role, SplitBranches(branches)), ct), t["Settings.AccessSaved", email], ct);
 
     public Task<IActionResult> OnPostResetPasswordAsync(Guid id, string email, string? password, CancellationToken ct) =>
-        UserActionAsync(() => users.ResetPasswordAsync(id, password, ct), $"Account {email}: password reset, its sign-ins ended.", ct);
+        UserActionAsync(() => users.ResetPasswordAsync(id, password, ct), t["Settings.PasswordReset", email], ct);
 
     public async Task<IActionResult> OnPostAsync([FromForm] TenantSettingsView form, CancellationToken ct)
     {
@@ -77,7 +82,7 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
         Errors = await settings.SaveAsync(form, ct).ConfigureAwait(false);
         if (Errors.Count == 0)
         {
-            Message = "Saved.";
+            Message = t["Settings.Saved"];
             return RedirectToPage();
         }
 
@@ -101,11 +106,29 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
 
         if (errors.Count == 0)
         {
-            Message = $"Branch {branchId}: spoken languages saved.";
+            Message = t["Settings.BranchLanguagesSaved", branchId];
             return RedirectToPage();
         }
 
         Errors = errors;
+        Current = await settings.GetAsync(ct).ConfigureAwait(false);
+        await LoadAdminPartsAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
+    /// <summary>Any signed-in user, for their own account only (the service takes the account from the token).</summary>
+    public async Task<IActionResult> OnPostLanguageAsync(string? language, CancellationToken ct)
+    {
+        Errors = await languages.SetAsync(language, ct).ConfigureAwait(false);
+        if (Errors.Count == 0)
+        {
+            // The notice is read after the redirect, in the new language: word it in that language already.
+            var now = SupportedCultures.Find(language) ?? UserCultureProvider.FromAcceptLanguage(Request.Headers.AcceptLanguage.ToString()) ?? SupportedCultures.Default;
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(now);
+            Message = t["Settings.LanguageSaved"];
+            return RedirectToPage();
+        }
+
         Current = await settings.GetAsync(ct).ConfigureAwait(false);
         await LoadAdminPartsAsync(ct).ConfigureAwait(false);
         return Page();
@@ -124,12 +147,12 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
         var (found, outOfScope, errors) = await action().ConfigureAwait(false);
         if (outOfScope)
         {
-            errors["scope"] = ["This account reaches branches you do not manage."];
+            errors["scope"] = [t["Settings.OutOfScope"]];
         }
 
         if (errors.Count == 0)
         {
-            Message = found ? done : "No such account, or nothing to change.";
+            Message = found ? done : t["Settings.NothingToChange"];
             return RedirectToPage();
         }
 
@@ -141,6 +164,7 @@ public sealed class SettingsModel(TenantSettingsService settings, BranchLanguage
 
     private async Task LoadAdminPartsAsync(CancellationToken ct)
     {
+        MyLanguage = await languages.GetAsync(ct).ConfigureAwait(false);
         Branches = await branchLanguages.ListAsync(ct).ConfigureAwait(false);
         if (IsAdmin)
         {

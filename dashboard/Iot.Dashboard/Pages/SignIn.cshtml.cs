@@ -1,14 +1,16 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Hosting;
+using Iot.Dashboard.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Pages;
 
 [EnableRateLimiting(AuthEndpoints.LoginRateLimit)]
-public sealed class SignInModel(AuthService auth, IOptions<DashboardOptions> options) : PageModel
+public sealed class SignInModel(AuthService auth, IOptions<DashboardOptions> options, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -30,14 +32,14 @@ public sealed class SignInModel(AuthService auth, IOptions<DashboardOptions> opt
         var result = await auth.SignInAsync(Email, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
         if (result.Locked)
         {
-            Error = "Too many failed sign-ins for this e-mail. Try again in a few minutes.";
+            Error = t["SignIn.Locked"];
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
 
         if (result.Session is not { } session)
         {
-            Error = "E-mail or password is wrong.";
+            Error = t["SignIn.Wrong"];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }

@@ -11,16 +11,15 @@ namespace Iot.Dashboard.Pages;
 [Authorize(Policy = Policies.ReadPerformance)]
 public sealed class TrendsModel(TrendQueries queries) : PageModel
 {
+    /// <summary>Measure → resource key of its name (<c>Measure.*</c>).</summary>
     public static readonly IReadOnlyDictionary<string, string> MeasureNames = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["dialogues"] = "Dialogues",
-        ["attemptRate"] = "Upsell attempt rate",
-        ["acceptanceRate"] = "Acceptance rate",
-        ["averageQuality"] = "Average quality",
-        ["compliance"] = "Checklist compliance",
+        ["dialogues"] = "Measure.dialogues",
+        ["attemptRate"] = "Measure.attemptRate",
+        ["acceptanceRate"] = "Measure.acceptanceRate",
+        ["averageQuality"] = "Measure.averageQuality",
+        ["compliance"] = "Measure.compliance",
     };
-
-    private static readonly string[] WeekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
     [BindProperty(SupportsGet = true)] public string? Measure { get; set; }
     [BindProperty(SupportsGet = true)] public string? Interval { get; set; }
@@ -46,19 +45,20 @@ public sealed class TrendsModel(TrendQueries queries) : PageModel
         }
     }
 
-    public static string Weekday(int isoWeekday) => WeekdayNames[isoWeekday - 1];
+    /// <summary>The culture's short weekday name (ISO 1 = Monday .. 7 = Sunday).</summary>
+    public static string Weekday(int isoWeekday) => CultureInfo.CurrentCulture.DateTimeFormat.GetAbbreviatedDayName((DayOfWeek)(isoWeekday % 7));
 
     public string Format(double? value) => value is not { } v ? "–" : Series!.Measure switch
     {
-        "dialogues" => v.ToString("0", CultureInfo.InvariantCulture),
-        "averageQuality" => v.ToString("0.0", CultureInfo.InvariantCulture),
-        _ => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+        "dialogues" => v.ToString("N0", CultureInfo.CurrentCulture),
+        "averageQuality" => v.ToString("N1", CultureInfo.CurrentCulture),
+        _ => v.ToString("P1", CultureInfo.CurrentCulture),
     };
 
     /// <summary>The chart's data for trends.js (a data attribute: the page has no inline script).</summary>
     public string ChartJson() => JsonSerializer.Serialize(Series!.Points.Select(p => new
     {
-        label = p.Start == p.End ? p.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : $"{p.Start:yyyy-MM-dd} – {p.End:yyyy-MM-dd}",
+        label = p.Start == p.End ? p.Start.ToString("d", CultureInfo.CurrentCulture) : $"{p.Start.ToString("d", CultureInfo.CurrentCulture)} – {p.End.ToString("d", CultureInfo.CurrentCulture)}",
         value = p.Value,
         text = Format(p.Value),
         dialogues = p.Dialogues,

@@ -15,7 +15,7 @@
     bell.classList.toggle('has-alerts', c.unacknowledged > 0);
     bell.classList.toggle('critical', c.unacknowledgedCritical > 0);
     bell.classList.remove('stale');
-    bell.title = c.unacknowledged + ' unacknowledged, ' + c.open + ' open alert(s)';
+    bell.title = window.i18n.t('Bell.Title', window.i18n.number(c.unacknowledged), window.i18n.number(c.open));
     document.dispatchEvent(new CustomEvent('alerts-snapshot', { detail: snapshot }));
   });
   source.onerror = function () { bell.classList.add('stale'); };

@@ -35,7 +35,7 @@
     add('line', { x1: left, y1: top, x2: left, y2: y(min), class: 'axis' });
     const maxText = points.find(p => p.value === max);
     add('text', { x: left - 6, y: top + 4, class: 'tick', 'text-anchor': 'end' }, maxText ? maxText.text : '');
-    add('text', { x: left - 6, y: y(min) + 4, class: 'tick', 'text-anchor': 'end' }, String(min));
+    add('text', { x: left - 6, y: y(min) + 4, class: 'tick', 'text-anchor': 'end' }, window.i18n.number(min));
     for (const i of [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])].filter(i => i >= 0)) {
         const anchor = points.length > 1 && i === points.length - 1 ? 'end' : i === 0 && points.length > 1 ? 'start' : 'middle';
         add('text', { x: x(i), y: height - bottom + 18, class: 'tick', 'text-anchor': anchor }, points[i].label.split(' ')[0]);
@@ -58,7 +58,7 @@
     function show(i) {
         const p = points[i];
         dots.forEach((d, k) => d && d.classList.toggle('active', k === i));
-        tip.textContent = `${p.label}: ${p.text} (${p.dialogues} dialogues)`;
+        tip.textContent = `${p.label}: ${p.text} (${window.i18n.t('Trends.TipDialogues', window.i18n.number(p.dialogues))})`;
         tip.hidden = false;
         const box = svg.getBoundingClientRect();
         tip.style.left = `${(x(i) / width) * box.width}px`;

@@ -10,7 +10,9 @@ namespace Iot.Dashboard.Tests.Infrastructure;
 /// </summary>
 public static class MultiChunkDialogue
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero);
+    // Before the week (14–20 Nov) the Performance and Trends browser tests count in the same database: on the 18th it
+    // made op-carl's day 41 dialogues instead of 40 whenever it ran first and the roll-up had caught up.
+    private static readonly DateTimeOffset Start = new(2026, 11, 10, 10, 0, 0, TimeSpan.Zero);
 
     public static async Task<(Guid Dialogue, int[] Durations)> SeedAsync(string connectionString, string storageRoot)
     {
@@ -28,7 +30,7 @@ public static class MultiChunkDialogue
         {
             var wav = await SpeechAudio.WavAsync(5 + i, variant: i + 1);
             var chunk = Guid.CreateVersion7();
-            var relative = Path.Combine("recordings", "2026-11-18", "acme-d1", chunk + ".opus");
+            var relative = Path.Combine("recordings", "2026-11-10", "acme-d1", chunk + ".opus");
             var full = Path.Combine(storageRoot, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             await ExternalTool.RunCheckedAsync("opusenc", ["--quiet", "--bitrate", "24", wav, full]);

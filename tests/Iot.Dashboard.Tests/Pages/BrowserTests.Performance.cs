@@ -72,7 +72,8 @@ public sealed partial class BrowserTests
         Assert.True(expected >= 40, "the seed puts 40 dialogues on 18 Nov");
         await page.HoverAsync("#trend-chart circle.point >> nth=4");
         await page.WaitForSelectorAsync("#chart-tip:not([hidden])");
-        Assert.StartsWith($"2026-11-18: {expected} ", await page.InnerTextAsync("#chart-tip"), StringComparison.Ordinal);
+        // Labels are dates in the reader's culture (English here: month/day/year).
+        Assert.StartsWith($"11/18/2026: {expected} ", await page.InnerTextAsync("#chart-tip"), StringComparison.Ordinal);
 
         // Wednesday 19:00 New York = 00:00-00:59 UTC on the 19th: op-carl's first nine dialogues.
         Assert.Equal("9", await page.GetAttributeAsync("#heat-activity td[data-weekday='3'][data-hour='19']", "data-value"));

@@ -49,6 +49,12 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
 
     private static readonly HashSet<string> OwnTenantReadsWithBody = new(StringComparer.Ordinal) { "POST /api/settings/analysis-profile/try" };
 
+    /// <summary>
+    /// Writes to the caller's own account only (its dashboard language): no route or body field names another account, so
+    /// every signed-in caller may succeed, provided no other Alpha account changed (the body's userId is a decoy).
+    /// </summary>
+    private static readonly HashSet<string> OwnAccountWrites = new(StringComparer.Ordinal) { "PUT /api/me/language" };
+
     private enum Target
     {
         /// <summary>Any of Alpha's ids (the caller is of another tenant or lacks the role).</summary>
@@ -127,7 +133,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
                 // What the request itself carried may be echoed back; anything else of Alpha's may not.
                 var leaked = actor.Markers(t).Where(m => !sent.Contains(m, StringComparison.Ordinal) && body.Contains(m, StringComparison.Ordinal)).ToList();
                 var changed = before != await AlphaStateAsync();
-                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key)) || OwnTenantReadsWithBody.Contains(route.Key) || OwnScopeWrites.Contains(route.Key))
+                var ok = (IsRefusal(route, status) || (actor.Email == BravoAdmin && OwnTenantWrites.Contains(route.Key)) || OwnTenantReadsWithBody.Contains(route.Key) || OwnScopeWrites.Contains(route.Key) || OwnAccountWrites.Contains(route.Key))
                     && leaked.Count == 0 && !changed;
                 Record($"{actor.Name}: {route.Method} {sent.Split('\n')[0]}", ok, $"{(int)status} {Describe(leaked)}{(changed ? " changed Alpha's data" : "")}");
             }
@@ -224,6 +230,7 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
         ["POST /api/users/"] = target => JsonContent.Create(new { email = $"probe-{Guid.NewGuid():n}@probe.test", role = Roles.Admin, branches = target == Target.AlphaSouth ? null : new[] { AlphaNorth }, password = "probe password long enough" }),
         ["PUT /api/users/{id:guid}"] = _ => JsonContent.Create(new { role = Roles.Analyst, branches = new[] { AlphaNorth } }),
         ["POST /api/users/{id:guid}/password"] = _ => JsonContent.Create(new { password = "attacker chosen password" }),
+        ["PUT /api/me/language"] = _ => JsonContent.Create(new { language = "az-Latn", userId = "alpha's admin" }),
     };
 
     /// <summary>Status, body, and what was sent (path, then the request body).</summary>
@@ -293,6 +300,8 @@ public sealed class CrossTenantRouteMatrixTests(DashboardWithOperatorApiHost hos
                 (SELECT string_agg(email || ':' || role || ':' || coalesce(array_to_string(branches, ','), '*') || ':' || (disabled_at IS NULL) || ':' || md5(password_hash), ',' ORDER BY email) FROM dashboard_users WHERE tenant_id = 'alpha-co'),
                 (SELECT row_to_json(s)::text FROM tenant_settings s WHERE tenant_id = 'alpha-co'),
                 (SELECT string_agg(branch_id || ':' || coalesce(array_to_string(spoken_languages, ','), ''), ',' ORDER BY branch_id) FROM branch_settings WHERE tenant_id = 'alpha-co'),
+                -- Languages of the Alpha accounts that are not probing (a prober may set its own).
+                (SELECT string_agg(email || ':' || coalesce(language, ''), ',' ORDER BY email) FROM dashboard_users WHERE tenant_id = 'alpha-co' AND email NOT IN ('north-admin@alpha.test', 'north-supervisor@alpha.test')),
                 (SELECT count(*) FROM device_configs WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM device_commands WHERE device_id LIKE 'alpha-%'),
                 (SELECT count(*) FROM preregistrations WHERE tenant_id = 'alpha-co'),

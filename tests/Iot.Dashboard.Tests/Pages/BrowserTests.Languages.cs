@@ -1,0 +1,93 @@
+using System.Globalization;
+using Dapper;
+using Iot.Dashboard.Auth;
+using Iot.Dashboard.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Npgsql;
+
+namespace Iot.Dashboard.Tests.Pages;
+
+public sealed partial class BrowserTests
+{
+    /// <summary>
+    /// A supervisor whose account speaks <paramref name="culture"/> sees the layout, the overview and the dialogue list in
+    /// it: translated texts (server-side and from the script dictionary), analysis labels, and dates and numbers in the
+    /// culture's own format. <paramref name="day"/> is how the culture writes 2026-11-20 (ICU's short date).
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Overview", "Dialogues", "unacknowledged", "neutral", "11/20/2026")]
+    [InlineData("ru", "Обзор", "Диалоги", "Неподтверждённых", "нейтральная", "20.11.2026")]
+    [InlineData("uz-Latn", "Umumiy koʻrinish", "Dialoglar", "Tasdiqlanmagan", "neytral", "20/11/2026")]
+    [InlineData("az-Latn", "İcmal", "Dialoqlar", "Təsdiqlənməmiş", "neytral", "20.11.2026")]
+    public async Task A_user_sees_the_overview_and_dialogue_list_in_their_own_language_with_culture_formatted_dates_and_numbers(
+        string culture, string overview, string dialogues, string bellWord, string neutral, string day)
+    {
+        var ci = CultureInfo.GetCultureInfo(culture);
+        var email = $"lang-{culture.ToLowerInvariant()}@acme.test";
+        await using (var c = new NpgsqlConnection(fx.ConnectionString))
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO dashboard_users (user_id, tenant_id, email, display_name, role, password_hash, language)
+                VALUES (@id, @tenant, @email, @email, @role, @hash, @culture) ON CONFLICT DO NOTHING
+                """,
+                new { id = Guid.CreateVersion7(), tenant = SeedData.Acme, email, role = Roles.Supervisor, hash = PasswordHashing.Hash(SeedData.Password), culture });
+        }
+
+        // The browser asks for English: the account's choice wins.
+        var page = await fx.SignedInPageAsync(email);
+        await page.GotoAsync("/?from=2026-11-20&to=2026-11-20");
+        Assert.Equal(culture, await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal(overview, await page.InnerTextAsync("h1"));
+        Assert.Equal(dialogues, await page.InnerTextAsync("nav a[href='/dialogues']"));
+
+        // Dates and numbers formatted on the server in the culture: the period's start and the upsell rate.
+        var period = await page.InnerTextAsync("#overview-period");
+        Assert.StartsWith(new DateTime(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc).ToString("g", ci), period, StringComparison.Ordinal);
+        Assert.StartsWith(day + " ", period, StringComparison.Ordinal);
+        var upsell = await page.InnerTextAsync("#kpi-upsell");
+        var percent = int.Parse(new string([.. upsell.Where(char.IsAsciiDigit)]), CultureInfo.InvariantCulture);
+        Assert.Equal((percent / 100.0).ToString("P0", ci), upsell);
+
+        // The bell's title is written by alerts-bell.js from the page's translated dictionary, numbers through Intl.
+        await page.WaitForSelectorAsync("#alert-bell[data-count]");
+        Assert.Contains(bellWord, await page.GetAttributeAsync("#alert-bell", "title") ?? "", StringComparison.Ordinal);
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "overview-" + culture));
+
+        // The dialogue list: the sentiment label translated, the start time in the culture's short date and time.
+        await page.GotoAsync("/dialogues?sentiment=neutral");
+        Assert.Equal(dialogues, await page.InnerTextAsync("h1"));
+        Assert.Equal(neutral, await page.InnerTextAsync("#dialogues tbody tr >> nth=0 >> td.sentiment"));
+        var started = await page.InnerTextAsync("#dialogues tbody tr >> nth=0 >> td.started");
+        var pattern = ci.DateTimeFormat.ShortDatePattern + " " + ci.DateTimeFormat.ShortTimePattern;
+        Assert.True(DateTime.TryParseExact(started, pattern, ci, DateTimeStyles.None, out _), $"'{started}' is not in {culture}'s '{pattern}'");
+        if (culture != "en")
+        {
+            var en = CultureInfo.GetCultureInfo("en").DateTimeFormat;
+            Assert.False(DateTime.TryParseExact(started, en.ShortDatePattern + " " + en.ShortTimePattern, ci, DateTimeStyles.None, out _), $"'{started}' is in English format");
+        }
+
+        output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "dialogues-" + culture));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_user_switches_their_own_language_on_the_settings_page_and_back_to_the_browsers()
+    {
+        var page = await fx.SignedInPageAsync(SeedData.AcmeAnalyst);
+        await page.GotoAsync("/settings");
+        await page.SelectOptionAsync("#language", "ru");
+        await page.ClickAsync("#save-language");
+        await page.WaitForSelectorAsync(".notice");
+        Assert.Equal("ru", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("Язык сохранён.", await page.InnerTextAsync(".notice"));
+        Assert.Equal("ru", await page.InputValueAsync("#language"));
+
+        await page.SelectOptionAsync("#language", "");
+        await page.ClickAsync("#save-language");
+        await page.WaitForSelectorAsync(".notice");
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("Your language is saved.", await page.InnerTextAsync(".notice"));
+        await page.Context.DisposeAsync();
+    }
+}
