@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Iot.Bench.Dashboard;
 
-/// <summary>--dialogues N (1,000,000), --segments-per-dialogue N (10), --transcript-share F (0.1), --requests N (200), --keep.</summary>
-internal sealed record BenchArgs(int Dialogues, int SegmentsPerDialogue, double TranscriptShare, int Requests, bool Keep)
+/// <summary>
+/// --dialogues N (1,000,000), --segments-per-dialogue N (10), --transcript-share F (0.1), --requests N (200), --keep,
+/// --reuse DATABASE (measure again on a database an earlier --keep run seeded and rolled up: no seeding, no raw-only rows).
+/// </summary>
+internal sealed record BenchArgs(int Dialogues, int SegmentsPerDialogue, double TranscriptShare, int Requests, bool Keep, string? Reuse)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -13,6 +16,7 @@ internal sealed record BenchArgs(int Dialogues, int SegmentsPerDialogue, double 
             int.Parse(Value("--segments-per-dialogue") ?? "10", CultureInfo.InvariantCulture),
             double.Parse(Value("--transcript-share") ?? "0.1", CultureInfo.InvariantCulture),
             int.Parse(Value("--requests") ?? "200", CultureInfo.InvariantCulture),
-            args.Contains("--keep"));
+            args.Contains("--keep") || Value("--reuse") is not null,
+            Value("--reuse"));
     }
 }

@@ -11,8 +11,9 @@
 ALTER TABLE analyses ADD COLUMN offered_items jsonb NOT NULL DEFAULT '[]'::jsonb,
                      ADD COLUMN purchase boolean;
 
--- The two missed-opportunity lists, newest first, per tenant: a purchase with no offer, and a declined offer.
-CREATE INDEX analyses_missed_offer ON analyses (tenant_id, dialogue_started_at DESC)
+-- The two missed-opportunity lists, newest first, per tenant: a purchase with no offer, and a declined offer. The id
+-- completes the list's order (started, id), so a page is the index's first rows, not a sort of the whole period.
+CREATE INDEX analyses_missed_offer ON analyses (tenant_id, dialogue_started_at DESC, dialogue_id DESC)
     WHERE purchase AND NOT upsell_attempted AND NOT dialogue_deleted AND low_confidence IS NULL;
-CREATE INDEX analyses_declined_offer ON analyses (tenant_id, dialogue_started_at DESC)
+CREATE INDEX analyses_declined_offer ON analyses (tenant_id, dialogue_started_at DESC, dialogue_id DESC)
     WHERE customer_reaction = 'declined' AND NOT dialogue_deleted AND low_confidence IS NULL;

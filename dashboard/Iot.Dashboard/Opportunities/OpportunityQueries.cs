@@ -21,11 +21,12 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
 
     /// <summary>
     /// The dialogue of an analysis by its key and its partition key, so PostgreSQL reads one partition's index, per row,
-    /// only for the rows the (partial, time-ordered) analyses index already picked.
+    /// only for the rows the (partial, time-ordered) analyses index already picked. OFFSET 0 keeps the lateral a per-row
+    /// lookup: flattened into a join, PostgreSQL hashed every dialogue of the year (0.9 s at 1 M; 0.8 ms this way).
     /// </summary>
     private const string DialogueJoin = """
         CROSS JOIN LATERAL (SELECT d.device_id, d.operator_id FROM dialogues d
-                            WHERE d.dialogue_id = a.dialogue_id AND d.started_at = a.dialogue_started_at AND d.deleted_at IS NULL) d
+                            WHERE d.dialogue_id = a.dialogue_id AND d.started_at = a.dialogue_started_at AND d.deleted_at IS NULL OFFSET 0) d
         """;
 
     private static string Quotes(string claim) => $"ARRAY(SELECT e->>'quote' FROM jsonb_array_elements(a.evidence) e WHERE e->>'claim' = '{claim}')";
