@@ -28,10 +28,15 @@ var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = nam
 var clock = TimeProvider.System;
 try
 {
+    await using (var db = NpgsqlDataSource.Create(connectionString))
+    {
+        // A reused database gets the migrations added since it was seeded.
+        await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+    }
+
     if (args_.Reuse is null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
         var seedStart = clock.GetTimestamp();
         Console.WriteLine($"seeding {args_.Dialogues:N0} dialogues, {args_.Dialogues * (long)args_.SegmentsPerDialogue:N0} segments, {args_.TranscriptShare:P0} transcribed (binary COPY)…");
         await Seeder.SeedAsync(db, args_, clock.GetUtcNow(), p => Console.WriteLine($"  {p} ({clock.GetElapsedTime(seedStart).TotalSeconds:0} s)"));

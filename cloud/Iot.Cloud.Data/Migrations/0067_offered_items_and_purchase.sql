@@ -17,3 +17,25 @@ CREATE INDEX analyses_missed_offer ON analyses (tenant_id, dialogue_started_at D
     WHERE purchase AND NOT upsell_attempted AND NOT dialogue_deleted AND low_confidence IS NULL;
 CREATE INDEX analyses_declined_offer ON analyses (tenant_id, dialogue_started_at DESC, dialogue_id DESC)
     WHERE customer_reaction = 'declined' AND NOT dialogue_deleted AND low_confidence IS NULL;
+
+-- "Top offered items" over a month or a quarter would read every analysis of the period (0.8-1.3 s at 1 M dialogues), so
+-- the overview roll-up job (OverviewRollup, same buckets, watermark and state as 0022/0065) keeps them per tenant, local
+-- day, branch, the seller's words as the dashboard normalises them (lower case, single spaces) and category: offers,
+-- dialogues holding such an offer, accepted and declined offers. Unflagged analyses of dialogues not deleted only.
+CREATE TABLE offered_item_rollup (
+    tenant_id text NOT NULL,
+    day       date NOT NULL,
+    branch_id text,
+    item      text NOT NULL,
+    category  text NOT NULL,
+    offered   integer NOT NULL,
+    dialogues integer NOT NULL,
+    accepted  integer NOT NULL,
+    declined  integer NOT NULL
+);
+CREATE UNIQUE INDEX offered_item_rollup_key ON offered_item_rollup (tenant_id, day, branch_id, item, category) NULLS NOT DISTINCT;
+GRANT SELECT ON offered_item_rollup TO iot_dashboard_app;
+ALTER TABLE offered_item_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY dashboard_tenant ON offered_item_rollup TO iot_dashboard_app USING (tenant_id = (SELECT dashboard_tenant())
+    AND ((SELECT dashboard_all_branches()) OR branch_id = ANY ((SELECT dashboard_branches())::text[])));
+DELETE FROM overview_rollup_state;

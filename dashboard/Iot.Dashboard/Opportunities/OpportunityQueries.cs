@@ -3,6 +3,8 @@ using System.Text.Json;
 using Dapper;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Dialogues;
+using Iot.Dashboard.Overview;
+using Iot.Dashboard.Performance;
 
 namespace Iot.Dashboard.Opportunities;
 
@@ -54,31 +56,53 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
                 r.OfferQuotes, r.ReactionQuotes, Link(r.DialogueId)),
             ct);
 
-    /// <summary>The period's offered items by the seller's normalised words; sort and limit from the filter.</summary>
-    public Task<TopItems> ItemsAsync(OpportunityFilter filter, CancellationToken ct) =>
+    /// <summary>
+    /// The period's offered items by the seller's normalised words; sort and limit from the filter. Whole clean days come
+    /// from <c>offered_item_rollup</c>, today and days changed since the roll-up's last pass are read raw (the
+    /// Performance pages' <see cref="RollupPlan"/>), and a device or operator filter reads the period raw (the roll-up is
+    /// per branch). An item's category is its most offered one; dialogues are counted per category and day.
+    /// </summary>
+    public Task<TopItems> ItemsAsync(OpportunityFilter filter, CancellationToken ct) => ItemsAsync(filter, rawOnly: false, ct);
+
+    /// <summary><paramref name="rawOnly"/>: ignore the roll-up (tests compare both paths).</summary>
+    internal Task<TopItems> ItemsAsync(OpportunityFilter filter, bool rawOnly, CancellationToken ct) =>
         db.RunAsync(
             async (c, tx) =>
             {
                 var period = await TenantPeriod.ReadAsync(c, tx, filter, time.GetUtcNow(), ct).ConfigureAwait(false);
-                var args = Parameters(filter, period);
+                var plan = await RollupPlan.ReadAsync(c, tx, time.GetUtcNow(), ct).ConfigureAwait(false);
+                var byDialogue = filter.DeviceFilter is not null || filter.OperatorFilter is not null;
+                await plan.CoverAsync(c, tx, period.First, period.Last, rawOnly || byDialogue, ct).ConfigureAwait(false);
+                var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);
+                args.Add("branch", filter.BranchFilter);
+                args.Add("device", filter.DeviceFilter);
+                args.Add("operator", filter.OperatorFilter);
                 args.Add("limit", filter.EffectiveLimit);
                 var sort = filter.EffectiveSort;
                 var direction = sort.StartsWith('-') ? "DESC" : "ASC";
                 var key = ItemSortSql[sort.TrimStart('-')];
 
                 // The dialogue is joined only when a device or operator filter needs it (analyses carry tenant and branch).
-                var join = filter.DeviceFilter is null && filter.OperatorFilter is null ? "" : DialogueJoin;
+                var analyses = "analyses a" + (byDialogue ? " " + DialogueJoin : "");
                 var sql = $"""
-                    SELECT x.item AS Item, mode() WITHIN GROUP (ORDER BY x.category) AS Category, count(*)::int AS Offered,
-                           count(DISTINCT x.dialogue_id)::int AS Dialogues, count(*) FILTER (WHERE x.reaction = 'accepted')::int AS Accepted,
-                           count(*) FILTER (WHERE x.reaction = 'declined')::int AS Declined
-                    FROM (SELECT a.dialogue_id, {OfferedItemSql.Normalise("o->>'item'")} AS item, coalesce(o->>'category', '') AS category, o->>'reaction' AS reaction
-                          FROM analyses a {join}
-                          CROSS JOIN LATERAL jsonb_array_elements(a.offered_items) o
-                          WHERE a.offered_items <> '[]'::jsonb AND {Where(filter)}) x
-                    WHERE x.item <> ''
-                    GROUP BY x.item
-                    ORDER BY {key} {direction}, x.item
+                    WITH runs AS (SELECT r.f::timestamp AT TIME ZONE @zone AS lo, r.e::timestamp AT TIME ZONE @zone AS hi FROM unnest(@runFirsts::date[], @runEnds::date[]) AS r(f, e)),
+                    raw AS MATERIALIZED (
+                        SELECT o.* FROM runs r CROSS JOIN LATERAL (
+                            {OfferedItemRollupSql.Offers(analyses)} AND a.dialogue_started_at >= r.lo AND a.dialogue_started_at < r.hi AND {Where(filter)} OFFSET 0) o
+                        WHERE o.item <> ''),
+                    x AS (
+                        SELECT item, category, count(*) AS offered, count(DISTINCT dialogue_id) AS dialogues, count(*) FILTER (WHERE reaction = 'accepted') AS accepted,
+                               count(*) FILTER (WHERE reaction = 'declined') AS declined
+                        FROM raw GROUP BY 1, 2
+                        UNION ALL
+                        SELECT item, category, offered, dialogues, accepted, declined FROM offered_item_rollup WHERE {RollupSource.CleanDays(filter.BranchFilter, null)}),
+                    c AS (SELECT item, category, sum(offered) AS offered, sum(dialogues) AS dialogues, sum(accepted) AS accepted, sum(declined) AS declined FROM x GROUP BY 1, 2),
+                    i AS (
+                        SELECT item, (array_agg(category ORDER BY offered DESC, category))[1] AS category, sum(offered)::int AS offered, sum(dialogues)::int AS dialogues,
+                               sum(accepted)::int AS accepted, sum(declined)::int AS declined
+                        FROM c GROUP BY item)
+                    SELECT item AS Item, category AS Category, offered AS Offered, dialogues AS Dialogues, accepted AS Accepted, declined AS Declined
+                    FROM i ORDER BY {key} {direction}, item
                     LIMIT @limit
                     """;
                 var rows = await c.QueryAsync<ItemRow>(new CommandDefinition(sql, args, tx, cancellationToken: ct)).ConfigureAwait(false);
@@ -92,13 +116,13 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
     /// <summary>Fixed ORDER BY fragments per allowed sort; only these reach SQL.</summary>
     private static readonly Dictionary<string, string> ItemSortSql = new(StringComparer.Ordinal)
     {
-        ["item"] = "x.item",
-        ["category"] = "mode() WITHIN GROUP (ORDER BY x.category)",
-        ["offered"] = "count(*)",
-        ["dialogues"] = "count(DISTINCT x.dialogue_id)",
-        ["accepted"] = "count(*) FILTER (WHERE x.reaction = 'accepted')",
-        ["declined"] = "count(*) FILTER (WHERE x.reaction = 'declined')",
-        ["acceptanceRate"] = "count(*) FILTER (WHERE x.reaction = 'accepted')::float8 / count(*)",
+        ["item"] = "item",
+        ["category"] = "category",
+        ["offered"] = "offered",
+        ["dialogues"] = "dialogues",
+        ["accepted"] = "accepted",
+        ["declined"] = "declined",
+        ["acceptanceRate"] = "accepted::float8 / nullif(offered, 0)",
     };
 
     private async Task<OpportunityPage<TOut>> ListAsync<TRow, TOut>(OpportunityFilter filter, string columns, string condition, Func<TRow, TOut> map, CancellationToken ct)

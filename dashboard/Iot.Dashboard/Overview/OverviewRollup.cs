@@ -72,7 +72,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         await using (var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false))
         {
             // A tenant cut in another zone before: none of its rows are valid any more.
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM overview_rollup WHERE tenant_id = ANY(@rebuild);" + PerformanceRollupSql.DeleteTenants, new { rebuild }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await c.ExecuteAsync(new CommandDefinition("DELETE FROM overview_rollup WHERE tenant_id = ANY(@rebuild);" + PerformanceRollupSql.DeleteTenants + OfferedItemRollupSql.DeleteTenants, new { rebuild }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
 
@@ -83,7 +83,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         {
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
             await c.ExecuteAsync(new CommandDefinition(
-                Recompute + ";\n" + PerformanceRollupSql.Recompute,
+                Recompute + ";\n" + PerformanceRollupSql.Recompute + OfferedItemRollupSql.Recompute,
                 new { tenants = batch.Select(b => b.TenantId).ToArray(), days = batch.Select(b => b.Day).ToArray(), zones = batch.Select(b => zoneOf[b.TenantId]).ToArray() },
                 tx,
                 cancellationToken: ct)).ConfigureAwait(false);
