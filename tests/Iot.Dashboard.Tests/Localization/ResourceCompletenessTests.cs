@@ -46,6 +46,7 @@ public sealed partial class ResourceCompletenessTests
         asked.UnionWith(ClientTexts.Common);
         asked.UnionWith(TrendsModel.MeasureNames.Values);
         asked.UnionWith(Roles.All.Select(r => "Role." + r));
+        asked.UnionWith(OpportunitiesModel.Views.Select(v => v.Title));
         Assert.Contains("Nav.Overview", asked);
         Assert.Empty(asked.Except(english.Keys).Order(StringComparer.Ordinal));
     }
