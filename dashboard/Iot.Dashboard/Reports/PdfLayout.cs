@@ -19,14 +19,17 @@ public sealed class PdfLayout : IDisposable
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
     private readonly PdfDocument _document;
     private readonly string _footer;
+    private readonly Func<int, string> _pageText;
     private XGraphics? _gfx;
     private PdfPage? _page;
     private double _y;
 
-    public PdfLayout(PdfDocument document, string footer)
+    /// <param name="pageText">"page 2" in the reader's language, from the page number.</param>
+    public PdfLayout(PdfDocument document, string footer, Func<int, string> pageText)
     {
         _document = document;
         _footer = footer;
+        _pageText = pageText;
         Title = new XFont(ReportFonts.Family, 16, XFontStyleEx.Bold, Unicode);
         Heading = new XFont(ReportFonts.Family, 12, XFontStyleEx.Bold, Unicode);
         Body = new XFont(ReportFonts.Family, 9.5, XFontStyleEx.Regular, Unicode);
@@ -136,7 +139,7 @@ public sealed class PdfLayout : IDisposable
         _page.Size = PdfSharp.PageSize.A4;
         _gfx = XGraphics.FromPdfPage(_page);
         _y = Margin;
-        var footer = $"{_footer} · page {_document.PageCount}";
+        var footer = $"{_footer} · {_pageText(_document.PageCount)}";
         _gfx.DrawString(footer, Body, XBrushes.Gray, new XRect(Margin, _page.Height.Point - Margin, Width, 12), XStringFormats.TopLeft);
     }
 

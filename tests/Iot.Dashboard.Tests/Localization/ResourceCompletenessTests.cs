@@ -47,6 +47,7 @@ public sealed partial class ResourceCompletenessTests
         asked.UnionWith(TrendsModel.MeasureNames.Values);
         asked.UnionWith(Roles.All.Select(r => "Role." + r));
         asked.UnionWith(OpportunitiesModel.Views.Select(v => v.Title));
+        asked.UnionWith(Iot.Dashboard.Reports.SummaryXlsx.TableHeader);
         Assert.Contains("Nav.Overview", asked);
         Assert.Empty(asked.Except(english.Keys).Order(StringComparer.Ordinal));
     }
