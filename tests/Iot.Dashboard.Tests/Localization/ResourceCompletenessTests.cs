@@ -48,6 +48,7 @@ public sealed partial class ResourceCompletenessTests
         asked.UnionWith(Roles.All.Select(r => "Role." + r));
         asked.UnionWith(OpportunitiesModel.Views.Select(v => v.Title));
         asked.UnionWith(Iot.Dashboard.Reports.SummaryXlsx.TableHeader);
+        asked.UnionWith(DeviceModel.ClientKeys);
         Assert.Contains("Nav.Overview", asked);
         Assert.Empty(asked.Except(english.Keys).Order(StringComparer.Ordinal));
     }
