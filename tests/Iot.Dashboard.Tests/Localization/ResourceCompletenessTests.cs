@@ -49,6 +49,8 @@ public sealed partial class ResourceCompletenessTests
         asked.UnionWith(OpportunitiesModel.Views.Select(v => v.Title));
         asked.UnionWith(Iot.Dashboard.Reports.SummaryXlsx.TableHeader);
         asked.UnionWith(DeviceModel.ClientKeys);
+        asked.UnionWith(AlertsModel.ClientKeys);
+        asked.UnionWith(Iot.Dashboard.Alerts.AlertStates.Values.Select(s => "AlertState." + s));
         Assert.Contains("Nav.Overview", asked);
         Assert.Empty(asked.Except(english.Keys).Order(StringComparer.Ordinal));
     }
