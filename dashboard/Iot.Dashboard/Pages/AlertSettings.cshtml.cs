@@ -1,10 +1,10 @@
 using System.Globalization;
 using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Auth;
+using Iot.Dashboard.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Iot.Dashboard.Localization;
 using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;

@@ -17,8 +17,6 @@ public sealed class ReportLanguage
 
     private ReportLanguage(CultureInfo culture) => Culture = culture;
 
-    public static ReportLanguage English { get; } = For(null);
-
     public CultureInfo Culture { get; }
 
     /// <summary>
