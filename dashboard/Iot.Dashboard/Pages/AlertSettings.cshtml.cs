@@ -1,9 +1,11 @@
 using System.Globalization;
 using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Auth;
+using Iot.Dashboard.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
@@ -21,7 +23,7 @@ public sealed class RuleForm
 /// any cookie, and the answer is not cached); after that nothing can show it again.
 /// </summary>
 [Authorize(Policy = Policies.TenantAdmin)]
-public sealed class AlertSettingsModel(AlertRuleSettings rules, AlertChannels channels) : PageModel
+public sealed class AlertSettingsModel(AlertRuleSettings rules, AlertChannels channels, IStringLocalizer<SharedResource> t) : PageModel
 {
     public IReadOnlyList<AlertRuleSettingView> Rules { get; private set; } = [];
 
@@ -67,7 +69,7 @@ public sealed class AlertSettingsModel(AlertRuleSettings rules, AlertChannels ch
             Errors = await rules.SaveAsync(new AlertRulesChange(changes), ct).ConfigureAwait(false);
         }
 
-        return await DoneAsync("Thresholds saved.", ct).ConfigureAwait(false);
+        return await DoneAsync(t["AlertSettings.ThresholdsSaved"], ct).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnPostWebhookAsync(string? name, string? url, string? template, string? minSeverity, CancellationToken ct)
@@ -90,20 +92,20 @@ public sealed class AlertSettingsModel(AlertRuleSettings rules, AlertChannels ch
     {
         var list = recipients?.Split([',', ';', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var result = await channels.CreateAsync(new AlertChannelRequest("email", name, null, null, list, minSeverity, true), ct).ConfigureAwait(false);
-        return result.Saved is { } saved ? await DoneAsync($"E-mail channel '{saved.Channel.Name}' added.", ct).ConfigureAwait(false) : await FailAsync(result, ct).ConfigureAwait(false);
+        return result.Saved is { } saved ? await DoneAsync(t["AlertSettings.EmailAdded", saved.Channel.Name], ct).ConfigureAwait(false) : await FailAsync(result, ct).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnPostToggleAsync(long channelId, bool enabled, CancellationToken ct)
     {
         var result = await channels.UpdateAsync(channelId, new AlertChannelRequest(null, null, null, null, null, null, enabled), ct).ConfigureAwait(false);
         return result.Saved is { } saved
-            ? await DoneAsync($"Channel '{saved.Channel.Name}' {(enabled ? "enabled" : "disabled")}.", ct).ConfigureAwait(false)
+            ? await DoneAsync(t[enabled ? "AlertSettings.ChannelEnabled" : "AlertSettings.ChannelDisabled", saved.Channel.Name], ct).ConfigureAwait(false)
             : result.Errors is null ? NotFound() : await FailAsync(result, ct).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long channelId, CancellationToken ct) =>
         await channels.DeleteAsync(channelId, ct).ConfigureAwait(false)
-            ? await DoneAsync($"Channel {channelId} deleted.", ct).ConfigureAwait(false)
+            ? await DoneAsync(t["AlertSettings.ChannelDeleted", channelId], ct).ConfigureAwait(false)
             : NotFound();
 
     private async Task<IActionResult> FailAsync(ChannelChangeResult result, CancellationToken ct)

@@ -1,8 +1,11 @@
 using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Auth;
+using Iot.Dashboard.Fleet;
+using Iot.Dashboard.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
@@ -12,8 +15,12 @@ namespace Iot.Dashboard.Pages;
 /// stream the layout's bell opens (alerts.js); a filtered or paged view stays as loaded.
 /// </summary>
 [Authorize(Policy = Policies.ReadAlerts)]
-public sealed class AlertsModel(AlertStore store, IAuthorizationService authorization) : PageModel
+public sealed class AlertsModel(AlertStore store, IAuthorizationService authorization, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>The texts alerts.js shows when it redraws the list.</summary>
+    public static readonly IReadOnlyList<string> ClientKeys =
+        ["Alerts.TenantWide", "Alerts.AckBy", "AlertState.open", "Fleet.LiveUpdated", "Alerts.NewestOf", .. FleetFormat.Severities.Select(s => "Severity." + s)];
+
     [BindProperty(SupportsGet = true)]
     public string? State { get; set; }
 
@@ -78,7 +85,7 @@ public sealed class AlertsModel(AlertStore store, IAuthorizationService authoriz
             return NotFound();
         }
 
-        Message = result.Conflict ?? (result.Changed ? $"Alert {id} acknowledged." : $"Alert {id} was already acknowledged by {result.Alert!.AcknowledgedBy}.");
+        Message = result.Conflict ?? (result.Changed ? t["Alerts.Acknowledged", id] : t["Alerts.AlreadyAcknowledged", id, result.Alert!.AcknowledgedBy ?? ""]);
         return RedirectToPage();
     }
 }

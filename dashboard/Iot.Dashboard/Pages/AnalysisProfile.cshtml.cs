@@ -1,12 +1,13 @@
-using System.Globalization;
 using System.Text.Json;
 using Iot.Cloud.Pipeline.Analysis;
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Settings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
@@ -16,7 +17,7 @@ namespace Iot.Dashboard.Pages;
 /// editor), the version history, and re-analysis of a period with its progress.
 /// </summary>
 [Authorize(Policy = Policies.ReadAnalysisProfile)]
-public sealed class AnalysisProfileModel(AnalysisProfileService profiles, ReanalysisService reanalysis, TenantScope scope) : PageModel
+public sealed class AnalysisProfileModel(AnalysisProfileService profiles, ReanalysisService reanalysis, TenantScope scope, IStringLocalizer<SharedResource> t) : PageModel
 {
     // Indented for editing; non-ASCII phrases stay readable (the page HTML-encodes the textarea anyway).
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -112,12 +113,12 @@ public sealed class AnalysisProfileModel(AnalysisProfileService profiles, Reanal
         var outcome = await profiles.SaveAsync(new ProfileSaveRequest(draft, Note, BaseVersion), ct).ConfigureAwait(false);
         if (outcome.Version is { } version)
         {
-            Message = $"Saved as version {version}. Re-analyse a period below to apply it to past dialogues.";
+            Message = t["AnalysisProfile.Saved", version];
             return RedirectToPage();
         }
 
         Errors = outcome.ConflictWith is { } other
-            ? new Dictionary<string, string[]> { ["profile"] = [$"version {other} was saved while you edited; your text is kept below, reload to see theirs"] }
+            ? new Dictionary<string, string[]> { ["profile"] = [t["AnalysisProfile.Conflict", other]] }
             : outcome.Errors;
         await LoadAsync(keepDraft: true, ct).ConfigureAwait(false);
         return Page();
@@ -145,7 +146,7 @@ public sealed class AnalysisProfileModel(AnalysisProfileService profiles, Reanal
 
         if (From is not { } from || To is not { } to)
         {
-            Errors = new Dictionary<string, string[]> { ["from"] = ["choose both dates"] };
+            Errors = new Dictionary<string, string[]> { ["from"] = [t["AnalysisProfile.BothDates"]] };
             await LoadAsync(keepDraft: false, ct).ConfigureAwait(false);
             return Page();
         }
@@ -156,8 +157,8 @@ public sealed class AnalysisProfileModel(AnalysisProfileService profiles, Reanal
         if (started is not null)
         {
             Message = started.Added == 0
-                ? $"Nothing to add: all {started.InRange} dialogue(s) of the period are done or queued with profile version {started.ProfileVersion}."
-                : string.Create(CultureInfo.InvariantCulture, $"Queued {started.Added} of {started.InRange} dialogue(s) for re-analysis with profile version {started.ProfileVersion}.");
+                ? t["AnalysisProfile.NothingToAdd", started.InRange, started.ProfileVersion]
+                : t["AnalysisProfile.Queued", started.Added, started.InRange, started.ProfileVersion];
             return RedirectToPage();
         }
 

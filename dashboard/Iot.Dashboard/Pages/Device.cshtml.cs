@@ -1,18 +1,23 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
 using Iot.Dashboard.Fleet;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
 [Authorize(Policy = Policies.ManageDevices)]
-public sealed class DeviceModel(DeviceControl control, DeviceDetails details, TenantScope scope, TimeProvider time) : PageModel
+public sealed class DeviceModel(DeviceControl control, DeviceDetails details, TenantScope scope, TimeProvider time, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>The texts device.js shows on live updates.</summary>
+    public static readonly IReadOnlyList<string> ClientKeys = [.. FleetFormat.ClientKeys, "Device.NoVersion", "Device.Refused", "Device.Since"];
+
     public DateTime NowUtc => time.GetUtcNow().UtcDateTime;
 
     public DeviceDetail Detail { get; private set; } = null!;
@@ -43,7 +48,7 @@ public sealed class DeviceModel(DeviceControl control, DeviceDetails details, Te
                 spokenLanguages?.Trim() switch { null or "" => null, "-" => [], var l => [l] });
             var (version, errors) = await control.PushConfigAsync(deviceId, change, ct).ConfigureAwait(false);
             Errors.AddRange(errors.SelectMany(e => e.Value));
-            return $"Config version {version} pushed to {deviceId}.";
+            return t["Device.ConfigPushed", version, deviceId];
         }, ct);
 
     public Task<IActionResult> OnPostCommandAsync(string deviceId, string name, CancellationToken ct) =>
@@ -52,7 +57,7 @@ public sealed class DeviceModel(DeviceControl control, DeviceDetails details, Te
             var request = new DeviceCommandRequest(name);
             var errors = DeviceControl.CheckCommand(request);
             Errors.AddRange(errors.SelectMany(e => e.Value));
-            return errors.Count > 0 ? "" : $"Command {name} sent ({await control.SendCommandAsync(deviceId, request, ct).ConfigureAwait(false)}).";
+            return errors.Count > 0 ? "" : t["Device.CommandSent", name, await control.SendCommandAsync(deviceId, request, ct).ConfigureAwait(false)];
         }, ct);
 
     /// <summary>"Mon-Fri=09:00-13:00,14:00-19:00; Sat=10:00-16:00" → the agent's Recording:Schedule map; empty = keep.</summary>

@@ -1,11 +1,13 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
@@ -14,7 +16,7 @@ namespace Iot.Dashboard.Pages;
 /// also retry dead jobs, cancel queued or waiting ones and retry every dead job of a kind (each behind a confirmation).
 /// </summary>
 [Authorize(Policy = Policies.ReadJobs)]
-public sealed class JobsModel(OperatorApi api, IAuthorizationService authorization) : PageModel
+public sealed class JobsModel(OperatorApi api, IAuthorizationService authorization, IStringLocalizer<SharedResource> t) : PageModel
 {
     public JobsView? View { get; private set; }
 
@@ -32,17 +34,17 @@ public sealed class JobsModel(OperatorApi api, IAuthorizationService authorizati
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
     public Task<IActionResult> OnPostRetryAsync(long id, CancellationToken ct) =>
-        ActAsync(w => api.CallAsync((a, who) => a.RetryJobAsync(who, id, w)), r => $"Job {id} is queued again.", ct);
+        ActAsync(w => api.CallAsync((a, who) => a.RetryJobAsync(who, id, w)), r => t["Jobs.Requeued", id], ct);
 
     public Task<IActionResult> OnPostCancelAsync(long id, string? reason, CancellationToken ct) =>
         reason is { Length: > JobActions.MaxReasonChars }
-            ? FailAsync($"reason must be at most {JobActions.MaxReasonChars} characters", ct)
-            : ActAsync(w => api.CallAsync((a, who) => a.CancelJobAsync(who, id, reason, w)), r => $"Job {id} is cancelled.", ct);
+            ? FailAsync(t["Jobs.ReasonTooLong", JobActions.MaxReasonChars], ct)
+            : ActAsync(w => api.CallAsync((a, who) => a.CancelJobAsync(who, id, reason, w)), r => t["Jobs.Cancelled", id], ct);
 
     public Task<IActionResult> OnPostRetryKindAsync(string? kind, int? max, CancellationToken ct) =>
         JobApiEndpoints.CheckRetryKind(new RetryKindBody(kind, max)) is { } problem
             ? FailAsync(problem, ct)
-            : ActAsync(w => api.CallAsync((a, who) => a.RetryJobsOfKindAsync(who, kind!, max ?? JobActions.DefaultRetryKind, w)), r => $"{r.Count} dead '{kind}' job(s) queued again.", ct);
+            : ActAsync(w => api.CallAsync((a, who) => a.RetryJobsOfKindAsync(who, kind!, max ?? JobActions.DefaultRetryKind, w)), r => t["Jobs.KindRequeued", r.Count, kind!], ct);
 
     private async Task<IActionResult> ActAsync(Func<CancellationToken, Task<JobActionResult>> action, Func<JobActionResult, string> done, CancellationToken ct)
     {

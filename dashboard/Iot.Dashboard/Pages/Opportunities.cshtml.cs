@@ -15,7 +15,9 @@ namespace Iot.Dashboard.Pages;
 [Authorize(Policy = Policies.ReadPerformance)]
 public sealed class OpportunitiesModel(OpportunityQueries queries) : PageModel
 {
-    public static readonly IReadOnlyList<(string View, string Title)> Views = [("missed", "Missed"), ("declined", "Declined"), ("items", "Offered items")];
+    /// <summary>Each tab and the resource key of its title.</summary>
+    public static readonly IReadOnlyList<(string View, string Title)> Views =
+        [("missed", "Opportunities.TabMissed"), ("declined", "Opportunities.TabDeclined"), ("items", "Opportunities.TabItems")];
 
     [BindProperty(SupportsGet = true)] public string? View { get; set; }
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
@@ -97,7 +99,8 @@ public sealed class OpportunitiesModel(OpportunityQueries queries) : PageModel
 
     public string SortMark(string column) => Items?.Sort == column ? " ▲" : Items?.Sort == "-" + column ? " ▼" : "";
 
-    public string Local(DateTime utc) => TenantTime.Local(utc, TenantTime.Zone(Period?.Zone ?? "Etc/UTC")).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>Tenant-local time in the reader's culture (the request culture: short date and time).</summary>
+    public string Local(DateTime utc) => TenantTime.Local(utc, TenantTime.Zone(Period?.Zone ?? "Etc/UTC")).ToString("g", CultureInfo.CurrentCulture);
 
-    public static string Rate(double? v) => v is { } x ? (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–";
+    public static string Rate(double? v) => v is { } x ? x.ToString("P1", CultureInfo.CurrentCulture) : "–";
 }

@@ -1,16 +1,18 @@
 using Iot.Dashboard.Auth;
 using Iot.Dashboard.Data;
+using Iot.Dashboard.Localization;
 using Iot.Dashboard.Provisioning;
 using Iot.Provisioning.Admin;
 using Iot.Provisioning.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Iot.Dashboard.Pages;
 
 [Authorize(Policy = Policies.ManageDevices)]
-public sealed class ProvisioningModel(DashboardProvisioning provisioning, TenantDb db) : PageModel
+public sealed class ProvisioningModel(DashboardProvisioning provisioning, TenantDb db, IStringLocalizer<SharedResource> t) : PageModel
 {
     public IReadOnlyList<PendingRequest> Pending { get; private set; } = [];
 
@@ -30,7 +32,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
         try
         {
             var device = await provisioning.ApproveAsync(serial, branchId, deviceId, ct).ConfigureAwait(false);
-            Message = $"Approved {serial} as device {device}.";
+            Message = t["Provisioning.Approved", serial, device];
             return RedirectToPage();
         }
         catch (Exception ex) when (ex is ProvisioningException or NotInTenantException or ProvisioningApiUnavailableException)
@@ -46,7 +48,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
         try
         {
             await provisioning.RejectAsync(serial, (reason ?? "").Trim(), ct).ConfigureAwait(false);
-            Message = $"Rejected {serial}.";
+            Message = t["Provisioning.Rejected", serial];
             return RedirectToPage();
         }
         catch (Exception ex) when (ex is ProvisioningException or NotInTenantException or ProvisioningApiUnavailableException)
@@ -61,7 +63,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
     {
         if (csv is null || csv.Length is 0 or > ProvisioningEndpoints.MaxCsvBytes)
         {
-            Errors.Add($"choose a CSV file of at most {ProvisioningEndpoints.MaxCsvBytes} bytes");
+            Errors.Add(t["Provisioning.ChooseCsv", ProvisioningEndpoints.MaxCsvBytes]);
         }
         else
         {
@@ -71,7 +73,7 @@ public sealed class ProvisioningModel(DashboardProvisioning provisioning, Tenant
                 var result = await provisioning.PreregisterAsync(await reader.ReadToEndAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
-                    Message = $"Pre-registered {result.Imported} serial(s).";
+                    Message = t["Provisioning.Preregistered", result.Imported];
                     return RedirectToPage();
                 }
 

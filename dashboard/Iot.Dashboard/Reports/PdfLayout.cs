@@ -19,18 +19,25 @@ public sealed class PdfLayout : IDisposable
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
     private readonly PdfDocument _document;
     private readonly string _footer;
+    private readonly Func<int, string> _pageText;
+
+    /// <summary>Column headings from large to small: a translated heading longer than its column gets a smaller size before it is cut.</summary>
+    private readonly XFont[] _narrowHeadings;
     private XGraphics? _gfx;
     private PdfPage? _page;
     private double _y;
 
-    public PdfLayout(PdfDocument document, string footer)
+    /// <param name="pageText">"page 2" in the reader's language, from the page number.</param>
+    public PdfLayout(PdfDocument document, string footer, Func<int, string> pageText)
     {
         _document = document;
         _footer = footer;
+        _pageText = pageText;
         Title = new XFont(ReportFonts.Family, 16, XFontStyleEx.Bold, Unicode);
         Heading = new XFont(ReportFonts.Family, 12, XFontStyleEx.Bold, Unicode);
         Body = new XFont(ReportFonts.Family, 9.5, XFontStyleEx.Regular, Unicode);
         Bold = new XFont(ReportFonts.Family, 9.5, XFontStyleEx.Bold, Unicode);
+        _narrowHeadings = [Bold, new XFont(ReportFonts.Family, 8.5, XFontStyleEx.Bold, Unicode), new XFont(ReportFonts.Family, 7.5, XFontStyleEx.Bold, Unicode)];
         NewPage();
     }
 
@@ -97,7 +104,8 @@ public sealed class PdfLayout : IDisposable
         {
             var width = Width * columns[i].Share;
             var cell = new XRect(x + 3, _y, width - 6, RowHeight);
-            _gfx!.DrawString(Fit(cells[i], font, cell.Width), font, XBrushes.Black, cell, columns[i].Right ? XStringFormats.CenterRight : XStringFormats.CenterLeft);
+            var cellFont = header ? Array.Find(_narrowHeadings, f => _gfx!.MeasureString(cells[i], f).Width <= cell.Width) ?? _narrowHeadings[^1] : font;
+            _gfx!.DrawString(Fit(cells[i], cellFont, cell.Width), cellFont, XBrushes.Black, cell, columns[i].Right ? XStringFormats.CenterRight : XStringFormats.CenterLeft);
             x += width;
         }
 
@@ -136,7 +144,7 @@ public sealed class PdfLayout : IDisposable
         _page.Size = PdfSharp.PageSize.A4;
         _gfx = XGraphics.FromPdfPage(_page);
         _y = Margin;
-        var footer = $"{_footer} · page {_document.PageCount}";
+        var footer = $"{_footer} · {_pageText(_document.PageCount)}";
         _gfx.DrawString(footer, Body, XBrushes.Gray, new XRect(Margin, _page.Height.Point - Margin, Width, 12), XStringFormats.TopLeft);
     }
 

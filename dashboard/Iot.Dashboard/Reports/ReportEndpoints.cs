@@ -22,8 +22,8 @@ public static class ReportEndpoints
         });
 
         // Summaries (issue 19 item 5): same readers as the exports; row security scopes the figures.
-        group.MapGet("/summary.pdf", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Pdf, queries, db, time, ct));
-        group.MapGet("/summary.xlsx", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct) => SummaryAsync(query, SummaryFiles.Xlsx, queries, db, time, ct));
+        group.MapGet("/summary.pdf", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, HttpContext http) => SummaryAsync(query, SummaryFiles.Pdf, queries, db, time, http));
+        group.MapGet("/summary.xlsx", ([AsParameters] SummaryQuery query, SummaryQueries queries, TenantDb db, TimeProvider time, HttpContext http) => SummaryAsync(query, SummaryFiles.Xlsx, queries, db, time, http));
 
         // Each user's own scheduled report mails.
         group.MapGet("/subscriptions", async (ReportSubscriptions subscriptions, CancellationToken ct) => TypedResults.Ok(await subscriptions.ListAsync(ct).ConfigureAwait(false)));
@@ -60,8 +60,9 @@ public static class ReportEndpoints
         [FromQuery(Name = "operator")] public string? Operator { get; set; }
     }
 
-    private static async Task<IResult> SummaryAsync(SummaryQuery query, string format, SummaryQueries queries, TenantDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SummaryAsync(SummaryQuery query, string format, SummaryQueries queries, TenantDb db, TimeProvider time, HttpContext http)
     {
+        var ct = http.RequestAborted;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
 
         // Defaults: the last seven whole (UTC) days. Empty form fields mean "not given".
@@ -86,7 +87,10 @@ public static class ReportEndpoints
             return TypedResults.NotFound();
         }
 
-        var bytes = await SummaryFiles.RenderAsync(summary, format, ct).ConfigureAwait(false);
+        // A summary is a document for people, not data: it is written in the reader's language, chosen as for the pages
+        // (the account's choice, else the browser's), although the rest of the API answers in the invariant culture.
+        var language = await ReportLanguage.ForRequestAsync(http).ConfigureAwait(false);
+        var bytes = await SummaryFiles.RenderAsync(summary, language, format, ct).ConfigureAwait(false);
         var details = new Dictionary<string, string?>
         {
             ["format"] = format,

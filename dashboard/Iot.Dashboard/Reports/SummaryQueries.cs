@@ -62,34 +62,22 @@ public sealed class SummaryQueries(TenantDb db, TimeProvider time)
                     cancellationToken: ct)).ConfigureAwait(false)).ToList();
                 var total = rows.Single(r => r.ByBranch == 1 && r.ByOperator == 1).Figures;
                 var branches = rows.Where(r => r.ByBranch == 0)
-                    .Select(r => new SummaryRow(r.BranchId, r.BranchId is null ? "(no branch)" : names.GetValueOrDefault(r.BranchId, r.BranchId), r.Figures))
+                    .Select(r => new SummaryRow(r.BranchId, r.BranchId is null ? "" : names.GetValueOrDefault(r.BranchId, r.BranchId), r.Figures))
                     .OrderBy(r => r.Name, StringComparer.CurrentCulture).ToList();
                 var operators = rows.Where(r => r.ByOperator == 0)
-                    .Select(r => new SummaryRow(r.OperatorId, r.OperatorId ?? "(no operator)", r.Figures))
+                    .Select(r => new SummaryRow(r.OperatorId, r.OperatorId ?? "", r.Figures))
                     .OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
-                return new ReportSummary(plan.Tenant ?? db.Scope.TenantId, plan.Zone, request, ScopeText(request, names), time.GetUtcNow(), total, branches, operators);
+                return new ReportSummary(plan.Tenant ?? db.Scope.TenantId, plan.Zone, request, Scope(request, names), time.GetUtcNow(), total, branches, operators);
             },
             ct);
 
-    private string ScopeText(SummaryRequest request, Dictionary<string, string> names)
-    {
-        var parts = new List<string>();
-        if (request.Branch is { } branch)
-        {
-            parts.Add($"Branch: {names[branch]} ({branch})");
-        }
-        else
-        {
-            parts.Add(db.Scope.Branches is null ? "All branches" : "Branches: " + string.Join(", ", names.Values.Order(StringComparer.CurrentCulture)));
-        }
-
-        if (request.Operator is { } op)
-        {
-            parts.Add($"Operator: {op}");
-        }
-
-        return string.Join(" · ", parts);
-    }
+    /// <summary>The named branch, else the caller's own branches by name (null = every branch of the tenant).</summary>
+    private SummaryScope Scope(SummaryRequest request, Dictionary<string, string> names) =>
+        new(
+            request.Branch,
+            request.Branch is { } branch ? names[branch] : null,
+            request.Branch is null && db.Scope.Branches is not null ? [.. names.Values.Order(StringComparer.CurrentCulture)] : null,
+            request.Operator);
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 }

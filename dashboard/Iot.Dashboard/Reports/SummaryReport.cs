@@ -65,34 +65,55 @@ public sealed record SummaryFigures(int Dialogues, int Analysed, int UpsellAttem
     public double? ChecklistCompliance => ChecklistItems == 0 ? null : (double)ChecklistMet / ChecklistItems;
 }
 
-/// <summary>One line of the per-branch or per-operator table.</summary>
-public sealed record SummaryRow(string? Key, string Name, SummaryFigures Figures);
+/// <summary>One line of the per-branch or per-operator table; <see cref="Key"/> null = dialogues without a branch (operator).</summary>
+public sealed record SummaryRow(string? Key, string Name, SummaryFigures Figures)
+{
+    public string Label(ReportLanguage t, bool branch) => Key is not null ? Name : branch ? t["Report.NoBranch"] : t["Report.NoOperator"];
+}
+
+/// <summary>
+/// Whose dialogues a summary covers: one branch (<see cref="Branch"/>, with its name), else the caller's branches by name
+/// (<see cref="Branches"/>; null = all of the tenant's), and optionally one operator. Kept as data, not text, so each
+/// reader gets it in their own language.
+/// </summary>
+public sealed record SummaryScope(string? Branch, string? BranchName, IReadOnlyList<string>? Branches, string? Operator)
+{
+    public string Text(ReportLanguage t)
+    {
+        var parts = new List<string>
+        {
+            Branch is not null ? t["Report.ScopeBranch", BranchName, Branch]
+                : Branches is null ? t["Report.AllBranches"]
+                : t["Report.ScopeBranches", string.Join(", ", Branches)],
+        };
+        if (Operator is not null)
+        {
+            parts.Add(t["Report.ScopeOperator", Operator]);
+        }
+
+        return string.Join(" · ", parts);
+    }
+}
 
 public sealed record ReportSummary(
     string TenantName,
     string TimeZone,
     SummaryRequest Request,
-    string ScopeText,
+    SummaryScope Scope,
     DateTimeOffset GeneratedAt,
     SummaryFigures Total,
     IReadOnlyList<SummaryRow> Branches,
     IReadOnlyList<SummaryRow> Operators)
 {
-    public string PeriodText => $"{Request.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} – {Request.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+    public string PeriodText(ReportLanguage t) => $"{t.Date(Request.From)} – {t.Date(Request.To)}";
 
-    /// <summary>A file name without the caller's free text (branch/operator ids may hold anything).</summary>
+    /// <summary>A file name without the caller's free text (branch/operator ids may hold anything), the same in every language.</summary>
     public string FileName(string extension) =>
         $"summary-{Request.From.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{Request.To.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{extension}";
 }
 
-/// <summary>How figures read in the PDF and the mail: one decimal, invariant culture, a dash for "no data".</summary>
+/// <summary>What every language prints for "no data" (<see cref="ReportLanguage"/> formats the figures).</summary>
 public static class SummaryFormat
 {
     public const string None = "—";
-
-    public static string Percent(double? share) => share is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : None;
-
-    public static string Quality(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : None;
-
-    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -10,49 +10,53 @@ namespace Iot.Dashboard.Reports;
 /// </summary>
 public static class SummaryXlsx
 {
-    private static readonly string[] TableHeader =
-        ["Dialogues", "Analysed", "Upsell attempts", "Accepted", "Upsell rate", "Acceptance rate", "Average quality", "Checklist items met", "Checklist items", "Checklist compliance"];
+    /// <summary>Resource keys of the table columns after the row's own (branch or operator).</summary>
+    internal static readonly string[] TableHeader =
+    [
+        "Report.Dialogues", "Report.AnalysedShort", "Report.UpsellAttempts", "Report.Accepted", "Report.UpsellRateShort", "Report.AcceptanceRate",
+        "Report.AverageQuality", "Report.ChecklistMet", "Report.ChecklistItems", "Report.Compliance",
+    ];
 
-    public static async Task WriteAsync(ReportSummary s, Stream output, CancellationToken ct)
+    public static async Task WriteAsync(ReportSummary s, ReportLanguage t, Stream output, CancellationToken ct)
     {
         await using var book = await Spreadsheet.CreateNewAsync(output, cancellationToken: ct).ConfigureAwait(false);
         var percent = book.AddStyle(new Style { Format = NumberFormat.Custom("0.0%") });
         var decimals = book.AddStyle(new Style { Format = NumberFormat.Custom("0.0") });
         var bold = book.AddStyle(new Style { Font = { Bold = true } });
 
-        await book.StartWorksheetAsync("Summary", token: ct).ConfigureAwait(false);
+        // Labels and dates are text in the reader's language; figures stay numbers (Excel shows them in its own locale).
+        await book.StartWorksheetAsync(t["Report.SheetSummary"], token: ct).ConfigureAwait(false);
         foreach (var (label, value) in new[]
         {
-            ("Tenant", s.TenantName), ("From", s.Request.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-            ("To (inclusive)", s.Request.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("Time zone", s.TimeZone),
-            ("Scope", s.ScopeText), ("Generated (UTC)", s.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+            (t["Report.Tenant"], s.TenantName), (t["Report.From"], t.Date(s.Request.From)),
+            (t["Report.ToInclusive"], t.Date(s.Request.To)), (t["Report.TimeZone"], s.TimeZone),
+            (t["Report.Scope"], s.Scope.Text(t)), (t["Report.GeneratedUtc"], t.Time(s.GeneratedAt.UtcDateTime)),
         })
         {
             await book.AddRowAsync([new Cell(label, bold), new Cell(value)], ct).ConfigureAwait(false);
         }
 
         await book.AddRowAsync(Array.Empty<Cell>(), ct).ConfigureAwait(false);
-        var t = s.Total;
-        foreach (var cell in new (string Label, Cell Value)[]
+        var f = s.Total;
+        Cell[] totals =
+        [
+            new(f.Dialogues), new(f.Analysed), new(f.UpsellAttempts), new(f.Accepted), new(f.UpsellRate, percent), new(f.AcceptanceRate, percent),
+            new(f.AverageQuality, decimals), new(f.ChecklistMet), new(f.ChecklistItems), new(f.ChecklistCompliance, percent),
+        ];
+        foreach (var (key, value) in TableHeader.Zip(totals))
         {
-            ("Dialogues", new Cell(t.Dialogues)), ("Analysed", new Cell(t.Analysed)), ("Upsell attempts", new Cell(t.UpsellAttempts)),
-            ("Accepted", new Cell(t.Accepted)), ("Upsell rate", new Cell(t.UpsellRate, percent)), ("Acceptance rate", new Cell(t.AcceptanceRate, percent)),
-            ("Average quality", new Cell(t.AverageQuality, decimals)), ("Checklist items met", new Cell(t.ChecklistMet)),
-            ("Checklist items", new Cell(t.ChecklistItems)), ("Checklist compliance", new Cell(t.ChecklistCompliance, percent)),
-        })
-        {
-            await book.AddRowAsync([new Cell(cell.Label, bold), cell.Value], ct).ConfigureAwait(false);
+            await book.AddRowAsync([new Cell(t[key], bold), value], ct).ConfigureAwait(false);
         }
 
-        await TableAsync(book, "Branches", ["Branch id", "Branch"], s.Branches, r => [new Cell(r.Key ?? ""), new Cell(r.Name)], bold, percent, decimals, ct).ConfigureAwait(false);
-        await TableAsync(book, "Operators", ["Operator"], s.Operators, r => [new Cell(r.Key ?? "")], bold, percent, decimals, ct).ConfigureAwait(false);
+        await TableAsync(book, t, t["Report.SheetBranches"], [t["Report.BranchId"], t["Report.Branch"]], s.Branches, r => [new Cell(r.Key ?? ""), new Cell(r.Label(t, branch: true))], bold, percent, decimals, ct).ConfigureAwait(false);
+        await TableAsync(book, t, t["Report.SheetOperators"], [t["Report.Operator"]], s.Operators, r => [new Cell(r.Key ?? "")], bold, percent, decimals, ct).ConfigureAwait(false);
         await book.FinishAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task TableAsync(Spreadsheet book, string name, string[] keys, IReadOnlyList<SummaryRow> rows, Func<SummaryRow, Cell[]> key, StyleId bold, StyleId percent, StyleId decimals, CancellationToken ct)
+    private static async Task TableAsync(Spreadsheet book, ReportLanguage t, string name, string[] keys, IReadOnlyList<SummaryRow> rows, Func<SummaryRow, Cell[]> key, StyleId bold, StyleId percent, StyleId decimals, CancellationToken ct)
     {
         await book.StartWorksheetAsync(name, token: ct).ConfigureAwait(false);
-        await book.AddRowAsync([.. keys.Concat(TableHeader).Select(h => new Cell(h, bold))], ct).ConfigureAwait(false);
+        await book.AddRowAsync([.. keys.Concat(TableHeader.Select(h => t[h])).Select(h => new Cell(h, bold))], ct).ConfigureAwait(false);
         foreach (var r in rows)
         {
             var f = r.Figures;

@@ -12,7 +12,7 @@
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(input.value).then(function () { done.hidden = false; });
     } else {
-      done.textContent = 'Selected: press Ctrl+C.';
+      done.textContent = window.i18n.t('AlertSettings.SelectedCopy');
       done.hidden = false;
     }
   });

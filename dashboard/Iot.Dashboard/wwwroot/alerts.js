@@ -9,7 +9,10 @@
   const template = document.getElementById('ack-template');
   const live = document.getElementById('alerts-live');
   const empty = document.getElementById('alerts-empty');
-  const time = function (t) { return t ? t.replace('T', ' ').substring(0, 19) : ''; };
+  const t = window.i18n.t;
+  const time = function (v) { return v ? v.replace('T', ' ').substring(0, 19) : ''; };
+  // A known severity in the reader's language; anything else as sent.
+  const severity = function (v) { const key = 'Severity.' + v; const text = t(key); return text === key ? v : text; };
   const cell = function (row, text, cls) {
     const td = document.createElement('td');
     td.textContent = text;
@@ -25,10 +28,10 @@
       tr.setAttribute('data-state', a.state);
       const sev = document.createElement('span');
       sev.className = 'severity ' + a.severity;
-      sev.textContent = a.severity;
+      sev.textContent = severity(a.severity);
       cell(tr, '').appendChild(sev);
       cell(tr, a.rule).title = a.ruleDescription || '';
-      const where = cell(tr, a.deviceName || a.deviceId || 'tenant-wide');
+      const where = cell(tr, a.deviceName || a.deviceId || t('Alerts.TenantWide'));
       if (a.branchId) {
         const b = document.createElement('span');
         b.className = 'muted';
@@ -38,8 +41,8 @@
       cell(tr, a.summary, 'summary-text');
       cell(tr, time(a.firstSeenAt));
       cell(tr, time(a.lastSeenAt));
-      cell(tr, String(a.occurrences), 'num');
-      cell(tr, a.state === 'acknowledged' ? 'acknowledged by ' + a.acknowledgedBy : 'open', 'ack');
+      cell(tr, window.i18n.number(a.occurrences), 'num');
+      cell(tr, a.state === 'acknowledged' ? t('Alerts.AckBy', a.acknowledgedBy) : t('AlertState.open'), 'ack');
       const action = cell(tr, '');
       if (canAck && a.state === 'unacknowledged') {
         const form = template.content.firstElementChild.cloneNode(true);
@@ -50,7 +53,7 @@
     });
     body.replaceChildren(...rows);
     empty.hidden = rows.length > 0;
-    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString() +
-      (e.detail.counts.open > e.detail.open.length ? ' (newest ' + e.detail.open.length + ' of ' + e.detail.counts.open + ' shown)' : '');
+    live.textContent = t('Fleet.LiveUpdated', new Date().toLocaleTimeString(window.i18n.lang)) +
+      (e.detail.counts.open > e.detail.open.length ? ' ' + t('Alerts.NewestOf', e.detail.open.length, e.detail.counts.open) : '');
   });
 })();

@@ -15,9 +15,9 @@
     const detail = JSON.parse(e.data);
     const d = detail.device;
     const status = document.getElementById('device-status');
-    status.textContent = d.status;
+    status.textContent = f.state(d.status);
     status.className = 'status ' + d.status;
-    set('last-seen', d.lastSeenAt ? f.time(d.lastSeenAt) : 'never');
+    set('last-seen', d.lastSeenAt ? f.time(d.lastSeenAt) : window.i18n.t('Fleet.Never'));
     set('state-reason', f.text(d.statusReason));
     set('mic', f.text(d.mic));
     document.getElementById('mic').className = 'mic-state ' + (d.mic || '');
@@ -38,9 +38,9 @@
     set('broker', f.text(d.broker));
     set('telemetry-at', f.time(d.telemetryAt));
     const cfg = detail.config;
-    set('desired-version', cfg.desiredVersion === null || cfg.desiredVersion === undefined ? 'none' : String(cfg.desiredVersion));
+    set('desired-version', cfg.desiredVersion === null || cfg.desiredVersion === undefined ? window.i18n.t('Device.NoVersion') : String(cfg.desiredVersion));
     set('reported-version', cfg.reportedVersion === null || cfg.reportedVersion === undefined ? '–' : String(cfg.reportedVersion));
-    set('reported-error', cfg.reportedError ? 'refused: ' + cfg.reportedError : '');
+    set('reported-error', cfg.reportedError ? window.i18n.t('Device.Refused', cfg.reportedError) : '');
     const list = document.getElementById('device-alerts');
     if (list && detail.alerts) {
       list.replaceChildren.apply(list, detail.alerts.map(function (a) {
@@ -48,7 +48,7 @@
         li.dataset.alert = a.alertId;
         const sev = document.createElement('span');
         sev.className = 'severity ' + a.severity;
-        sev.textContent = a.severity;
+        sev.textContent = f.severity(a.severity);
         const link = document.createElement('a');
         link.href = '/alerts?device=' + encodeURIComponent(id);
         link.textContent = a.rule;
@@ -57,7 +57,7 @@
         summary.textContent = a.summary;
         const since = document.createElement('span');
         since.className = 'muted';
-        since.textContent = 'since ' + f.time(a.firstSeenAt) + ' UTC';
+        since.textContent = window.i18n.t('Device.Since', f.time(a.firstSeenAt));
         li.append(sev, ' ', link, ' ', summary, ' ', since);
         return li;
       }));
@@ -69,7 +69,7 @@
       tr.append(td(f.time(ev.at)), td(ev.kind), td(ev.reason || ''));
       return tr;
     }));
-    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString();
+    live.textContent = f.liveUpdated();
   });
-  source.onerror = function () { live.textContent = 'Live updates interrupted; retrying…'; };
+  source.onerror = function () { live.textContent = f.liveInterrupted(); };
 })();

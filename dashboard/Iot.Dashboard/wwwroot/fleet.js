@@ -31,7 +31,7 @@
     cell(row, null, link);
     cell(row, null, d.displayName || '');
     cell(row, null, d.branchId || '');
-    const state = cell(row, null, span('status ' + d.status, d.status));
+    const state = cell(row, null, span('status ' + d.status, f.state(d.status)));
     state.append(' ', span('reason muted', d.statusReason || ''));
     const mic = cell(row, 'mic', span('mic-state ' + (d.mic || ''), f.text(d.mic)));
     mic.append(' ', span('muted', d.micName || ''));
@@ -39,14 +39,14 @@
     cell(row, 'backlog', f.backlog(d));
     cell(row, 'spool', f.percent(d.spoolUsedPercent));
     cell(row, 'last-chunk', f.age(d.lastChunkAt)).title = f.time(d.lastChunkAt);
-    cell(row, 'last-seen', d.lastSeenAt ? d.lastSeenAt.replace('T', ' ').substring(0, 19) : 'never');
+    cell(row, 'last-seen', d.lastSeenAt ? f.time(d.lastSeenAt) : window.i18n.t('Fleet.Never'));
     cell(row, 'agent', f.text(d.agentVersion));
     if (showAlerts) {
       if (d.openAlerts > 0) {
         const a = document.createElement('a');
         a.href = '/alerts?device=' + encodeURIComponent(d.deviceId);
         a.className = 'severity ' + (d.topSeverity || '');
-        a.textContent = d.openAlerts + ' ' + (d.topSeverity || '');
+        a.textContent = d.openAlerts + ' ' + f.severity(d.topSeverity);
         cell(row, 'alerts', a);
       } else {
         cell(row, 'alerts', span('muted', '0'));
@@ -59,7 +59,7 @@
     body.replaceChildren.apply(body, devices.map(render));
     const none = document.getElementById('no-devices');
     if (none) { none.hidden = devices.length > 0; }
-    live.textContent = 'Live: updated ' + new Date().toLocaleTimeString();
+    live.textContent = f.liveUpdated();
   });
-  source.onerror = function () { live.textContent = 'Live updates interrupted; retrying…'; };
+  source.onerror = function () { live.textContent = f.liveInterrupted(); };
 })();

@@ -42,10 +42,22 @@ public sealed partial class ResourceCompletenessTests
             asked.UnionWith(LiteralKey().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value));
         }
 
+        // Scripts: i18n.t('Key', …) and t('Key', …) with a literal key.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(dashboard, "wwwroot"), "*.js"))
+        {
+            asked.UnionWith(ScriptKey().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value));
+        }
+
+        Assert.Contains("Fleet.LiveUpdated", asked);
         asked.UnionWith(AnalysisLabels.Keys());
         asked.UnionWith(ClientTexts.Common);
         asked.UnionWith(TrendsModel.MeasureNames.Values);
         asked.UnionWith(Roles.All.Select(r => "Role." + r));
+        asked.UnionWith(OpportunitiesModel.Views.Select(v => v.Title));
+        asked.UnionWith(Iot.Dashboard.Reports.SummaryXlsx.TableHeader);
+        asked.UnionWith(DeviceModel.ClientKeys);
+        asked.UnionWith(AlertsModel.ClientKeys);
+        asked.UnionWith(Iot.Dashboard.Alerts.AlertStates.Values.Select(s => "AlertState." + s));
         Assert.Contains("Nav.Overview", asked);
         Assert.Empty(asked.Except(english.Keys).Order(StringComparer.Ordinal));
     }
@@ -66,4 +78,7 @@ public sealed partial class ResourceCompletenessTests
     /// <summary>T["Key"], t["Key"] and T["Key", args] with a literal dotted key.</summary>
     [GeneratedRegex(@"\b[Tt]\[""([A-Za-z]+\.[A-Za-z.]+)""")]
     private static partial Regex LiteralKey();
+
+    [GeneratedRegex(@"\bt\('([A-Za-z]+\.[A-Za-z.\-]+)'")]
+    private static partial Regex ScriptKey();
 }

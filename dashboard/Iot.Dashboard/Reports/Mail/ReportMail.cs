@@ -3,30 +3,31 @@ using MimeKit;
 
 namespace Iot.Dashboard.Reports.Mail;
 
-/// <summary>The scheduled report as a mail: the headline figures in the body, the PDF or XLSX attached.</summary>
+/// <summary>The scheduled report as a mail in the subscriber's language: the headline figures in the body, the PDF or XLSX attached.</summary>
 public static class ReportMail
 {
-    public static MimeMessage Compose(ReportSummary s, string cadence, string format, byte[] attachment, MailboxAddress from, MailboxAddress to)
+    public static MimeMessage Compose(ReportSummary s, ReportLanguage t, string cadence, string format, byte[] attachment, MailboxAddress from, MailboxAddress to)
     {
-        var title = $"{(cadence == "weekly" ? "Weekly" : "Monthly")} summary {s.PeriodText} · {s.TenantName}";
+        var title = t[cadence == "weekly" ? "Report.MailWeekly" : "Report.MailMonthly", s.PeriodText(t), s.TenantName];
         var message = new MimeMessage { Subject = title };
         message.From.Add(from);
         message.To.Add(to);
+        message.Headers.Add(HeaderId.ContentLanguage, t.Culture.Name);
         string[] lines =
         [
-            s.ScopeText,
-            $"Dialogues: {SummaryFormat.Count(s.Total.Dialogues)} (analysed {SummaryFormat.Count(s.Total.Analysed)})",
-            $"Upsell attempt rate: {SummaryFormat.Percent(s.Total.UpsellRate)}",
-            $"Acceptance rate: {SummaryFormat.Percent(s.Total.AcceptanceRate)}",
-            $"Average quality: {SummaryFormat.Quality(s.Total.AverageQuality)}",
-            $"Checklist compliance: {SummaryFormat.Percent(s.Total.ChecklistCompliance)}",
+            s.Scope.Text(t),
+            t["Report.MailDialogues", t.Count(s.Total.Dialogues), t.Count(s.Total.Analysed)],
+            t["Report.MailUpsell", t.Percent(s.Total.UpsellRate)],
+            t["Report.MailAcceptance", t.Percent(s.Total.AcceptanceRate)],
+            t["Report.MailQuality", t.Quality(s.Total.AverageQuality)],
+            t["Report.MailCompliance", t.Percent(s.Total.ChecklistCompliance)],
             "",
-            "Per-branch and per-operator figures are in the attached file. Change or stop this mail on the dashboard's Reports page.",
+            t["Report.MailFooter"],
         ];
         var body = new BodyBuilder
         {
             TextBody = string.Join("\n", lines) + "\n",
-            HtmlBody = "<html><body><h3>" + WebUtility.HtmlEncode(title) + "</h3><p>" + string.Join("<br>", lines.Select(WebUtility.HtmlEncode)) + "</p></body></html>",
+            HtmlBody = $"<html lang=\"{t.Culture.Name}\"><body><h3>" + WebUtility.HtmlEncode(title) + "</h3><p>" + string.Join("<br>", lines.Select(WebUtility.HtmlEncode)) + "</p></body></html>",
         };
         body.Attachments.Add(s.FileName(format), attachment, ContentType.Parse(SummaryFiles.ContentType(format)));
         message.Body = body.ToMessageBody();

@@ -54,6 +54,9 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
 
         public string[]? Branches { get; init; }
 
+        /// <summary>The subscriber's own dashboard language; null = English (a mail has no browser to ask).</summary>
+        public string? Language { get; init; }
+
         public DateTime PeriodStart { get; init; }
 
         public DateTime PeriodEnd { get; init; }
@@ -75,7 +78,7 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
             """
             WITH s AS (
                 SELECT s.subscription_id, s.tenant_id, s.user_id, s.cadence, s.format, s.branch_id, s.operator_id, s.created_at,
-                       u.email, u.role, u.branches, coalesce(ts.time_zone, 'Etc/UTC') AS zone
+                       u.email, u.role, u.branches, u.language, coalesce(ts.time_zone, 'Etc/UTC') AS zone
                 FROM report_subscriptions s
                 JOIN dashboard_users u ON u.user_id = s.user_id AND u.tenant_id = s.tenant_id
                 LEFT JOIN tenant_settings ts ON ts.tenant_id = s.tenant_id
@@ -85,7 +88,7 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
             q AS (
                 SELECT p.*, (hi_local - CASE cadence WHEN 'weekly' THEN interval '1 week' ELSE interval '1 month' END)::date AS period_start FROM p)
             SELECT subscription_id AS SubscriptionId, tenant_id AS TenantId, user_id AS UserId, cadence AS Cadence, format AS Format,
-                   branch_id AS BranchId, operator_id AS OperatorId, email AS Email, role AS Role, branches AS Branches,
+                   branch_id AS BranchId, operator_id AS OperatorId, email AS Email, role AS Role, branches AS Branches, language AS Language,
                    period_start::timestamp AS PeriodStart, (hi_local::date - 1)::timestamp AS PeriodEnd
             FROM q
             WHERE hi_local AT TIME ZONE zone > created_at
@@ -136,8 +139,9 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
                 return false;
             }
 
-            var attachment = await SummaryFiles.RenderAsync(summary, d.Format, ct).ConfigureAwait(false);
-            var message = ReportMail.Compose(summary, d.Cadence, d.Format, attachment, MailboxAddress.Parse(o.Smtp.From!), new MailboxAddress(null, d.Email));
+            var language = ReportLanguage.For(d.Language);
+            var attachment = await SummaryFiles.RenderAsync(summary, language, d.Format, ct).ConfigureAwait(false);
+            var message = ReportMail.Compose(summary, language, d.Cadence, d.Format, attachment, MailboxAddress.Parse(o.Smtp.From!), new MailboxAddress(null, d.Email));
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 cts.CancelAfter(TimeSpan.FromSeconds(o.MailTimeoutSeconds));
