@@ -50,7 +50,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+
+        // Close only, not Stop then Close: on Linux, Close after Stop looks the endpoint up again and binds the port anew,
+        // which fails with "Address already in use" once another process has taken it (seen in CI).
+        _listener.Close();
         try
         {
             await _loop;
@@ -62,7 +65,6 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
         }
 
-        _listener.Close();
         _stop.Dispose();
     }
 

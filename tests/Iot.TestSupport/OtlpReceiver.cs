@@ -35,7 +35,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+
+        // Close only, not Stop then Close: on Linux, Close after Stop looks the endpoint up again and binds the port anew,
+        // which fails with "Address already in use" once another process has taken it (seen in CI).
+        _listener.Close();
         try
         {
             await _loop;
@@ -47,7 +50,6 @@ public sealed class OtlpReceiver : IAsyncDisposable
         {
         }
 
-        _listener.Close();
         _stop.Dispose();
     }
 
