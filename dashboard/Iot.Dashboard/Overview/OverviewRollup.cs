@@ -23,6 +23,13 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
     private const long AdvisoryLock = 0x10_7D_A5_0022;
     private const int BucketsPerTransaction = 60;
 
+    /// <summary>
+    /// A batch of a full rebuild at 1 M dialogues (60 days of a large tenant, all roll-ups) ran past Npgsql's 30 s
+    /// default on a loaded 2-core machine, and a failed batch is retried forever; this is a background job, so it may
+    /// take minutes, never a caller's request.
+    /// </summary>
+    private const int RecomputeTimeoutSeconds = 600;
+
     private const string Zones = "SELECT t.tenant_id, coalesce(s.time_zone, 'Etc/UTC') AS zone, r.time_zone AS rolled_zone, r.watermark, coalesce(r.computed_at, '-infinity') AS computed_at "
         + "FROM tenants t LEFT JOIN tenant_settings s USING (tenant_id) LEFT JOIN overview_rollup_state r USING (tenant_id)";
 
@@ -86,6 +93,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
                 Recompute + ";\n" + PerformanceRollupSql.Recompute + OfferedItemRollupSql.Recompute,
                 new { tenants = batch.Select(b => b.TenantId).ToArray(), days = batch.Select(b => b.Day).ToArray(), zones = batch.Select(b => zoneOf[b.TenantId]).ToArray() },
                 tx,
+                commandTimeout: RecomputeTimeoutSeconds,
                 cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
