@@ -69,8 +69,8 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
         db.RunAsync(
             async (c, tx) =>
             {
-                var period = await TenantPeriod.ReadAsync(c, tx, filter, time.GetUtcNow(), ct).ConfigureAwait(false);
                 var plan = await RollupPlan.ReadAsync(c, tx, time.GetUtcNow(), ct).ConfigureAwait(false);
+                var period = await TenantPeriod.OfAsync(c, tx, plan, filter, ct).ConfigureAwait(false);
                 var byDialogue = filter.DeviceFilter is not null || filter.OperatorFilter is not null;
                 await plan.CoverAsync(c, tx, period.First, period.Last, rawOnly || byDialogue, ct).ConfigureAwait(false);
                 var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);

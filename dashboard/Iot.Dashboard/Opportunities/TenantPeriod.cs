@@ -1,6 +1,6 @@
 using System.Data;
 using System.Globalization;
-using Dapper;
+using Iot.Dashboard.Performance;
 using Iot.Dashboard.Settings;
 
 namespace Iot.Dashboard.Opportunities;
@@ -12,23 +12,15 @@ namespace Iot.Dashboard.Opportunities;
 /// </summary>
 internal sealed record TenantPeriod(string Zone, DateOnly First, DateOnly Last, DateTime Start, DateTime End)
 {
-    public static async Task<TenantPeriod> ReadAsync(IDbConnection c, IDbTransaction tx, OpportunityFilter filter, DateTimeOffset now, CancellationToken ct)
+    public static async Task<TenantPeriod> ReadAsync(IDbConnection c, IDbTransaction tx, OpportunityFilter filter, DateTimeOffset now, CancellationToken ct) =>
+        await OfAsync(c, tx, await RollupPlan.ReadAsync(c, tx, now, ct).ConfigureAwait(false), filter, ct).ConfigureAwait(false);
+
+    /// <summary>The filter's days in the zone and "today" a roll-up plan already read (no second lookup of them).</summary>
+    public static async Task<TenantPeriod> OfAsync(IDbConnection c, IDbTransaction tx, RollupPlan plan, OpportunityFilter filter, CancellationToken ct)
     {
-        var (zone, today) = await c.QuerySingleAsync<(string, DateTime)>(new CommandDefinition(
-            """
-            WITH tz AS (SELECT coalesce((SELECT time_zone FROM tenant_settings), 'Etc/UTC') AS zone)
-            SELECT zone, (@now AT TIME ZONE zone)::date::timestamp FROM tz
-            """,
-            new { now = now.UtcDateTime },
-            tx,
-            cancellationToken: ct)).ConfigureAwait(false);
-        var (first, last) = filter.Period(DateOnly.FromDateTime(today));
-        var (start, end) = await c.QuerySingleAsync<(DateTime, DateTime)>(new CommandDefinition(
-            "SELECT @first::date::timestamp AT TIME ZONE @zone, (@last::date + 1)::timestamp AT TIME ZONE @zone",
-            new { first = Day(first), last = Day(last), zone },
-            tx,
-            cancellationToken: ct)).ConfigureAwait(false);
-        return new TenantPeriod(zone, first, last, DateTime.SpecifyKind(start, DateTimeKind.Utc), DateTime.SpecifyKind(end, DateTimeKind.Utc));
+        var (first, last) = filter.Period(plan.Today);
+        var (start, end) = await RollupPlan.UtcBoundsAsync(c, tx, plan.Zone, first, last, ct).ConfigureAwait(false);
+        return new TenantPeriod(plan.Zone, first, last, start, end);
     }
 
     /// <summary>

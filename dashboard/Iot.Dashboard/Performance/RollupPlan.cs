@@ -112,14 +112,21 @@ internal sealed class RollupPlan
     }
 
     /// <summary>UTC bounds of [First, Last]: a plain predicate on the partition key lets PostgreSQL prune months.</summary>
-    public async Task<(DateTime Start, DateTime End)> BoundsAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct)
+    public Task<(DateTime Start, DateTime End)> BoundsAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct) =>
+        UtcBoundsAsync(c, tx, Zone, First, Last, ct);
+
+    /// <summary>
+    /// UTC instants [start, end) of the local days [first, last] in <paramref name="zone"/>. PostgreSQL converts, so a
+    /// day that starts in a daylight-saving gap still gets an instant.
+    /// </summary>
+    public static async Task<(DateTime Start, DateTime End)> UtcBoundsAsync(IDbConnection c, IDbTransaction tx, string zone, DateOnly first, DateOnly last, CancellationToken ct)
     {
-        var b = await c.QuerySingleAsync<(DateTime Start, DateTime End)>(new CommandDefinition(
+        var (start, end) = await c.QuerySingleAsync<(DateTime Start, DateTime End)>(new CommandDefinition(
             "SELECT @first::date::timestamp AT TIME ZONE @zone, (@last::date + 1)::timestamp AT TIME ZONE @zone",
-            new { first = Day(First), last = Day(Last), zone = Zone },
+            new { first = Day(first), last = Day(last), zone },
             tx,
             cancellationToken: ct)).ConfigureAwait(false);
-        return b;
+        return (DateTime.SpecifyKind(start, DateTimeKind.Utc), DateTime.SpecifyKind(end, DateTimeKind.Utc));
     }
 
     /// <summary>Parameters every roll-up query of <see cref="RollupSource"/> takes, plus the caller's own.</summary>
