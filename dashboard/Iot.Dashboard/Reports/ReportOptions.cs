@@ -24,6 +24,12 @@ public sealed class ReportOptions
     /// <summary>Tries per subscription and period; after that the period stays failed (shown on the Reports page).</summary>
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// Ended periods a subscription may still be sent after they were missed (no dashboard ran when they ended), the
+    /// latest included: 1 = only the latest. Counts weeks for weekly and months for monthly subscriptions.
+    /// </summary>
+    public int BackfillPeriods { get; set; } = 4;
+
     /// <summary>The server the reports are sent through: the same keys as the bridge's <c>Alerts:Smtp</c>. No host = no mail.</summary>
     public AlertSmtpOptions Smtp { get; set; } = new();
 }
@@ -48,6 +54,7 @@ internal sealed class ReportOptionsValidator : IValidateOptions<DashboardOptions
         Range(errors, $"{s}:MailTimeoutSeconds", o.MailTimeoutSeconds, 1, 600);
         Range(errors, $"{s}:RetryMinutes", o.RetryMinutes, 1, 1440);
         Range(errors, $"{s}:MaxAttempts", o.MaxAttempts, 1, 100);
+        Range(errors, $"{s}:BackfillPeriods", o.BackfillPeriods, 1, 53);
         errors.AddRange(SmtpOptionsCheck.Problems($"{s}:Smtp", o.Smtp));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -32,7 +32,7 @@ public sealed class ReportMailTests(ReportsFixture fx) : IClassFixture<ReportsFi
         {
             foreach (var (email, cadence, format, branch, created) in new (string, string, string, string?, string)[]
             {
-                (Admin, "weekly", "pdf", null, "2026-11-01T00:00Z"),
+                (Admin, "weekly", "pdf", null, "2026-11-02T00:00Z"),     // after 26 Oct–1 Nov ended in Baku: its first mail is 2–8 Nov
                 (CenterManager, "monthly", "xlsx", Center, "2026-10-20T00:00Z"),
                 (Admin, "weekly", "xlsx", null, "2026-11-09T10:00Z"),      // after the first week ended: its first mail is the next week's
                 (Disabled, "weekly", "pdf", null, "2026-11-01T00:00Z"),    // disabled account: never
@@ -115,7 +115,7 @@ public sealed class ReportMailTests(ReportsFixture fx) : IClassFixture<ReportsFi
         }
     }
 
-    private static DashboardOptions Settings(int port)
+    internal static DashboardOptions Settings(int port)
     {
         var o = new DashboardOptions();
         o.Reports.RetryMinutes = 30;
@@ -124,7 +124,7 @@ public sealed class ReportMailTests(ReportsFixture fx) : IClassFixture<ReportsFi
         return o;
     }
 
-    private static (string Name, byte[] Bytes) Attachment(MimeMessage message)
+    internal static (string Name, byte[] Bytes) Attachment(MimeMessage message)
     {
         var part = message.Attachments.OfType<MimePart>().Single();
         using var buffer = new MemoryStream();

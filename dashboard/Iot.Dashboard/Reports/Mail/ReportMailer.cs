@@ -15,15 +15,17 @@ using Npgsql;
 namespace Iot.Dashboard.Reports.Mail;
 
 /// <summary>
-/// One pass of scheduled report mail. For every subscription of an enabled user who may read reports, the latest
-/// period that has ended (last Monday–Sunday, or last calendar month, in the tenant's time zone) is due unless it was
-/// sent, skipped, gave up, or is claimed/failed within <see cref="ReportOptions.RetryMinutes"/>. A period is claimed by
+/// One pass of scheduled report mail. For every subscription of an enabled user who may read reports, each of the last
+/// <see cref="ReportOptions.BackfillPeriods"/> periods that have ended (Monday–Sunday, or calendar month, in the tenant's
+/// time zone) after the subscription was made is due unless it was sent, skipped, gave up, or is claimed/failed within
+/// <see cref="ReportOptions.RetryMinutes"/>; older periods first, so mail missed while no dashboard ran (an outage, an
+/// upgrade over a weekend) arrives afterwards in order. A period is claimed by
 /// inserting its <c>report_deliveries</c> row (primary key: subscription and period start), so of several instances,
 /// or a restarted one, exactly one sends it; a claim left by an instance that died mid-send is taken over after
 /// <see cref="ReportOptions.RetryMinutes"/>, so a crash can at worst repeat one mail, never lose it.
 /// The report is made with the user's CURRENT tenant, role and branches through <see cref="TenantDb"/>, i.e. under the
 /// same row security as a download by that user now: a subscription never outlives the access behind it.
-/// Older missed periods (the dashboard was down all month) are not back-filled: only the latest ended period is sent.
+/// Periods further back than that are not sent: a report from months ago that nobody missed is noise, not a back-fill.
 /// </summary>
 public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvider time, IOptions<DashboardOptions> options, ILogger<ReportMailer> logger)
 {
@@ -84,7 +86,9 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
                 LEFT JOIN tenant_settings ts ON ts.tenant_id = s.tenant_id
                 WHERE u.disabled_at IS NULL AND u.role = ANY (@roles)),
             p AS (
-                SELECT s.*, date_trunc(CASE cadence WHEN 'weekly' THEN 'week' ELSE 'month' END, @now AT TIME ZONE zone) AS hi_local FROM s),
+                SELECT s.*, date_trunc(CASE cadence WHEN 'weekly' THEN 'week' ELSE 'month' END, @now AT TIME ZONE zone)
+                            - g * CASE cadence WHEN 'weekly' THEN interval '1 week' ELSE interval '1 month' END AS hi_local
+                FROM s, generate_series(0, @backfill - 1) AS g),
             q AS (
                 SELECT p.*, (hi_local - CASE cadence WHEN 'weekly' THEN interval '1 week' ELSE interval '1 month' END)::date AS period_start FROM p)
             SELECT subscription_id AS SubscriptionId, tenant_id AS TenantId, user_id AS UserId, cadence AS Cadence, format AS Format,
@@ -94,10 +98,10 @@ public sealed partial class ReportMailer(NpgsqlDataSource dataSource, TimeProvid
             WHERE hi_local AT TIME ZONE zone > created_at
               AND NOT EXISTS (SELECT 1 FROM report_deliveries d WHERE d.subscription_id = q.subscription_id AND d.period_start = q.period_start
                               AND (d.status IN ('sent', 'skipped') OR d.attempts >= @maxAttempts OR d.claimed_at > @retryBefore))
-            ORDER BY subscription_id
+            ORDER BY subscription_id, period_start
             LIMIT @batch
             """,
-            new { roles = ReadingRoles, now = now.UtcDateTime, maxAttempts = o.MaxAttempts, retryBefore = retryBefore.UtcDateTime, batch = Batch },
+            new { roles = ReadingRoles, now = now.UtcDateTime, maxAttempts = o.MaxAttempts, retryBefore = retryBefore.UtcDateTime, batch = Batch, backfill = o.BackfillPeriods },
             cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
         var sent = 0;
