@@ -15,6 +15,7 @@ public sealed class LanguageListForm
     public string? Decline { get; set; }
     public string? Hedges { get; set; }
     public string? CustomerCues { get; set; }
+    public string? Purchase { get; set; }
 
     public static LanguageListForm From(string language, LanguagePhrases p) => new()
     {
@@ -25,6 +26,7 @@ public sealed class LanguageListForm
         Decline = Lines(p.Decline),
         Hedges = Lines(p.Hedges),
         CustomerCues = Lines(p.CustomerCues),
+        Purchase = Lines(p.Purchase),
     };
 
     /// <summary>The profile with this language's lists replaced; the other members and languages stay as they are.</summary>
@@ -45,6 +47,7 @@ public sealed class LanguageListForm
             Decline = Split(Decline),
             Hedges = Optional(Hedges),
             CustomerCues = Optional(CustomerCues),
+            Purchase = Optional(Purchase),
         };
         return profile with { Languages = new Dictionary<string, LanguagePhrases>(profile.Languages, StringComparer.Ordinal) { [Language] = edited } };
     }

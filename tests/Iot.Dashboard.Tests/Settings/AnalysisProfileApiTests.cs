@@ -85,6 +85,7 @@ public sealed class AnalysisProfileApiTests(DashboardFixture fx) : IClassFixture
             ["Decline"] = "no\nno thanks",
             ["Hedges"] = "",
             ["CustomerCues"] = "",
+            ["Purchase"] = "i'll take it\nhow much is",
             ["Note"] = "lists",
         };
         await PostPageAsync(admin, "SaveLists", new(lists));
@@ -93,6 +94,11 @@ public sealed class AnalysisProfileApiTests(DashboardFixture fx) : IClassFixture
         var en = current!.Profile.GetProperty("languages").GetProperty("en");
         Assert.Equal(["would you like {item}", "blorp {item}"], en.GetProperty("offerFrames").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(JsonValueKind.Null, en.GetProperty("hedges").ValueKind);
+        Assert.Equal(["i'll take it", "how much is"], en.GetProperty("purchase").EnumerateArray().Select(e => e.GetString()));
+
+        // The editor shows the saved purchase cues back in their own box.
+        var shown = await admin.GetStringAsync("/settings/analysis-profile");
+        Assert.Matches("<textarea name=\"Purchase\"[^>]*>i[^<]*ll take it[^<]*how much is</textarea>", shown);
         Assert.Equal(2, en.GetProperty("upsellOffers").GetProperty("accessories").GetArrayLength());
 
         lists["OfferFrames"] = "would you like {item}\nblorp";
