@@ -137,7 +137,8 @@ try
     {
         var rollupStart = clock.GetTimestamp();
         var run = await rollup.RunOnceAsync(CancellationToken.None);
-        Console.WriteLine($"overview roll-up {pass}: {run!.Buckets:N0} tenant-days in {clock.GetElapsedTime(rollupStart).TotalMilliseconds:N0} ms");
+        Console.WriteLine($"overview roll-up {pass}: {run!.Buckets:N0} tenant-days, {run.Dialogues:N0} dialogues, {run.Transactions:N0} transactions in {clock.GetElapsedTime(rollupStart).TotalMilliseconds:N0} ms "
+            + $"(overview {run.Overview.TotalMilliseconds:N0} ms, performance {run.Performance.TotalMilliseconds:N0} ms, offered items {run.OfferedItems.TotalMilliseconds:N0} ms)");
     }
 
     foreach (var (label, path) in overviews.Concat(performance).Concat(cases))

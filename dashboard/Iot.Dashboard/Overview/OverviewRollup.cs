@@ -21,7 +21,17 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         computedAt - Overlap >= watermark ? watermark : watermark - Overlap;
 
     private const long AdvisoryLock = 0x10_7D_A5_0022;
-    private const int BucketsPerTransaction = 60;
+
+    /// <summary>
+    /// A transaction recomputes consecutive days of one tenant holding about this many dialogues (at least one day, at
+    /// most <see cref="MaxBucketsPerTransaction"/>): a tenant's first build after an upgrade is then many short
+    /// transactions of bounded work whatever the tenant's size, instead of 60-day batches of unbounded size (at 1 M
+    /// dialogues one such batch took over 30 s), and each batch touches few ISO weeks, so week rows are rewritten about
+    /// once instead of once per batch that held one of their days.
+    /// </summary>
+    internal const int DialoguesPerTransaction = 20_000;
+
+    private const int MaxBucketsPerTransaction = 60;
 
     /// <summary>
     /// A batch of a full rebuild at 1 M dialogues (60 days of a large tenant, all roll-ups) ran past Npgsql's 30 s
@@ -65,13 +75,20 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
 
         // Touched buckets: every day of a tenant cut in a new zone; days of dialogues changed since the mark; and today and
         // yesterday of every tenant, because the dialogue builder hard-deletes open dialogues it re-plans (no updated_at left).
-        var buckets = (await c.QueryAsync<(string TenantId, DateTime Day)>(new CommandDefinition(
+        // Each with its (live) dialogue count, in tenant and day order, for the batching below.
+        var buckets = (await c.QueryAsync<Bucket>(new CommandDefinition(
             $"""
-            WITH z AS ({Zones})
-            SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date FROM dialogues d JOIN z USING (tenant_id) WHERE d.tenant_id = ANY(@rebuild)
-            UNION SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date FROM dialogues d JOIN z USING (tenant_id)
-                  WHERE @scanChanges AND d.updated_at > coalesce(@since::timestamptz, '-infinity') AND NOT (d.tenant_id = ANY(@rebuild))
-            UNION SELECT z.tenant_id, ((@now::timestamptz AT TIME ZONE z.zone)::date - g) FROM z, generate_series(0, 1) AS g
+            WITH z AS ({Zones}),
+            u AS (
+                SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date AS day FROM dialogues d JOIN z USING (tenant_id) WHERE d.tenant_id = ANY(@rebuild)
+                UNION SELECT d.tenant_id, (d.started_at AT TIME ZONE z.zone)::date FROM dialogues d JOIN z USING (tenant_id)
+                      WHERE @scanChanges AND d.updated_at > coalesce(@since::timestamptz, '-infinity') AND NOT (d.tenant_id = ANY(@rebuild))
+                UNION SELECT z.tenant_id, ((@now::timestamptz AT TIME ZONE z.zone)::date - g) FROM z, generate_series(0, 1) AS g)
+            SELECT u.tenant_id AS TenantId, u.day::timestamp AS Day,
+                   (SELECT count(*) FROM dialogues d WHERE d.tenant_id = u.tenant_id AND d.deleted_at IS NULL
+                        AND d.started_at >= u.day::timestamp AT TIME ZONE z.zone AND d.started_at < (u.day + 1)::timestamp AT TIME ZONE z.zone) AS Dialogues
+            FROM u JOIN z USING (tenant_id)
+            ORDER BY u.tenant_id, u.day
             """,
             new { rebuild, scanChanges, since, now },
             cancellationToken: ct)).ConfigureAwait(false)).AsList();
@@ -86,16 +103,26 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         // Buckets are cut in the zone read above; if it changes meanwhile, the state written below names the old zone, so the
         // overview ignores these rows and the next pass rebuilds the tenant.
         var zoneOf = tenants.ToDictionary(t => t.TenantId, t => t.Zone, StringComparer.Ordinal);
-        foreach (var batch in buckets.Chunk(BucketsPerTransaction))
+        var spent = new RollupTimes();
+        var transactions = 0;
+        foreach (var batch in Batches(buckets))
         {
+            var args = new { tenants = batch.Select(b => b.TenantId).ToArray(), days = batch.Select(b => b.Day).ToArray(), zones = batch.Select(b => zoneOf[b.TenantId]).ToArray() };
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await c.ExecuteAsync(new CommandDefinition(
-                Recompute + ";\n" + PerformanceRollupSql.Recompute + OfferedItemRollupSql.Recompute,
-                new { tenants = batch.Select(b => b.TenantId).ToArray(), days = batch.Select(b => b.Day).ToArray(), zones = batch.Select(b => zoneOf[b.TenantId]).ToArray() },
-                tx,
-                commandTimeout: RecomputeTimeoutSeconds,
-                cancellationToken: ct)).ConfigureAwait(false);
+
+            // Three statements, each timed: the pass reports which roll-up its time went to.
+            async Task<TimeSpan> RunAsync(string sql)
+            {
+                var started = time.GetTimestamp();
+                await c.ExecuteAsync(new CommandDefinition(sql, args, tx, commandTimeout: RecomputeTimeoutSeconds, cancellationToken: ct)).ConfigureAwait(false);
+                return time.GetElapsedTime(started);
+            }
+
+            spent.Overview += await RunAsync(Recompute).ConfigureAwait(false);
+            spent.Performance += await RunAsync(PerformanceRollupSql.Recompute).ConfigureAwait(false);
+            spent.OfferedItems += await RunAsync(OfferedItemRollupSql.Recompute).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
+            transactions++;
         }
 
         // Only now may the overview trust the rows: the state names the zone they were cut in and how fresh they are.
@@ -107,7 +134,42 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
             """,
             new { watermark, now, tenants = tenants.Select(t => t.TenantId).ToArray(), zones = tenants.Select(t => t.Zone).ToArray() },
             cancellationToken: ct)).ConfigureAwait(false);
-        return new RollupRun(buckets.Count, rebuild.Length);
+        return new RollupRun(buckets.Count, rebuild.Length, transactions, buckets.Sum(b => b.Dialogues), spent.Overview, spent.Performance, spent.OfferedItems);
+    }
+
+    /// <summary>Consecutive buckets of one tenant up to <see cref="DialoguesPerTransaction"/> dialogues (a bigger day alone).</summary>
+    internal static IEnumerable<IReadOnlyList<Bucket>> Batches(IReadOnlyList<Bucket> buckets)
+    {
+        var batch = new List<Bucket>();
+        long dialogues = 0;
+        foreach (var b in buckets)
+        {
+            if (batch.Count > 0 && (batch.Count == MaxBucketsPerTransaction || dialogues + b.Dialogues > DialoguesPerTransaction || batch[0].TenantId != b.TenantId))
+            {
+                yield return batch;
+                batch = [];
+                dialogues = 0;
+            }
+
+            batch.Add(b);
+            dialogues += b.Dialogues;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    internal sealed record Bucket(string TenantId, DateTime Day, long Dialogues);
+
+    private sealed class RollupTimes
+    {
+        public TimeSpan Overview { get; set; }
+
+        public TimeSpan Performance { get; set; }
+
+        public TimeSpan OfferedItems { get; set; }
     }
 
     // Same figures as the overview's raw query (OverviewQueries), per tenant, branch and local day.
@@ -132,4 +194,5 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         """;
 }
 
-public sealed record RollupRun(int Buckets, int TenantsRebuilt);
+/// <summary>One pass: tenant-days recomputed, tenants rebuilt, transactions, dialogues read, and the time each roll-up took.</summary>
+public sealed record RollupRun(int Buckets, int TenantsRebuilt, int Transactions, long Dialogues, TimeSpan Overview, TimeSpan Performance, TimeSpan OfferedItems);

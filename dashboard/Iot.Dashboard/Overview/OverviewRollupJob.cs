@@ -26,7 +26,8 @@ internal sealed partial class OverviewRollupJob(OverviewRollup rollup, TimeProvi
                 var started = time.GetTimestamp();
                 if (await rollup.RunOnceAsync(stoppingToken).ConfigureAwait(false) is { } run)
                 {
-                    LogRun(run.Buckets, run.TenantsRebuilt, time.GetElapsedTime(started).TotalMilliseconds);
+                    LogRun(run.Buckets, run.TenantsRebuilt, run.Transactions, run.Dialogues, time.GetElapsedTime(started).TotalMilliseconds,
+                        run.Overview.TotalMilliseconds, run.Performance.TotalMilliseconds, run.OfferedItems.TotalMilliseconds);
                 }
                 else
                 {
@@ -57,8 +58,8 @@ internal sealed partial class OverviewRollupJob(OverviewRollup rollup, TimeProvi
     [LoggerMessage(Level = LogLevel.Information, Message = "Overview roll-up is off (Dashboard:OverviewRollupSeconds = 0); the overview reads raw rows")]
     private partial void LogDisabled();
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Overview roll-up recomputed {Buckets} tenant-days ({Rebuilt} tenants rebuilt) in {Milliseconds:0} ms")]
-    private partial void LogRun(int buckets, int rebuilt, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Overview roll-up recomputed {Buckets} tenant-days ({Rebuilt} tenants rebuilt, {Transactions} transactions, {Dialogues} dialogues) in {Milliseconds:0} ms: overview {OverviewMs:0} ms, performance {PerformanceMs:0} ms, offered items {OfferedItemsMs:0} ms")]
+    private partial void LogRun(int buckets, int rebuilt, int transactions, long dialogues, double milliseconds, double overviewMs, double performanceMs, double offeredItemsMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Overview roll-up skipped: another dashboard instance is running it")]
     private partial void LogBusy();
