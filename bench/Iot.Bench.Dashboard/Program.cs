@@ -32,6 +32,12 @@ try
     {
         // A reused database gets the migrations added since it was seeded.
         await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        if (args_.Rebuild)
+        {
+            // No state = no zone the rows were cut in: the next pass rebuilds every tenant, as after an upgrade.
+            await using var forget = db.CreateCommand("DELETE FROM overview_rollup_state");
+            await forget.ExecuteNonQueryAsync();
+        }
     }
 
     if (args_.Reuse is null)

@@ -26,7 +26,7 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
     /// only for the rows the (partial, time-ordered) analyses index already picked. OFFSET 0 keeps the lateral a per-row
     /// lookup: flattened into a join, PostgreSQL hashed every dialogue of the year (0.9 s at 1 M; 0.8 ms this way).
     /// </summary>
-    private const string DialogueJoin = """
+    internal const string DialogueJoin = """
         CROSS JOIN LATERAL (SELECT d.device_id, d.operator_id FROM dialogues d
                             WHERE d.dialogue_id = a.dialogue_id AND d.started_at = a.dialogue_started_at AND d.deleted_at IS NULL OFFSET 0) d
         """;
@@ -58,9 +58,9 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
 
     /// <summary>
     /// The period's offered items by the seller's normalised words; sort and limit from the filter. Whole clean days come
-    /// from <c>offered_item_rollup</c>, today and days changed since the roll-up's last pass are read raw (the
-    /// Performance pages' <see cref="RollupPlan"/>), and a device or operator filter reads the period raw (the roll-up is
-    /// per branch). An item's category is its most offered one; dialogues are counted per category and day.
+    /// from <c>offered_item_rollup</c> (its per-device-and-operator grain when a device or operator filter asks, else the
+    /// per-branch grain), today and days changed since the roll-up's last pass are read raw (the Performance pages'
+    /// <see cref="RollupPlan"/>). An item's category is its most offered one; dialogues are counted per category and day.
     /// </summary>
     public Task<TopItems> ItemsAsync(OpportunityFilter filter, CancellationToken ct) => ItemsAsync(filter, rawOnly: false, ct);
 
@@ -72,7 +72,7 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
                 var plan = await RollupPlan.ReadAsync(c, tx, time.GetUtcNow(), ct).ConfigureAwait(false);
                 var period = await TenantPeriod.OfAsync(c, tx, plan, filter, ct).ConfigureAwait(false);
                 var byDialogue = filter.DeviceFilter is not null || filter.OperatorFilter is not null;
-                await plan.CoverAsync(c, tx, period.First, period.Last, rawOnly || byDialogue, ct).ConfigureAwait(false);
+                await plan.CoverAsync(c, tx, period.First, period.Last, rawOnly, ct).ConfigureAwait(false);
                 var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);
                 args.Add("branch", filter.BranchFilter);
                 args.Add("device", filter.DeviceFilter);
@@ -95,7 +95,8 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
                                count(*) FILTER (WHERE reaction = 'declined') AS declined
                         FROM raw GROUP BY 1, 2
                         UNION ALL
-                        SELECT item, category, offered, dialogues, accepted, declined FROM offered_item_rollup WHERE {RollupSource.CleanDays(filter.BranchFilter, null)}),
+                        SELECT item, category, offered, dialogues, accepted, declined FROM offered_item_rollup
+                        WHERE grain = '{(byDialogue ? 'o' : 'b')}' AND {RollupSource.CleanDays(filter.BranchFilter, filter.DeviceFilter)}{(filter.OperatorFilter is null ? "" : " AND operator_id = @operator")}),
                     c AS (SELECT item, category, sum(offered) AS offered, sum(dialogues) AS dialogues, sum(accepted) AS accepted, sum(declined) AS declined FROM x GROUP BY 1, 2),
                     i AS (
                         SELECT item, (array_agg(category ORDER BY offered DESC, category))[1] AS category, sum(offered)::int AS offered, sum(dialogues)::int AS dialogues,

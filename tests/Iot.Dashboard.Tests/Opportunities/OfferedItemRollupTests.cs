@@ -49,6 +49,7 @@ public sealed class OfferedItemRollupTests : IAsyncLifetime
             new() { From = "2026-11-09", To = "2026-11-13", Branch = "acme-north", Sort = "-item" },
             new() { From = "2026-11-09", To = "2026-11-13", Device = "acme-d2" },
             new() { From = "2026-11-09", To = "2026-11-13", Operator = "op-dora", Sort = "category" },
+            new() { From = "2026-11-01", To = "2026-11-20", Branch = "acme-south", Device = "acme-d2", Operator = "op-dora" },
         };
         foreach (var filter in filters)
         {
@@ -69,6 +70,20 @@ public sealed class OfferedItemRollupTests : IAsyncLifetime
 
         var tampered = (await Queries().ItemsAsync(week, CancellationToken.None)).Items.Single(i => i.Item == "premium warranty").Offered;
         Assert.True(tampered >= before + 100, $"tampered roll-up not read: {before} -> {tampered}");
+
+        // ...and an operator filter reads the per-operator grain (migration 0069), not the raw rows.
+        var dora = new OpportunityFilter { From = "2026-11-09", To = "2026-11-13", Operator = "op-dora" };
+        var doraItem = (await Queries().ItemsAsync(dora, CancellationToken.None)).Items[0];
+        int doraRows;
+        await using (var c = await _db.OpenConnectionAsync())
+        {
+            doraRows = await c.ExecuteAsync(
+                "UPDATE offered_item_rollup SET offered = offered + 1000 WHERE grain = 'o' AND operator_id = 'op-dora' AND item = @item AND day BETWEEN '2026-11-09' AND '2026-11-13'",
+                new { item = doraItem.Item });
+        }
+
+        Assert.True(doraRows > 0);
+        Assert.Equal(doraItem.Offered + (1000 * doraRows), (await Queries().ItemsAsync(dora, CancellationToken.None)).Items.Single(i => i.Item == doraItem.Item).Offered);
 
         // ...until its dialogues change after the pass: those days are read raw again, and the next pass repairs the rows.
         await using (var c = await _db.OpenConnectionAsync())
