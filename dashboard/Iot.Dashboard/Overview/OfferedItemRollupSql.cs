@@ -24,7 +24,8 @@ public static class OfferedItemRollupSql
 
     /// <summary>
     /// Same parameters as the overview's recompute: @tenants, @days, @zones. Both grains of migration 0069 in one
-    /// grouping: 'o' per branch, device and operator, 'b' per branch.
+    /// grouping: 'o' per branch, device and operator, 'b' per branch. OFFSET 0 keeps each bucket's analyses one index
+    /// range: flattened, PostgreSQL hashed the buckets and scanned all of analyses (6 s per batch at 1 M dialogues).
     /// </summary>
     internal static readonly string Recompute = $"""
         DELETE FROM offered_item_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)
@@ -34,7 +35,7 @@ public static class OfferedItemRollupSql
             FROM unnest(@tenants::text[], @days::date[], @zones::text[]) AS b(tenant_id, day, zone)),
         o AS MATERIALIZED (
             SELECT k.tenant_id, k.day, o.*
-            FROM k CROSS JOIN LATERAL ({Offers("analyses a " + OpportunityQueries.DialogueJoin, device: true)} AND a.tenant_id = k.tenant_id AND a.dialogue_started_at >= k.lo AND a.dialogue_started_at < k.hi) o
+            FROM k CROSS JOIN LATERAL ({Offers("analyses a " + OpportunityQueries.DialogueJoin, device: true)} AND a.tenant_id = k.tenant_id AND a.dialogue_started_at >= k.lo AND a.dialogue_started_at < k.hi OFFSET 0) o
             WHERE o.item <> '')
         INSERT INTO offered_item_rollup (tenant_id, grain, day, branch_id, device_id, operator_id, item, category, offered, dialogues, accepted, declined)
         SELECT tenant_id, CASE WHEN grouping(device_id, operator_id) = 0 THEN 'o' ELSE 'b' END, day, branch_id, device_id, operator_id, item, category,

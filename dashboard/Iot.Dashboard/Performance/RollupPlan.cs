@@ -11,6 +11,8 @@ namespace Iot.Dashboard.Performance;
 /// </summary>
 internal sealed class RollupPlan
 {
+    private (DateTime Start, DateTime End)? _bounds;
+
     private RollupPlan(string zone, DateOnly today, bool ready, DateTime? watermark)
     {
         Zone = zone;
@@ -59,6 +61,7 @@ internal sealed class RollupPlan
     {
         First = first;
         Last = last;
+        _bounds = null;
         RawDays.Clear();
         Weeks.Clear();
         if (rawOnly || !Ready)
@@ -112,8 +115,9 @@ internal sealed class RollupPlan
     }
 
     /// <summary>UTC bounds of [First, Last]: a plain predicate on the partition key lets PostgreSQL prune months.</summary>
-    public Task<(DateTime Start, DateTime End)> BoundsAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct) =>
-        UtcBoundsAsync(c, tx, Zone, First, Last, ct);
+    /// <remarks>Converted once per <see cref="CoverAsync"/> (a round trip): both it and <see cref="ParametersAsync"/> need them.</remarks>
+    public async Task<(DateTime Start, DateTime End)> BoundsAsync(IDbConnection c, IDbTransaction tx, CancellationToken ct) =>
+        _bounds ??= await UtcBoundsAsync(c, tx, Zone, First, Last, ct).ConfigureAwait(false);
 
     /// <summary>
     /// UTC instants [start, end) of the local days [first, last] in <paramref name="zone"/>. PostgreSQL converts, so a
