@@ -162,9 +162,23 @@ internal sealed class RollupPlan
         p.Add("end", end);
         p.Add("rawDays", RawDays.Select(Day).ToArray());
         p.Add("weeks", Weeks.Select(Day).ToArray());
+        p.Add("dayRows", DayRows().Select(Day).ToArray());
         p.Add("runFirsts", firsts.ToArray());
         p.Add("runEnds", ends.ToArray());
         return p;
+    }
+
+    /// <summary>Clean days of [First, Last] that no week row of <see cref="Weeks"/> stands for: read from day rows.</summary>
+    public IEnumerable<DateOnly> DayRows()
+    {
+        var weeks = Weeks.ToHashSet();
+        for (var d = First; d <= Last; d = d.AddDays(1))
+        {
+            if (!RawDays.Contains(d) && !weeks.Contains(d.AddDays(-(((int)d.DayOfWeek + 6) % 7))))
+            {
+                yield return d;
+            }
+        }
     }
 
     public static DateTime Day(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);

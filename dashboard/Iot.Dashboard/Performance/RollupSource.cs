@@ -37,12 +37,12 @@ internal static class RollupSource
     /// <summary>
     /// The <c>performance_rollup</c> rows of grain <paramref name="grain"/> ('o' per operator and device, 'b' per branch)
     /// that cover the plan's clean days: week rows for @weeks (<see cref="RollupPlan.Weeks"/>), day rows for the other
-    /// clean days. Two index ranges, not one OR, so each stays an index scan.
+    /// clean days (@dayRows). Both by key lists, not one range with an exclusion, so the index reads only the rows used:
+    /// at operator grain a 90-day range read about 18,000 day rows to keep the 1,200 outside whole weeks.
     /// </summary>
     public static string RollupRows(char grain, string? branch, string? device) => $"""
         SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged, items, items_checked, items_met
-        FROM performance_rollup WHERE grain = '{grain}' AND NOT week AND {CleanDays(branch, device)}
-            AND NOT ({Overview.PerformanceRollupSql.Monday("day")} = ANY(@weeks::date[]))
+        FROM performance_rollup WHERE grain = '{grain}' AND NOT week AND day = ANY(@dayRows::date[]){Filters(branch, device)}
         UNION ALL
         SELECT day, branch_id, device_id, operator_id, dialogues, analysed, attempted, accepted, quality, flagged, items, items_checked, items_met
         FROM performance_rollup WHERE grain = '{grain}' AND week AND day = ANY(@weeks::date[]){Filters(branch, device)}
