@@ -49,7 +49,6 @@ try
         Console.WriteLine($"seeded in {clock.GetElapsedTime(seedStart).TotalSeconds:0} s");
     }
 
-    var port = 40000 + Random.Shared.Next(10000);
     var app = DashboardApp.Build(
     [
         $"--Database:ConnectionString={connectionString}",
@@ -59,7 +58,8 @@ try
         "--Dashboard:OverviewRollupSeconds=0",
         // The dashboard logs through Serilog (CloudHost defaults), which reads its own level key, not Logging:LogLevel.
         "--Serilog:MinimumLevel:Default=Warning",
-        $"--urls=http://127.0.0.1:{port}",
+        // Port 0: the system picks a free one (a random fixed port collided with another process once).
+        "--urls=http://127.0.0.1:0",
     ]);
     await app.StartAsync();
     // Tokens are checked against their account on every request (AccountCheck), so the bench signs in as a real user.
@@ -70,7 +70,9 @@ try
     }
 
     var token = app.Services.GetRequiredService<TokenIssuer>().Issue((await store.UserByEmailAsync("bench@bench.test", CancellationToken.None))!).Token;
-    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+        .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+    using var http = new HttpClient { BaseAddress = new Uri(address) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
     // A cursor 20 pages deep, and one dialogue id, for the deep-page and detail rows.
