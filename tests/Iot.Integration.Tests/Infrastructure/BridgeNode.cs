@@ -28,7 +28,8 @@ public sealed class BridgeNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null)
+    /// <param name="log">Receives every event the host logs (at the configured minimum level and above).</param>
+    public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null, Iot.TestSupport.LogCapture? log = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -60,6 +61,11 @@ public sealed class BridgeNode : IAsyncDisposable
         if (hook is not null)
         {
             builder.Services.AddSingleton(hook);
+        }
+
+        if (log is not null)
+        {
+            builder.Services.AddSingleton<Serilog.Core.ILogEventSink>(log);
         }
 
         var host = builder.Build();
