@@ -22,5 +22,9 @@ public sealed class LogCapture : ILogEventSink
 
     public static string Describe(IEnumerable<LogEvent> events) => string.Join(
         Environment.NewLine,
-        events.Select(e => $"[{e.Level}] {(e.Properties.TryGetValue("SourceContext", out var source) ? source + ": " : "")}{e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}{(e.Exception is null ? "" : " | " + e.Exception.GetType().Name + ": " + e.Exception.Message)}"));
+        events.Select(e => $"[{e.Level}] {(e.Properties.TryGetValue("SourceContext", out var source) ? source + ": " : "")}{e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}{(e.Exception is null ? "" : " | " + e.Exception.GetType().Name + ": " + e.Exception.Message + OwnFrame(e.Exception))}"));
+
+    /// <summary>The first stack frame in the project's code, so a failure names the service that threw.</summary>
+    private static string OwnFrame(Exception exception) =>
+        exception.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("at Iot.", StringComparison.Ordinal) && !l.StartsWith("at Iot.TestSupport.", StringComparison.Ordinal)) is { } frame ? " (" + frame + ")" : "";
 }
