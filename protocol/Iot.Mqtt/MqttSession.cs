@@ -18,6 +18,7 @@ public sealed class MqttSession : IDisposable
     private readonly KeyValuePair<string, object?> _tag;
     private TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _counted;
+    private long _generation;
     private volatile MqttConnectSettings? _current;
     private volatile MqttSessionState _state = MqttSessionState.Disconnected;
 
@@ -41,6 +42,13 @@ public sealed class MqttSession : IDisposable
     public bool IsConnected => _client.IsConnected;
 
     public MqttSessionState State => _state;
+
+    /// <summary>
+    /// Goes up by one before every CONNECT is sent, so a message handled under an older value came on an earlier
+    /// connection. Its packet identifier means nothing on the current one (a broker resuming the session may have
+    /// given that number to another message), so an owner that acknowledges PUBLISH itself must not PUBACK it here.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>The settings of the current (or last) connection.</summary>
     public MqttConnectSettings? Current => _current;
@@ -218,6 +226,7 @@ public sealed class MqttSession : IDisposable
     {
         var options = MqttClientOptionsFactory.Create(settings);
         _current = settings;
+        Interlocked.Increment(ref _generation);
         Raise(MqttSessionState.Connecting, "connecting", settings);
         MqttClientConnectResult result;
         try

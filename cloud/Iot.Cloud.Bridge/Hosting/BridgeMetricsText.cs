@@ -18,7 +18,9 @@ internal static class BridgeMetricsText
             .Counter("iot_bridge_batch_failures_total", "Batches that failed (database or storage); their chunks are not acked and come back.", m.BatchFailures)
             .Counter("iot_bridge_unroutable_total", "Messages whose topic names no device, dropped without an answer.", m.Unroutable)
             .Counter("iot_bridge_rejection_counts_dropped_total", "Rejections not added to the per-device hourly counts (too many distinct devices at once).", m.RejectionCountsDropped)
-            .Counter("iot_bridge_queue_full_drops_total", "Messages dropped because the ingest queue was full (the device resends).", m.QueueFullDrops)
+            .Counter("iot_bridge_ingest_paused_total", "Times the ingest queue was full and the bridge stopped taking messages from the broker until a worker made room (backpressure; nothing is dropped).", m.Pauses)
+            .Counter("iot_bridge_ingest_paused_seconds_total", "Time the bridge spent waiting for room in the ingest queue; a rate near 1 means ingest runs at its limit.", m.PausedTime.TotalSeconds)
+            .Gauge("iot_bridge_ingest_paused", "1 while the bridge waits for room in the ingest queue.", m.IsPaused ? 1 : 0)
             .Counters(
                 "iot_bridge_chunks_rejected_total",
                 "Chunks rejected, by reason (the device is told and quarantines the chunk).",

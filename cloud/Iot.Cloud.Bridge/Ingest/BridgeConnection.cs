@@ -27,6 +27,8 @@ public sealed partial class BridgeConnection : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<BridgeConnection> _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public BridgeConnection(
         Channel<ReceivedMessage> queue,
@@ -83,6 +85,8 @@ public sealed partial class BridgeConnection : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // First: a message waiting for room in the queue (the workers have stopped) would hold MQTTnet's disconnect.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_session.IsConnected)
         {
@@ -103,7 +107,15 @@ public sealed partial class BridgeConnection : BackgroundService
 
     public override void Dispose()
     {
+        // Twice when the container disposes it both as itself and as the hosted service it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
         _session.Dispose();
+        _stopping.Dispose();
         base.Dispose();
     }
 
@@ -138,7 +150,8 @@ public sealed partial class BridgeConnection : BackgroundService
         SessionExpirySeconds = (uint)_broker.SessionExpirySeconds,
         KeepAlive = TimeSpan.FromSeconds(15),
 
-        // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds.
+        // The broker may have at most this many unacknowledged chunks out to us: exactly what the queue holds. Not every
+        // broker keeps to it (see OnMessageAsync), so it limits how much waits in our memory, not whether we drop.
         ReceiveMaximum = (ushort)Math.Clamp(_bridge.QueueCapacity, 1, 65535),
     };
 
@@ -163,29 +176,63 @@ public sealed partial class BridgeConnection : BackgroundService
         }
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         _metrics.OnReceived();
 
-        // Never wait in here: this runs on MQTTnet's receive loop, which must stay free to process the PUBACKs of
-        // the acks we publish. The PUBACK for this message is sent by the worker once the chunk is settled.
+        // The PUBACK for this message is sent by the worker once the chunk is settled, never here: a message this
+        // bridge has not taken stays the broker's to deliver again.
         e.AutoAcknowledge = false;
+        var generation = _session.Generation;
         var (traceParent, traceState) = IngestTracing.ReadContext(e.ApplicationMessage.UserProperties);
-        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync, traceParent, traceState);
-        if (!_queue.TryWrite(message))
+        var message = new ReceivedMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), ct => ReleaseAsync(e, generation, ct), traceParent, traceState);
+        if (_queue.TryWrite(message))
         {
-            // Cannot happen while the broker honours our receive maximum (= queue capacity). If it does, the device
-            // still holds the chunk and resends it after its ack timeout.
-            _metrics.OnQueueFull();
-            LogQueueFull(e.ApplicationMessage.Topic);
-            return e.AcknowledgeAsync(CancellationToken.None);
+            return;
         }
 
-        return Task.CompletedTask;
+        // Full: wait for room instead of dropping. The receive maximum (= queue capacity) should have prevented this,
+        // but brokers overshoot it: MQTTnet's server ignores it altogether, Mosquitto before 2.0.13 lets more out when
+        // PUBACKs come out of order (two workers), and a resumed session redelivers what is still queued here. Waiting
+        // is safe: MQTTnet 5 runs this handler on its own publish-processing task, not on the loop that reads packets,
+        // so the PUBACKs of the acks we publish keep arriving and the workers keep draining the queue; only the next
+        // PUBLISH is not handed to us until this one is taken. Those stay unacknowledged with the broker (or in the
+        // client's receive buffer when the broker ignores our receive maximum), bounded by the devices' own windows.
+        var started = _time.GetTimestamp();
+        _metrics.OnPaused();
+        try
+        {
+            await _queue.WriteAsync(message, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
+        {
+            // Host stopping: the message was not taken and is not PUBACKed, so the broker keeps it for the next session.
+            LogNotTakenOnStop(e.ApplicationMessage.Topic);
+        }
+        finally
+        {
+            _metrics.OnResumed(_time.GetElapsedTime(started));
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest queue full; dropped a message on {Topic} (the device will resend)")]
-    private partial void LogQueueFull(string topic);
+    private Task ReleaseAsync(MqttApplicationMessageReceivedEventArgs e, long generation, CancellationToken cancellationToken)
+    {
+        if (_session.Generation != generation)
+        {
+            // Received on an earlier connection: the broker redelivers it on this one (as a duplicate we ack again), and
+            // its old packet identifier may now name a different message that we have not taken.
+            LogStaleRelease(e.ApplicationMessage.Topic, e.PacketIdentifier);
+            return Task.CompletedTask;
+        }
+
+        return e.AcknowledgeAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping while {Topic} waited for room in the ingest queue; not taken, the broker keeps it")]
+    private partial void LogNotTakenOnStop(string topic);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No PUBACK for {Topic} (packet {PacketId}): received on an earlier connection, the broker redelivers it")]
+    private partial void LogStaleRelease(string topic, ushort packetId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bridge connected to {Host}:{Port}, subscribed to {Filter} (session present: {SessionPresent})")]
     private partial void LogConnected(string host, int port, string filter, bool sessionPresent);

@@ -15,7 +15,11 @@ public sealed class BridgeOptions
     /// <summary>Chunks persisted per database round trip.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Received chunks waiting for a worker. When full, the MQTT receive loop waits (the broker holds the rest).</summary>
+    /// <summary>
+    /// Received chunks waiting for a worker; also the MQTT receive maximum the bridge asks for. When full, the bridge
+    /// waits for room before taking the next message (the broker holds the rest, unacknowledged): backpressure, never a
+    /// drop. Time spent so shows as <c>iot_bridge_ingest_paused_seconds_total</c>.
+    /// </summary>
     public int QueueCapacity { get; set; } = 256;
 
     public int MaxPayloadBytes { get; set; } = ProtocolLimits.DefaultMaxChunkPayloadBytes;

@@ -22,7 +22,9 @@ public sealed class IngestMetrics : IDisposable
     private long _acksPublished;
     private long _batchFailures;
     private long _unroutable;
-    private long _queueFullWaits;
+    private long _pauses;
+    private long _pausedTicks;
+    private int _pausedNow;
     private long _rejectionCountsDropped;
 
     public IngestMetrics()
@@ -33,7 +35,9 @@ public sealed class IngestMetrics : IDisposable
         _meter.CreateObservableCounter("iot.ingest.acks", () => AcksPublished);
         _meter.CreateObservableCounter("iot.ingest.batch_failures", () => BatchFailures);
         _meter.CreateObservableCounter("iot.ingest.unroutable", () => Unroutable);
-        _meter.CreateObservableCounter("iot.ingest.queue_full_drops", () => QueueFullDrops);
+        _meter.CreateObservableCounter("iot.ingest.paused", () => Pauses, description: "times the ingest queue was full and the bridge waited for room instead of taking more messages");
+        _meter.CreateObservableCounter("iot.ingest.paused.duration", () => PausedTime.TotalSeconds, unit: "s", description: "time spent waiting for room in the ingest queue (backpressure)");
+        _meter.CreateObservableUpDownCounter("iot.ingest.paused.active", () => IsPaused ? 1 : 0, description: "1 while the bridge waits for room in the ingest queue");
         _meter.CreateObservableCounter(
             "iot.ingest.rejected",
             () => _rejected.Select(r => new Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key.ToString()))));
@@ -54,8 +58,18 @@ public sealed class IngestMetrics : IDisposable
     /// <summary>Messages whose topic names no device, so nobody can be told.</summary>
     public long Unroutable => Interlocked.Read(ref _unroutable);
 
-    /// <summary>Messages dropped because the ingest queue was full (the device resends them).</summary>
-    public long QueueFullDrops => Interlocked.Read(ref _queueFullWaits);
+    /// <summary>
+    /// Times a message found the ingest queue full, so the bridge stopped taking messages from the broker until a
+    /// worker made room. Nothing is dropped: the waiting message is taken once there is room and the rest stay with the
+    /// broker (or in the client's receive buffer), unacknowledged.
+    /// </summary>
+    public long Pauses => Interlocked.Read(ref _pauses);
+
+    /// <summary>Total time of the finished <see cref="Pauses"/>.</summary>
+    public TimeSpan PausedTime => TimeSpan.FromTicks(Interlocked.Read(ref _pausedTicks));
+
+    /// <summary>True while a message waits for room in the ingest queue.</summary>
+    public bool IsPaused => Volatile.Read(ref _pausedNow) > 0;
 
     /// <summary>Rejections not added to <c>chunk_rejections</c> because <see cref="RejectionCounter.MaxKeys"/> was reached.</summary>
     public long RejectionCountsDropped => Interlocked.Read(ref _rejectionCountsDropped);
@@ -84,12 +98,22 @@ public sealed class IngestMetrics : IDisposable
 
     internal void OnUnroutable() => Interlocked.Increment(ref _unroutable);
 
-    internal void OnQueueFull() => Interlocked.Increment(ref _queueFullWaits);
+    internal void OnPaused()
+    {
+        Interlocked.Increment(ref _pauses);
+        Interlocked.Increment(ref _pausedNow);
+    }
+
+    internal void OnResumed(TimeSpan paused)
+    {
+        Interlocked.Add(ref _pausedTicks, paused.Ticks);
+        Interlocked.Decrement(ref _pausedNow);
+    }
 
     internal void OnRejectionCountDropped() => Interlocked.Increment(ref _rejectionCountsDropped);
 
     internal void OnRejected(RejectReason reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     public override string ToString() =>
-        $"received={Received} stored={Stored} duplicates={Duplicates} rejected={RejectedTotal} unroutable={Unroutable} acks={AcksPublished} batchFailures={BatchFailures}";
+        $"received={Received} stored={Stored} duplicates={Duplicates} rejected={RejectedTotal} unroutable={Unroutable} acks={AcksPublished} batchFailures={BatchFailures} pauses={Pauses} paused={PausedTime.TotalSeconds:0.000}s";
 }

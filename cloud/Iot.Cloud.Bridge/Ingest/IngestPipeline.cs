@@ -31,8 +31,10 @@ public sealed partial class IngestPipeline(
 {
     private readonly BridgeOptions _options = options.Value;
 
+    // Task.Run without the token: a token already cancelled (host disposed right after start) would make the task
+    // Canceled, which the host reports as a faulted service unless StopAsync came first. WorkerAsync ends cleanly.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.IngestWorkers).Select(_ => Task.Run(() => WorkerAsync(stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, _options.IngestWorkers).Select(_ => Task.Run(() => WorkerAsync(stoppingToken), CancellationToken.None)));
 
     private async Task WorkerAsync(CancellationToken ct)
     {

@@ -21,18 +21,28 @@ public sealed partial class RetentionScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SchedulerCheckMinutes), time);
-        do
+
+        // The wait for the next tick throws when the host stops. Escaping, that left ExecuteAsync Canceled, which the
+        // host forgives only after its StopAsync: a host disposed without one (a `using` left early, as the bench did
+        // after a timeout) logged BackgroundServiceFaulted and a Fatal "stopping the host". A stop is no fault: end.
+        try
         {
-            try
+            do
             {
-                await EnqueueTodayAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await EnqueueTodayAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(ex);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Enqueues today's job unless this process already did; true when a job was enqueued now.</summary>

@@ -20,8 +20,6 @@ public sealed partial class CommandSweeper(CommandTracker commands, IOptions<Pro
                 {
                     LogTimedOut(timedOut);
                 }
-
-                await Task.Delay(period, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -30,7 +28,17 @@ public sealed partial class CommandSweeper(CommandTracker commands, IOptions<Pro
             catch (Exception ex)
             {
                 LogSweepFailed(ex);
+            }
+
+            // One wait for both outcomes, inside the catch of the stop: after a failed sweep it used to sit in the catch
+            // clause, where a stop during it escaped ExecuteAsync (a fault for a host disposed without StopAsync).
+            try
+            {
                 await Task.Delay(period, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
         }
     }

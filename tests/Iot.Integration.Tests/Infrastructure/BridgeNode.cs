@@ -4,6 +4,7 @@ using Iot.Cloud.Bridge.Hosting;
 using Iot.Cloud.Bridge.Ingest;
 using Iot.Provisioning.Messaging;
 using Microsoft.Extensions.DependencyInjection;
+using Iot.TestSupport;
 using Microsoft.Extensions.Hosting;
 
 namespace Iot.Integration.Tests.Infrastructure;
@@ -28,7 +29,11 @@ public sealed class BridgeNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null)
+    /// <summary>The host itself, for tests that end it their own way (<see cref="HostShutdown"/>).</summary>
+    public IHost Host => _host;
+
+    /// <param name="log">Receives every event the host logs (at the configured minimum level and above).</param>
+    public static async Task<BridgeNode> StartAsync(BridgeSettings s, IIngestHook? hook = null, LogCapture? log = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -60,6 +65,11 @@ public sealed class BridgeNode : IAsyncDisposable
         if (hook is not null)
         {
             builder.Services.AddSingleton(hook);
+        }
+
+        if (log is not null)
+        {
+            builder.Services.AddSingleton<Serilog.Core.ILogEventSink>(log);
         }
 
         var host = builder.Build();
