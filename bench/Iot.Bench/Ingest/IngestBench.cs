@@ -60,8 +60,9 @@ internal static class IngestBench
             ["Broker:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
             ["Database:ConnectionString"] = db,
             ["Storage:Root"] = storage,
-            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Error",
             ["Metrics:Enabled"] = "false",
+            ["ProvisioningApi:Enabled"] = "false",
 
             // Each queue-full drop logs an Error line; they are counted from IngestMetrics instead of flooding the figures.
             ["Serilog:MinimumLevel:Override:Iot.Cloud.Bridge.Ingest.BridgeConnection"] = "Fatal",
@@ -153,13 +154,13 @@ internal static class IngestBench
         Console.WriteLine($"check: {rows} rows for {stored} chunks sent ({(rows == stored ? "exactly once" : "MISMATCH")})");
         Console.WriteLine($"load average after: {LoadAverage()}");
         Console.WriteLine("targets: " + string.Join("; ", targets.Select(t => $"{t.Name}: {(t.Met ? "met" : "MISSED")}")));
+        await bridge.StopAsync();
         if (rows != stored)
         {
             Console.WriteLine($"bench: kept database {database} and {storage} for inspection");
             return 1;
         }
 
-        await bridge.StopAsync();
         foreach (var p in publishers.Append(rawSink).Append(ackSink))
         {
             await p.DisconnectAsync();
