@@ -44,7 +44,7 @@ internal sealed class BridgeProcess : IAsyncDisposable
     }
 
     /// <summary>A bridge with the bench's common settings plus <paramref name="settings"/> (<c>--Section:Key=value</c>).</summary>
-    public static async Task<BridgeProcess> StartAsync(string instanceId, string database, string storage, IEnumerable<string> settings)
+    public static async Task<BridgeProcess> StartAsync(string instanceId, string database, string storage, IEnumerable<string> settings, TimeSpan? patience = null)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iot-bridge.dll"));
@@ -72,7 +72,7 @@ internal sealed class BridgeProcess : IAsyncDisposable
         bridge._process.BeginOutputReadLine();
         bridge._process.BeginErrorReadLine();
         var exited = bridge._process.WaitForExitAsync();
-        var first = await Task.WhenAny(bridge._subscribed.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        var first = await Task.WhenAny(bridge._subscribed.Task, exited, Task.Delay(patience ?? TimeSpan.FromSeconds(60)));
         if (first != bridge._subscribed.Task)
         {
             throw new InvalidOperationException($"{instanceId} did not subscribe: {string.Join(" | ", bridge._errors.TakeLast(5))}");

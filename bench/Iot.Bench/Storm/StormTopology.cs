@@ -66,8 +66,9 @@ internal sealed class StormTopology : IAsyncDisposable
         try
         {
             // One after the other: the first migrates and pushes the fleet into dynsec, the second finds both done.
-            bridges.Add(await BridgeProcess.StartAsync("bridge-1", database, storage, settings));
-            bridges.Add(await BridgeProcess.StartAsync("bridge-2", database, storage, settings));
+            // svc.bridge itself exists in Mosquitto only once the first pass is through, so subscribing waits for it.
+            bridges.Add(await BridgeProcess.StartAsync("bridge-1", database, storage, settings, TimeSpan.FromMinutes(10)));
+            bridges.Add(await BridgeProcess.StartAsync("bridge-2", database, storage, settings, TimeSpan.FromMinutes(10)));
         }
         catch
         {
