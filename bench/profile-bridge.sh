@@ -24,7 +24,8 @@ dotnet "$bench" scale --payload-kb "$payload" >"$out/scale.log" 2>&1 &
 bench_pid=$!
 bridge=""
 for _ in $(seq 1 120); do
-  bridge="$(pgrep -f -n 'iot-bridge.dll --Bridge:InstanceId=bridge-1' || true)"
+  # Only this run's bridge: a child of the bench process (other bridges may run on the machine).
+  bridge="$(pgrep -P "$bench_pid" -f 'iot-bridge.dll --Bridge:InstanceId=bridge-1' || true)"
   [ -n "$bridge" ] && break
   sleep 0.5
 done
