@@ -37,8 +37,12 @@ dotnet-counters collect -p "$bridge" --duration "00:00:$(printf %02d "$seconds")
 counters=$!
 dotnet-trace collect -p "$bridge" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$seconds")" -o "$out/bridge.nettrace" >/dev/null
 wait "$counters" || true
+# The bench is stopped mid-run, so its own clean-up never runs: end its children (bridge, Mosquitto) first, by pid.
+children="$(pgrep -P "$bench_pid" || true)"
 kill "$bench_pid" 2>/dev/null || true
 wait "$bench_pid" 2>/dev/null || true
+[ -n "$children" ] && kill $children 2>/dev/null || true
+echo "left for inspection (drop when done): the bench's iot_scale_* database and /tmp/iot-bench-* directories"
 dotnet-trace report "$out/bridge.nettrace" topN -n 40 --inclusive >"$out/top-inclusive.txt" 2>&1 || true
 dotnet-trace report "$out/bridge.nettrace" topN -n 40 >"$out/top-exclusive.txt" 2>&1 || true
 echo "== top inclusive"; cat "$out/top-inclusive.txt"
