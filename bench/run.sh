@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the ingest benchmark (with 'scale' first: one vs two bridge processes; with 'pipeline' first: the job queue
-# benchmark): sets up like the tests (packages, throwaway PostgreSQL), then prints the figures. --quick: a short run.
+# Runs the ingest benchmark (with 'scale' first: one vs two bridge processes; with 'storm' first: a reconnect storm of
+# simulated devices; with 'pipeline' first: the job queue benchmark): sets up like the tests (packages, throwaway PostgreSQL), then prints the figures. --quick: a short run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,5 +15,5 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 project=Iot.Bench
 if [ "${1:-}" = "pipeline" ]; then project=Iot.Bench.Pipeline; shift; fi
-# "scale" stays with Iot.Bench: one bridge vs two bridge processes on one Mosquitto.
+# "scale" and "storm" stay with Iot.Bench: one bridge vs two on one Mosquitto; a fleet reconnecting with backlogs.
 dotnet run -c Release --project "bench/$project" -- "$@"

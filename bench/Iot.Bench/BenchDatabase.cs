@@ -18,6 +18,7 @@ internal static class BenchDatabase
     {
         await using var c = new NpgsqlConnection(admin);
         await c.OpenAsync();
-        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c).ExecuteNonQueryAsync();
+        // Dropping a database with a few GB of WAL behind it can outlast Npgsql's 30 s default on a busy box.
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c) { CommandTimeout = 300 }.ExecuteNonQueryAsync();
     }
 }

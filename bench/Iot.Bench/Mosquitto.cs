@@ -61,6 +61,22 @@ internal sealed class Mosquitto : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
+    /// <summary>The installed version, for the headline; a missing Mosquitto stops the run with what to do.</summary>
+    public static string Version()
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("mosquitto", ["-h"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var first = p.StandardOutput.ReadLine() ?? "";
+            p.WaitForExit();
+            return first.Replace("mosquitto version ", "", StringComparison.Ordinal).Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("mosquitto is not installed; run bench/run.sh, which installs it");
+        }
+    }
+
     private static int FreePort()
     {
         var l = new TcpListener(System.Net.IPAddress.Loopback, 0);

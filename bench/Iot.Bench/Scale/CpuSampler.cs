@@ -11,7 +11,7 @@ internal sealed class CpuSampler(IReadOnlyDictionary<string, Func<IEnumerable<in
     private static readonly double TicksPerSecond = 100; // USER_HZ is 100 on every Linux ABI .NET runs on.
 
     public IReadOnlyDictionary<string, double> Snapshot() =>
-        groups.ToDictionary(g => g.Key, g => g.Value().Sum(CpuSeconds));
+        groups.ToDictionary(g => g.Key, g => g.Value().Sum(pid => CpuSeconds(pid)));
 
     public static IReadOnlyDictionary<string, double> Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
@@ -22,7 +22,8 @@ internal sealed class CpuSampler(IReadOnlyDictionary<string, Func<IEnumerable<in
         var postmaster = ParentOf(backendPid);
         return Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1)
-            .Where(pid => pid > 0 && (pid == postmaster || ParentOf(pid) == postmaster));
+            .Where(pid => pid > 0 && (pid == postmaster || ParentOf(pid) == postmaster))
+            .Select(pid => pid == postmaster ? -pid : pid); // negative: count the children it reaped too (see CpuSeconds)
     }
 
     private static int ParentOf(int pid)
@@ -38,14 +39,26 @@ internal sealed class CpuSampler(IReadOnlyDictionary<string, Func<IEnumerable<in
         }
     }
 
+    /// <summary>
+    /// utime + stime; for a negative pid (a postmaster) also cutime + cstime, the CPU of children it has reaped, so
+    /// backends that ended between two snapshots (bridges open and close connections) are not lost from the delta.
+    /// </summary>
     private static double CpuSeconds(int pid)
     {
+        var withReaped = pid < 0;
+        pid = Math.Abs(pid);
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name is in parentheses and may contain spaces: fields are counted after the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            if (withReaped)
+            {
+                ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+            }
+
+            return ticks / TicksPerSecond;
         }
         catch (IOException)
         {

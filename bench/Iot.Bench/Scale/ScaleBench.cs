@@ -19,7 +19,7 @@ internal static class ScaleBench
     private const int Publishers = 8;
     private const int Window = 16;
 
-    public static async Task<int> RunAsync(string databaseUrl, IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(string databaseUrl, IReadOnlyList<string> args, BenchArgs options)
     {
         var admin = ConnectionStrings.Normalize(databaseUrl);
         var quick = args.Contains("--quick");
@@ -31,7 +31,7 @@ internal static class ScaleBench
         await using var mosquitto = new Mosquitto();
         await mosquitto.StartAsync();
         var devices = Enumerable.Range(1, Publishers).Select(i => $"dev-{i}").ToArray();
-        var run = new LoadRun();
+        var run = new LoadRun(options.AckTimeout, options.PhaseDeadline);
         var publishers = new List<IMqttClient>();
         for (var i = 0; i < Publishers; i++)
         {
@@ -107,7 +107,7 @@ internal static class ScaleBench
                 bridges.Add(await BridgeProcess.StartAsync($"bridge-{b}", mosquitto.Port, db, storage, devices));
             }
 
-            await run.SaturateAsync(publishers, ChunkLoad.Messages(bytes, Math.Min(500, count), Publishers), Window); // warm-up: JIT, pools
+            var warm = await run.SaturateAsync($"{bridgeCount} bridge(s) {bytes / 1024} KB warm-up", publishers, ChunkLoad.Messages(bytes, Math.Min(500, count), Publishers), Window); // warm-up: JIT, pools
             int backend;
             await using (var c = new NpgsqlConnection(db))
             {
@@ -129,7 +129,7 @@ internal static class ScaleBench
             var sampler = new CpuSampler(groups);
             var messages = ChunkLoad.Messages(bytes, count, Publishers);
             var before = sampler.Snapshot();
-            var result = await run.SaturateAsync(publishers, messages, Window);
+            var result = await run.SaturateAsync($"{bridgeCount} bridge(s) {bytes / 1024} KB", publishers, messages, Window);
             var cpu = CpuSampler.Delta(before, sampler.Snapshot());
             var wall = result.Elapsed.TotalSeconds;
             var shares = string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value / wall * 100:0}%"));
@@ -145,7 +145,7 @@ internal static class ScaleBench
             await check.OpenAsync();
             var rows = (long)(await new NpgsqlCommand("SELECT count(*) FROM chunks", check).ExecuteScalarAsync())!;
             var expected = count + Math.Min(500, count);
-            var exactlyOnce = rows == expected;
+            var exactlyOnce = rows == expected && warm.Finished && result.Finished;
             Console.WriteLine($"    check: {rows} rows for {expected} chunks sent ({(exactlyOnce ? "exactly once" : "MISMATCH")})");
             return (result, exactlyOnce);
         }
