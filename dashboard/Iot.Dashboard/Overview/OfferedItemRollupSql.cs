@@ -29,7 +29,7 @@ public static class OfferedItemRollupSql
     /// </summary>
     internal static readonly string Recompute = $"""
         DELETE FROM offered_item_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)
-        WHERE r.tenant_id = b.tenant_id AND r.grain = ANY(ARRAY['o', 'b']) AND r.day = b.day;
+        WHERE r.tenant_id = b.tenant_id AND r.grain IN ('o', 'b') AND r.day = b.day;
         WITH k AS (
             SELECT b.tenant_id, b.day, b.day::timestamp AT TIME ZONE b.zone AS lo, (b.day + 1)::timestamp AT TIME ZONE b.zone AS hi
             FROM unnest(@tenants::text[], @days::date[], @zones::text[]) AS b(tenant_id, day, zone)),

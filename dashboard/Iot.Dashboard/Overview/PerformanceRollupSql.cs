@@ -45,7 +45,7 @@ public static class PerformanceRollupSql
     /// PostgreSQL scanned every dialogue of every partition (9 s per batch at 1 M dialogues).
     /// </summary>
     internal static readonly string Recompute = $"""
-        DELETE FROM performance_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.grain = ANY(ARRAY['o', 'b']) AND NOT r.week AND r.day = b.day;
+        DELETE FROM performance_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.grain IN ('o', 'b') AND NOT r.week AND r.day = b.day;
         DELETE FROM hourly_rollup r USING unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day) WHERE r.tenant_id = b.tenant_id AND r.day = b.day;
         WITH k AS (
             SELECT b.tenant_id, b.day, b.zone, b.day::timestamp AT TIME ZONE b.zone AS lo, (b.day + 1)::timestamp AT TIME ZONE b.zone AS hi
@@ -72,12 +72,12 @@ public static class PerformanceRollupSql
             FROM f GROUP BY 1, 2, 3, 4)
         {Insert("false", "m", "ci")};
         DELETE FROM performance_rollup r USING (SELECT DISTINCT tenant_id, {Monday("day")} AS monday FROM unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)) w
-        WHERE r.tenant_id = w.tenant_id AND r.grain = ANY(ARRAY['o', 'b']) AND r.week AND r.day = w.monday;
+        WHERE r.tenant_id = w.tenant_id AND r.grain IN ('o', 'b') AND r.week AND r.day = w.monday;
         WITH w AS (SELECT DISTINCT tenant_id, {Monday("day")} AS monday FROM unnest(@tenants::text[], @days::date[]) AS b(tenant_id, day)),
         r AS MATERIALIZED (
             SELECT r.tenant_id, w.monday, r.grain, r.branch_id, r.device_id, r.operator_id, r.dialogues, r.analysed, r.attempted, r.accepted,
                    r.quality, r.flagged, r.items, r.items_checked, r.items_met
-            FROM w JOIN performance_rollup r ON r.tenant_id = w.tenant_id AND r.grain = ANY(ARRAY['o', 'b']) AND NOT r.week AND r.day >= w.monday AND r.day < w.monday + 7),
+            FROM w JOIN performance_rollup r ON r.tenant_id = w.tenant_id AND r.grain IN ('o', 'b') AND NOT r.week AND r.day >= w.monday AND r.day < w.monday + 7),
         m AS (
             SELECT tenant_id, monday AS day, branch_id, device_id, operator_id, grain, sum(dialogues) AS dialogues, sum(analysed) AS analysed,
                    sum(attempted) AS attempted, sum(accepted) AS accepted, sum(quality) AS quality, sum(flagged) AS flagged
