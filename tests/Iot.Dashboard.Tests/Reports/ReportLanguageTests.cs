@@ -128,10 +128,11 @@ public sealed class ReportLanguageTests(ReportsFixture fx, ITestOutputHelper out
         await using (var c = await db.OpenConnectionAsync())
         {
             await c.ExecuteAsync("UPDATE dashboard_users SET language = 'ru' WHERE user_id = @id", new { id = fx.Users[CenterManager] });
+            // Made after 26 Oct–1 Nov ended in Baku, so 2–8 Nov is the one period due (earlier ones would be back-filled).
             foreach (var (email, format) in new[] { (CenterManager, "pdf"), (Admin, "xlsx") })
             {
                 await c.ExecuteAsync(
-                    "INSERT INTO report_subscriptions (tenant_id, user_id, cadence, format, created_at) VALUES ('kupec', @user, 'weekly', @format, '2026-11-01T00:00Z')",
+                    "INSERT INTO report_subscriptions (tenant_id, user_id, cadence, format, created_at) VALUES ('kupec', @user, 'weekly', @format, '2026-11-02T00:00Z')",
                     new { user = fx.Users[email], format });
             }
         }
