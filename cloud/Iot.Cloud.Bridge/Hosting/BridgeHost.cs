@@ -106,15 +106,9 @@ public static class BridgeHost
         // In-process pipeline workers (after the schema task above); iot-worker runs the same workers on other machines.
         if (configuration.GetValue($"{JobWorkerOptions.Section}:Enabled", true))
         {
+            // In-process workers read and delete audio through this bridge's own store (registered above).
             services.AddPipelineHandlers(configuration);
             services.AddJobWorkers(configuration);
-
-            // In-process workers read the chunks where this bridge writes them unless told otherwise.
-            if (string.IsNullOrWhiteSpace(configuration[$"{Iot.Cloud.Pipeline.Storage.PipelineStorageOptions.Section}:Root"]))
-            {
-                services.AddOptions<Iot.Cloud.Pipeline.Storage.PipelineStorageOptions>()
-                    .PostConfigure<IOptions<StorageOptions>>((o, storage) => o.Root = storage.Value.Root);
-            }
         }
     }
 }

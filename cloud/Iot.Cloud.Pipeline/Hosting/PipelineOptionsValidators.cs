@@ -30,7 +30,7 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
 internal sealed class PipelineStorageOptionsValidator : IValidateOptions<PipelineStorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, PipelineStorageOptions o) =>
-        string.IsNullOrWhiteSpace(o.Root) || !Path.IsPathFullyQualified(o.Root)
+        o.Kind == Iot.Cloud.Storage.AudioStoreKind.Local && (string.IsNullOrWhiteSpace(o.Root) || !Path.IsPathFullyQualified(o.Root))
             ? ValidateOptionsResult.Fail($"{PipelineStorageOptions.Section}:Root '{o.Root}' must be an absolute path (the bridge's Storage:Root)")
             : ValidateOptionsResult.Success;
 }
