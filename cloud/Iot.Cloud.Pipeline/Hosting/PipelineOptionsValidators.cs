@@ -24,7 +24,9 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         (nameof(o.SchedulerCheckMinutes), o.SchedulerCheckMinutes, 1, 1440),
         (nameof(o.BatchSize), o.BatchSize, 1, 10000),
         (nameof(o.PartitionMonths), o.PartitionMonths, 0, 1200),
-        (nameof(o.PartitionMonthsAhead), o.PartitionMonthsAhead, 1, 24));
+        (nameof(o.PartitionMonthsAhead), o.PartitionMonthsAhead, 1, 24),
+        (nameof(o.OrphanSweepDays), o.OrphanSweepDays, 0, 366),
+        (nameof(o.OrphanGraceMinutes), o.OrphanGraceMinutes, 5, 10080));
 }
 
 internal sealed class PipelineStorageOptionsValidator : IValidateOptions<PipelineStorageOptions>

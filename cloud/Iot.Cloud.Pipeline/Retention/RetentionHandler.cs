@@ -26,8 +26,13 @@ public sealed partial class RetentionHandler(
     {
         await RunAsync(cancellationToken).ConfigureAwait(false);
         await PartitionsAsync(cancellationToken).ConfigureAwait(false);
+        await OrphansAsync(cancellationToken).ConfigureAwait(false);
         return JobOutcome.Done;
     }
+
+    /// <summary>Deletes audio a crash between a bridge's PUT and its commit left without a row (see <see cref="OrphanAudioSweep"/>).</summary>
+    public Task<OrphanSweepReport> OrphansAsync(CancellationToken cancellationToken) =>
+        new OrphanAudioSweep(dataSource, store, options.Value, time, logger).RunAsync(cancellationToken);
 
     public async Task<IReadOnlyList<RetentionReport>> RunAsync(CancellationToken cancellationToken)
     {
