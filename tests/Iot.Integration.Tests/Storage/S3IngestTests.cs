@@ -66,6 +66,40 @@ public sealed class S3IngestTests(PostgresServer postgres, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Two_bridges_with_separate_disks_sharing_a_mosquitto_subscription_and_one_bucket_store_each_chunk_once()
+    {
+        using var dir = new TempDirectory();
+        var db = await postgres.CreateDatabaseAsync();
+        var (ceph, bucket) = await BucketAsync("two-bridges");
+        await using var mosquitto = await MosquittoBroker.StartAsync();
+        var storage = ceph.Settings("Storage", bucket);
+        await using var bridgeA = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("machine-a"), mosquitto.Port, External: true)
+        {
+            InstanceId = "bridge-a",
+            SeedDevices = Fleet.SeedDevices(3),
+            Extra = storage,
+        });
+        await using var bridgeB = await BridgeNode.StartAsync(new BridgeSettings(db, dir.Sub("machine-b"), mosquitto.Port, External: true) { InstanceId = "bridge-b", Extra = storage });
+        var table = new ChunkTable(db);
+
+        await using var fleet = await Fleet.StartAsync(dir, devices: 3, secondsEach: 30, mosquitto.Port);
+        await fleet.RecordingFinishedAsync();
+        await Eventually.WaitAsync(
+            async () => fleet.OutboxesEmpty() && await table.CountAsync() == fleet.RecordedPerDevice().Values.Sum(),
+            TimeSpan.FromSeconds(90),
+            "every recorded chunk stored and outboxes empty",
+            async () => fleet.Describe() + $"; rows {await table.CountAsync()}");
+
+        var rows = await table.AllAsync();
+        Assert.Equal(rows.Count, rows.Select(r => r.ChunkId).Distinct().Count());
+        Assert.Equal(rows.Select(r => r.StoragePath!).Order(StringComparer.Ordinal), (await ceph.KeysAsync(bucket)).Order(StringComparer.Ordinal));
+        Assert.True(bridgeA.Metrics.Stored > 0 && bridgeB.Metrics.Stored > 0, $"the shared subscription did not split: a={bridgeA.Metrics.Stored}, b={bridgeB.Metrics.Stored}");
+        Assert.Equal(rows.Count, bridgeA.Metrics.Stored + bridgeB.Metrics.Stored);
+        Assert.False(Directory.Exists(dir.Sub("machine-a/recordings")) || Directory.Exists(dir.Sub("machine-b/recordings")), "a bridge on S3 wrote audio to its own disk");
+        output.WriteLine($"{rows.Count} chunks: bridge-a {bridgeA.Metrics.Stored}, bridge-b {bridgeB.Metrics.Stored}, one bucket");
+    }
+
+    [Fact]
     public async Task A_resent_chunk_is_acked_as_a_duplicate_and_a_conflicting_one_is_rejected_with_one_object_and_one_row_left()
     {
         using var dir = new TempDirectory();
