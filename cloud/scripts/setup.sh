@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # prometheus (the alert-rule test), python3-aiosmtpd (the e-mail tests); fonts-dejavu-core (the dashboard's PDF reports:
 # Cyrillic and Turkic Latin letters) and poppler-utils (pdftoppm/pdftotext, which the report tests render and read with); systemd (systemd-analyze verify) and binutils
 # (readelf) for the package tests and cloud/scripts/build-packages.sh; libicu72: the dashboard's per-culture dates and numbers.
-iot_apt_packages=(postgresql-15 libicu72 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 openssl python3-prometheus-client prometheus python3-aiosmtpd fonts-dejavu-core poppler-utils qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross pocketsphinx pocketsphinx-en-us chromium clang lld llvm libc6-dev-arm64-cross libgcc-12-dev-arm64-cross systemd binutils)
+iot_apt_packages=(postgresql-15 libicu72 mosquitto mosquitto-clients libopus-dev opus-tools ffmpeg espeak-ng sox alsa-utils libasound2 openssl python3-prometheus-client prometheus python3-aiosmtpd fonts-dejavu-core poppler-utils qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross pocketsphinx pocketsphinx-en-us chromium clang lld llvm libc6-dev-arm64-cross libgcc-12-dev-arm64-cross systemd binutils ceph-mon ceph-osd radosgw ceph-common)
 
 iot_setup() {
   local missing=()

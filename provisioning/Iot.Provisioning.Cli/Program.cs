@@ -12,6 +12,7 @@ root.Subcommands.Add(JobsCommands.Build());
 root.Subcommands.Add(AlertsCommands.Build());
 root.Subcommands.Add(ProvisionCommands.BuildProvision());
 root.Subcommands.Add(ProvisionCommands.BuildClaims());
+root.Subcommands.Add(StorageCommands.Build());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -7,6 +7,7 @@ using Iot.Cloud.Bridge.Ingest;
 using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
 using Iot.Cloud.Hosting.Health;
+using Iot.Cloud.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Iot.Cloud.Hosting;
 using Iot.Cloud.Pipeline.Hosting;
@@ -53,6 +54,13 @@ public static class BridgeHost
         services.AddJobQueue(configuration);
         services.AddSingleton<DeviceRegistry>();
         services.AddSingleton<ChunkRepository>();
+        // Storage:Kind picks the audio store (Local under Storage:Root, or S3); Storage:Root keeps the bridge's own
+        // state (TLS material, the API token) either way. Local temp files carry the instance id (TempFileSweeper).
+        services.AddAudioStore(
+            configuration,
+            StorageOptions.Section,
+            o => o.Root = new StorageOptions().Root,
+            sp => sp.GetRequiredService<IOptions<BridgeOptions>>().Value.InstanceId);
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<BridgeOptions>>().Value.QueueCapacity)
@@ -86,7 +94,7 @@ public static class BridgeHost
         services.AddHostedService<MetricsReporter>();
         services.AddCloudHealthChecks()
             .AddCheck<BrokerHealthCheck>("broker", HealthStatus.Unhealthy, [HealthProbes.ReadyTag])
-            .AddStorageCheck(sp => ($"{StorageOptions.Section}:Root", sp.GetRequiredService<RecordingStore>().Root));
+            .AddAudioStoreCheck(StorageOptions.Section);
         services.AddSingleton<MetricsEndpoint>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
         services.AddHostedService<TempFileSweeper>();
@@ -98,15 +106,9 @@ public static class BridgeHost
         // In-process pipeline workers (after the schema task above); iot-worker runs the same workers on other machines.
         if (configuration.GetValue($"{JobWorkerOptions.Section}:Enabled", true))
         {
+            // In-process workers read and delete audio through this bridge's own store (registered above).
             services.AddPipelineHandlers(configuration);
             services.AddJobWorkers(configuration);
-
-            // In-process workers read the chunks where this bridge writes them unless told otherwise.
-            if (string.IsNullOrWhiteSpace(configuration[$"{Iot.Cloud.Pipeline.Storage.PipelineStorageOptions.Section}:Root"]))
-            {
-                services.AddOptions<Iot.Cloud.Pipeline.Storage.PipelineStorageOptions>()
-                    .PostConfigure<IOptions<StorageOptions>>((o, storage) => o.Root = storage.Value.Root);
-            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using Iot.Cloud.Storage;
+using Iot.Cloud.Storage.Local;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,8 +10,9 @@ namespace Iot.Cloud.Bridge.Storage;
 /// since no run of it is writing now, and any other instance's once older than <see cref="ForeignMaxAge"/>, since
 /// a temp file lives for milliseconds. Such a file never has a row, and its chunk was never acked, so the device
 /// resends it. Runs once in the background after start: the tree can be large and ingest must not wait for it.
+/// Only the local store has temp files; with an object store a PUT is all or nothing.
 /// </summary>
-internal sealed partial class TempFileSweeper(RecordingStore store, TimeProvider time, ILogger<TempFileSweeper> logger) : BackgroundService
+internal sealed partial class TempFileSweeper(IAudioStore audio, TimeProvider time, ILogger<TempFileSweeper> logger) : BackgroundService
 {
     public static readonly TimeSpan ForeignMaxAge = TimeSpan.FromHours(1);
 
@@ -17,7 +20,7 @@ internal sealed partial class TempFileSweeper(RecordingStore store, TimeProvider
 
     internal int Sweep(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(store.RecordingsRoot))
+        if (audio is not LocalAudioStore store || !Directory.Exists(Path.Combine(store.Root, "recordings")))
         {
             return 0;
         }
@@ -26,7 +29,7 @@ internal sealed partial class TempFileSweeper(RecordingStore store, TimeProvider
         var cutoff = time.GetUtcNow().UtcDateTime - ForeignMaxAge;
         try
         {
-            foreach (var path in Directory.EnumerateFiles(store.RecordingsRoot, "*" + RecordingStore.TempSuffix, SearchOption.AllDirectories))
+            foreach (var path in Directory.EnumerateFiles(Path.Combine(store.Root, "recordings"), "*" + LocalAudioStore.TempSuffix, SearchOption.AllDirectories))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 try

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Iot.Cloud.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Iot.Cloud.Hosting.Health;
@@ -45,6 +47,20 @@ public static class HealthProbes
                 var (key, root) = location(sp);
                 return new StorageHealthCheck(key, root, createIfMissing);
             },
+            HealthStatus.Unhealthy,
+            [ReadyTag],
+            CheckTimeout));
+
+    /// <summary>
+    /// The readiness check of the audio store configured in <paramref name="section"/>: for <c>Kind=Local</c> the
+    /// directory check above on <c>{section}:Root</c> (unchanged), for <c>Kind=S3</c> a write probe of the bucket.
+    /// </summary>
+    public static IHealthChecksBuilder AddAudioStoreCheck(this IHealthChecksBuilder builder, string section) =>
+        builder.Add(new HealthCheckRegistration(
+            StorageCheck,
+            sp => sp.GetRequiredService<IOptionsMonitor<AudioStoreOptions>>().Get(section) is { Kind: AudioStoreKind.Local } local
+                ? new StorageHealthCheck($"{section}:Root", Path.GetFullPath(local.Root), createIfMissing: false)
+                : new AudioStoreHealthCheck(section, sp.GetRequiredService<IAudioStore>()),
             HealthStatus.Unhealthy,
             [ReadyTag],
             CheckTimeout));

@@ -1,15 +1,17 @@
-using Iot.Cloud.Pipeline.Storage;
 using Iot.Cloud.Pipeline.Transcription;
-using Microsoft.Extensions.Options;
+using Iot.Cloud.Storage;
 using Iot.Protocol.Audio;
 
 namespace Iot.Cloud.Pipeline.Audio;
 
-/// <summary>A dialogue segment with the file holding its chunk's audio (relative to the storage root).</summary>
+/// <summary>A dialogue segment with the key of its chunk's audio in the audio store (chunks.storage_path).</summary>
 public sealed record SegmentSource(TimelineSegment Segment, string? StoragePath);
 
-/// <summary>Builds a dialogue's 16 kHz audio: each chunk decoded once, the laid-out regions copied back to back.</summary>
-public sealed class DialogueAudioAssembler(IOptions<PipelineStorageOptions> storage)
+/// <summary>
+/// Builds a dialogue's 16 kHz audio: each chunk read once from the audio store (a local directory or a bucket, so a
+/// worker needs no other machine's disk) and decoded, the laid-out regions copied back to back.
+/// </summary>
+public sealed class DialogueAudioAssembler(IAudioStore store)
 {
     private const int SamplesPerMs = OpusFileDecoder.SampleRate / 1000;
 
@@ -26,7 +28,7 @@ public sealed class DialogueAudioAssembler(IOptions<PipelineStorageOptions> stor
             if (!decoded.TryGetValue(chunkId, out var samples))
             {
                 var path = paths[chunkId] ?? throw new InvalidOperationException($"chunk {chunkId} has no audio file (metadata-only or purged)");
-                samples = await OpusFileDecoder.DecodeFileAsync(storage.Value.FullPath(path), cancellationToken).ConfigureAwait(false);
+                samples = OpusFileDecoder.Decode(await ReadAsync(chunkId, path, cancellationToken).ConfigureAwait(false));
                 decoded[chunkId] = samples;
             }
 
@@ -37,5 +39,18 @@ public sealed class DialogueAudioAssembler(IOptions<PipelineStorageOptions> stor
         }
 
         return new DialogueAudio(pcm, OpusFileDecoder.SampleRate);
+    }
+
+    private async Task<byte[]> ReadAsync(Guid chunkId, string key, CancellationToken cancellationToken)
+    {
+        // Missing audio is an error the job retries (and then reports), as a missing file always was.
+        var stream = await store.OpenReadAsync(key, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"audio of chunk {chunkId} is missing: {store.Location}, key '{key}'", key);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return bytes.ToArray();
+        }
     }
 }

@@ -24,13 +24,15 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         (nameof(o.SchedulerCheckMinutes), o.SchedulerCheckMinutes, 1, 1440),
         (nameof(o.BatchSize), o.BatchSize, 1, 10000),
         (nameof(o.PartitionMonths), o.PartitionMonths, 0, 1200),
-        (nameof(o.PartitionMonthsAhead), o.PartitionMonthsAhead, 1, 24));
+        (nameof(o.PartitionMonthsAhead), o.PartitionMonthsAhead, 1, 24),
+        (nameof(o.OrphanSweepDays), o.OrphanSweepDays, 0, 366),
+        (nameof(o.OrphanGraceMinutes), o.OrphanGraceMinutes, 5, 10080));
 }
 
 internal sealed class PipelineStorageOptionsValidator : IValidateOptions<PipelineStorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, PipelineStorageOptions o) =>
-        string.IsNullOrWhiteSpace(o.Root) || !Path.IsPathFullyQualified(o.Root)
+        o.Kind == Iot.Cloud.Storage.AudioStoreKind.Local && (string.IsNullOrWhiteSpace(o.Root) || !Path.IsPathFullyQualified(o.Root))
             ? ValidateOptionsResult.Fail($"{PipelineStorageOptions.Section}:Root '{o.Root}' must be an absolute path (the bridge's Storage:Root)")
             : ValidateOptionsResult.Success;
 }

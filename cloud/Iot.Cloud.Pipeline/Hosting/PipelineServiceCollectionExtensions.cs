@@ -5,6 +5,7 @@ using Iot.Cloud.Pipeline.Jobs;
 using Iot.Cloud.Pipeline.Retention;
 using Iot.Cloud.Pipeline.Storage;
 using Iot.Cloud.Pipeline.Transcription;
+using Iot.Cloud.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,13 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DialogueOptions>, DialogueOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineStorageOptions>, PipelineStorageOptionsValidator>());
+
+        // A process has one audio store: a bridge registers its own (Storage:*) first and its in-process workers
+        // read and delete through it; a worker gets the one Pipeline:Storage describes.
+        if (!services.Any(d => d.ServiceType == typeof(IAudioStore)))
+        {
+            services.AddAudioStore(configuration, PipelineStorageOptions.Section, o => o.Root = PipelineStorageOptions.DefaultRoot);
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineMetrics>();

@@ -1,6 +1,6 @@
 using Iot.Cloud.Data.Partitions;
 using Iot.Cloud.Pipeline.Jobs;
-using Iot.Cloud.Pipeline.Storage;
+using Iot.Cloud.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,7 +8,7 @@ using Npgsql;
 namespace Iot.Cloud.Pipeline.Retention;
 
 /// <summary>
-/// <c>retention</c> ({"date":"yyyy-MM-dd"}): deletes audio files whose chunk ended more than the tenant's retention
+/// <c>retention</c> ({"date":"yyyy-MM-dd"}): deletes audio (files or objects, through the audio store) whose chunk ended more than the tenant's retention
 /// period ago, marks the chunks and their dialogues purged, and writes one audit row per tenant. Transcripts,
 /// analyses and chunk metadata stay. Files are deleted before the batch commits: a crash in between leaves rows
 /// pointing at missing files, which the next run purges again (a missing file counts as deleted).
@@ -16,7 +16,7 @@ namespace Iot.Cloud.Pipeline.Retention;
 public sealed partial class RetentionHandler(
     NpgsqlDataSource dataSource,
     IOptions<RetentionOptions> options,
-    IOptions<PipelineStorageOptions> storage,
+    IAudioStore store,
     TimeProvider time,
     ILogger<RetentionHandler> logger) : IJobHandler
 {
@@ -26,8 +26,13 @@ public sealed partial class RetentionHandler(
     {
         await RunAsync(cancellationToken).ConfigureAwait(false);
         await PartitionsAsync(cancellationToken).ConfigureAwait(false);
+        await OrphansAsync(cancellationToken).ConfigureAwait(false);
         return JobOutcome.Done;
     }
+
+    /// <summary>Deletes audio a crash between a bridge's PUT and its commit left without a row (see <see cref="OrphanAudioSweep"/>).</summary>
+    public Task<OrphanSweepReport> OrphansAsync(CancellationToken cancellationToken) =>
+        new OrphanAudioSweep(dataSource, store, options.Value, time, logger).RunAsync(cancellationToken);
 
     public async Task<IReadOnlyList<RetentionReport>> RunAsync(CancellationToken cancellationToken)
     {
@@ -65,11 +70,9 @@ public sealed partial class RetentionHandler(
 
             foreach (var chunk in batch)
             {
-                var file = new FileInfo(storage.Value.FullPath(chunk.StoragePath));
-                if (file.Exists)
+                if (await store.DeleteAsync(chunk.StoragePath, cancellationToken).ConfigureAwait(false) is { } deleted)
                 {
-                    bytes += file.Length;
-                    file.Delete();
+                    bytes += deleted.Length;
                 }
                 else
                 {

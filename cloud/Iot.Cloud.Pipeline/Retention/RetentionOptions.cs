@@ -26,4 +26,10 @@ public sealed class RetentionOptions
 
     /// <summary>Monthly partitions kept created ahead of the current month (the daily job and every start-up).</summary>
     public int PartitionMonthsAhead { get; set; } = 3;
+
+    /// <summary>UTC days of recordings (by chunk start, today included) the daily job searches for orphan audio; 0 = no sweep.</summary>
+    public int OrphanSweepDays { get; set; } = 7;
+
+    /// <summary>Audio younger than this is never an orphan: its batch may still be between the PUT and the commit.</summary>
+    public int OrphanGraceMinutes { get; set; } = 60;
 }

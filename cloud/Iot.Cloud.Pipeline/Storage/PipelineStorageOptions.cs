@@ -1,26 +1,19 @@
 namespace Iot.Cloud.Pipeline.Storage;
 
 /// <summary>
-/// Section <c>Pipeline:Storage</c>: the bridge's storage root (its <c>Storage:Root</c>), where chunks.storage_path
-/// is relative to. Workers on other machines mount the same folder.
+/// Section <c>Pipeline:Storage</c> of a worker: the same audio store the bridges write (see
+/// <see cref="Iot.Cloud.Storage.AudioStoreOptions"/>: <c>Kind</c>, <c>Root</c>, <c>S3:*</c>). With <c>Kind=Local</c>,
+/// <see cref="Root"/> is the bridge's <c>Storage:Root</c> as this machine mounts it; with <c>Kind=S3</c> the worker
+/// shares nothing with the bridges but the bucket. Workers inside a bridge use the bridge's store.
 /// </summary>
 public sealed class PipelineStorageOptions
 {
     public const string Section = "Pipeline:Storage";
 
-    public string Root { get; set; } = "/var/lib/iot-bridge";
+    /// <summary>The default <see cref="Root"/>: where the packaged bridge keeps its data.</summary>
+    public const string DefaultRoot = "/var/lib/iot-bridge";
 
-    public string FullPath(string storagePath)
-    {
-        var root = Path.GetFullPath(Root);
-        var full = Path.GetFullPath(Path.Combine(root, storagePath));
+    public Iot.Cloud.Storage.AudioStoreKind Kind { get; set; } = Iot.Cloud.Storage.AudioStoreKind.Local;
 
-        // storage_path comes from the database; a path escaping the root would let a bad row delete arbitrary files.
-        if (!full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"storage path '{storagePath}' leaves the storage root");
-        }
-
-        return full;
-    }
+    public string Root { get; set; } = DefaultRoot;
 }

@@ -36,7 +36,7 @@ public static class WorkerHost
         services.AddOptions<WorkerHealthOptions>().Bind(configuration.GetSection(WorkerHealthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerHealthOptions>, WorkerHealthOptionsValidator>();
         services.AddCloudHealthChecks()
-            .AddStorageCheck(sp => ($"{PipelineStorageOptions.Section}:Root", sp.GetRequiredService<IOptions<PipelineStorageOptions>>().Value.Root));
+            .AddAudioStoreCheck(PipelineStorageOptions.Section);
 
         // Registration order is start order: health first so probes answer during the migration; the schema must
         // exist before a worker claims anything.

@@ -1,18 +1,17 @@
-using Dapper;
+using Iot.Cloud.Storage;
 using Iot.Dashboard.Data;
-using Iot.Dashboard.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Iot.Dashboard.Audio;
 
-/// <summary>A chunk's audio file and its length as the chunk row states it.</summary>
-public sealed record ChunkFile(Guid ChunkId, string Path, int DurationMs);
+/// <summary>A chunk's audio in the audio store (its key, size and time there) and its length as the chunk row states it.</summary>
+public sealed record ChunkFile(Guid ChunkId, string Key, int DurationMs, long Length, DateTimeOffset LastModifiedUtc);
 
 /// <summary>
-/// Finds chunk audio files the caller may hear. The chunk rows come through <see cref="TenantDb"/>, so another tenant's
-/// chunk simply is not found; paths are resolved under the storage root and never leave it.
+/// Finds chunk audio the caller may hear. The chunk rows come through <see cref="TenantDb"/>, so another tenant's
+/// chunk simply is not found; keys go to the audio store (<c>Dashboard:Storage</c>: the bridges' directory or their
+/// bucket), which refuses any key that would leave it.
 /// </summary>
-public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
+public sealed class AudioFiles(TenantDb db, IAudioStore store)
 {
     private const string Columns = "c.chunk_id AS ChunkId, c.storage_path AS StoragePath, c.duration_ms AS DurationMs";
 
@@ -53,14 +52,23 @@ public sealed class AudioFiles(TenantDb db, IOptions<DashboardOptions> options)
     private async Task<IReadOnlyList<ChunkFile>> Resolve(string sql, object args, CancellationToken ct)
     {
         var rows = await db.QueryAsync<(Guid ChunkId, string StoragePath, int DurationMs)>(sql, args, ct).ConfigureAwait(false);
-        var root = Path.GetFullPath(options.Value.StorageRoot);
         var files = new List<ChunkFile>(rows.Count);
         foreach (var row in rows)
         {
-            var full = Path.GetFullPath(Path.Combine(root, row.StoragePath));
-            if (full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
+            AudioObject? stored;
+            try
             {
-                files.Add(new ChunkFile(row.ChunkId, full, row.DurationMs));
+                stored = await store.GetAsync(row.StoragePath, ct).ConfigureAwait(false);
+            }
+            catch (ArgumentException)
+            {
+                // A row whose path would leave the store is treated as audio that is not there.
+                continue;
+            }
+
+            if (stored is not null)
+            {
+                files.Add(new ChunkFile(row.ChunkId, row.StoragePath, row.DurationMs, stored.Length, stored.LastModifiedUtc));
             }
         }
 

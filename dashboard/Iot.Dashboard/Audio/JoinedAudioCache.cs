@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Iot.Cloud.Storage;
 using Iot.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +8,13 @@ namespace Iot.Dashboard.Audio;
 
 /// <summary>
 /// Joined multi-chunk streams are built once and then served from disk, so range requests (seeking) read a stable
-/// file. The name hashes the chunk files' paths, sizes and times: a changed or purged chunk gives a new name. Access is
+/// file on the dashboard's own disk (the chunks themselves may be objects in a bucket). The name hashes the chunks'
+/// keys, sizes and times in the audio store: a changed or purged chunk gives a new name. Access is
 /// checked before the cache is asked (the caller resolved the files through row security). The directory is the
 /// dashboard's own (0700, never the shared temp directory), and each entry lists its chunk ids beside it so deleting a
 /// dialogue removes every joined stream that contains its audio (<see cref="EvictChunks"/>).
 /// </summary>
-public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
+public sealed class JoinedAudioCache(IOptions<DashboardOptions> options, IAudioStore store)
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -22,8 +24,7 @@ public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
         var key = new StringBuilder();
         foreach (var c in chunks)
         {
-            var info = new FileInfo(c.Path);
-            key.Append(c.Path).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('|').Append(c.DurationMs).Append('\n');
+            key.Append(c.Key).Append('|').Append(c.Length).Append('|').Append(c.LastModifiedUtc.UtcTicks).Append('|').Append(c.DurationMs).Append('\n');
         }
 
         var path = Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..32] + ".opus");
@@ -40,7 +41,7 @@ public sealed class JoinedAudioCache(IOptions<DashboardOptions> options)
         {
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
-                await OggOpusJoiner.WriteAsync(chunks, output, ct).ConfigureAwait(false);
+                await OggOpusJoiner.WriteAsync(chunks, store, output, ct).ConfigureAwait(false);
             }
 
             File.Move(temp, path, overwrite: true);

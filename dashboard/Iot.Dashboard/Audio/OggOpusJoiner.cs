@@ -1,3 +1,4 @@
+using Iot.Cloud.Storage;
 using Iot.Protocol.Audio;
 
 namespace Iot.Dashboard.Audio;
@@ -16,13 +17,13 @@ public static class OggOpusJoiner
 
     private const int SamplesPerMs = OpusFileDecoder.SampleRate / 1000;
 
-    public static async Task WriteAsync(IReadOnlyList<ChunkFile> chunks, Stream output, CancellationToken ct)
+    public static async Task WriteAsync(IReadOnlyList<ChunkFile> chunks, IAudioStore store, Stream output, CancellationToken ct)
     {
         using var writer = new OggOpusWriter(output, Settings, serial: (uint)Random.Shared.Next(), comments: ["ENCODER=iot-dashboard (joined chunks)"]);
         foreach (var chunk in chunks)
         {
             ct.ThrowIfCancellationRequested();
-            var pcm = await OpusFileDecoder.DecodeFileAsync(chunk.Path, ct).ConfigureAwait(false);
+            var pcm = OpusFileDecoder.Decode(await ReadAsync(store, chunk.Key, ct).ConfigureAwait(false));
             var wanted = chunk.DurationMs * SamplesPerMs;
             writer.Write(pcm.AsSpan(0, Math.Min(wanted, pcm.Length)));
             if (pcm.Length < wanted)
@@ -32,6 +33,18 @@ public static class OggOpusJoiner
         }
 
         writer.Finish();
+    }
+
+    private static async Task<byte[]> ReadAsync(IAudioStore store, string key, CancellationToken ct)
+    {
+        var stream = await store.OpenReadAsync(key, null, ct).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"audio '{key}' is gone from {store.Location}", key);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes, ct).ConfigureAwait(false);
+            return bytes.ToArray();
+        }
     }
 
     /// <summary>Where each chunk starts in the joined stream (ms).</summary>

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
 using Iot.Cloud.Hosting;
 using Iot.Cloud.Hosting.Health;
+using Iot.Cloud.Storage;
 using Iot.Dashboard.Alerts;
 using Iot.Dashboard.Audio;
 using Iot.Dashboard.Audit;
@@ -98,6 +99,13 @@ public static class DashboardApp
         // layered into the configuration by Build, at the same place as the bridge's and the worker's).
         services.AddCloudDatabase(configuration);
         services.AddHostedService<StartupTasks>();
+
+        // Where the bridges keep audio: Dashboard:Storage (Kind=Local|S3, S3:*), for Kind=Local under
+        // Dashboard:StorageRoot unless Dashboard:Storage:Root says otherwise.
+        services.AddAudioStore(
+            configuration,
+            DashboardOptions.StorageSection,
+            o => o.Root = configuration[$"{DashboardOptions.Section}:{nameof(DashboardOptions.StorageRoot)}"] is { Length: > 0 } root ? root : new DashboardOptions().StorageRoot);
 
         // Ready: schema reachable and migrated (with MigrateOnStart off, a dashboard ahead of its database waits here)
         // and the joined-audio cache writable.

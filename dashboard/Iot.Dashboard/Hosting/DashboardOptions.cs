@@ -5,7 +5,13 @@ public sealed class DashboardOptions
 {
     public const string Section = "Dashboard";
 
-    /// <summary>The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it.</summary>
+    /// <summary>The audio store section (<see cref="Iot.Cloud.Storage.AudioStoreOptions"/>): <c>Kind</c>, <c>Root</c>, <c>S3:*</c>.</summary>
+    public const string StorageSection = "Dashboard:Storage";
+
+    /// <summary>
+    /// The bridge's <c>Storage:Root</c>: audio lives under <c>recordings/YYYY-MM-DD/{device}/</c> below it (the
+    /// default <c>Dashboard:Storage:Root</c>; unused with <c>Dashboard:Storage:Kind=S3</c>).
+    /// </summary>
     public string StorageRoot { get; set; } = "/var/lib/iot-bridge";
 
     /// <summary>The dashboard's own state (created 0700): never the shared temp directory, where other local users could read it.</summary>

@@ -2,7 +2,6 @@ using Dapper;
 using Iot.Cloud.Data.Partitions;
 using Iot.Cloud.Pipeline.Hosting;
 using Iot.Cloud.Pipeline.Retention;
-using Iot.Cloud.Pipeline.Storage;
 using Iot.Cloud.Pipeline.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -83,7 +82,7 @@ public sealed class PartitionRetentionTests
     private static RetentionHandler Handler(PipelineDatabase db, int partitionMonths) => new(
         db.DataSource,
         Options.Create(new RetentionOptions { PartitionMonths = partitionMonths, PartitionMonthsAhead = 1 }),
-        Options.Create(new PipelineStorageOptions { Root = "/nonexistent" }),
+        new Iot.Cloud.Storage.Local.LocalAudioStore("/nonexistent", "pipeline-tests"),
         new FakeTimeProvider(Now),
         NullLogger<RetentionHandler>.Instance);
 }

@@ -3,7 +3,8 @@ using Iot.Cloud.Pipeline.Audio;
 using Iot.Cloud.Pipeline.Dialogues;
 using Iot.Cloud.Pipeline.Jobs;
 using Iot.Cloud.Pipeline.Retention;
-using Iot.Cloud.Pipeline.Storage;
+using Iot.Cloud.Storage;
+using Iot.Cloud.Storage.Local;
 using Iot.Cloud.Pipeline.Transcription;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +13,7 @@ using Options = Microsoft.Extensions.Options.Options;
 namespace Iot.Cloud.Pipeline.Tests.Support;
 
 /// <summary>The handlers wired by hand around one test database and a fake clock.</summary>
-internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, DialogueOptions? dialogueOptions = null, string storageRoot = "/tmp/iot-pipeline-unused")
+internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, DialogueOptions? dialogueOptions = null, string storageRoot = "/tmp/iot-pipeline-unused", IAudioStore? store = null)
 {
     public DialogueOptions DialogueOptions { get; } = dialogueOptions ?? new DialogueOptions();
 
@@ -24,7 +25,7 @@ internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, Dialo
         new(db.DataSource, db.Queue, Options.Create(DialogueOptions), time, NullLogger<BuildDialoguesHandler>.Instance);
 
     public TranscribeHandler Transcribe(params ITranscriber[] transcribers) =>
-        new(db.DataSource, db.Queue, transcribers, new DialogueAudioAssembler(Options.Create(Storage)), Options.Create(DialogueOptions), Options.Create(Transcription), time, NullLogger<TranscribeHandler>.Instance);
+        new(db.DataSource, db.Queue, transcribers, new DialogueAudioAssembler(Storage), Options.Create(DialogueOptions), Options.Create(Transcription), time, NullLogger<TranscribeHandler>.Instance);
 
     public AnalyzeHandler Analyze(IAnalyzer? analyzer, AnalysisProfile? defaultProfile) =>
         new(db.DataSource, analyzer is null ? [] : [analyzer], defaultProfile is null ? [] : [defaultProfile], new EvidenceVerifier(Metrics), time, NullLogger<AnalyzeHandler>.Instance);
@@ -33,9 +34,10 @@ internal sealed class Handlers(PipelineDatabase db, FakeTimeProvider time, Dialo
         new(db.DataSource, [analyzer], defaultProfile is null ? [] : [defaultProfile], new EvidenceVerifier(Metrics), time, NullLogger<ReanalyzeHandler>.Instance);
 
     public RetentionHandler Retention(int defaultDays = 90) =>
-        new(db.DataSource, Options.Create(new RetentionOptions { AudioRetentionDays = defaultDays }), Options.Create(Storage), time, NullLogger<RetentionHandler>.Instance);
+        new(db.DataSource, Options.Create(new RetentionOptions { AudioRetentionDays = defaultDays }), Storage, time, NullLogger<RetentionHandler>.Instance);
 
-    public PipelineStorageOptions Storage { get; } = new() { Root = storageRoot };
+    /// <summary>The audio store: <paramref name="store"/>, else the local one the bridge would have written under <c>storageRoot</c>.</summary>
+    public IAudioStore Storage { get; } = store ?? new LocalAudioStore(storageRoot, "pipeline-tests");
 
     public static ClaimedJob Job(string kind, string payload) => new(1, kind, payload, 1, 5, null);
 

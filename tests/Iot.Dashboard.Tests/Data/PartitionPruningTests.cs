@@ -34,7 +34,7 @@ public sealed class PartitionPruningTests
     public async Task A_later_page_of_the_newest_first_list_skips_the_months_after_its_cursor()
     {
         var db = await FourMonthsAsync();
-        var first = await new DialogueQueries(db, new Iot.Dashboard.Audio.JoinedAudioCache(Microsoft.Extensions.Options.Options.Create(new Iot.Dashboard.Hosting.DashboardOptions())), TimeProvider.System).ListAsync(new DialogueFilter { From = February, To = February.AddMonths(1) }, false, default);
+        var first = await new DialogueQueries(db, new Iot.Dashboard.Audio.JoinedAudioCache(Microsoft.Extensions.Options.Options.Create(new Iot.Dashboard.Hosting.DashboardOptions()), new Iot.Cloud.Storage.Local.LocalAudioStore(Path.GetTempPath(), "partition-tests")), TimeProvider.System).ListAsync(new DialogueFilter { From = February, To = February.AddMonths(1) }, false, default);
         var filter = new DialogueFilter { Cursor = first.NextCursor };
         var sql = DialogueQueries.BuildSql(filter, includeDeleted: false, filter.EffectivePageSize + 1, out var args);
 

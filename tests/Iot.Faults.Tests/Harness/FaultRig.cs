@@ -168,7 +168,10 @@ public sealed class FaultRig : IAsyncDisposable
                 $"{agent.Settings.DeviceId} after the drain: {after} (recorded {recorded[agent.Settings.DeviceId]})");
         }
 
-        return new DrainResult(await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded), drain, recorded, _agents.Max(a => a.SlowestStop));
+        var ledger = Options.AudioStore is { } store
+            ? await Ledger.ReadAsync(ConnectionString, store, recorded)
+            : await Ledger.ReadAsync(ConnectionString, Bridge.StorageRoot, recorded);
+        return new DrainResult(ledger, drain, recorded, _agents.Max(a => a.SlowestStop));
     }
 
     public async Task<string> DescribeAgentsAsync()

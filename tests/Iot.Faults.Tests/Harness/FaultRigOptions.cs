@@ -28,4 +28,7 @@ public sealed record FaultRigOptions
     public Func<AgentSettings, AgentSettings>? ConfigureAgent { get; init; }
 
     public Func<BridgeSettings, BridgeSettings>? ConfigureBridge { get; init; }
+
+    /// <summary>Where the bridge keeps audio when not in its Storage:Root (a bucket): the drain's ledger checks it there.</summary>
+    public Iot.Cloud.Storage.IAudioStore? AudioStore { get; init; }
 }

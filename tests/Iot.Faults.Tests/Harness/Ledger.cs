@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Iot.Cloud.Storage;
 using Iot.TestSupport;
 
 namespace Iot.Faults.Tests.Harness;
@@ -25,7 +26,92 @@ public sealed record Ledger(
     {
         var rows = await new ChunkTable(connectionString).AllAsync();
         var problems = new List<string>();
-        long lost = 0, duplicates = 0, unexpected = 0, badFiles = 0;
+        var (lost, duplicates, unexpected) = CheckRows(rows, recordedPerDevice, problems);
+        long badFiles = 0;
+        var expectedFiles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.StoragePath is not null))
+        {
+            var path = Path.GetFullPath(Path.Combine(storageRoot, row.StoragePath!));
+            expectedFiles.Add(path);
+            if (!File.Exists(path))
+            {
+                badFiles++;
+                problems.Add($"audio of {row.DeviceId}#{row.Sequence} missing at {row.StoragePath}");
+                continue;
+            }
+
+            var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
+            if (!string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                badFiles++;
+                problems.Add($"audio of {row.DeviceId}#{row.Sequence} has SHA-256 {sha[..12]}…, row says {row.Sha256[..Math.Min(12, row.Sha256.Length)]}…");
+            }
+        }
+
+        var recordings = Path.Combine(storageRoot, "recordings");
+        var stray = Directory.Exists(recordings)
+            ? Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Where(f => !expectedFiles.Contains(Path.GetFullPath(f))).ToList()
+            : [];
+        if (stray.Count > 0)
+        {
+            problems.Add($"{stray.Count} file(s) in storage without a row, e.g. {Path.GetRelativePath(storageRoot, stray[0])}");
+        }
+
+        return new Ledger(recordedPerDevice.Values.Sum(), rows.Count, duplicates, lost, unexpected, badFiles, stray.Count, problems);
+    }
+
+    /// <summary>As the folder check, for audio in an audio store (a bucket): each row's object by its SHA-256, no object without a row.</summary>
+    public static async Task<Ledger> ReadAsync(string connectionString, IAudioStore store, IReadOnlyDictionary<string, long> recordedPerDevice)
+    {
+        var rows = await new ChunkTable(connectionString).AllAsync();
+        var problems = new List<string>();
+        var (lost, duplicates, unexpected) = CheckRows(rows, recordedPerDevice, problems);
+        long badFiles = 0;
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.StoragePath is not null))
+        {
+            expected.Add(row.StoragePath!);
+            var read = await store.OpenReadAsync(row.StoragePath!, null, CancellationToken.None);
+            if (read is null)
+            {
+                badFiles++;
+                problems.Add($"audio of {row.DeviceId}#{row.Sequence} missing at {row.StoragePath} in {store.Location}");
+                continue;
+            }
+
+            string sha;
+            await using (read)
+            {
+                sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(read));
+            }
+
+            if (!string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                badFiles++;
+                problems.Add($"audio of {row.DeviceId}#{row.Sequence} has SHA-256 {sha[..12]}…, row says {row.Sha256[..Math.Min(12, row.Sha256.Length)]}…");
+            }
+        }
+
+        var stray = new List<string>();
+        await foreach (var o in store.ListAsync("recordings/", CancellationToken.None))
+        {
+            if (!expected.Contains(o.Key))
+            {
+                stray.Add(o.Key);
+            }
+        }
+
+        if (stray.Count > 0)
+        {
+            problems.Add($"{stray.Count} object(s) in {store.Location} without a row, e.g. {stray[0]}");
+        }
+
+        return new Ledger(recordedPerDevice.Values.Sum(), rows.Count, duplicates, lost, unexpected, badFiles, stray.Count, problems);
+    }
+
+    private static (long Lost, long Duplicates, long Unexpected) CheckRows(IReadOnlyList<StoredChunk> rows, IReadOnlyDictionary<string, long> recordedPerDevice, List<string> problems)
+    {
+        long lost = 0, duplicates = 0, unexpected = 0;
         foreach (var (device, recorded) in recordedPerDevice)
         {
             var bySequence = rows.Where(r => r.DeviceId == device).GroupBy(r => r.Sequence).ToDictionary(g => g.Key, g => g.Count());
@@ -58,36 +144,7 @@ public sealed record Ledger(
             problems.Add($"{duplicates} duplicate row(s) ({duplicateIds} by chunk id)");
         }
 
-        var expectedFiles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in rows.Where(r => r.StoragePath is not null))
-        {
-            var path = Path.GetFullPath(Path.Combine(storageRoot, row.StoragePath!));
-            expectedFiles.Add(path);
-            if (!File.Exists(path))
-            {
-                badFiles++;
-                problems.Add($"audio of {row.DeviceId}#{row.Sequence} missing at {row.StoragePath}");
-                continue;
-            }
-
-            var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
-            if (!string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                badFiles++;
-                problems.Add($"audio of {row.DeviceId}#{row.Sequence} has SHA-256 {sha[..12]}…, row says {row.Sha256[..Math.Min(12, row.Sha256.Length)]}…");
-            }
-        }
-
-        var recordings = Path.Combine(storageRoot, "recordings");
-        var stray = Directory.Exists(recordings)
-            ? Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Where(f => !expectedFiles.Contains(Path.GetFullPath(f))).ToList()
-            : [];
-        if (stray.Count > 0)
-        {
-            problems.Add($"{stray.Count} file(s) in storage without a row, e.g. {Path.GetRelativePath(storageRoot, stray[0])}");
-        }
-
-        return new Ledger(recordedPerDevice.Values.Sum(), rows.Count, duplicates, lost, unexpected, badFiles, stray.Count, problems);
+        return (lost, duplicates, unexpected);
     }
 
     /// <summary>The one line a fault test prints: <c>fault=… rounds=… recorded=… stored=… duplicates=… lost=… drain=…s</c>, plus extras.</summary>

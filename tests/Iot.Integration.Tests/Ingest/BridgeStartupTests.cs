@@ -23,6 +23,7 @@ public class BridgeStartupTests(PostgresServer postgres)
     [InlineData("Bridge:IngestWorkers", "0", "Bridge:IngestWorkers")]
     [InlineData("Bridge:SeedDevices:0", "no-slash", "Bridge:SeedDevices:0")]
     [InlineData("Storage:Root", "", "Storage:Root")]
+    [InlineData("Storage:Kind", "S3", "Storage:S3:Bucket must be set")]
     public async Task A_bad_setting_stops_start_up_and_names_its_key(string key, string value, string named)
     {
         using var dir = new TempDirectory();

@@ -17,9 +17,17 @@ public static class Iotctl
     }
 
     /// <summary>Runs iotctl with exactly these arguments and none of its settings in its environment.</summary>
-    public static async Task<ToolResult> RunBareAsync(params string[] args)
+    public static Task<ToolResult> RunBareAsync(params string[] args) => RunBareAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunBareAsync(string[])"/>, with <paramref name="environment"/> added (credentials that never go on a command line).</summary>
+    public static async Task<ToolResult> RunBareAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         psi.ArgumentList.Add(Dll);
         foreach (var a in args)
         {

@@ -44,7 +44,7 @@ internal static class PrivateFiles
     public static void Commit(string path)
     {
         File.Move(path + TempSuffix, path, overwrite: true);
-        Interop.Libc.FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Iot.Cloud.Storage.Interop.Libc.FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     public static void WriteAtomic(string path, string content)

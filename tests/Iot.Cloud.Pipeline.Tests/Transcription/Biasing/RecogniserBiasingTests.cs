@@ -77,7 +77,7 @@ public sealed class RecogniserBiasingTests
         var dialogue = Assert.Single(await DialogueRows.DialoguesAsync(db));
         var cache = new TenantProfileCache(db.DataSource, [Profile("default-item")], Options.Create(new TranscriptionOptions { ProfileCacheSeconds = 60 }), time, NullLogger<TenantProfileCache>.Instance);
         var transcriber = new HintedTranscriber();
-        var handler = new TranscribeHandler(db.DataSource, db.Queue, [transcriber], new DialogueAudioAssembler(Options.Create(handlers.Storage)),
+        var handler = new TranscribeHandler(db.DataSource, db.Queue, [transcriber], new DialogueAudioAssembler(handlers.Storage),
             Options.Create(handlers.DialogueOptions), Options.Create(new TranscriptionOptions()), time, NullLogger<TranscribeHandler>.Instance, cache);
 
         Assert.Equal(JobOutcome.Done, await handler.HandleAsync(TranscribeHandlerTests.TranscribeJob(dialogue.DialogueId), CancellationToken.None));

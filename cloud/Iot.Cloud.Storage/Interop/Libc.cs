@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Iot.Cloud.Bridge.Interop;
+namespace Iot.Cloud.Storage.Interop;
 
 /// <summary>
-/// The one place the bridge calls native code: fsync on a directory, which .NET cannot open as a file.
+/// The one native call of the cloud programs: fsync on a directory, which .NET cannot open as a file.
 /// Without it a rename is atomic but not durable: after a power cut the new name may be missing.
 /// </summary>
-internal static partial class Libc
+public static partial class Libc
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000;
