@@ -16,7 +16,20 @@ internal sealed partial class TempFileSweeper(IAudioStore audio, TimeProvider ti
 {
     public static readonly TimeSpan ForeignMaxAge = TimeSpan.FromHours(1);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => Sweep(stoppingToken), stoppingToken);
+    // A stop during the sweep ends it quietly: a background service whose task ends cancelled before the host's own
+    // StopAsync (a host disposed without stopping) is reported by the host as a fault.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
+        () =>
+        {
+            try
+            {
+                Sweep(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+        },
+        CancellationToken.None);
 
     internal int Sweep(CancellationToken cancellationToken)
     {
