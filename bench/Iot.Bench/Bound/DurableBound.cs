@@ -5,6 +5,7 @@ using Iot.Cloud.Bridge.Persistence;
 using Iot.Cloud.Bridge.Storage;
 using Iot.Cloud.Data;
 using Iot.Cloud.Pipeline.Jobs;
+using Iot.Cloud.Storage.Local;
 using Iot.Protocol.Chunks;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,7 +41,7 @@ internal static class DurableBound
                 await registry.EnsureAsync("bench", $"bound-{d}", ct);
             }
 
-            var store = new RecordingStore(Options.Create(new StorageOptions { Root = root }), Options.Create(bridge));
+            var store = new RecordingStore(new LocalAudioStore(root, "bench-bound"));
             var repository = new ChunkRepository(dataSource, new PostgresJobQueue(dataSource));
             var audio = RandomNumberGenerator.GetBytes(Math.Max(1, bytes - 400));
             var sha = ChunkValidator.Sha256Hex(audio);
