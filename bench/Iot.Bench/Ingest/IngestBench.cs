@@ -150,7 +150,7 @@ internal static class IngestBench
             rows = (long)(await new NpgsqlCommand("SELECT count(*) FROM chunks", c).ExecuteScalarAsync())!;
         }
 
-        Console.WriteLine("bridge counters: " + bridge.Services.GetRequiredService<IngestMetrics>() + $", queue-full drops={bridge.Services.GetRequiredService<IngestMetrics>().QueueFullDrops}");
+        Console.WriteLine("bridge counters: " + bridge.Services.GetRequiredService<IngestMetrics>());
         Console.WriteLine($"check: {rows} rows for {stored} chunks sent ({(rows == stored ? "exactly once" : "MISMATCH")})");
         Console.WriteLine($"load average after: {LoadAverage()}");
         Console.WriteLine("targets: " + string.Join("; ", targets.Select(t => $"{t.Name}: {(t.Met ? "met" : "MISSED")}")));
