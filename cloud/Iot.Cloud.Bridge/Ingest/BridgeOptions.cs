@@ -12,6 +12,13 @@ public sealed class BridgeOptions
 
     public int IngestWorkers { get; set; } = 2;
 
+    /// <summary>
+    /// Per worker, how many batches may have their files written and fsynced while an earlier one is being inserted,
+    /// committed and acked; batches waiting so are committed together in one transaction. 0 = one stage at a time.
+    /// A chunk is still acked only after its file and its row are durable.
+    /// </summary>
+    public int StoreAheadBatches { get; set; } = 2;
+
     /// <summary>Chunks persisted per database round trip.</summary>
     public int BatchSize { get; set; } = 32;
 
