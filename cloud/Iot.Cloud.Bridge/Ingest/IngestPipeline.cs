@@ -15,7 +15,8 @@ namespace Iot.Cloud.Bridge.Ingest;
 /// <summary>
 /// Validate → write audio atomically → insert rows idempotently → ack. Acks go out only after both the file and
 /// the row are durable. A batch that fails (database down, disk full) is not acked at all; devices resend it.
-/// Each worker overlaps the store, commit and ack steps of consecutive batches (see <see cref="LaneAsync"/>).
+/// With <see cref="BridgeOptions.StoreAheadBatches"/> > 0 each worker overlaps the store, commit and ack steps of
+/// consecutive batches (see <see cref="LaneAsync"/>).
 /// </summary>
 public sealed partial class IngestPipeline(
     Channel<ReceivedMessage> queue,
