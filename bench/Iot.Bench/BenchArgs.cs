@@ -22,6 +22,15 @@ internal sealed class BenchArgs(IReadOnlyList<string> args)
 
     public int Int(string name, int fallback) => (int)Number(name, fallback);
 
+    /// <summary>
+    /// <c>--Section:Key=Value</c> arguments: bridge host settings to try without a rebuild (e.g. <c>--Bridge:IngestWorkers=4</c>,
+    /// <c>--Pipeline:Workers:Enabled=false</c>).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string?>> BridgeSettings =>
+        args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .Select(kv => new KeyValuePair<string, string?>(kv[0], kv[1]));
+
     /// <summary>The ack timeout the load generator resends after: the agent's (<c>Mqtt:AckTimeoutSeconds</c>) unless <c>--ack-timeout</c>.</summary>
     public TimeSpan AckTimeout => TimeSpan.FromSeconds(Number("--ack-timeout", DeviceRules.AckTimeout.TotalSeconds));
 

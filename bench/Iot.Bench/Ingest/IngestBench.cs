@@ -72,6 +72,11 @@ internal static class IngestBench
             overrides[$"Bridge:SeedDevices:{i}"] = "bench/" + devices[i];
         }
 
+        foreach (var (key, value) in args.BridgeSettings)
+        {
+            overrides[key] = value;
+        }
+
         using var bridge = BridgeHost.CreateBuilder([], overrides).Build();
         await bridge.StartAsync();
         await bridge.Services.GetRequiredService<BridgeConnection>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));

@@ -25,6 +25,11 @@ internal sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
             errors.Add($"{s}:IngestWorkers {o.IngestWorkers} must be 1..64");
         }
 
+        if (o.StoreAheadBatches is < 0 or > 8)
+        {
+            errors.Add($"{s}:StoreAheadBatches {o.StoreAheadBatches} must be 0..8");
+        }
+
         if (o.BatchSize is < 1 or > 1000)
         {
             errors.Add($"{s}:BatchSize {o.BatchSize} must be 1..1000");

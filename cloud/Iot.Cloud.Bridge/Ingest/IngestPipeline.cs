@@ -15,6 +15,8 @@ namespace Iot.Cloud.Bridge.Ingest;
 /// <summary>
 /// Validate → write audio atomically → insert rows idempotently → ack. Acks go out only after both the file and
 /// the row are durable. A batch that fails (database down, disk full) is not acked at all; devices resend it.
+/// With <see cref="BridgeOptions.StoreAheadBatches"/> > 0 each worker overlaps the store, commit and ack steps of
+/// consecutive batches (see <see cref="LaneAsync"/>).
 /// </summary>
 public sealed partial class IngestPipeline(
     Channel<ReceivedMessage> queue,
@@ -32,42 +34,167 @@ public sealed partial class IngestPipeline(
     private readonly BridgeOptions _options = options.Value;
 
     // Task.Run without the token: a token already cancelled (host disposed right after start) would make the task
-    // Canceled, which the host reports as a faulted service unless StopAsync came first. WorkerAsync ends cleanly.
+    // Canceled, which the host reports as a faulted service unless StopAsync came first. LaneAsync ends cleanly.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.IngestWorkers).Select(_ => Task.Run(() => WorkerAsync(stoppingToken), CancellationToken.None)));
+        Task.WhenAll(Enumerable.Range(0, _options.IngestWorkers).Select(_ => Task.Run(() => LaneAsync(stoppingToken), CancellationToken.None)));
 
-    private async Task WorkerAsync(CancellationToken ct)
+    /// <summary>
+    /// One worker: three loops joined by channels: store (screen, write and fsync the batch's files), commit (insert +
+    /// commit the rows) and ack (ack to the devices, PUBACK to the broker). Their waits are on different things (disk
+    /// flush, WAL flush and round trips, the broker), so batch N+1's files are written while batch N commits and batch
+    /// N-1 is acked. Per chunk the order stays file durable → row committed → ack: a batch reaches the commit loop only
+    /// after its files and their directories were fsynced, and the ack loop only after its commit; a crash in between
+    /// leaves files without rows (a resend finds them AlreadyPresent) or rows without acks (a resend is a Duplicate).
+    /// With <see cref="BridgeOptions.StoreAheadBatches"/> = 0 one batch goes through all three steps at a time.
+    /// </summary>
+    private async Task LaneAsync(CancellationToken ct)
     {
-        var batch = new List<ReceivedMessage>(_options.BatchSize);
+        if (_options.StoreAheadBatches == 0)
+        {
+            await StoreLoopAsync(async staged => await AckAsync([staged], await CommitAsync([staged], ct).ConfigureAwait(false), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            return;
+        }
+
+        var stored = Channel.CreateBounded<StagedBatch>(new BoundedChannelOptions(_options.StoreAheadBatches) { SingleReader = true, SingleWriter = true });
+        var committed = Channel.CreateBounded<(List<StagedBatch> Group, List<BatchAcks> Acks)>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+
+        // Downstream loops drain their channel even after cancellation (each batch then fails fast and is released), so
+        // no write to a channel waits forever and no batch leaves without its PUBACK.
+        var acker = Task.Run(async () =>
+        {
+            await foreach (var (group, acks) in committed.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                await AckAsync(group, acks, ct).ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+
+        // The commit loop takes every stored batch waiting and commits them in one transaction: when commits are the
+        // slower step, batches pile up and each commit carries more rows (group commit).
+        var committer = Task.Run(async () =>
+        {
+            try
+            {
+                while (await stored.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    var group = new List<StagedBatch>(_options.StoreAheadBatches);
+                    while (stored.Reader.TryRead(out var staged))
+                    {
+                        group.Add(staged);
+                    }
+
+                    var acks = await CommitAsync(group, ct).ConfigureAwait(false);
+                    await committed.Writer.WriteAsync((group, acks), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                committed.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await StoreLoopAsync(staged => stored.Writer.WriteAsync(staged, CancellationToken.None).AsTask(), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            stored.Writer.TryComplete();
+            await committer.ConfigureAwait(false);
+            await acker.ConfigureAwait(false);
+        }
+    }
+
+    private async Task StoreLoopAsync(Func<StagedBatch, Task> next, CancellationToken ct)
+    {
         try
         {
             while (await queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
-                batch.Clear();
+                var batch = new List<ReceivedMessage>(_options.BatchSize);
                 while (batch.Count < _options.BatchSize && queue.Reader.TryRead(out var message))
                 {
                     batch.Add(message);
                 }
 
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                var staged = new StagedBatch(batch, new IngestTracing(), time.GetTimestamp());
                 try
                 {
-                    await ProcessAsync(batch, ct).ConfigureAwait(false);
+                    await StoreAsync(staged, ct).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (Exception ex)
                 {
-                    metrics.OnBatchFailed();
-                    LogBatchFailed(ex, batch.Count);
+                    Fail(staged, ex, ct);
                 }
-                finally
-                {
-                    // PUBACK whatever the outcome: unacked messages would pin the broker's in-flight window until a
-                    // reconnect, while the device resends anything that got no application ack anyway.
-                    await ReleaseAsync(batch).ConfigureAwait(false);
-                }
+
+                await next(staged).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    private void Fail(StagedBatch staged, Exception ex, CancellationToken ct)
+    {
+        staged.Failed = true;
+        if (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            staged.Spans.Fail(ex);
+            metrics.OnBatchFailed();
+            LogBatchFailed(ex, staged.Messages.Count);
+        }
+    }
+
+    /// <summary>Commits stored batches (those whose store stage did not fail); returns what to ack per batch.</summary>
+    private async Task<List<BatchAcks>> CommitAsync(IReadOnlyList<StagedBatch> group, CancellationToken ct)
+    {
+        try
+        {
+            return await CommitStageAsync(group.Where(b => !b.Failed).ToList(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            foreach (var staged in group.Where(b => !b.Failed))
+            {
+                Fail(staged, ex, ct);
+            }
+
+            return [];
+        }
+    }
+
+    /// <summary>Sends the acks of committed batches, then releases every batch of the group whatever the outcome.</summary>
+    private async Task AckAsync(IReadOnlyList<StagedBatch> group, List<BatchAcks> acks, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var batch in acks)
+            {
+                try
+                {
+                    await PublishAcksAsync(batch.Batch, batch.Acks, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Fail(batch.Batch, ex, ct);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var staged in group)
+            {
+                metrics.OnBatch(staged.Messages.Count, time.GetElapsedTime(staged.Started));
+                staged.Spans.Dispose();
+
+                // PUBACK whatever the outcome: unacked messages would pin the broker's in-flight window until a
+                // reconnect, while the device resends anything that got no application ack anyway.
+                await ReleaseAsync(staged.Messages).ConfigureAwait(false);
+            }
         }
     }
 
@@ -92,132 +219,6 @@ public sealed partial class IngestPipeline(
                 LogReleaseFailed(ex.GetType().Name + ": " + ex.Message);
             }
         }
-    }
-
-    internal async Task ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken ct)
-    {
-        using var spans = new IngestTracing();
-        var started = time.GetTimestamp();
-        try
-        {
-            await ProcessAsync(batch, spans, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            spans.Fail(ex);
-            throw;
-        }
-        finally
-        {
-            metrics.OnBatch(batch.Count, time.GetElapsedTime(started));
-        }
-    }
-
-    private async Task ProcessAsync(IReadOnlyList<ReceivedMessage> batch, IngestTracing spans, CancellationToken ct)
-    {
-        var accepted = new Dictionary<Guid, (ChunkMetadata Metadata, byte[] Audio)>();
-        var replays = new List<ChunkMetadata>();
-        var current = Activity.Current;
-        foreach (var message in batch)
-        {
-            // The message's span is current while it is screened, so a rejection's log line carries its trace id.
-            spans.Start(message);
-            var chunk = await ScreenAsync(message, spans, ct).ConfigureAwait(false);
-            Activity.Current = current;
-            if (chunk is null)
-            {
-                spans.Outcome(message, "rejected");
-                continue;
-            }
-
-            spans.Event(chunk.Value.Metadata.ChunkId, "validated");
-
-            if (!accepted.TryAdd(chunk.Value.Metadata.ChunkId, chunk.Value))
-            {
-                replays.Add(chunk.Value.Metadata);
-            }
-        }
-
-        if (accepted.Count == 0)
-        {
-            return;
-        }
-
-        // File writes overlap so their fsyncs can share journal commits; the directory fsync follows once per batch.
-        var results = new (ChunkMetadata Metadata, StoreResult Result)[accepted.Count];
-        await Parallel.ForEachAsync(accepted.Values.Select((c, i) => (c, i)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
-            results[item.i] = (item.c.Metadata, item.c.Metadata.AudioIncluded
-                ? await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false)
-                : StoreResult.NoAudio)).ConfigureAwait(false);
-        store.SyncDirectories(results.Where(r => r.Result == StoreResult.Written).Select(r => r.Metadata));
-        foreach (var (metadata, result) in results)
-        {
-            spans.Event(metadata.ChunkId, result == StoreResult.Written ? "stored" : "store." + result.ToString().ToLowerInvariant());
-        }
-
-        var rows = new List<ChunkRow>();
-        foreach (var (metadata, result) in results)
-        {
-            if (result == StoreResult.Conflict)
-            {
-                spans.Outcome(metadata.ChunkId, "rejected");
-                await RejectAsync(metadata.TenantId, metadata.DeviceId, metadata.ChunkId, RejectReason.ConflictingDuplicate,
-                    "a different recording with this chunk id is already stored", retryable: false, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            rows.Add(new ChunkRow(metadata, result == StoreResult.NoAudio ? null : RecordingStore.RelativePath(metadata)));
-        }
-
-        var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);
-        foreach (var row in rows)
-        {
-            spans.Event(row.Metadata.ChunkId, "committed");
-        }
-
-        var acks = new List<(ChunkMetadata Metadata, AckStatus Status)>();
-        foreach (var row in rows)
-        {
-            var m = row.Metadata;
-            if (outcome.Inserted.Contains(m.ChunkId))
-            {
-                metrics.OnStored();
-                spans.Outcome(m.ChunkId, "stored");
-                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "stored"));
-                acks.Add((m, AckStatus.Stored));
-            }
-            else if (outcome.ExistingHashes.TryGetValue(m.ChunkId, out var sha) && sha == m.Sha256)
-            {
-                metrics.OnDuplicate();
-                spans.Outcome(m.ChunkId, "duplicate");
-                spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "duplicate"));
-                acks.Add((m, AckStatus.Duplicate));
-            }
-            else
-            {
-                spans.Outcome(m.ChunkId, "rejected");
-                await RejectAsync(m.TenantId, m.DeviceId, m.ChunkId, RejectReason.ConflictingDuplicate,
-                    "a different recording with this chunk id is already recorded", retryable: false, ct).ConfigureAwait(false);
-            }
-        }
-
-        acks.AddRange(replays.Where(r => acks.Any(a => a.Metadata.ChunkId == r.ChunkId)).Select(r => (r, AckStatus.Duplicate)));
-
-        if (hook is not null && !await hook.BeforeAckAsync(acks.Select(a => a.Metadata).ToList(), ct).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        await Task.WhenAll(acks.Select(async a =>
-        {
-            var ack = new ChunkAck { ChunkId = a.Metadata.ChunkId, Status = a.Status, AtUtc = now };
-            if (await connection.PublishAckAsync(a.Metadata.TenantId, a.Metadata.DeviceId, ack, ct).ConfigureAwait(false))
-            {
-                metrics.OnAckPublished();
-                spans.Event(a.Metadata.ChunkId, "acked");
-            }
-        })).ConfigureAwait(false);
     }
 
     /// <summary>Returns the chunk if it may be stored; otherwise rejects it (telling the device when it can be identified).</summary>

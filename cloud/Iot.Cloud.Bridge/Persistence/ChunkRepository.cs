@@ -62,11 +62,10 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
 
-        // Sorted, so two batches naming the same devices take the dedup locks in one order (no deadlock).
-        foreach (var deviceId in m.Where(x => inserted.Contains(x.ChunkId)).Select(x => x.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            await jobs.EnqueueAsync(connection, transaction, BuildDialoguesJob.For(deviceId), cancellationToken).ConfigureAwait(false);
-        }
+        // Sorted, so two batches naming the same devices take the dedup locks in one order (no deadlock); one statement
+        // for all devices: each round trip inside the transaction is paid by every batch waiting behind its commit.
+        var devices = m.Where(x => inserted.Contains(x.ChunkId)).Select(x => x.DeviceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        await jobs.EnqueueAllAsync(connection, transaction, devices.Select(BuildDialoguesJob.For).ToList(), cancellationToken).ConfigureAwait(false);
 
         var existing = new Dictionary<Guid, string>();
         var notInserted = m.Select(x => x.ChunkId).Where(id => !inserted.Contains(id)).ToArray();

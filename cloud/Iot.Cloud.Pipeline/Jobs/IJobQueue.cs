@@ -11,6 +11,23 @@ public interface IJobQueue
     /// </summary>
     Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="EnqueueAsync(NpgsqlConnection, NpgsqlTransaction?, JobRequest, CancellationToken)"/> for several jobs,
+    /// in the order given (callers that may run concurrently sort them, so they take the dedup rows' locks in one order).
+    /// Dedup keys must differ within one call. Returns how many were new.
+    /// </summary>
+    async Task<int> EnqueueAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var inserted = 0;
+        foreach (var request in requests)
+        {
+            inserted += await EnqueueAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return inserted;
+    }
+
     /// <summary>Enqueues on a connection of its own.</summary>
     Task<bool> EnqueueAsync(JobRequest request, CancellationToken cancellationToken);
 

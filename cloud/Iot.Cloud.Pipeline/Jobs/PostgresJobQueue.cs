@@ -33,6 +33,28 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
         SELECT i.inserted FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', @kind) WHERE i.wake) n ON true
         """;
 
+    // EnqueueSql for many rows in one round trip (ingest enqueues one build-dialogues job per device of every batch).
+    // Rows are inserted, and their dedup rows locked, in the order of the arrays.
+    private const string EnqueueAllSql =
+        """
+        WITH ins AS (
+            INSERT INTO jobs (kind, payload, dedup_key, priority, max_attempts, run_after)
+            SELECT r.kind, r.payload::jsonb, r.dedup_key, r.priority, r.max_attempts, now() + r.delay
+            FROM unnest(@kinds, @payloads, @dedupKeys, @priorities, @maxAttempts, @delays) WITH ORDINALITY
+                 AS r(kind, payload, dedup_key, priority, max_attempts, delay, ord)
+            ORDER BY r.ord
+            ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
+            DO UPDATE SET
+                rerun_requested = jobs.rerun_requested OR jobs.status = 'running',
+                run_after = CASE WHEN jobs.status = 'queued' THEN least(jobs.run_after, EXCLUDED.run_after) ELSE jobs.run_after END,
+                priority = CASE WHEN jobs.status = 'queued' THEN least(jobs.priority, EXCLUDED.priority) ELSE jobs.priority END,
+                updated_at = now()
+            WHERE jobs.status = 'running' OR (jobs.status = 'queued' AND (jobs.run_after > EXCLUDED.run_after OR jobs.priority > EXCLUDED.priority))
+            RETURNING (xmax = 0) AS inserted, status = 'queued' AS wake, kind
+        )
+        SELECT count(*) FILTER (WHERE i.inserted)::int FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', i.kind) WHERE i.wake) n ON true
+        """;
+
     public async Task<bool> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -51,6 +73,30 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return inserted == true;
+    }
+
+    public async Task<int> EnqueueAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return 0;
+        }
+
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            EnqueueAllSql,
+            new
+            {
+                kinds = requests.Select(r => r.Kind).ToArray(),
+                payloads = requests.Select(r => r.Payload).ToArray(),
+                dedupKeys = requests.Select(r => r.DedupKey).ToArray(),
+                priorities = requests.Select(r => r.Priority).ToArray(),
+                maxAttempts = requests.Select(r => r.MaxAttempts).ToArray(),
+                delays = requests.Select(r => r.Delay ?? TimeSpan.Zero).ToArray(),
+            },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<bool> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)

@@ -43,6 +43,32 @@ public sealed class EnqueueTests
     }
 
     [Fact]
+    public async Task Enqueueing_several_jobs_in_one_statement_follows_the_single_enqueue_rules_and_counts_the_new_ones()
+    {
+        await using var rig = await QueueRig.CreateAsync();
+        var ct = CancellationToken.None;
+        await rig.Queue.EnqueueAsync(new JobRequest("k", "{}", "dev-1", JobPriority.Backfill, Delay: TimeSpan.FromMinutes(5)), ct);
+        await using var connection = await rig.DataSource.OpenConnectionAsync();
+
+        var added = await rig.Queue.EnqueueAllAsync(connection, null,
+        [
+            new JobRequest("k", "{}", "dev-1", JobPriority.Fresh),
+            new JobRequest("k", """{"d": 2}""", "dev-2", JobPriority.Normal, MaxAttempts: 7),
+            new JobRequest("other", "{}", "dev-1", JobPriority.Backfill, Delay: TimeSpan.FromMinutes(5)),
+        ], ct);
+
+        // dev-1 existed (deferred): not new, but pulled forward and raised, as a single enqueue would.
+        Assert.Equal(2, added);
+        Assert.Equal(3, await rig.CountAsync("SELECT count(*) FROM jobs"));
+        var claimed = await rig.Queue.ClaimAsync("w", 10, TimeSpan.FromMinutes(1), null, ct);
+        Assert.Equal(new[] { "dev-1", "dev-2" }, claimed.Select(j => j.DedupKey!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(JobPriority.Fresh, await rig.CountAsync("SELECT priority FROM jobs WHERE kind = 'k' AND dedup_key = 'dev-1'"));
+        Assert.Equal(7, await rig.CountAsync("SELECT max_attempts FROM jobs WHERE dedup_key = 'dev-2'"));
+        Assert.Equal(1, await rig.CountAsync("SELECT count(*) FROM jobs WHERE kind = 'other' AND run_after > now() + interval '4 minutes'"));
+        Assert.Equal(0, await rig.Queue.EnqueueAllAsync(connection, null, [], ct));
+    }
+
+    [Fact]
     public async Task A_job_enqueued_in_a_rolled_back_transaction_never_exists()
     {
         await using var rig = await QueueRig.CreateAsync();

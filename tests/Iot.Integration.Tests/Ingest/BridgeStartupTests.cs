@@ -21,6 +21,7 @@ public class BridgeStartupTests(PostgresServer postgres)
     [InlineData("Broker:Tls:Port", "0", "Broker:Tls:Port")]
     [InlineData("Bridge:InstanceId", "Bridge One", "Bridge:InstanceId")]
     [InlineData("Bridge:IngestWorkers", "0", "Bridge:IngestWorkers")]
+    [InlineData("Bridge:StoreAheadBatches", "9", "Bridge:StoreAheadBatches")]
     [InlineData("Bridge:SeedDevices:0", "no-slash", "Bridge:SeedDevices:0")]
     [InlineData("Storage:Root", "", "Storage:Root")]
     [InlineData("Storage:Kind", "S3", "Storage:S3:Bucket must be set")]

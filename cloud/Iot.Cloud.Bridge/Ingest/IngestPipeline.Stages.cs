@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Iot.Cloud.Bridge.Persistence;
+using Iot.Cloud.Bridge.Storage;
+using Iot.Protocol.Messages;
+
+namespace Iot.Cloud.Bridge.Ingest;
+
+/// <summary>The three steps of a batch: store (files durable), commit (rows committed), ack.</summary>
+public sealed partial class IngestPipeline
+{
+    /// <summary>Screens the batch and makes its files durable; fills the rows the commit stage inserts.</summary>
+    private async Task StoreAsync(StagedBatch staged, CancellationToken ct)
+    {
+        var spans = staged.Spans;
+        var accepted = new Dictionary<Guid, (ChunkMetadata Metadata, byte[] Audio)>();
+        var current = Activity.Current;
+        foreach (var message in staged.Messages)
+        {
+            // The message's span is current while it is screened, so a rejection's log line carries its trace id.
+            spans.Start(message);
+            var chunk = await ScreenAsync(message, spans, ct).ConfigureAwait(false);
+            Activity.Current = current;
+            if (chunk is null)
+            {
+                spans.Outcome(message, "rejected");
+                continue;
+            }
+
+            spans.Event(chunk.Value.Metadata.ChunkId, "validated");
+
+            if (!accepted.TryAdd(chunk.Value.Metadata.ChunkId, chunk.Value))
+            {
+                staged.Replays.Add(chunk.Value.Metadata);
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        // File writes overlap so their fsyncs can share journal commits; the directory fsync follows once per batch.
+        var results = new (ChunkMetadata Metadata, StoreResult Result)[accepted.Count];
+        await Parallel.ForEachAsync(accepted.Values.Select((c, i) => (c, i)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
+            results[item.i] = (item.c.Metadata, item.c.Metadata.AudioIncluded
+                ? await store.WriteAsync(item.c.Metadata, item.c.Audio, token).ConfigureAwait(false)
+                : StoreResult.NoAudio)).ConfigureAwait(false);
+        store.SyncDirectories(results.Where(r => r.Result == StoreResult.Written).Select(r => r.Metadata));
+        foreach (var (metadata, result) in results)
+        {
+            spans.Event(metadata.ChunkId, result == StoreResult.Written ? "stored" : "store." + result.ToString().ToLowerInvariant());
+        }
+
+        foreach (var (metadata, result) in results)
+        {
+            if (result == StoreResult.Conflict)
+            {
+                spans.Outcome(metadata.ChunkId, "rejected");
+                await RejectAsync(metadata.TenantId, metadata.DeviceId, metadata.ChunkId, RejectReason.ConflictingDuplicate,
+                    "a different recording with this chunk id is already stored", retryable: false, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            staged.Rows.Add(new ChunkRow(metadata, result == StoreResult.NoAudio ? null : RecordingStore.RelativePath(metadata)));
+        }
+    }
+
+    /// <summary>
+    /// Inserts and commits the stored batches' rows in one transaction; rejects chunks whose id holds another recording
+    /// and returns the stored and duplicate acks per batch.
+    /// </summary>
+    private async Task<List<BatchAcks>> CommitStageAsync(List<StagedBatch> group, CancellationToken ct)
+    {
+        if (hook is not null)
+        {
+            foreach (var staged in group.ToList())
+            {
+                if (staged.Rows.Count > 0 && !await hook.BeforeCommitAsync(staged.Rows.Select(r => r.Metadata).ToList(), ct).ConfigureAwait(false))
+                {
+                    group.Remove(staged);
+                }
+            }
+        }
+
+        // A chunk resent while its first copy waits in an earlier batch of the group goes in once; the later copy is
+        // answered like a replay within one batch.
+        var rows = new List<ChunkRow>();
+        var first = new HashSet<Guid>();
+        var later = new HashSet<ChunkRow>(ReferenceEqualityComparer.Instance);
+        foreach (var row in group.SelectMany(b => b.Rows))
+        {
+            if (first.Add(row.Metadata.ChunkId))
+            {
+                rows.Add(row);
+            }
+            else
+            {
+                later.Add(row);
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);
+        var answered = new HashSet<Guid>();
+        var perBatch = new List<BatchAcks>();
+        foreach (var staged in group)
+        {
+            var spans = staged.Spans;
+            var acks = new List<(ChunkMetadata Metadata, AckStatus Status)>();
+            foreach (var m in staged.Rows.Where(r => !later.Contains(r)).Select(r => r.Metadata))
+            {
+                spans.Event(m.ChunkId, "committed");
+                if (outcome.Inserted.Contains(m.ChunkId))
+                {
+                    metrics.OnStored();
+                    spans.Outcome(m.ChunkId, "stored");
+                    spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "stored"));
+                    acks.Add((m, AckStatus.Stored));
+                    answered.Add(m.ChunkId);
+                }
+                else if (outcome.ExistingHashes.TryGetValue(m.ChunkId, out var sha) && sha == m.Sha256)
+                {
+                    metrics.OnDuplicate();
+                    spans.Outcome(m.ChunkId, "duplicate");
+                    spans.Within(m.ChunkId, () => LogStored(m.ChunkId, m.TenantId, m.DeviceId, m.Sequence, "duplicate"));
+                    acks.Add((m, AckStatus.Duplicate));
+                    answered.Add(m.ChunkId);
+                }
+                else
+                {
+                    spans.Outcome(m.ChunkId, "rejected");
+                    await RejectAsync(m.TenantId, m.DeviceId, m.ChunkId, RejectReason.ConflictingDuplicate,
+                        "a different recording with this chunk id is already recorded", retryable: false, ct).ConfigureAwait(false);
+                }
+            }
+
+            perBatch.Add(new BatchAcks(staged, acks));
+        }
+
+        foreach (var (staged, acks) in perBatch)
+        {
+            foreach (var m in staged.Rows.Where(later.Contains).Select(r => r.Metadata).Where(m => answered.Contains(m.ChunkId)))
+            {
+                metrics.OnDuplicate();
+                staged.Spans.Event(m.ChunkId, "committed");
+                staged.Spans.Outcome(m.ChunkId, "duplicate");
+                acks.Add((m, AckStatus.Duplicate));
+            }
+
+            acks.AddRange(staged.Replays.Where(r => acks.Any(a => a.Metadata.ChunkId == r.ChunkId)).Select(r => (r, AckStatus.Duplicate)));
+        }
+
+        return perBatch;
+    }
+
+    private async Task PublishAcksAsync(StagedBatch staged, List<(ChunkMetadata Metadata, AckStatus Status)> acks, CancellationToken ct)
+    {
+        if (hook is not null && !await hook.BeforeAckAsync(acks.Select(a => a.Metadata).ToList(), ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await Task.WhenAll(acks.Select(async a =>
+        {
+            var ack = new ChunkAck { ChunkId = a.Metadata.ChunkId, Status = a.Status, AtUtc = now };
+            if (await connection.PublishAckAsync(a.Metadata.TenantId, a.Metadata.DeviceId, ack, ct).ConfigureAwait(false))
+            {
+                metrics.OnAckPublished();
+                staged.Spans.Event(a.Metadata.ChunkId, "acked");
+            }
+        })).ConfigureAwait(false);
+    }
+}
