@@ -45,6 +45,8 @@ public sealed class EmbeddedBrokerHost : IAsyncDisposable
             ["Storage:Root"] = storage.Path,
             ["Serilog:MinimumLevel:Default"] = "Error",
             ["Metrics:Port"] = "0",
+            // Likewise the provisioning API: on its default port a second bridge logs an error (tests assert none).
+            ["ProvisioningApi:Port"] = "0",
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -99,7 +99,7 @@ public class AgentPackageTests(ITestOutputHelper output)
             [
                 "--Bridge:InstanceId=bridge-pkg", "--Broker:Mode=Embedded", $"--Broker:Port={brokerPort}", "--Broker:ListenAddress=127.0.0.1",
                 "--Broker:RequireAuthentication=false", $"--Database:ConnectionString={connectionString}", $"--Storage:Root={dir.Sub("store")}",
-                "--Pipeline:Workers:Enabled=false", "--Metrics:Port=0", "--Serilog:MinimumLevel:Default=Warning",
+                "--Pipeline:Workers:Enabled=false", "--Metrics:Port=0", "--ProvisioningApi:Port=0", "--Serilog:MinimumLevel:Default=Warning",
                 $"--Serilog:MinimumLevel:Override:{typeof(BridgeConnection).FullName}=Information", $"--Bridge:SeedDevices:0=acme/{Device}",
             ],
             dir.Sub("bridge.log"));

@@ -84,6 +84,8 @@ public sealed class BridgeProcess : IAsyncDisposable
             ["Pipeline:Workers:Enabled"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Metrics:Port"] = "0",
+            // Likewise the provisioning API: on its default port a second bridge logs an error (tests assert none).
+            ["ProvisioningApi:Port"] = "0",
             // The one information line the harness waits for: connected and subscribed, ready to ingest.
             [$"Serilog:MinimumLevel:Override:{typeof(BridgeConnection).FullName}"] = "Information",
         };

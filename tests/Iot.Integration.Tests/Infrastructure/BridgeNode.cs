@@ -50,6 +50,8 @@ public sealed class BridgeNode : IAsyncDisposable
             ["Serilog:MinimumLevel:Default"] = "Error",
             // Several bridges run side by side in the test process: each takes a free port for /metrics.
             ["Metrics:Port"] = "0",
+            // Likewise the provisioning API: on its default port a second bridge logs an error (tests assert none).
+            ["ProvisioningApi:Port"] = "0",
         };
         foreach (var (key, value) in s.Extra)
         {

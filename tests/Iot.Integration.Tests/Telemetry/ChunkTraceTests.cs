@@ -45,6 +45,8 @@ public class ChunkTraceTests(PostgresServer postgres)
             ["Storage:Root"] = dir.Sub("storage"),
             ["Pipeline:Workers:Enabled"] = "false",
             ["Metrics:Port"] = "0",
+            // Likewise the provisioning API: on its default port a second bridge logs an error (tests assert none).
+            ["ProvisioningApi:Port"] = "0",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             [$"Serilog:MinimumLevel:Override:{typeof(BridgeConnection).FullName}"] = "Information",
             // The per-chunk line is Debug: switched on for the ingest only, as an operator chasing a chunk would.
