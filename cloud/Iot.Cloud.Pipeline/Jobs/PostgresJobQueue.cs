@@ -16,18 +16,24 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
     // A job already running under the same dedup key is marked for one more run instead (see 0012_job_rerun.sql):
     // work that arrives during a run is never lost, and one key never runs twice at once. A queued job deferred to
     // later (e.g. a dialogue still open) is pulled forward, so new chunks are looked at now, not when the deferral ends.
-    private const string EnqueueSql =
+    // The dedup rule both enqueue statements share, so one job and many jobs at once cannot drift apart.
+    private const string DedupRule =
         """
+        ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
+        DO UPDATE SET
+            rerun_requested = jobs.rerun_requested OR jobs.status = 'running',
+            run_after = CASE WHEN jobs.status = 'queued' THEN least(jobs.run_after, EXCLUDED.run_after) ELSE jobs.run_after END,
+            priority = CASE WHEN jobs.status = 'queued' THEN least(jobs.priority, EXCLUDED.priority) ELSE jobs.priority END,
+            updated_at = now()
+        WHERE jobs.status = 'running' OR (jobs.status = 'queued' AND (jobs.run_after > EXCLUDED.run_after OR jobs.priority > EXCLUDED.priority))
+        """;
+
+    private const string EnqueueSql =
+        $"""
         WITH ins AS (
             INSERT INTO jobs (kind, payload, dedup_key, priority, max_attempts, run_after)
             VALUES (@kind, @payload::jsonb, @dedupKey, @priority, @maxAttempts, now() + @delay)
-            ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
-            DO UPDATE SET
-                rerun_requested = jobs.rerun_requested OR jobs.status = 'running',
-                run_after = CASE WHEN jobs.status = 'queued' THEN least(jobs.run_after, EXCLUDED.run_after) ELSE jobs.run_after END,
-                priority = CASE WHEN jobs.status = 'queued' THEN least(jobs.priority, EXCLUDED.priority) ELSE jobs.priority END,
-                updated_at = now()
-            WHERE jobs.status = 'running' OR (jobs.status = 'queued' AND (jobs.run_after > EXCLUDED.run_after OR jobs.priority > EXCLUDED.priority))
+            {DedupRule}
             RETURNING (xmax = 0) AS inserted, status = 'queued' AS wake
         )
         SELECT i.inserted FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', @kind) WHERE i.wake) n ON true
@@ -36,20 +42,14 @@ public sealed partial class PostgresJobQueue(NpgsqlDataSource dataSource) : IJob
     // EnqueueSql for many rows in one round trip (ingest enqueues one build-dialogues job per device of every batch).
     // Rows are inserted, and their dedup rows locked, in the order of the arrays.
     private const string EnqueueAllSql =
-        """
+        $"""
         WITH ins AS (
             INSERT INTO jobs (kind, payload, dedup_key, priority, max_attempts, run_after)
             SELECT r.kind, r.payload::jsonb, r.dedup_key, r.priority, r.max_attempts, now() + r.delay
             FROM unnest(@kinds, @payloads, @dedupKeys, @priorities, @maxAttempts, @delays) WITH ORDINALITY
                  AS r(kind, payload, dedup_key, priority, max_attempts, delay, ord)
             ORDER BY r.ord
-            ON CONFLICT (kind, dedup_key) WHERE status IN ('queued', 'running', 'waiting') AND dedup_key IS NOT NULL
-            DO UPDATE SET
-                rerun_requested = jobs.rerun_requested OR jobs.status = 'running',
-                run_after = CASE WHEN jobs.status = 'queued' THEN least(jobs.run_after, EXCLUDED.run_after) ELSE jobs.run_after END,
-                priority = CASE WHEN jobs.status = 'queued' THEN least(jobs.priority, EXCLUDED.priority) ELSE jobs.priority END,
-                updated_at = now()
-            WHERE jobs.status = 'running' OR (jobs.status = 'queued' AND (jobs.run_after > EXCLUDED.run_after OR jobs.priority > EXCLUDED.priority))
+            {DedupRule}
             RETURNING (xmax = 0) AS inserted, status = 'queued' AS wake, kind
         )
         SELECT count(*) FILTER (WHERE i.inserted)::int FROM ins i LEFT JOIN LATERAL (SELECT pg_notify('iot_jobs', i.kind) WHERE i.wake) n ON true

@@ -31,7 +31,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
         _table = new ChunkTable(db);
         _probe = await ProbeClient.ConnectAsync(port);
 
-        _stored = Chunk("pos-1", 2000);
+        _stored = RandomChunk.For("pos-1", 2000);
         await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), ChunkEnvelope.Encode(_stored.Metadata, _stored.Audio));
         var ack = await _probe.WaitForAckAsync((_, a) => a.ChunkId == _stored.Metadata.ChunkId);
         Assert.Equal(AckStatus.Stored, ack.Status);
@@ -78,7 +78,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     [Fact]
     public async Task A_hash_mismatch_is_refused_and_nothing_is_written()
     {
-        var (m, audio) = Chunk("pos-1", 3000);
+        var (m, audio) = RandomChunk.For("pos-1", 3000);
         audio[10] ^= 0xFF;
 
         await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), RawEnvelope(m, audio));
@@ -91,7 +91,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     [Fact]
     public async Task An_oversize_chunk_is_refused_with_its_id_so_the_device_can_act()
     {
-        var (m, audio) = Chunk("pos-1", MaxPayload + 1);
+        var (m, audio) = RandomChunk.For("pos-1", MaxPayload + 1);
 
         await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), ChunkEnvelope.Encode(m, audio));
 
@@ -104,7 +104,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     [Fact]
     public async Task A_chunk_from_an_unregistered_device_is_refused_as_retryable()
     {
-        var (m, audio) = Chunk("ghost", 1000);
+        var (m, audio) = RandomChunk.For("ghost", 1000);
 
         await _probe.PublishAsync(TopicTree.Chunk("acme", "ghost"), ChunkEnvelope.Encode(m, audio));
 
@@ -117,7 +117,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     [Fact]
     public async Task A_chunk_published_on_another_devices_topic_is_refused()
     {
-        var (m, audio) = Chunk("pos-1", 1000);
+        var (m, audio) = RandomChunk.For("pos-1", 1000);
 
         await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-2"), ChunkEnvelope.Encode(m, audio));
 
@@ -129,7 +129,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
     [Fact]
     public async Task Chunks_on_topics_outside_the_tree_are_counted_and_dropped()
     {
-        var (m, audio) = Chunk("pos-1", 1000);
+        var (m, audio) = RandomChunk.For("pos-1", 1000);
         var before = _bridge.Metrics.Unroutable;
 
         // The bridge subscribes to iot/v1/+/+/chunk, so only ids the tree forbids can reach it on a wrong topic.
@@ -170,7 +170,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
         var rejectedBefore = _bridge.Metrics.RejectedTotal;
         for (var i = 0; i < 50; i++)
         {
-            var (m, audio) = Chunk("pos-1", 500);
+            var (m, audio) = RandomChunk.For("pos-1", 500);
             await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), (i % 5) switch
             {
                 0 => Envelope(Encoding.UTF8.GetBytes("[]"), audio),
@@ -181,7 +181,7 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
             });
         }
 
-        var good = Chunk("pos-2", 1500);
+        var good = RandomChunk.For("pos-2", 1500);
         await _probe.PublishAsync(TopicTree.Chunk("acme", "pos-2"), ChunkEnvelope.Encode(good.Metadata, good.Audio));
 
         var ack = await _probe.WaitForAckAsync((_, a) => a.ChunkId == good.Metadata.ChunkId, TimeSpan.FromSeconds(20));
@@ -201,23 +201,6 @@ public sealed class BadMessageTests(PostgresServer postgres, ITestOutputHelper o
         Assert.Single(Directory.GetFiles(Path.Combine(_bridge.StorageRoot, "recordings"), "*", SearchOption.AllDirectories));
     }
 
-    private static (ChunkMetadata Metadata, byte[] Audio) Chunk(string device, int bytes)
-    {
-        var audio = RandomNumberGenerator.GetBytes(bytes);
-        return (new ChunkMetadata
-        {
-            ChunkId = Guid.CreateVersion7(),
-            TenantId = "acme",
-            DeviceId = device,
-            Sequence = 1,
-            StartedAtUtc = DateTimeOffset.UtcNow,
-            DurationMs = 1000,
-            SampleRate = 16000,
-            Codec = AudioCodecs.OggOpus,
-            ByteLength = audio.Length,
-            Sha256 = ChunkValidator.Sha256Hex(audio),
-        }, audio);
-    }
 
     private static byte[] ProtocolHeader(ChunkMetadata m) => Iot.Protocol.Serialization.ProtocolJson.Serialize(m);
 

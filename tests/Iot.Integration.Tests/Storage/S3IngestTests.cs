@@ -108,7 +108,7 @@ public sealed class S3IngestTests(PostgresServer postgres, ITestOutputHelper out
         var port = FreePort.Next();
         await using var bridge = await BridgeNode.StartAsync(Settings(db, dir, port, ceph, bucket, ["acme/pos-1"]));
         await using var probe = await ProbeClient.ConnectAsync(port);
-        var (metadata, audio) = Chunk("pos-1", 3000);
+        var (metadata, audio) = RandomChunk.For("pos-1", 3000);
         var envelope = ChunkEnvelope.Encode(metadata, audio);
 
         await probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), envelope);
@@ -148,7 +148,7 @@ public sealed class S3IngestTests(PostgresServer postgres, ITestOutputHelper out
         var port = FreePort.Next();
         await using var bridge = await BridgeNode.StartAsync(Settings(db, dir, port, ceph, bucket, ["acme/pos-1"]));
         await using var probe = await ProbeClient.ConnectAsync(port);
-        var (metadata, audio) = Chunk("pos-1", 1500);
+        var (metadata, audio) = RandomChunk.For("pos-1", 1500);
 
         await probe.PublishAsync(TopicTree.Chunk("acme", "pos-1"), ChunkEnvelope.Encode(metadata, audio));
         await probe.WaitForAckAsync((_, a) => a.ChunkId == metadata.ChunkId && a.Status == AckStatus.Stored);
@@ -181,23 +181,5 @@ public sealed class S3IngestTests(PostgresServer postgres, ITestOutputHelper out
         Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.Code);
         Assert.Equal(["storage"], gone.Failing);
         Assert.Contains("Storage:S3:Bucket", gone.Checks["storage"].Description, StringComparison.Ordinal);
-    }
-
-    private static (ChunkMetadata Metadata, byte[] Audio) Chunk(string device, int bytes)
-    {
-        var audio = RandomNumberGenerator.GetBytes(bytes);
-        return (new ChunkMetadata
-        {
-            ChunkId = Guid.CreateVersion7(),
-            TenantId = "acme",
-            DeviceId = device,
-            Sequence = 1,
-            StartedAtUtc = DateTimeOffset.UtcNow,
-            DurationMs = 1000,
-            SampleRate = 16000,
-            Codec = AudioCodecs.OggOpus,
-            ByteLength = audio.Length,
-            Sha256 = ChunkValidator.Sha256Hex(audio),
-        }, audio);
     }
 }
