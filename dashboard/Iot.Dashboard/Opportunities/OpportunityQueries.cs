@@ -70,9 +70,13 @@ public sealed class OpportunityQueries(TenantDb db, TimeProvider time)
             async (c, tx) =>
             {
                 var plan = await RollupPlan.ReadAsync(c, tx, time.GetUtcNow(), ct).ConfigureAwait(false);
-                var period = await TenantPeriod.OfAsync(c, tx, plan, filter, ct).ConfigureAwait(false);
+                var (first, last) = filter.Period(plan.Today);
+                await plan.CoverAsync(c, tx, first, last, rawOnly, ct).ConfigureAwait(false);
+
+                // The plan's bounds of the same days: converted once for the period and the roll-up parameters below.
+                var (start, end) = await plan.BoundsAsync(c, tx, ct).ConfigureAwait(false);
+                var period = new TenantPeriod(plan.Zone, first, last, start, end);
                 var byDialogue = filter.DeviceFilter is not null || filter.OperatorFilter is not null;
-                await plan.CoverAsync(c, tx, period.First, period.Last, rawOnly, ct).ConfigureAwait(false);
                 var args = await plan.ParametersAsync(c, tx, ct).ConfigureAwait(false);
                 args.Add("branch", filter.BranchFilter);
                 args.Add("device", filter.DeviceFilter);

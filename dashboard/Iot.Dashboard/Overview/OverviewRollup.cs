@@ -113,7 +113,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
         // Buckets are cut in the zone read above; if it changes meanwhile, the state written below names the old zone, so the
         // overview ignores these rows and the next pass rebuilds the tenant.
         var zoneOf = tenants.ToDictionary(t => t.TenantId, t => t.Zone, StringComparer.Ordinal);
-        var spent = new RollupTimes();
+        TimeSpan overview = default, performance = default, offeredItems = default;
         var transactions = 0;
         foreach (var batch in Batches(buckets))
         {
@@ -128,9 +128,9 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
                 return time.GetElapsedTime(started);
             }
 
-            spent.Overview += await RunAsync(Recompute).ConfigureAwait(false);
-            spent.Performance += await RunAsync(PerformanceRollupSql.Recompute).ConfigureAwait(false);
-            spent.OfferedItems += await RunAsync(OfferedItemRollupSql.Recompute).ConfigureAwait(false);
+            overview += await RunAsync(Recompute).ConfigureAwait(false);
+            performance += await RunAsync(PerformanceRollupSql.Recompute).ConfigureAwait(false);
+            offeredItems += await RunAsync(OfferedItemRollupSql.Recompute).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             transactions++;
         }
@@ -144,7 +144,7 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
             """,
             new { watermark, now, tenants = tenants.Select(t => t.TenantId).ToArray(), zones = tenants.Select(t => t.Zone).ToArray() },
             cancellationToken: ct)).ConfigureAwait(false);
-        return new RollupRun(buckets.Count, rebuild.Length, transactions, buckets.Sum(b => b.Dialogues), spent.Overview, spent.Performance, spent.OfferedItems);
+        return new RollupRun(buckets.Count, rebuild.Length, transactions, buckets.Sum(b => b.Dialogues), overview, performance, offeredItems);
     }
 
     /// <summary>Consecutive buckets of one tenant up to <see cref="DialoguesPerTransaction"/> dialogues (a bigger day alone).</summary>
@@ -172,15 +172,6 @@ public sealed class OverviewRollup(NpgsqlDataSource dataSource, TimeProvider tim
     }
 
     internal sealed record Bucket(string TenantId, DateTime Day, long Dialogues);
-
-    private sealed class RollupTimes
-    {
-        public TimeSpan Overview { get; set; }
-
-        public TimeSpan Performance { get; set; }
-
-        public TimeSpan OfferedItems { get; set; }
-    }
 
     // Same figures as the overview's raw query (OverviewQueries), per tenant, branch and local day. Each bucket's rows are
     // read through a lateral kept apart by OFFSET 0, i.e. one index range per (tenant, day): as a join against the
