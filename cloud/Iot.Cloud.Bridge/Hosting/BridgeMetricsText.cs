@@ -14,6 +14,7 @@ internal static class BridgeMetricsText
             .Counter("iot_bridge_chunks_received_total", "Chunk messages received from the broker.", m.Received)
             .Counter("iot_bridge_chunks_stored_total", "Chunks committed to PostgreSQL and storage for the first time.", m.Stored)
             .Counter("iot_bridge_chunks_duplicate_total", "Chunks already stored (a redelivery), acked again.", m.Duplicates)
+            .Counter("iot_bridge_audio_restored_total", "Resent chunks whose audio the orphan sweep had deleted, stored again before their row.", m.AudioRestored)
             .Counter("iot_bridge_acks_published_total", "Acks published to devices.", m.AcksPublished)
             .Counter("iot_bridge_batch_failures_total", "Batches that failed (database or storage); their chunks are not acked and come back.", m.BatchFailures)
             .Counter("iot_bridge_unroutable_total", "Messages whose topic names no device, dropped without an answer.", m.Unroutable)

@@ -19,6 +19,7 @@ public sealed class IngestMetrics : IDisposable
     private long _received;
     private long _stored;
     private long _duplicates;
+    private long _audioRestored;
     private long _acksPublished;
     private long _batchFailures;
     private long _unroutable;
@@ -32,6 +33,7 @@ public sealed class IngestMetrics : IDisposable
         _meter.CreateObservableCounter("iot.ingest.received", () => Received, description: "chunk messages received");
         _meter.CreateObservableCounter("iot.ingest.stored", () => Stored, description: "chunks stored (file and row durable)");
         _meter.CreateObservableCounter("iot.ingest.duplicates", () => Duplicates, description: "chunks already stored, acked again");
+        _meter.CreateObservableCounter("iot.ingest.audio_restored", () => AudioRestored, description: "resent chunks whose earlier audio the orphan sweep had deleted, stored again before their row");
         _meter.CreateObservableCounter("iot.ingest.acks", () => AcksPublished);
         _meter.CreateObservableCounter("iot.ingest.batch_failures", () => BatchFailures);
         _meter.CreateObservableCounter("iot.ingest.unroutable", () => Unroutable);
@@ -50,6 +52,12 @@ public sealed class IngestMetrics : IDisposable
     public long Stored => Interlocked.Read(ref _stored);
 
     public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>
+    /// Resent chunks whose object, left by an earlier crash, was deleted by the orphan sweep while the resend was
+    /// being stored, and was stored again from the resend before the row committed.
+    /// </summary>
+    public long AudioRestored => Interlocked.Read(ref _audioRestored);
 
     public long AcksPublished => Interlocked.Read(ref _acksPublished);
 
@@ -91,6 +99,8 @@ public sealed class IngestMetrics : IDisposable
     internal void OnStored() => Interlocked.Increment(ref _stored);
 
     internal void OnDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    internal void OnAudioRestored() => Interlocked.Increment(ref _audioRestored);
 
     internal void OnAckPublished() => Interlocked.Increment(ref _acksPublished);
 

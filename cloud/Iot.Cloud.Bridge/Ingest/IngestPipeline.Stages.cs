@@ -61,8 +61,19 @@ public sealed partial class IngestPipeline
                 continue;
             }
 
-            staged.Rows.Add(new ChunkRow(metadata, result == StoreResult.NoAudio ? null : RecordingStore.RelativePath(metadata)));
+            // An object that was already there may be the orphan of a crashed bridge, which the sweep can delete at any
+            // moment; the commit re-checks it under the chunk's lock (AudioKeyLock).
+            staged.Rows.Add(new ChunkRow(metadata, result == StoreResult.NoAudio ? null : RecordingStore.RelativePath(metadata))
+            {
+                RecheckAudio = result == StoreResult.AlreadyPresent,
+            });
+            if (result != StoreResult.NoAudio)
+            {
+                staged.Audio[metadata.ChunkId] = accepted[metadata.ChunkId].Audio;
+            }
         }
+
+        staged.StoredAt = time.GetTimestamp();
     }
 
     /// <summary>
@@ -87,15 +98,24 @@ public sealed partial class IngestPipeline
         var rows = new List<ChunkRow>();
         var first = new HashSet<Guid>();
         var later = new HashSet<ChunkRow>(ReferenceEqualityComparer.Instance);
-        foreach (var row in group.SelectMany(b => b.Rows))
+        var audio = new Dictionary<Guid, byte[]>();
+        foreach (var staged in group)
         {
-            if (first.Add(row.Metadata.ChunkId))
+            // A put this old is within reach of the sweep's grace (e.g. a commit stalled on the database): re-check it.
+            var stale = time.GetElapsedTime(staged.StoredAt) > RecheckStoredAfter;
+            foreach (var row in staged.Rows)
             {
-                rows.Add(row);
-            }
-            else
-            {
-                later.Add(row);
+                if (!first.Add(row.Metadata.ChunkId))
+                {
+                    later.Add(row);
+                    continue;
+                }
+
+                rows.Add(stale && row.StoragePath is not null ? row with { RecheckAudio = true } : row);
+                if (staged.Audio.TryGetValue(row.Metadata.ChunkId, out var bytes))
+                {
+                    audio[row.Metadata.ChunkId] = bytes;
+                }
             }
         }
 
@@ -104,7 +124,8 @@ public sealed partial class IngestPipeline
             return [];
         }
 
-        var outcome = await chunks.InsertAsync(rows, _options.InstanceId, ct).ConfigureAwait(false);
+        var outcome = await chunks.InsertAsync(rows, _options.InstanceId, (recheck, token) => StoreAgainAsync(recheck, audio, token), ct).ConfigureAwait(false);
+
         var answered = new HashSet<Guid>();
         var perBatch = new List<BatchAcks>();
         foreach (var staged in group)
@@ -155,6 +176,33 @@ public sealed partial class IngestPipeline
         }
 
         return perBatch;
+    }
+
+    /// <summary>
+    /// Runs inside the commit's transaction, holding the chunks' <see cref="Iot.Cloud.Pipeline.Retention.AudioKeyLock"/>:
+    /// stores each chunk's audio again unless the same object is still there. If the sweep deleted it in the meantime,
+    /// the bytes this batch still holds go back before the row that names them commits.
+    /// </summary>
+    private async Task StoreAgainAsync(IReadOnlyList<ChunkRow> recheck, Dictionary<Guid, byte[]> audio, CancellationToken ct)
+    {
+        var written = new List<ChunkMetadata>();
+        foreach (var row in recheck)
+        {
+            var m = row.Metadata;
+            switch (await store.WriteAsync(m, audio[m.ChunkId], ct).ConfigureAwait(false))
+            {
+                case StoreResult.Written:
+                    written.Add(m);
+                    metrics.OnAudioRestored();
+                    LogAudioRestored(m.ChunkId, m.TenantId, m.DeviceId, row.StoragePath!);
+                    break;
+                case StoreResult.Conflict:
+                    // Another recording took the key between the store stage and now: fail the batch (nothing acked).
+                    throw new InvalidOperationException($"chunk {m.ChunkId}: other audio appeared at {row.StoragePath} before the commit");
+            }
+        }
+
+        store.SyncDirectories(written);
     }
 
     private async Task PublishAcksAsync(StagedBatch staged, List<(ChunkMetadata Metadata, AckStatus Status)> acks, CancellationToken ct)

@@ -31,6 +31,12 @@ public sealed partial class IngestPipeline(
     ILogger<IngestPipeline> logger,
     IIngestHook? hook = null) : BackgroundService
 {
+    /// <summary>
+    /// A batch whose audio was stored longer ago than this re-checks it at commit: well inside the orphan sweep's
+    /// grace (an hour by default), so a put the sweep could judge an orphan never goes unchecked, clock skew included.
+    /// </summary>
+    private static readonly TimeSpan RecheckStoredAfter = TimeSpan.FromMinutes(1);
+
     private readonly BridgeOptions _options = options.Value;
 
     // Task.Run without the token: a token already cancelled (host disposed right after start) would make the task
@@ -270,6 +276,9 @@ public sealed partial class IngestPipeline(
         var ack = new ChunkAck { ChunkId = chunkId, Status = AckStatus.Rejected, Reason = reason, Detail = detail, Retryable = retryable, AtUtc = time.GetUtcNow() };
         await connection.PublishAckAsync(tenantId, deviceId, ack, ct).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {ChunkId} from {TenantId}/{DeviceId}: its audio {Key}, left by an earlier attempt, was deleted as an orphan while the resend was stored; stored it again before the row")]
+    private partial void LogAudioRestored(Guid chunkId, string tenantId, string deviceId, string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ingest batch of {Count} failed; nothing in it was acked, devices will resend")]
     private partial void LogBatchFailed(Exception exception, int count);

@@ -16,6 +16,12 @@ internal sealed class StagedBatch(List<ReceivedMessage> messages, IngestTracing 
     /// <summary>Chunks whose files are durable (or that carry no audio), to insert.</summary>
     public List<ChunkRow> Rows { get; } = [];
 
+    /// <summary>The audio of <see cref="Rows"/> by chunk id, kept until the commit in case it has to be stored again.</summary>
+    public Dictionary<Guid, byte[]> Audio { get; } = [];
+
+    /// <summary>Timestamp the batch's audio was stored; a commit long after it re-checks the audio.</summary>
+    public long StoredAt { get; set; }
+
     /// <summary>Second copies of a chunk within the batch: acked Duplicate once the first is committed.</summary>
     public List<ChunkMetadata> Replays { get; } = [];
 

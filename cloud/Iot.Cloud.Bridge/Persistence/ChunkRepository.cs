@@ -1,5 +1,6 @@
 using Dapper;
 using Iot.Cloud.Pipeline.Jobs;
+using Iot.Cloud.Pipeline.Retention;
 using Iot.Protocol.Serialization;
 using Npgsql;
 
@@ -16,7 +17,20 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
     /// In the same transaction each device with new chunks gets a <c>build-dialogues</c> job (deduplicated per
     /// device), so the pipeline learns of every stored chunk exactly when it becomes visible.
     /// </summary>
-    public async Task<InsertOutcome> InsertAsync(IReadOnlyList<ChunkRow> rows, string bridgeId, CancellationToken cancellationToken)
+    public Task<InsertOutcome> InsertAsync(IReadOnlyList<ChunkRow> rows, string bridgeId, CancellationToken cancellationToken) =>
+        InsertAsync(rows, bridgeId, static (_, _) => throw new InvalidOperationException("rows need their audio re-checked, but no re-check was given"), cancellationToken);
+
+    /// <inheritdoc cref="InsertAsync(IReadOnlyList{ChunkRow}, string, CancellationToken)"/>
+    /// <remarks>
+    /// Rows marked <see cref="ChunkRow.RecheckAudio"/> are first locked against the orphan sweep
+    /// (<see cref="AudioKeyLock"/>) and handed to <paramref name="recheckAudio"/>, which makes sure their audio is
+    /// still stored; the lock is held until the rows commit.
+    /// </remarks>
+    public async Task<InsertOutcome> InsertAsync(
+        IReadOnlyList<ChunkRow> rows,
+        string bridgeId,
+        Func<IReadOnlyList<ChunkRow>, CancellationToken, Task> recheckAudio,
+        CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -26,6 +40,13 @@ public sealed class ChunkRepository(NpgsqlDataSource dataSource, IJobQueue jobs)
         var m = rows.Select(r => r.Metadata).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var recheck = rows.Where(r => r.RecheckAudio && r.StoragePath is not null).ToList();
+        if (recheck.Count > 0)
+        {
+            await AudioKeyLock.LockAsync(connection, transaction, recheck.Select(r => r.Metadata.ChunkId), cancellationToken).ConfigureAwait(false);
+            await recheckAudio(recheck, cancellationToken).ConfigureAwait(false);
+        }
+
         var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec,

@@ -13,7 +13,8 @@ namespace Iot.Cloud.Pipeline.Retention;
 /// <c>recordings/{day}/</c> of the last <see cref="RetentionOptions.OrphanSweepDays"/> UTC days that (1) has the exact
 /// key shape a bridge writes, (2) is older than <see cref="RetentionOptions.OrphanGraceMinutes"/> (a batch between
 /// its PUT and its commit is not an orphan), and (3) has no chunk row naming it (a row without audio, purged by
-/// retention and then resent, names none). Keys of any other shape are never touched.
+/// retention and then resent, names none). Keys of any other shape are never touched. Each delete is decided again
+/// under the chunk's <see cref="AudioKeyLock"/>, which a bridge committing that chunk holds too.
 /// </summary>
 /// <remarks>
 /// Rows are looked up by (chunk id, day), the partitioned primary key, one batch per listing page. The days swept
@@ -45,12 +46,12 @@ public sealed partial class OrphanAudioSweep(NpgsqlDataSource dataSource, IAudio
 
                 if (batch.Count == BatchSize)
                 {
-                    (deleted, bytes) = Add((deleted, bytes), await SweepAsync(day, batch, cancellationToken).ConfigureAwait(false));
+                    (deleted, bytes) = Add((deleted, bytes), await SweepAsync(day, batch, olderThan, cancellationToken).ConfigureAwait(false));
                     batch.Clear();
                 }
             }
 
-            (deleted, bytes) = Add((deleted, bytes), await SweepAsync(day, batch, cancellationToken).ConfigureAwait(false));
+            (deleted, bytes) = Add((deleted, bytes), await SweepAsync(day, batch, olderThan, cancellationToken).ConfigureAwait(false));
         }
 
         var report = new OrphanSweepReport(options.OrphanSweepDays, scanned, deleted, bytes);
@@ -77,7 +78,7 @@ public sealed partial class OrphanAudioSweep(NpgsqlDataSource dataSource, IAudio
         return Guid.TryParseExact(name[^32..], "n", out var id) ? id : null;
     }
 
-    private async Task<(int Deleted, long Bytes)> SweepAsync(DateOnly day, List<(AudioObject Object, Guid ChunkId)> batch, CancellationToken cancellationToken)
+    private async Task<(int Deleted, long Bytes)> SweepAsync(DateOnly day, List<(AudioObject Object, Guid ChunkId)> batch, DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -99,9 +100,9 @@ public sealed partial class OrphanAudioSweep(NpgsqlDataSource dataSource, IAudio
 
         int deleted = 0;
         long bytes = 0;
-        foreach (var (o, _) in batch.Where(b => !referenced.Contains(b.Object.Key)))
+        foreach (var (o, chunkId) in batch.Where(b => !referenced.Contains(b.Object.Key)))
         {
-            if (await store.DeleteAsync(o.Key, cancellationToken).ConfigureAwait(false) is { } gone)
+            if (await DeleteIfStillOrphanAsync(o, chunkId, from, olderThan, cancellationToken).ConfigureAwait(false) is { } gone)
             {
                 deleted++;
                 bytes += gone.Length;
@@ -110,6 +111,34 @@ public sealed partial class OrphanAudioSweep(NpgsqlDataSource dataSource, IAudio
         }
 
         return (deleted, bytes);
+    }
+
+    /// <summary>
+    /// Deletes one candidate holding the chunk's <see cref="AudioKeyLock"/>, after reading again, under the lock, that
+    /// no row names it and that nobody stored it anew since it was listed: a bridge committing a resend of this chunk
+    /// either finished first (the row is seen, nothing deleted) or waits and then stores the object again itself.
+    /// </summary>
+    private async Task<AudioObject?> DeleteIfStillOrphanAsync(AudioObject listed, Guid chunkId, DateTime day, DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await AudioKeyLock.LockAsync(connection, transaction, [chunkId], cancellationToken).ConfigureAwait(false);
+        var named = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM chunks
+                           WHERE chunk_id = @chunkId AND started_at >= @from AND started_at < @to AND storage_path = @key)
+            """,
+            new { chunkId, from = day, to = day.AddDays(1), key = listed.Key },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (named || await store.GetAsync(listed.Key, cancellationToken).ConfigureAwait(false) is not { } current || current.LastModifiedUtc >= olderThan)
+        {
+            return null;
+        }
+
+        var gone = await store.DeleteAsync(listed.Key, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return gone;
     }
 
     private static (int, long) Add((int Deleted, long Bytes) a, (int Deleted, long Bytes) b) => (a.Deleted + b.Deleted, a.Bytes + b.Bytes);

@@ -71,6 +71,41 @@ public abstract class OrphanAudioSweepTests
         Assert.NotNull(await store.GetAsync(key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task An_orphan_whose_chunk_a_bridge_is_committing_under_its_lock_is_kept_once_the_row_commits()
+    {
+        await using var db = await CreateAsync();
+        var store = await StoreAsync();
+        var now = DateTimeOffset.UtcNow.AddHours(2);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var chunk = Guid.NewGuid();
+        var key = await PutAsync(store, Key(today, chunk));
+        var other = await PutAsync(store, Key(today, Guid.NewGuid()));
+
+        // A bridge committing a late resend of this chunk: it holds the chunk's lock, its row not yet visible.
+        await using var bridge = await db.DataSource.OpenConnectionAsync();
+        await using var commit = await bridge.BeginTransactionAsync();
+        await AudioKeyLock.LockAsync(bridge, commit, [chunk], CancellationToken.None);
+        var sweep = Sweep(db, store, now).RunAsync(CancellationToken.None);
+
+        await Eventually.WaitAsync(
+            async () => await db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid::int = @lockClass",
+                new { lockClass = AudioKeyLock.LockClass }) == 1,
+            TimeSpan.FromSeconds(10),
+            "the sweep to wait for the chunk's lock");
+        Assert.False(sweep.IsCompleted);
+        Assert.NotNull(await store.GetAsync(key, CancellationToken.None));
+
+        await db.InsertChunkAsync(new TestChunk(1) { ChunkId = chunk, Start = today.ToDateTime(new TimeOnly(0, 30), DateTimeKind.Utc), StoragePath = key }, bridge, commit);
+        await commit.CommitAsync();
+        var report = await sweep;
+
+        Assert.Equal(1, report.Deleted);
+        Assert.Null(await store.GetAsync(other, CancellationToken.None));
+        Assert.NotNull(await store.GetAsync(key, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("recordings/2026-03-02/pos-1/0123456789abcdef0123456789abcdef.opus", true)]
     [InlineData("recordings/2026-03-02/pos-1/tx-9_0123456789abcdef0123456789abcdef.opus", true)]

@@ -55,9 +55,13 @@ internal sealed class PipelineDatabase : IAsyncDisposable
         return [.. await c.QueryAsync<T>(sql, args)];
     }
 
-    public async Task InsertChunkAsync(TestChunk chunk)
+    public Task InsertChunkAsync(TestChunk chunk) => InsertChunkAsync(chunk, null, null);
+
+    /// <summary>Inserts in the caller's transaction when one is given (a commit in progress), else on its own.</summary>
+    public async Task InsertChunkAsync(TestChunk chunk, NpgsqlConnection? connection, NpgsqlTransaction? transaction)
     {
-        await ExecuteAsync(
+        await using var own = connection is null ? await DataSource.OpenConnectionAsync() : null;
+        await (connection ?? own!).ExecuteAsync(
             """
             INSERT INTO chunks (chunk_id, tenant_id, device_id, seq, started_at, duration_ms, sample_rate, codec, byte_length, sha256,
                                 transaction_id, speech_segments, storage_path, audio_included, device_transcript, operator_id, bridge_id)
@@ -80,7 +84,8 @@ internal sealed class PipelineDatabase : IAsyncDisposable
                 chunk.AudioIncluded,
                 transcript = chunk.Transcript is null ? null : ProtocolJson.SerializeTranscript(chunk.Transcript),
                 chunk.OperatorId,
-            });
+            },
+            transaction);
     }
 
     public async Task<IReadOnlyList<JobRow>> JobsAsync(string kind) =>
