@@ -44,6 +44,12 @@ public interface IAudioStore
 
     /// <summary>Throws <see cref="AudioStoreUnavailableException"/> unless the store can be written right now.</summary>
     Task ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Throws <see cref="AudioStoreUnavailableException"/> unless the store can be read right now; needs no write
+    /// permission (for processes that only read audio, such as the dashboard).
+    /// </summary>
+    Task ProbeReadAsync(CancellationToken cancellationToken);
 }
 
 public enum PutOutcome

@@ -21,6 +21,7 @@ public static class HealthProbes
     public const string ReadyTag = "ready";
     public const string DatabaseCheck = "database";
     public const string StorageCheck = "storage";
+    public const string AudioStoreCheck = "audio-store";
 
     /// <summary>Long enough for a loaded database, short enough that a probe (typically 10 s) gets an answer that names the check.</summary>
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
@@ -62,6 +63,20 @@ public static class HealthProbes
                 ? new StorageHealthCheck($"{section}:Root", Path.GetFullPath(local.Root), createIfMissing: false)
                 : new AudioStoreHealthCheck(section, sp.GetRequiredService<IAudioStore>()),
             HealthStatus.Unhealthy,
+            [ReadyTag],
+            CheckTimeout));
+
+    /// <summary>
+    /// The readiness check of a process that only reads audio (the dashboard): a read probe of the store configured
+    /// in <paramref name="section"/>. A failure is <see cref="HealthStatus.Degraded"/>, not unhealthy: the probe says
+    /// 200 with the store named as degraded, because everything but playback still works and a load balancer should
+    /// keep sending staff to it.
+    /// </summary>
+    public static IHealthChecksBuilder AddAudioStoreReadCheck(this IHealthChecksBuilder builder, string section) =>
+        builder.Add(new HealthCheckRegistration(
+            AudioStoreCheck,
+            sp => new AudioStoreHealthCheck(section, sp.GetRequiredService<IAudioStore>(), readOnly: true),
+            HealthStatus.Degraded,
             [ReadyTag],
             CheckTimeout));
 

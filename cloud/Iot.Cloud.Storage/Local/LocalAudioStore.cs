@@ -185,6 +185,20 @@ public sealed class LocalAudioStore(string root, string tempFileTag) : IAudioSto
         }
     }
 
+    public Task ProbeReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Listing the top level proves the directory is there (mounted) and this process may read it.
+            _ = Directory.EnumerateFileSystemEntries(Root).Take(1).Count();
+            return Task.CompletedTask;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioStoreUnavailableException($"'{Root}' cannot be read: {ex.Message}", ex);
+        }
+    }
+
     private static async Task<bool> SameContentAsync(string path, string sha256, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);

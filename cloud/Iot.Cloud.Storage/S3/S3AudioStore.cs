@@ -153,17 +153,31 @@ public sealed class S3AudioStore(IAmazonS3 client, S3StoreOptions options, strin
         }
     }
 
-    public async Task ProbeAsync(CancellationToken cancellationToken)
+    public Task ProbeAsync(CancellationToken cancellationToken)
     {
         // Write and delete a tiny object: proves the endpoint, the credentials, the bucket and write permission at once.
         // A body-less HEAD of the bucket goes first: radosgw answers a refused PUT before reading its body, then takes
         // the unread body for the next request on that keep-alive connection and fails that one too (400 "bad method").
         var probe = $"{_prefix}.health-probe/{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
+        return ProbeWithAsync("written", async () =>
         {
             await client.HeadBucketAsync(new HeadBucketRequest { BucketName = _bucket }, cancellationToken).ConfigureAwait(false);
             await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = probe, ContentBody = "1" }, cancellationToken).ConfigureAwait(false);
             await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = probe }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task ProbeReadAsync(CancellationToken cancellationToken) =>
+        // One listing page of at most one key: proves the endpoint, the credentials, the bucket and read access, and
+        // needs no write permission (a reader such as the dashboard may hold read-only keys).
+        ProbeWithAsync("read", () => client.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = _bucket, Prefix = _prefix + "recordings/", MaxKeys = 1 }, cancellationToken), cancellationToken);
+
+    private async Task ProbeWithAsync(string what, Func<Task> probe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await probe().ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket" || ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -172,12 +186,12 @@ public sealed class S3AudioStore(IAmazonS3 client, S3StoreOptions options, strin
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
             throw new AudioStoreUnavailableException(
-                $"{Location} refused the credentials or the write ({ex.ErrorCode}: {ex.Message}); check {section}:S3:AccessKey and {section}:S3:SecretKey", ex);
+                $"{Location} refused the credentials or the access ({ex.ErrorCode}: {ex.Message}); check {section}:S3:AccessKey and {section}:S3:SecretKey", ex);
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or IOException or TimeoutException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AudioStoreUnavailableException($"{Location} cannot be written ({ex.GetType().Name}: {ex.Message}); check {section}:S3:ServiceUrl", ex);
+            throw new AudioStoreUnavailableException($"{Location} cannot be {what} ({ex.GetType().Name}: {ex.Message}); check {section}:S3:ServiceUrl", ex);
         }
     }
 

@@ -108,8 +108,8 @@ public static class DashboardApp
             o => o.Root = configuration[$"{DashboardOptions.Section}:{nameof(DashboardOptions.StorageRoot)}"] is { Length: > 0 } root ? root : new DashboardOptions().StorageRoot);
 
         // Ready: schema reachable and migrated (with MigrateOnStart off, a dashboard ahead of its database waits here)
-        // and the joined-audio cache writable.
-        services.AddCloudHealthChecks().AddStorageCheck(
+        // and the joined-audio cache writable; the audio store readable, or else reported degraded (playback only).
+        services.AddCloudHealthChecks().AddAudioStoreReadCheck(DashboardOptions.StorageSection).AddStorageCheck(
             sp =>
             {
                 var o = sp.GetRequiredService<IOptions<DashboardOptions>>().Value;

@@ -95,6 +95,41 @@ public sealed class S3AudioTests(S3AudioTests.Fixture fx) : IClassFixture<S3Audi
         }
     }
 
+    [Fact]
+    public async Task Ready_reads_the_bucket_and_without_it_stays_200_but_names_the_audio_store_degraded_by_its_bucket_key()
+    {
+        using (var client = fx.Factory.CreateClient())
+        {
+            var ready = await HealthProbe.GetAsync(client, "/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.Code);
+            Assert.Equal("healthy", ready.Status);
+            Assert.Contains("readable", ready.Checks["audio-store"].Description, StringComparison.Ordinal);
+        }
+
+        // A second dashboard on the same database whose bucket is gone (deleted, or a typo in the configuration).
+        var gone = await fx.Ceph.CreateBucketAsync("dashboard-gone");
+        using (var s3 = fx.Ceph.Client())
+        {
+            await s3.DeleteBucketAsync(gone);
+        }
+
+        var settings = new Dictionary<string, string?>(fx.Settings);
+        foreach (var (key, value) in fx.Ceph.Settings("Dashboard:Storage", gone))
+        {
+            settings[key] = value;
+        }
+
+        await using var broken = new DashboardFactory(settings);
+        using var http = broken.CreateClient();
+        var degraded = await HealthProbe.GetAsync(http, "/health/ready");
+
+        // Pages, lists and reports still work without the store, so the dashboard stays in rotation; the probe says why playback will not.
+        Assert.Equal(HttpStatusCode.OK, degraded.Code);
+        Assert.Equal("degraded", degraded.Status);
+        Assert.Equal(["audio-store"], degraded.Failing);
+        Assert.Contains("Dashboard:Storage:S3:Bucket", degraded.Checks["audio-store"].Description, StringComparison.Ordinal);
+    }
+
     /// <summary>Seed data and a three-chunk dialogue whose audio is moved into a fresh bucket and off the disk.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
@@ -115,6 +150,9 @@ public sealed class S3AudioTests(S3AudioTests.Fixture fx) : IClassFixture<S3Audi
         public Dictionary<Guid, byte[]> Objects { get; } = [];
 
         public Dictionary<Guid, string> Keys { get; } = [];
+
+        /// <summary>The dashboard's configuration, for a second dashboard on the same data.</summary>
+        public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 
         public async Task InitializeAsync()
         {
@@ -149,6 +187,7 @@ public sealed class S3AudioTests(S3AudioTests.Fixture fx) : IClassFixture<S3Audi
                 settings[key] = value;
             }
 
+            Settings = settings;
             Factory = new DashboardFactory(settings);
         }
 

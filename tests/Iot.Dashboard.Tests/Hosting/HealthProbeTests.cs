@@ -20,7 +20,7 @@ public sealed class HealthProbeTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, ready.Code);
         Assert.Equal("healthy", ready.Status);
-        Assert.Equal(["database", "storage"], ready.Checks.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["audio-store", "database", "storage"], ready.Checks.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(ready.Failing);
         Assert.Equal(HttpStatusCode.OK, (await HealthProbe.GetAsync(client, "/health/live")).Code);
     }
