@@ -29,13 +29,14 @@ public sealed class ChildProcess : IDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static ChildProcess Start(string dll, IEnumerable<string> args, string logPath) =>
-        Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args], logPath);
+    /// <param name="environment">Variables set for the child only (e.g. its own TMPDIR, as on a machine of its own).</param>
+    public static ChildProcess Start(string dll, IEnumerable<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null) =>
+        Launch("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args], logPath, environment);
 
     /// <summary>A native program (e.g. the NativeAOT agent) instead of <c>dotnet some.dll</c>.</summary>
     public static ChildProcess StartExecutable(string path, IEnumerable<string> args, string logPath) => Launch(path, args, logPath);
 
-    private static ChildProcess Launch(string program, IEnumerable<string> args, string logPath)
+    private static ChildProcess Launch(string program, IEnumerable<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
@@ -46,6 +47,11 @@ public sealed class ChildProcess : IDisposable
         // The children must not inherit a test-host environment that changes how they configure themselves.
         psi.Environment.Remove("DOTNET_ENVIRONMENT");
         psi.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         log.WriteLine($"--- {DateTime.UtcNow:O} start {string.Join(' ', psi.ArgumentList)}");
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
