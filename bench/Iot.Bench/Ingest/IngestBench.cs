@@ -25,7 +25,13 @@ namespace Iot.Bench.Ingest;
 internal static class IngestBench
 {
     private const int Publishers = 8;
-    private const int Window = 16;
+
+    /// <summary>
+    /// Messages each publisher keeps outstanding by default (8 × 16 = 128 in all). The bridge's rate is at most the
+    /// total window over the end-to-end latency (Little's law); <c>--window N</c> offers more, as a fleet of many
+    /// devices with 8 in flight each does, so the bridge can be read against the open-loop durable bound.
+    /// </summary>
+    private const int DefaultWindow = 16;
     private const double PacedRate = 1000;
 
     // Issue 20's targets.
@@ -36,6 +42,7 @@ internal static class IngestBench
     public static async Task<int> RunAsync(string databaseUrl, BenchArgs args)
     {
         var quick = args.Flag("--quick");
+        var window = args.Int("--window", DefaultWindow);
         var sizes = new[] { (Bytes: 4 * 1024, Messages: quick ? 2000 : 20_000), (Bytes: 64 * 1024, Messages: quick ? 500 : 4000) };
         var boundDuration = TimeSpan.FromSeconds(quick ? 3 : 8);
         var run = new LoadRun(args.AckTimeout, args.PhaseDeadline, args.Int("--lose", 0));
@@ -45,7 +52,7 @@ internal static class IngestBench
             run.OnFirstSend = stages.Published;
         }
 
-        Console.WriteLine($"ingest bench: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {Publishers} publishers x window {Window}, " +
+        Console.WriteLine($"ingest bench: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {Publishers} publishers x window {window}, " +
             $"Mosquitto {Mosquitto.Version()}, PostgreSQL synchronous_commit=on, fsync per file");
         Console.WriteLine($"  load generator resends like a device: ack timeout {args.AckTimeout.TotalSeconds:0.#} s; each phase's deadline {run.Deadline.TotalSeconds:0} s");
         await using var mosquitto = new Mosquitto();
@@ -111,12 +118,12 @@ internal static class IngestBench
         {
             var kb = $"{bytes / 1024,3} KB";
             var raw = RawMessages(bytes, count);
-            var warm = await run.SaturateAsync($"raw {kb} warm-up", publishers, raw.Take(Math.Min(500, count)).ToList(), Window);
-            var rawResult = await run.SaturateAsync($"raw {kb}", publishers, raw, Window);
+            var warm = await run.SaturateAsync($"raw {kb} warm-up", publishers, raw.Take(Math.Min(500, count)).ToList(), window);
+            var rawResult = await run.SaturateAsync($"raw {kb}", publishers, raw, window);
 
             var chunks = ChunkLoad.Messages(bytes, count, Publishers);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var bridgeResult = await run.SaturateAsync($"bridge {kb}", publishers, chunks, Window);
+            var bridgeResult = await run.SaturateAsync($"bridge {kb}", publishers, chunks, window);
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             stored += count;
             stages?.Report($"bridge {kb}", bridgeOptions.IngestWorkers);
