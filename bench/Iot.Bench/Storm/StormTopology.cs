@@ -51,6 +51,7 @@ internal sealed class StormTopology : IAsyncDisposable
     {
         var broker = await DynsecMosquitto.StartAsync();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        var provisioning = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         string[] settings =
         [
             "--Broker:Mode=External",
@@ -58,6 +59,10 @@ internal sealed class StormTopology : IAsyncDisposable
             "--Broker:Username=svc.bridge",
             $"--Broker:Password={secret}",
             $"--Broker:ServiceAccounts:bridge={secret}",
+            // The bridges' provisioning sessions log in as svc.provisioning, which dynsec learns from the same list; without
+            // it Mosquitto refuses them and each bridge logs an error per retry.
+            $"--Broker:ServiceAccounts:provisioning={provisioning}",
+            $"--Provisioning:Password={provisioning}",
             "--Broker:Dynsec:Enabled=true",
             $"--Broker:Dynsec:AdminPassword={broker.AdminPassword}",
             $"--Broker:Dynsec:SecretKey={sealingKey}",
