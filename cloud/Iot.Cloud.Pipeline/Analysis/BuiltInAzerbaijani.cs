@@ -79,5 +79,9 @@ internal static class BuiltInAzerbaijani
         NegativeImperativeEndings: ["mayin", "meyin"],
         NotImperatives: ["olun", "buyurun", "ucun", "bugun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "menim", "uzun", "ayin", "sabahin", "qolun", "zehmetin"],
         Conditionals: ["əgər"],
-        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse", "dirsa", "dirse"]);
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse", "dirsa", "dirse"],
+        AnswerParticles: ["bəli", "hə", "yox", "xeyr"],
+        Acknowledgements: ["yaxşı", "oldu", "aydındır", "başa düşdüm"],
+        Restrictors: ["sadəcə", "yalnız", "təkcə", "hələlik"],
+        Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"]);
 }

@@ -89,5 +89,9 @@ internal static class BuiltInTurkish
         NegativeImperativeEndings: ["mayin", "meyin"],
         NotImperatives: ["olun", "buyurun", "icin", "bugun", "dun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "benim", "urun", "uzun", "once", "sonun", "ayin", "yarin", "kolun", "lutfen", "hosun"],
         Conditionals: ["eğer", "şayet"],
-        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse"]);
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse"],
+        AnswerParticles: ["evet", "hayır", "yok"],
+        Acknowledgements: ["tamam", "peki", "anladım", "tamamdır"],
+        Restrictors: ["sadece", "yalnız", "yalnızca", "bir tek", "şimdilik"],
+        Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"]);
 }

@@ -78,5 +78,9 @@ internal static class BuiltInUzbek
         NegativeImperativeEndings: ["mang", "манг"],
         NotImperatives: ["qoying", "куйинг", "turing", "туринг", "boling", "булинг", "mening", "sizning", "uning", "bizning", "ularning", "buning", "shuning", "менинг", "сизнинг", "унинг", "бизнинг", "уларнинг", "бунинг", "шунинг"],
         Conditionals: ["agar", "агар"],
-        ConditionalEndings: ["sa", "са"]);
+        ConditionalEndings: ["sa", "са"],
+        AnswerParticles: ["ha", "xo'p", "yo'q", "ҳа", "ха", "хўп", "йўқ"],
+        Acknowledgements: ["mayli", "yaxshi", "tushunarli", "майли", "яхши", "тушунарли"],
+        Restrictors: ["faqat", "faqatgina", "hozircha", "фақат", "фақатгина", "ҳозирча"],
+        Interjections: ["voy", "hmm", "e", "a", "o", "вой", "э", "а", "о", "ҳм"]);
 }

@@ -19,6 +19,10 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <param name="NotImperatives">Words with an imperative ending that are not one ("sağ olun" is thanks, "bugün" a day).</param>
 /// <param name="Conditionals">Words that make a reply conditional ("if", "если"); Turkic marks it by suffix, see <paramref name="ConditionalEndings"/>.</param>
 /// <param name="ConditionalEndings">Turkic conditional suffixes ("-sa", "-dırsa"): "lazımdırsa dəyişin" is a yes on a condition.</param>
+/// <param name="AnswerParticles">Bare yes/no words ("no", "нет", "yok"): an answer only where they open a clause ("места нет" is no answer).</param>
+/// <param name="Acknowledgements">"okay", "ладно", "tamam": take note rather than decide; beside a real decision they are not the answer.</param>
+/// <param name="Restrictors">"only", "just", "for now" ("только", "sadece", "hozircha"): after a no, a go-ahead behind one takes the customer's own choice, not the offer.</param>
+/// <param name="Interjections">"oh", "well", "ой", "hmm": may stand before an answer particle that still opens its clause.</param>
 public sealed record LanguageGrammar(
     IReadOnlyList<string> ItemStops,
     IReadOnlyList<string> ItemFillers,
@@ -34,7 +38,11 @@ public sealed record LanguageGrammar(
     IReadOnlyList<string>? NegativeImperativeEndings = null,
     IReadOnlyList<string>? NotImperatives = null,
     IReadOnlyList<string>? Conditionals = null,
-    IReadOnlyList<string>? ConditionalEndings = null)
+    IReadOnlyList<string>? ConditionalEndings = null,
+    IReadOnlyList<string>? AnswerParticles = null,
+    IReadOnlyList<string>? Acknowledgements = null,
+    IReadOnlyList<string>? Restrictors = null,
+    IReadOnlyList<string>? Interjections = null)
 {
     public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
 }

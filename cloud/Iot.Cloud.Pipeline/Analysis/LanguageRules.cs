@@ -39,6 +39,10 @@ internal sealed class LanguageRules
         NotImperatives = Fold(Grammar.NotImperatives ?? []);
         Conditionals = Fold(Grammar.Conditionals ?? []);
         ConditionalEndings = Fold(Grammar.ConditionalEndings ?? []);
+        AnswerParticles = Fold(Grammar.AnswerParticles ?? []);
+        Acknowledgements = Fold(Grammar.Acknowledgements ?? []);
+        Restrictors = Fold(Grammar.Restrictors ?? []);
+        Interjections = Fold(Grammar.Interjections ?? []);
     }
 
     public string Language { get; }
@@ -78,6 +82,15 @@ internal sealed class LanguageRules
     public HashSet<string> Conditionals { get; }
 
     public HashSet<string> ConditionalEndings { get; }
+
+    public HashSet<string> AnswerParticles { get; }
+
+    public HashSet<string> Acknowledgements { get; }
+
+    /// <summary>Folded "only"/"for now" words (may be several words: "bir tek").</summary>
+    public HashSet<string> Restrictors { get; }
+
+    public HashSet<string> Interjections { get; }
 
     public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
 

@@ -30,9 +30,26 @@ internal static class ReplyClassifier
         var all = hits.Select(h => h.Hit).ToList();
         var kept = hits.Where(h => !all.Any(h.Hit.Within) && h.Kind is not null)
             .GroupBy(h => (h.Hit.Start, h.Hit.End)).Select(g => g.First())
+            .Where(h => ReplyGrammar.Answers(turn, h.Hit, rules))
             .OrderBy(h => h.Hit.Start)
-            .Select(h => new Reply(h.Kind!.Value, h.Hit))
+            .Select(h => new Reply(h.Kind == ReplyKind.Accept && ReplyGrammar.Negated(turn, h.Hit, rules) ? ReplyKind.Decline : h.Kind!.Value, h.Hit))
             .ToList();
+        // "Okay, no thanks", "Ладно, не надо": the acknowledgement takes note, the other answer decides.
+        if (kept.Any(r => r.Kind != ReplyKind.Hedge && !ReplyGrammar.IsAcknowledgement(r.Hit, rules)))
+        {
+            kept = kept.Where(r => !(r.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(r.Hit, rules))).ToList();
+        }
+
+        // "Yok, ... sadece fondöten alayım", "Yo'q, hozircha oylik olaman", "No, just the phone": after a no, a
+        // go-ahead behind "only"/"for now" takes the customer's own choice, not the offer, so the no stands. Without
+        // such a word the later answer is a change of mind and stands ("yok ya, olur, verin", "Нет! Конечно хочу").
+        var no = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
+        if (no is not null)
+        {
+            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End
+                || !ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules)).ToList();
+        }
+
         if (kept.Count == 0)
         {
             return null;

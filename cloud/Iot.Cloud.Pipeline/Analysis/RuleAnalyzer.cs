@@ -48,7 +48,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
 
         var rules = LanguageRules.For(language, profile.Languages[language]);
         var roles = TurnRoles.Infer(turns, rules);
-        var offers = OfferStructure.DropRequested(OfferDetector.Find(turns, rules), turns, roles, rules);
+        var offers = OfferStructure.OneSide(OfferStructure.DropRequested(OfferDetector.Find(turns, rules), turns, roles, rules), roles);
         var replies = offers.Select(o => ReplyWindow.ReplyTo(o, turns, offers, roles, rules)).ToList();
         foreach (var o in offers)
         {
