@@ -33,8 +33,17 @@ internal static class OfferStructure
         }
 
         var (a, b) = (sides[0].Count(), sides[1].Count());
-        return a == b ? offers : [.. (a > b ? sides[0] : sides[1]).OrderBy(o => o.Turn)];
+        if (a != b)
+        {
+            return [.. (a > b ? sides[0] : sides[1]).OrderBy(o => o.Turn)];
+        }
+
+        // A tie: a candidate inside the reply window of an earlier offer from the other side is the customer
+        // answering or asking back ("А это точно нужно?", "And the rest of the deal stays the same?").
+        return offers.Where(o => !offers.Any(e => e.Turn < o.Turn && InReplyWindow(roles.Block(o.Turn) - roles.Block(e.Turn)))).ToList();
     }
+
+    private static bool InReplyWindow(int distance) => distance % 2 == 1 && distance <= (2 * ReplyWindow.ReplyBlocks) - 1;
 
     private static bool RaisedByOther(OfferAct offer, IReadOnlyList<SpokenTurn> turns, TurnRoles roles, LanguageRules rules)
     {
