@@ -16,7 +16,7 @@ internal static class BuiltInAzerbaijani
             service: ["abunə*", "üzvlük*", "bonus kart*", "quraşdırma*", "çatdırılma*", "təmizləmə*", "xidmət*", "servis*", "sazlama*", "paket*", "kart*", "tarif*"],
             premium: ["daha böyük", "böyük*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha yaxşı*", "güclü*"]),
         ["bəli", "hə", "olar", "razıyam", "alıram", "alaram", "əlavə edin", "əlbəttə", "əlbəttə ki", "yaxşı", "oldu", "götürürəm", "götürərəm", "niyə də yox", "mütləq", "gəlin", "razı", "elə olsun", "olsun", "əlavə edək", "qəbul edirəm", "hə əlavə edin", "maraqlıdır", "yaxşı fikirdir", "əla fikirdir", "gözəl fikirdir", "olsun", "edin", "verin", "qoyun", "quraşdırın", "gətirin", "razılaşdıq", "yazın", "edək", "alaq"],
-        ["xeyr", "yox", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik", "bəs edər", "bəsdir", "kifayət edər", "özüm", "artıq sifariş", "sifariş vermişəm", "adi olsun", "lazım deyil"],
+        ["xeyr", "yox", "yox əlbəttə", "xeyr əlbəttə", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik", "bəs edər", "bəsdir", "kifayət edər", "özüm", "artıq sifariş", "sifariş vermişəm", "adi olsun", "lazım deyil"],
         ["əla", "gözəl", "super", "məmnun*", "çox yaxşı", "bəyəndim", "çox sağ olun", "çox təşəkkür*", "möhtəşəm", "xoşuma gəldi", "sevindim", "əladır", "qəşəng", "razı qaldım"],
         ["pis", "bahalı", "çox bahalı", "narazı*", "şikayət*", "problem*", "bəyənmədim", "xoşuma gəlmədi", "məyus*", "əsəbi*", "biabırçılıq", "dəhşət*", "qəzəbli", "keyfiyyətsiz", "bu çatmırdı", "razı deyiləm"],
         OfferFrames:
@@ -83,5 +83,6 @@ internal static class BuiltInAzerbaijani
         AnswerParticles: ["bəli", "hə", "yox", "xeyr"],
         Acknowledgements: ["yaxşı", "oldu", "aydındır", "başa düşdüm"],
         Restrictors: ["sadəcə", "yalnız", "təkcə", "hələlik"],
-        Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"]);
+        Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"],
+        Thanks: ["təşəkkür", "təşəkkürlər", "edirəm", "sağ", "olun", "sağol", "çox"]);
 }

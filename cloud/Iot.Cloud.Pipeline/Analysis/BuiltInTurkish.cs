@@ -17,7 +17,7 @@ internal static class BuiltInTurkish
             service: ["abonelik*", "üyelik*", "sadakat kart*", "aylık paket*", "kurulum*", "montaj*", "teslimat*", "kargo*", "temizli*", "bakım*", "servis*", "hizmet*", "veri aktarım*", "paket*", "kart*", "tarife*"],
             premium: ["daha büyük*", "büyük*", "bir üst*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha iyi*", "geniş*"]),
         ["evet", "tamam", "olur", "alayım", "alırım", "ekleyin", "ekle", "tabii", "tabi", "tabii ki", "kesinlikle", "neden olmasın", "peki", "olsun", "anlaştık", "memnuniyetle", "alalım", "evet lütfen", "tamamdır", "hay hay", "elbette", "ekleyelim", "ikna oldum", "alıyorum", "alacağım", "uygun", "iyi olur", "fena olmaz", "güzel olur", "harika olur", "olsun bakalım", "süper fikir", "iyi fikir", "güzel fikir", "harika fikir", "mantıklı", "yapın", "koyun", "verin", "kurun", "getirin", "gönderin", "ekleyin bakalım", "yapın bakalım", "alalım bakalım", "deneyelim", "alırız", "ekleyebilirsiniz", "yapalım", "koyalım"],
-        ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter", "yeterli", "bana yeter", "kendim", "zaten sipariş", "normal olsun", "gerek yok", "kullanmıyorum", "kullanmam"],
+        ["hayır", "yok tabii", "yok tabii ki", "hayır tabii ki", "pek değil", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter", "yeterli", "bana yeter", "kendim", "zaten sipariş", "normal olsun", "gerek yok", "kullanmıyorum", "kullanmam"],
         ["harika", "mükemmel", "süper", "memnun*", "çok iyi", "beğendim", "çok teşekkürler", "çok teşekkür ederim", "çok sağ olun", "bayıldım", "şahane", "müthiş", "harikasınız", "sevindim", "mutlu*", "çok güzel hizmet", "güzel hizmet"],
         ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "memnun kalmadı*", "beğenmedi*", "sevmedi*", "hoşlanmadı*", "hoşuma gitmedi", "beklemekten", "hiç memnun"],
         OfferFrames:
@@ -93,5 +93,6 @@ internal static class BuiltInTurkish
         AnswerParticles: ["evet", "hayır", "yok"],
         Acknowledgements: ["tamam", "peki", "anladım", "tamamdır"],
         Restrictors: ["sadece", "yalnız", "yalnızca", "bir tek", "şimdilik"],
-        Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"]);
+        Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"],
+        Thanks: ["teşekkürler", "teşekkür", "ederim", "sağ", "olun", "sağol", "çok"]);
 }

@@ -16,7 +16,7 @@ internal static class BuiltInUzbek
             service: ["obuna*", "a'zolik*", "bonus karta*", "o'rnatish*", "yetkazib berish*", "yetkazish*", "tozalash*", "xizmat*", "sozlash*", "paket*", "karta*", "обуна*", "аъзолик*", "бонус карта*", "ўрнатиш*", "урнатиш*", "етказиб бериш*", "тозалаш*", "хизмат*", "созлаш*", "пакет*", "карта*"],
             premium: ["kattaroq*", "katta*", "yangi model*", "pro", "max", "ultra", "plus", "premium", "yaxshiroq*", "kuchliroq*", "256*", "512*", "128*", "каттароқ*", "каттарок*", "катта*", "янги модел*", "яхшироқ*", "яхширок*", "про"]),
         ["ha", "xo'p", "mayli", "albatta", "olaman", "qo'shing", "roziman", "bo'pti", "bo'ladi", "yaxshi", "kelishdik", "qo'shib qo'ying", "olamiz", "zo'r fikr", "yaxshi fikr", "зўр фикр", "яхши фикр", "ha albatta", "ha qo'shing", "ҳа", "ха", "хўп", "майли", "албатта", "оламан", "қўшинг", "розиман", "бўпти", "бўлади", "яхши", "келишдик", "қўшиб қўйинг", "oldim", "олдим", "qiling", "bering", "қилинг", "беринг", "оламиз"],
-        ["yo'q", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas", "o'zim", "ўзим", "oddiysi", "оддийси", "buyurtma berganman", "буюртма берганман", "ishlatmayman", "ишлатмайман"],
+        ["yo'q", "yo'q albatta", "йўқ албатта", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas", "o'zim", "ўзим", "oddiysi", "оддийси", "buyurtma berganman", "буюртма берганман", "ishlatmayman", "ишлатмайман"],
         ["zo'r", "ajoyib", "a'lo", "yoqdi", "mamnun*", "juda yaxshi", "katta rahmat", "qoyil", "juda yoqdi", "xursand*", "зўр", "ажойиб", "аъло", "ёқди", "мамнун*", "жуда яхши", "катта раҳмат", "қойил", "хурсанд*"],
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
@@ -82,5 +82,6 @@ internal static class BuiltInUzbek
         AnswerParticles: ["ha", "xo'p", "yo'q", "ҳа", "ха", "хўп", "йўқ"],
         Acknowledgements: ["mayli", "yaxshi", "tushunarli", "майли", "яхши", "тушунарли"],
         Restrictors: ["faqat", "faqatgina", "hozircha", "фақат", "фақатгина", "ҳозирча"],
-        Interjections: ["voy", "hmm", "e", "a", "o", "вой", "э", "а", "о", "ҳм"]);
+        Interjections: ["voy", "hmm", "e", "a", "o", "вой", "э", "а", "о", "ҳм"],
+        Thanks: ["rahmat", "katta", "раҳмат", "катта", "sizga", "сизга"]);
 }

@@ -43,6 +43,7 @@ internal sealed class LanguageRules
         Acknowledgements = Fold(Grammar.Acknowledgements ?? []);
         Restrictors = Fold(Grammar.Restrictors ?? []);
         Interjections = Fold(Grammar.Interjections ?? []);
+        Thanks = Fold(Grammar.Thanks ?? []);
     }
 
     public string Language { get; }
@@ -91,6 +92,8 @@ internal sealed class LanguageRules
     public HashSet<string> Restrictors { get; }
 
     public HashSet<string> Interjections { get; }
+
+    public HashSet<string> Thanks { get; }
 
     public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
 

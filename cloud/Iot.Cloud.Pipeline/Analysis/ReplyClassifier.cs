@@ -44,6 +44,13 @@ internal static class ReplyClassifier
         // go-ahead behind "only"/"for now" takes the customer's own choice, not the offer, so the no stands. Without
         // such a word the later answer is a change of mind and stands ("yok ya, olur, verin", "Нет! Конечно хочу").
         var no = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
+        // "the basic one is fine", "the normal room will do": a go-ahead in the clause of a no says what the customer
+        // keeps instead; it is part of the no.
+        if (no is not null)
+        {
+            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End || !ReplyGrammar.SameClause(turn, no.Hit, r.Hit)).ToList();
+        }
+
         if (no is not null)
         {
             kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End

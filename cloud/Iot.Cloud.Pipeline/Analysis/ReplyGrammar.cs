@@ -52,8 +52,15 @@ internal static class ReplyGrammar
         return rules.Restrictors.Any(c => between.Contains(" " + c + " ", StringComparison.Ordinal));
     }
 
+    /// <summary>True when no clause break lies between two hits of one utterance.</summary>
+    public static bool SameClause(SpokenTurn turn, PhraseHit first, PhraseHit second) => !CrossesClause(turn, first.End, second.Start);
+
     public static bool IsAcknowledgement(PhraseHit hit, LanguageRules rules) =>
         rules.Acknowledgements.Contains(FoldedText.FoldPhrase(hit.Phrase));
+
+    /// <summary>"Okay, thanks.", "Tamam, teşekkürler.": nothing but an acknowledgement and thanks ("Fine, chuck them in" says more).</summary>
+    public static bool OnlyAcknowledges(SpokenTurn turn, LanguageRules rules) =>
+        Content(turn.Text, rules).All(w => rules.Thanks.Contains(w));
 
     private static List<string> Content(string original, LanguageRules rules) =>
         [.. FoldedText.FoldPhrase(original).Split(' ', StringSplitOptions.RemoveEmptyEntries)

@@ -18,6 +18,7 @@ internal static class ReplyWindow
         var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
         var offerBlock = roles.Block(offer.Turn);
         Reply? provisional = null;
+        var askedBack = false;
         for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
         {
             var distance = roles.Block(j) - offerBlock;
@@ -28,7 +29,20 @@ internal static class ReplyWindow
 
             // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
             // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
-            if (distance % 2 != 1 || ReplyClassifier.Classify(turns[j], rules) is not { } reply)
+            if (distance % 2 != 1)
+            {
+                continue;
+            }
+
+            if (ReplyClassifier.Classify(turns[j], rules) is not { } reply)
+            {
+                askedBack |= turns[j].Sentences.Any(s => s.IsQuestion);
+                continue;
+            }
+
+            // Once the customer has asked back ("Where are they?", "Kahvaltı kaçta?"), "Okay, thanks" / "Tamam,
+            // teşekkürler" takes note of the seller's answer; it is no decision on the offer.
+            if (askedBack && reply.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(reply.Hit, rules) && ReplyGrammar.OnlyAcknowledges(turns[j], rules))
             {
                 continue;
             }
@@ -41,6 +55,8 @@ internal static class ReplyWindow
             {
                 return reply;
             }
+
+            askedBack = true;
 
             // A later hedge does not undo an earlier conditional yes or no; a later decision does.
             if (provisional is null || reply.Kind != ReplyKind.Hedge)
