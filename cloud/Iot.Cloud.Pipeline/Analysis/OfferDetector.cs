@@ -68,7 +68,7 @@ internal static class OfferDetector
                 continue;
             }
 
-            foreach (var m in Matches(frame, sentence.Value))
+            foreach (var m in Matches(frame.Regex, sentence.Value).Concat(frame.ShortGap is { } shortGap ? Matches(shortGap, sentence.Value) : []))
             {
                 var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
                 var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
@@ -95,11 +95,11 @@ internal static class OfferDetector
     /// A frame's matches, or none when it runs past its time limit: frames are bounded (no nested open repeats), but a
     /// tenant can write one that is not, and one slow frame on one sentence must cost that frame, not the analysis.
     /// </summary>
-    private static List<System.Text.RegularExpressions.Match> Matches(OfferFrame frame, string value)
+    private static List<System.Text.RegularExpressions.Match> Matches(System.Text.RegularExpressions.Regex regex, string value)
     {
         try
         {
-            return frame.Regex.Matches(value).ToList();
+            return regex.Matches(value).ToList();
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
