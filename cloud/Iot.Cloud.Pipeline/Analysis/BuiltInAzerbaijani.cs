@@ -21,6 +21,9 @@ internal static class BuiltInAzerbaijani
         ["pis", "bahalı", "çox bahalı", "narazı*", "şikayət*", "problem*", "bəyənmədim", "xoşuma gəlmədi", "məyus*", "əsəbi*", "biabırçılıq", "dəhşət*", "qəzəbli", "keyfiyyətsiz", "bu çatmırdı", "razı deyiləm"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} də|da *im|*um ??",
+            "yanına|yanında {item} ~ gedir|yaraşır|uyğun_gəlir .",
             "{item} ?də|da|həm ?almaq|əlavə_etmək|baxmaq|görmək|sınamaq|keçmək|götürmək istəyirsiniz|istərdiniz|istəmirsiniz|istəyərsiniz|istəyirsinizmi|istərdinizmi ?mi|mı",
             "{item} ?də|da alarsınız|götürərsiniz|götürürsünüz|baxarsınız|sınayarsınız|alırsınız|alarsınızmı|götürərsinizmi|əlavə_edərsiniz ?mı|mi|mu",
             "{item} ?də|da əlavə_edək|əlavə_edim|əlavə_edəkmi|əlavə_edimmi|göstərim|göstərək|baxaq|yazaq|quraşdıraq|qablaşdırım ?mi|mı",

@@ -25,6 +25,9 @@ internal static class BuiltInEnglish
         ["bad", "terrible", "awful", "horrible", "too expensive", "expensive", "overpriced", "disappoint*", "unhappy", "angry", "upset", "annoy*", "frustrat*", "ridiculous", "unacceptable", "worst", "waste", "rude", "useless", "complain*", "fed up", "poor", "never again", "sucks", "hate", "not happy", "waiting for ages", "never arrived", "every single time", "don't push", "stop asking", "nightmare"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "?do|would ?you want|like us|me to ?also do|put|fit|set_up|add|install|book|wrap|deliver|change|replace ?on {item}",
+            "we ?also ?can do|offer {item} for|from|in_store|at|if",
             $"would|will|do|did you ?also like|want|need|fancy ?to ?also ?{Get} {{item}}",
             "would|will|are you ?also ?be interested in {item}",
             $"can|could|may|shall|should i ?also add|include|offer_you|suggest|recommend|show_you|interest_you_in|get_you|throw_in|put_in|ring_up|tempt_you_with|bring_you|grab_you|add_on {{item}}",

@@ -22,6 +22,8 @@ internal static class BuiltInTurkish
         ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "memnun kalmadı*", "beğenmedi*", "sevmedi*", "hoşlanmadı*", "hoşuma gitmedi", "beklemekten", "hiç memnun"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} ?ile|la|le ?çok|pek|gayet ?iyi|güzel|hoş gider|yakışır .",
             "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",
             "{item} ?de|da istermisiniz|istermisin|istemezmisiniz",
             "{item} ?de|da alır|bakar|düşünür|dener|ekler|yaptırır|geçer|inceler|kullanır misiniz|musunuz|misin|musun",
@@ -63,6 +65,9 @@ internal static class BuiltInTurkish
             "{item} ?de|da *alim|*elim|*yalim|*yelim|*ayim|*eyim|*yayim|*yeyim mi|mi ??",
             // The seller can do it: "Kurulumu da yapabiliriz", "Büyük boy yapabilirim".
             "{item} ?de|da *abiliriz|*ebiliriz|*abilirim|*ebilirim .",
+            // With "de/da" (also) it is an add-on, never the exchange a customer cue (değiştir*) would make it.
+            "! {item} de|da *alim|*elim|*yalim|*yelim mi|mi ??",
+            "! {item} de|da *abiliriz|*ebiliriz .",
             "{item} ile|bununla|onunla ?çok|harika|güzel|çok_güzel ?gider|yakışır|uyar|uyumlu",
             "fark ~ {item} var|alabilirsiniz|olur .",
             "buradayken|hazır_gelmişken|gelmişken ~ {item}",

@@ -21,6 +21,8 @@ internal static class BuiltInUzbek
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
         [
+            // rules/6: with "ham" (also) an optative is an add-on, never the exchange a customer cue (almashtir*) would make it.
+            "! {item} ham|ҳам|хам *aylikmi|*aymi|*ylikmi|*айликми|*айми|*йликми ??",
             "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|qilasizmi|qildirasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",
             "{item} ?ham|хам оласизми|олмайсизми|хоҳлайсизми|хоҳламайсизми|қўшайликми|қўшамизми|қўшиб_қўяйми|қўшиб_берайми|кўрасизми|кўриб_чиқасизми|синаб_кўрасизми|керакми|керак_эмасми|олиб_кўрасизми|қиласизми|қилдирасизми|ўрнатайликми|қўшайми",
             "{item} ?ham|хам taklif_qilaman|taklif_qilamiz|taklif_qilardim|taklif_qila_olaman|taklif_etaman|tavsiya_qilaman|tavsiya_qilamiz|tavsiya_beraman|tavsiya_etaman|maslahat_beraman|maslahat_beramiz",
