@@ -26,6 +26,7 @@ internal static class ReplyClassifier
         };
         var hits = lists.SelectMany(l => PhraseMatcher.Find(turn.Folded, l.Phrases).Select(h => (Kind: l.Kind, Hit: h)))
             .Concat(ReplyMorphology.Imperatives(turn, rules).Select(h => (Kind: (ReplyKind?)h.Kind, h.Hit)))
+            .Where(h => ReplyGrammar.InOneSentence(turn, h.Hit))
             .ToList();
         var all = hits.Select(h => h.Hit).ToList();
         var kept = hits.Where(h => !all.Any(h.Hit.Within) && h.Kind is not null)

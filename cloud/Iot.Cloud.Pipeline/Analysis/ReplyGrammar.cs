@@ -30,6 +30,16 @@ internal static class ReplyGrammar
         return !particle || Content(turn.Text[clauseStart..at], rules).Count == 0;
     }
 
+    /// <summary>
+    /// False when a sentence ends inside the phrase: folding drops punctuation, so "нет конечно" would read "Нет!
+    /// Конечно беру" as one phrase.
+    /// </summary>
+    public static bool InOneSentence(SpokenTurn turn, PhraseHit hit)
+    {
+        var at = turn.Folded.OriginalIndex(hit.Start);
+        return turn.Text.AsSpan(at, turn.Folded.OriginalIndex(hit.End - 1) - at).IndexOfAny(SentenceEnds) < 0;
+    }
+
     /// <summary>True when a negator governs the phrase: one of the three words before it in its clause, or a post-negator right after it.</summary>
     public static bool Negated(SpokenTurn turn, PhraseHit hit, LanguageRules rules)
     {

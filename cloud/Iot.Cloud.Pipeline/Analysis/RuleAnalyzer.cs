@@ -16,7 +16,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
     public const string EngineName = "rules";
 
     /// <summary>Stored with every result (the analyses.engine column) so a result can be traced to the rules that made it.</summary>
-    public const string EngineVersion = "rules/5";
+    public const string EngineVersion = "rules/6";
 
     /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
     public const double SentimentThreshold = SentimentScorer.Threshold;
