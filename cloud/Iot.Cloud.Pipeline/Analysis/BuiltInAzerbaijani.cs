@@ -87,5 +87,6 @@ internal static class BuiltInAzerbaijani
         Acknowledgements: ["yaxşı", "oldu", "aydındır", "başa düşdüm"],
         Restrictors: ["sadəcə", "yalnız", "təkcə", "hələlik"],
         Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"],
-        Thanks: ["təşəkkür", "təşəkkürlər", "edirəm", "sağ", "olun", "sağol", "çox"]);
+        Thanks: ["təşəkkür", "təşəkkürlər", "edirəm", "sağ", "olun", "sağol", "çox"],
+        QuestionWords: ["nə", "nəyi", "necə", "hansı", "hansını", "harada", "haraya", "kim", "neçə"]);
 }

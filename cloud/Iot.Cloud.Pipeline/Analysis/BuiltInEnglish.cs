@@ -135,5 +135,6 @@ internal static class BuiltInEnglish
         Acknowledgements: ["ok", "okay", "alright", "all right", "right", "fine", "i see", "got it"],
         Restrictors: ["just", "only", "for now"],
         Interjections: ["oh", "ooh", "well", "actually", "okay", "ok", "right", "alright", "um", "uh", "erm", "er", "hmm", "hm", "ah", "so", "mm", "ha", "oh well"],
-        Thanks: ["thanks", "thank", "you", "cheers", "ta", "very", "much", "lovely"]);
+        Thanks: ["thanks", "thank", "you", "cheers", "ta", "very", "much", "lovely"],
+        QuestionWords: ["what", "which", "how", "where", "when", "who", "whose"]);
 }

@@ -99,5 +99,6 @@ internal static class BuiltInTurkish
         Acknowledgements: ["tamam", "peki", "anladım", "tamamdır"],
         Restrictors: ["sadece", "yalnız", "yalnızca", "bir tek", "şimdilik"],
         Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"],
-        Thanks: ["teşekkürler", "teşekkür", "ederim", "sağ", "olun", "sağol", "çok"]);
+        Thanks: ["teşekkürler", "teşekkür", "ederim", "sağ", "olun", "sağol", "çok"],
+        QuestionWords: ["ne", "neyi", "nasıl", "hangi", "hangisi", "hangisini", "nerede", "nereye", "ne_zaman", "kim", "kaç"]);
 }

@@ -22,6 +22,7 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <param name="AnswerParticles">Bare yes/no words ("no", "нет", "yok"): an answer only where they open a clause ("места нет" is no answer).</param>
 /// <param name="Acknowledgements">"okay", "ладно", "tamam": take note rather than decide; beside a real decision they are not the answer.</param>
 /// <param name="Restrictors">"only", "just", "for now" ("только", "sadece", "hozircha"): after a no, a go-ahead behind one takes the customer's own choice, not the offer.</param>
+/// <param name="QuestionWords">"what", "что", "nə", "nima": a question with one outside the frame's own words deliberates, it offers nothing.</param>
 /// <param name="Thanks">"thanks", "спасибо", "rahmat": an "okay, thanks" holds no decision.</param>
 /// <param name="Interjections">"oh", "well", "ой", "hmm": may stand before an answer particle that still opens its clause.</param>
 public sealed record LanguageGrammar(
@@ -44,7 +45,8 @@ public sealed record LanguageGrammar(
     IReadOnlyList<string>? Acknowledgements = null,
     IReadOnlyList<string>? Restrictors = null,
     IReadOnlyList<string>? Interjections = null,
-    IReadOnlyList<string>? Thanks = null)
+    IReadOnlyList<string>? Thanks = null,
+    IReadOnlyList<string>? QuestionWords = null)
 {
     public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
 }

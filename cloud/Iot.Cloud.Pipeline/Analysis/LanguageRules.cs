@@ -44,6 +44,7 @@ internal sealed class LanguageRules
         Restrictors = Fold(Grammar.Restrictors ?? []);
         Interjections = Fold(Grammar.Interjections ?? []);
         Thanks = Fold(Grammar.Thanks ?? []);
+        QuestionWords = Fold(Grammar.QuestionWords ?? []);
     }
 
     public string Language { get; }
@@ -94,6 +95,8 @@ internal sealed class LanguageRules
     public HashSet<string> Interjections { get; }
 
     public HashSet<string> Thanks { get; }
+
+    public HashSet<string> QuestionWords { get; }
 
     public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
 

@@ -43,7 +43,8 @@ internal static class OfferDetector
 
     private static OfferAct? Anaphoric(int turn, SpokenSentence previous, LanguageRules rules)
     {
-        if (rules.CustomerCues.Matches(previous.Value))
+        // "Geçti. Fiş ister misiniz?": a one-word sentence before ("went through", "ready") names nothing on offer.
+        if (rules.CustomerCues.Matches(previous.Value) || LanguageRules.Words(previous.Value, 0, previous.Value.Length).Count(w => w.Text != "\u0001") < 2)
         {
             return null;
         }
@@ -71,6 +72,12 @@ internal static class OfferDetector
             foreach (var m in Matches(frame.Regex, sentence.Value).Concat(frame.ShortGap is { } shortGap ? Matches(shortGap, sentence.Value) : []))
             {
                 var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
+                // An offer is a yes/no question or a statement; "Nə yem verək?", "What should we get him?" deliberate.
+                if (sentence.IsQuestion && AsksWh(sentence.Value, m, from, to, frame.Slot, rules))
+                {
+                    continue;
+                }
+
                 var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
                 if (item is not { } range)
                 {
@@ -89,6 +96,20 @@ internal static class OfferDetector
         }
 
         return null;
+    }
+
+    /// <summary>A question word in the sentence outside the frame's own words (the slot counts: "Nə yem" before "verək").</summary>
+    private static bool AsksWh(string value, System.Text.RegularExpressions.Match m, int from, int to, OfferFrame.SlotPlace slot, LanguageRules rules)
+    {
+        if (rules.QuestionWords.Count == 0)
+        {
+            return false;
+        }
+
+        var frameWords = LanguageRules.Words(value, m.Index, m.Index + m.Length)
+            .Where(w => slot != OfferFrame.SlotPlace.Inside || w.Start < from || w.Start >= to)
+            .Select(w => w.Start).ToHashSet();
+        return LanguageRules.Words(value, 0, value.Length).Any(w => !frameWords.Contains(w.Start) && rules.QuestionWords.Contains(w.Text));
     }
 
     /// <summary>

@@ -24,7 +24,9 @@ internal static class OfferStructure
         var sides = offers.GroupBy(o => roles.Block(o.Turn) % 2).ToList();
         if (sides.Count < 2)
         {
-            return offers;
+            // All on one side: when the roles are known and call it the customer's ("And a game?" after the seller
+            // listed what is in the box), there is no seller offer.
+            return roles.Known ? offers.Where(o => roles.IsSeller(o.Turn)).ToList() : offers;
         }
 
         if (roles.Known)
