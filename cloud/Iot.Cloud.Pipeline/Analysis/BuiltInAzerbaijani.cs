@@ -22,6 +22,7 @@ internal static class BuiltInAzerbaijani
         OfferFrames:
         [
             // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "təklifimiz|kampaniyamız|aksiyamız var {item}",
             "{item} də|da *im|*um ??",
             "yanına|yanında {item} ~ gedir|yaraşır|uyğun_gəlir .",
             "{item} ?də|da|həm ?almaq|əlavə_etmək|baxmaq|görmək|sınamaq|keçmək|götürmək istəyirsiniz|istərdiniz|istəmirsiniz|istəyərsiniz|istəyirsinizmi|istərdinizmi ?mi|mı",
@@ -88,5 +89,6 @@ internal static class BuiltInAzerbaijani
         Restrictors: ["sadəcə", "yalnız", "təkcə", "hələlik"],
         Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"],
         Thanks: ["təşəkkür", "təşəkkürlər", "edirəm", "sağ", "olun", "sağol", "çox"],
-        QuestionWords: ["nə", "nəyi", "necə", "hansı", "hansını", "harada", "haraya", "kim", "neçə"]);
+        QuestionWords: ["nə", "nəyi", "necə", "hansı", "hansını", "harada", "haraya", "kim", "neçə"],
+        ChoiceMarkers: ["olsun"]);
 }

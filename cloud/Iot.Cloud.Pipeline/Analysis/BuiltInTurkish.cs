@@ -23,6 +23,7 @@ internal static class BuiltInTurkish
         OfferFrames:
         [
             // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "teklifimiz|kampanyamız|fırsatımız var {item}",
             "{item} ?ile|la|le ?çok|pek|gayet ?iyi|güzel|hoş gider|yakışır .",
             "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",
             "{item} ?de|da istermisiniz|istermisin|istemezmisiniz",
@@ -100,5 +101,6 @@ internal static class BuiltInTurkish
         Restrictors: ["sadece", "yalnız", "yalnızca", "bir tek", "şimdilik"],
         Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"],
         Thanks: ["teşekkürler", "teşekkür", "ederim", "sağ", "olun", "sağol", "çok"],
-        QuestionWords: ["ne", "neyi", "nasıl", "hangi", "hangisi", "hangisini", "nerede", "nereye", "ne_zaman", "kim", "kaç"]);
+        QuestionWords: ["ne", "neyi", "nasıl", "hangi", "hangisi", "hangisini", "nerede", "nereye", "ne_zaman", "kim", "kaç"],
+        ChoiceMarkers: ["olsun"]);
 }

@@ -86,5 +86,6 @@ internal static class BuiltInUzbek
         Restrictors: ["faqat", "faqatgina", "hozircha", "фақат", "фақатгина", "ҳозирча"],
         Interjections: ["voy", "hmm", "e", "a", "o", "вой", "э", "а", "о", "ҳм"],
         Thanks: ["rahmat", "katta", "раҳмат", "катта", "sizga", "сизга"],
-        QuestionWords: ["nima", "nimani", "qanday", "qaysi", "qayerda", "qachon", "kim", "qancha", "нима", "нимани", "қандай", "қайси", "қаерда", "қачон", "ким", "қанча"]);
+        QuestionWords: ["nima", "nimani", "qanday", "qaysi", "qayerda", "qachon", "kim", "qancha", "нима", "нимани", "қандай", "қайси", "қаерда", "қачон", "ким", "қанча"],
+        ChoiceMarkers: ["bo'lsin", "бўлсин"]);
 }

@@ -23,6 +23,7 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <param name="Acknowledgements">"okay", "ладно", "tamam": take note rather than decide; beside a real decision they are not the answer.</param>
 /// <param name="Restrictors">"only", "just", "for now" ("только", "sadece", "hozircha"): after a no, a go-ahead behind one takes the customer's own choice, not the offer.</param>
 /// <param name="QuestionWords">"what", "что", "nə", "nima": a question with one outside the frame's own words deliberates, it offers nothing.</param>
+/// <param name="ChoiceMarkers">"olsun", "bo'lsin": after a no, "standart olsun" (let it be the standard one) names the customer's choice.</param>
 /// <param name="Thanks">"thanks", "спасибо", "rahmat": an "okay, thanks" holds no decision.</param>
 /// <param name="Interjections">"oh", "well", "ой", "hmm": may stand before an answer particle that still opens its clause.</param>
 public sealed record LanguageGrammar(
@@ -46,7 +47,8 @@ public sealed record LanguageGrammar(
     IReadOnlyList<string>? Restrictors = null,
     IReadOnlyList<string>? Interjections = null,
     IReadOnlyList<string>? Thanks = null,
-    IReadOnlyList<string>? QuestionWords = null)
+    IReadOnlyList<string>? QuestionWords = null,
+    IReadOnlyList<string>? ChoiceMarkers = null)
 {
     public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
 }

@@ -45,6 +45,7 @@ internal sealed class LanguageRules
         Interjections = Fold(Grammar.Interjections ?? []);
         Thanks = Fold(Grammar.Thanks ?? []);
         QuestionWords = Fold(Grammar.QuestionWords ?? []);
+        ChoiceMarkers = Fold(Grammar.ChoiceMarkers ?? []);
     }
 
     public string Language { get; }
@@ -97,6 +98,8 @@ internal sealed class LanguageRules
     public HashSet<string> Thanks { get; }
 
     public HashSet<string> QuestionWords { get; }
+
+    public HashSet<string> ChoiceMarkers { get; }
 
     public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
 

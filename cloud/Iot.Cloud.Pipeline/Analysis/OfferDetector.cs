@@ -33,6 +33,13 @@ internal static class OfferDetector
         return offers;
     }
 
+    /// <summary>
+    /// True when a sentence is an offer as <see cref="Find"/> reads it: a frame, and with a customer cue only a frame that
+    /// overrides cues ("have you got a lint roller at home?" is the seller's, though "have you got" is a customer cue).
+    /// </summary>
+    public static bool IsOffer(SpokenSentence sentence, LanguageRules rules) =>
+        FirstOffer(-1, sentence, rules, overridersOnly: rules.CustomerCues.Matches(sentence.Value)) is not null;
+
     /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
     public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules, overridersOnly: false) is not null;
 

@@ -55,7 +55,7 @@ internal static class ReplyClassifier
         if (no is not null)
         {
             kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End
-                || !ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules)).ToList();
+                || !(ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules) || ReplyGrammar.NamesAChoice(turn, r.Hit, rules))).ToList();
         }
 
         if (kept.Count == 0)

@@ -55,6 +55,18 @@ internal static class ReplyGrammar
         return next.Text is not null && rules.PostNegators.Contains(next.Text) && !CrossesClause(turn, hit.End, next.Start);
     }
 
+    /// <summary>"Standart olsun", "bardak olsun", "oddiysi bo'lsin": a let-it-be with its own subject names the customer's choice.</summary>
+    public static bool NamesAChoice(SpokenTurn turn, PhraseHit hit, LanguageRules rules)
+    {
+        if (!rules.ChoiceMarkers.Contains(FoldedText.FoldPhrase(hit.Phrase)))
+        {
+            return false;
+        }
+
+        var (_, clauseStart, _) = Place(turn, hit);
+        return Content(turn.Text[clauseStart..turn.Folded.OriginalIndex(hit.Start)], rules).Count > 0;
+    }
+
     /// <summary>True when "only", "just", "for now" ("только", "sadece", "hozircha") stands between two folded positions.</summary>
     public static bool RestrictedBetween(SpokenTurn turn, int from, int to, LanguageRules rules)
     {

@@ -19,10 +19,11 @@ internal static class ReplyWindow
         var offerBlock = roles.Block(offer.Turn);
         Reply? provisional = null;
         var askedBack = false;
+        var limit = (2 * ReplyBlocks) - 1;
         for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
         {
             var distance = roles.Block(j) - offerBlock;
-            if (distance > 2 * ReplyBlocks - 1)
+            if (distance > limit)
             {
                 break;
             }
@@ -36,7 +37,12 @@ internal static class ReplyWindow
 
             if (ReplyClassifier.Classify(turns[j], rules) is not { } reply)
             {
-                askedBack |= turns[j].Sentences.Any(s => s.IsQuestion);
+                if (turns[j].Sentences.Any(s => s.IsQuestion))
+                {
+                    askedBack = true;
+                    limit = Stretch(limit, distance);
+                }
+
                 continue;
             }
 
@@ -57,6 +63,7 @@ internal static class ReplyWindow
             }
 
             askedBack = true;
+            limit = Stretch(limit, distance);
 
             // A later hedge does not undo an earlier conditional yes or no; a later decision does.
             if (provisional is null || reply.Kind != ReplyKind.Hedge)
@@ -67,4 +74,13 @@ internal static class ReplyWindow
 
         return provisional;
     }
+
+    /// <summary>
+    /// A customer still asking ("How much is the yearly?", "Nine instalments, you said?") has not answered yet: the
+    /// window runs on to the customer's next block, up to <see cref="MaxReplyBlocks"/> of them.
+    /// </summary>
+    private static int Stretch(int limit, int distance) => Math.Max(limit, Math.Min(distance + 2, (2 * MaxReplyBlocks) - 1));
+
+    /// <summary>Customer blocks searched at most when the customer keeps asking back.</summary>
+    public const int MaxReplyBlocks = 4;
 }

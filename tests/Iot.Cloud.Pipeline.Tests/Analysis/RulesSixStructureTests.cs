@@ -139,4 +139,29 @@ public sealed class RulesSixStructureTests
 
         Assert.False(result.UpsellAttempted, result.Summary);
     }
+
+    [Theory]
+    [InlineData("tr", "Kahve için büyük boy da alır mısınız?", "Gerek yok, akşam uyuyamam. Küçük olsun.")]
+    [InlineData("uz", "Katta stakan ham olasizmi?", "Kerak emas, kechasi uxlolmayman. Kichigi bo'lsin.")]
+    public void After_a_no_a_let_it_be_with_its_own_subject_is_the_customers_choice(string language, string offer, string reply)
+    {
+        var result = Analyze(language, offer, reply);
+
+        Assert.Equal(CustomerReaction.Declined, result.CustomerReaction);
+    }
+
+    [Fact]
+    public void A_customer_who_keeps_asking_back_is_answered_in_a_later_block()
+    {
+        var result = Analyze(
+            "en",
+            "Would you like the annual pass instead?",
+            "What does that come to?",
+            "Two hundred for the year.",
+            "Can I pay it monthly?",
+            "Yes, twelve instalments.",
+            "Alright, go on then, the annual one.");
+
+        Assert.Equal(CustomerReaction.Accepted, result.CustomerReaction);
+    }
 }
