@@ -22,6 +22,7 @@ internal static class BuiltInAzerbaijani
         OfferFrames:
         [
             // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} cəmi|yalnız|sadəcə|ancaq ~ bahadır|artıqdır|fərqlə|fərqi_var .",
             "təklifimiz|kampaniyamız|aksiyamız var {item}",
             "{item} də|da *im|*um ??",
             "yanına|yanında {item} ~ gedir|yaraşır|uyğun_gəlir .",

@@ -26,6 +26,7 @@ internal static class BuiltInEnglish
         OfferFrames:
         [
             // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} is|s ?only|just ~ more|extra .",
             "?do|would ?you want|like us|me to ?also do|put|fit|set_up|add|install|book|wrap|deliver|change|replace ?on {item}",
             "we ?also ?can do|offer {item} for|from|in_store|at|if",
             $"would|will|do|did you ?also like|want|need|fancy ?to ?also ?{Get} {{item}}",

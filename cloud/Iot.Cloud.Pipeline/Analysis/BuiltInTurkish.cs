@@ -23,6 +23,7 @@ internal static class BuiltInTurkish
         OfferFrames:
         [
             // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} sadece|yalnızca|yalnız ~ fazla|pahalı|farkla|fark_ediyor .",
             "teklifimiz|kampanyamız|fırsatımız var {item}",
             "{item} ?ile|la|le ?çok|pek|gayet ?iyi|güzel|hoş gider|yakışır .",
             "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",

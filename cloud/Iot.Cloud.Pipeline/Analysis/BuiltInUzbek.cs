@@ -21,6 +21,8 @@ internal static class BuiltInUzbek
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} atigi|faqat|bor_yo'g'i|атиги|фақат|бор_йўғи ~ qimmatroq|ko'proq|farq|қимматроқ|кўпроқ|фарқ .",
             // rules/6: with "ham" (also) an optative is an add-on, never the exchange a customer cue (almashtir*) would make it.
             "! {item} ham|ҳам|хам *aylikmi|*aymi|*ylikmi|*айликми|*айми|*йликми ??",
             "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|qilasizmi|qildirasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",

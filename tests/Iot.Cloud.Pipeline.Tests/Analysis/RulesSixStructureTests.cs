@@ -123,6 +123,8 @@ public sealed class RulesSixStructureTests
     [InlineData("en", "Do you want us to set up the printer?", "the printer")]
     [InlineData("tr", "Silecekleri de değiştirelim mi?", "Silecekleri")]
     [InlineData("uz", "Moy filtrini ham almashtiraylikmi?", "Moy filtrini")]
+    [InlineData("az", "Böyük qutu cəmi beş manat bahadır.", "Böyük qutu")]
+    [InlineData("ru", "Большая коробка всего на двести рублей дороже.", "Большая коробка")]
     public void A_proposal_the_seller_makes_by_grammar_is_an_offer(string language, string line, string item)
     {
         var result = Analyze(language, "…", line);
