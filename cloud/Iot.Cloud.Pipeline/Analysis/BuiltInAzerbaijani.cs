@@ -64,7 +64,7 @@ internal static class BuiltInAzerbaijani
             "burdaykan|burada_ikan|gelmisken|yeri_gelmisken ~ {item}",
         ],
         CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyişmək istəyirəm", "dəyişdirmək istəyirəm", "dəyişə bilərəm", "dəyişdirə bilərəm", "dəyişmək olar", "dəyişdirmək olar", "dəyişdirin", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
-        Hedges: ["bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
+        Hedges: ["baxaram", "baxacam", "bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
         Neutral: ["problem deyil", "problem yoxdur", "eybi yoxdur", "dəyməz", "narahat olmayın", "xahiş edirəm"],
         // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
         Purchase: ["götürürəm", "götürək", "götürərəm", "alıram", "alaq", "alım", "alacam", "alaram", "bu olsun", "satın al*", "verin", "neçəyə", "neçəyədir", "neçə manat", "qiyməti", "qiymət", "nə qədərdir", "kartla", "nağd", "ödəyirəm", "ödəyəcəm", "ödəniş", "kartı yaxınlaşdır*", "buyurun çekiniz", "çekiniz paketdədir"]);

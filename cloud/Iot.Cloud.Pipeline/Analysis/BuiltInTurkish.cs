@@ -76,7 +76,7 @@ internal static class BuiltInTurkish
             "{item} *dan|*den ikinci|ikincisi yarı_fiyatına|bedava|hediye",
         ],
         CustomerCues: ["nerede", "nerde", "iade", "geri vermek", "geri almak", "değişim", "değiştir*", "bozul*", "bozuk", "çalışmıyor", "arızalı", "arıza", "kapsıyor mu", "kapsar mı", "karşılıyor mu", "kapsamında mı", "kapsamına", "benim", "aldım", "satın aldım", "arıyorum", "istiyorum", "ne kadar", "kaç para", "kaç lira", "bana lazım", "lazımdı", "lazım oldu", "bana", "tamir"],
-        Hedges: ["belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
+        Hedges: ["bakarım", "bakacağım", "belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
         Neutral: ["sorun değil", "sorun yok", "problem değil", "problem yok", "rica ederim", "önemli değil", "estağfurullah", "dert değil"],
         // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
         Purchase: ["alayım", "alalım", "alıyorum", "alacağım", "alırım", "satın al*", "bu olsun", "bunu istiyorum", "alabilir miyim", "verir misiniz", "paket yapar mısınız", "ne kadar", "kaç para", "kaç lira", "kaça", "fiyatı", "fiyatı ne", "ücreti ne", "kartla", "kredi kartı", "nakit", "öderim", "ödeyeceğim", "ödeme", "kartı yaklaştır*", "kartınızı", "fişiniz burada", "buyurun fişiniz", "kasaya"]);

@@ -35,33 +35,6 @@ internal static class ReplyClassifier
             .OrderBy(h => h.Hit.Start)
             .Select(h => new Reply(h.Kind == ReplyKind.Accept && ReplyGrammar.Negated(turn, h.Hit, rules) ? ReplyKind.Decline : h.Kind!.Value, h.Hit))
             .ToList();
-        // "Okay, no thanks", "Ладно, не надо": the acknowledgement takes note, the other answer decides.
-        if (kept.Any(r => r.Kind != ReplyKind.Hedge && !ReplyGrammar.IsAcknowledgement(r.Hit, rules)))
-        {
-            kept = kept.Where(r => !(r.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(r.Hit, rules))).ToList();
-        }
-
-        // "Yok, ... sadece fondöten alayım", "Yo'q, hozircha oylik olaman", "No, just the phone": after a no, a
-        // go-ahead behind "only"/"for now" takes the customer's own choice, not the offer, so the no stands. Without
-        // such a word the later answer is a change of mind and stands ("yok ya, olur, verin", "Нет! Конечно хочу").
-        var no = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
-        // "the basic one is fine", "the normal room will do": a go-ahead in the clause of a no says what the customer
-        // keeps instead; it is part of the no.
-        if (no is not null)
-        {
-            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End || !ReplyGrammar.SameClause(turn, no.Hit, r.Hit)).ToList();
-        }
-
-        if (no is not null)
-        {
-            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End
-                || !(ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules) || ReplyGrammar.NamesAChoice(turn, r.Hit, rules))).ToList();
-        }
-
-        if (kept.Count == 0)
-        {
-            return null;
-        }
 
         // "Yes... but not now": the part after the last contrast word is the answer.
         var words = LanguageRules.Words(turn.Folded.Value, 0, turn.Folded.Value.Length);
@@ -69,6 +42,29 @@ internal static class ReplyClassifier
         if (contrast.Text is not null && kept.Any(r => r.Hit.Start >= contrast.End))
         {
             kept = kept.Where(r => r.Hit.Start >= contrast.End).ToList();
+        }
+
+        // "Okay, no thanks", "Ладно, не надо": the acknowledgement takes note, the other answer decides.
+        if (kept.Any(r => r.Kind != ReplyKind.Hedge && !ReplyGrammar.IsAcknowledgement(r.Hit, rules)))
+        {
+            kept = kept.Where(r => !(r.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(r.Hit, rules))).ToList();
+        }
+
+        // After a no, a go-ahead is the customer's own choice, not a yes to the offer, when it stands in the no's
+        // clause ("the basic one is fine"), behind "only"/"for now" ("Yok, sadece fondöten alayım", "Yo'q, hozircha
+        // oylik olaman") or as a let-it-be with its own subject ("Standart olsun"). Otherwise it is a change of mind
+        // and stands ("yok ya, olur, verin", "Нет! Конечно хочу").
+        var no = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
+        if (no is not null)
+        {
+            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End
+                || !(ReplyGrammar.SameClause(turn, no.Hit, r.Hit) || ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules)
+                    || ReplyGrammar.NamesAChoice(turn, r.Hit, rules))).ToList();
+        }
+
+        if (kept.Count == 0)
+        {
+            return null;
         }
 
         // Customers correct themselves as they go ("no... well, actually yes, go on"; "yes, I'm fine without it"):

@@ -27,6 +27,14 @@ internal static class ReplyGrammar
             return false;
         }
 
+        // "Посмотрю, на сколько этого мешка хватит", "I'll see how long it lasts": inside an indirect question
+        // the words say what the customer wonders about, not what they decide.
+        var clause = FoldedText.FoldPhrase(turn.Text[clauseStart..at]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (clause.Any(rules.QuestionWords.Contains))
+        {
+            return false;
+        }
+
         return !particle || Content(turn.Text[clauseStart..at], rules).Count == 0;
     }
 

@@ -166,4 +166,14 @@ public sealed class RulesSixStructureTests
 
         Assert.Equal(CustomerReaction.Accepted, result.CustomerReaction);
     }
+
+    [Theory]
+    [InlineData("ru", "Можем оформить доставку каждую неделю, так дешевле.", "Посмотрю, на сколько этой пачки хватит.")]
+    [InlineData("en", "Would you like the refill subscription?", "I'll see how long this box lasts, it might be enough.")]
+    public void Words_inside_an_indirect_question_do_not_decide(string language, string offer, string reply)
+    {
+        var result = Analyze(language, offer, reply);
+
+        Assert.Equal(CustomerReaction.Undecided, result.CustomerReaction);
+    }
 }
