@@ -12,9 +12,9 @@ using Microsoft.Extensions.Options;
 // one utterance per turn with no speaker labels. English is also spoken by espeak-ng and transcribed by real
 // PocketSphinx, and the same figures are printed for that. Rules are tuned on dev only; heldout is the result, and
 // blind (hand-written by someone who never read the rules) is the check that heldout was not overfitted either.
-// Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --split dev|heldout|blind|blind2] [--half a|b] [--no-speech] [--verbose]
+// Usage: dotnet run -c Release --project bench/Iot.Bench.Analysis [-- --split dev|heldout|blind|blind2|blind3] [--half a|b] [--no-speech] [--verbose]
 //        [--lm stock|domain|both] [--limit N] [--engine rules|llm|hybrid [--llm-endpoint URL --llm-model NAME --llm-key-file PATH]]
-//   --verbose lists the dialogues with a wrong label (dev, heldout, blind half a); --half a|b takes the odd/even blind ids.
+//   --verbose lists the dialogues with a wrong label (dev, heldout, blind, blind2 half a); --half a|b takes the odd/even blind/blind2 ids.
 //   --lm: PocketSphinx with its stock model (default), with the domain model built from the dev and heldout English text
 //   plus the built-in profile's phrases (DomainLm), or both on the same speech. --limit: first N dialogues per language.
 //   --engine llm|hybrid without --llm-endpoint runs against the tests' fake OpenAI server in-process: plumbing, not quality.
@@ -52,27 +52,29 @@ if (lmMode is not ("stock" or "domain" or "both"))
     Console.Error.WriteLine($"--lm must be stock, domain or both, not '{lmMode}'");
     return 2;
 }
-// blind is spent for rules/3 and split by id number for rules/4: half a (odd ids, w001, w003, ...) may be read and
-// tuned against; half b (even ids) is validation, aggregate figures only (Corpus/README.md, "Blind halves").
+// A blind split is split by id number once it is spent: half a (odd ids, w001, w003, ...) may be read and tuned
+// against; half b (even ids) is validation, aggregate figures only (Corpus/README.md, "Blind halves"). blind (both
+// halves) is spent since rules/4; blind2 half a is tuning material for rules/6 and its half b that round's validation.
 var half = Arg("--half");
-if (half is not (null or "a" or "b") || (half is not null && split != "blind"))
+if (half is not (null or "a" or "b") || (half is not null && split is not ("blind" or "blind2")))
 {
-    Console.Error.WriteLine("--half takes a or b and only with --split blind");
+    Console.Error.WriteLine("--half takes a or b and only with --split blind or blind2");
     return 2;
 }
 
-if (split is not ("dev" or "heldout" or "blind" or "blind2"))
+if (split is not ("dev" or "heldout" or "blind" or "blind2" or "blind3"))
 {
-    Console.Error.WriteLine($"--split must be dev, heldout, blind or blind2, not '{split}'");
+    Console.Error.WriteLine($"--split must be dev, heldout, blind, blind2 or blind3, not '{split}'");
     return 2;
 }
 
-// blind2 measures rules/4 and is written by authors who never saw the rules: never listed dialogue by dialogue.
-if ((verbose || Arg("--trace") is not null) && ((split == "blind" && half != "a") || split == "blind2"))
+// blind3 measures rules/6 and is written by authors who never saw the rules: never listed dialogue by dialogue; nor
+// is blind2 half b while it validates rules/6.
+if ((verbose || Arg("--trace") is not null) && !Readable(split, half))
 {
     // Blind dialogues are measured, never looked at one by one: that would be tuning on them. (heldout was held out
     // for rules/2; once its figures were published it became tuning material for rules/3, and blind took its place.)
-    Console.Error.WriteLine("--verbose and --trace list dialogues and are for dev, heldout and blind half a only");
+    Console.Error.WriteLine("--verbose and --trace list dialogues and are for dev, heldout, blind and blind2 half a only");
     return 2;
 }
 
@@ -130,7 +132,7 @@ async Task<AnalysisResult> AnalyzeAsync(Transcript transcript)
     return verifier.Verify(result, transcript.Text).Result;
 }
 
-if (Arg("--trace") is { } traceId && split != "blind2" && (split != "blind" || half == "a"))
+if (Arg("--trace") is { } traceId && Readable(split, half))
 {
     // One dialogue of dev or heldout, turn by turn, beside what the analyzer made of it: for writing rules.
     var found = Directory.GetFiles(dir, "*.jsonl").SelectMany(CorpusDialogue.Load).Where(InHalf).Where(d => d.Id.StartsWith(traceId, StringComparison.Ordinal)).ToList();
@@ -307,6 +309,14 @@ Console.WriteLine(missed.Count == 0
     ? $"targets met on {split}: upsell F1 >= {F1Target} and reaction >= {ReactionTarget} per language" + (speech ? $", English via PocketSphinx F1 >= {SpeechF1Target}" : "")
     : $"targets MISSED on {split}: {string.Join("; ", missed)}");
 return missed.Count == 0 ? 0 : 1;
+
+// Spent splits may be read dialogue by dialogue; blind2 only its half a while its half b validates rules/6; blind3 never.
+static bool Readable(string split, string? half) => split switch
+{
+    "dev" or "heldout" or "blind" => true,
+    "blind2" => half == "a",
+    _ => false,
+};
 
 // Blind ids end in wNNN: half a holds the odd numbers, half b the even ones.
 bool InHalf(CorpusDialogue d)

@@ -16,11 +16,16 @@ internal static class BuiltInAzerbaijani
             service: ["abunə*", "üzvlük*", "bonus kart*", "quraşdırma*", "çatdırılma*", "təmizləmə*", "xidmət*", "servis*", "sazlama*", "paket*", "kart*", "tarif*"],
             premium: ["daha böyük", "böyük*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha yaxşı*", "güclü*"]),
         ["bəli", "hə", "olar", "razıyam", "alıram", "alaram", "əlavə edin", "əlbəttə", "əlbəttə ki", "yaxşı", "oldu", "götürürəm", "götürərəm", "niyə də yox", "mütləq", "gəlin", "razı", "elə olsun", "olsun", "əlavə edək", "qəbul edirəm", "hə əlavə edin", "maraqlıdır", "yaxşı fikirdir", "əla fikirdir", "gözəl fikirdir", "olsun", "edin", "verin", "qoyun", "quraşdırın", "gətirin", "razılaşdıq", "yazın", "edək", "alaq"],
-        ["xeyr", "yox", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik", "bəs edər", "bəsdir", "kifayət edər", "özüm", "artıq sifariş", "sifariş vermişəm", "adi olsun", "lazım deyil"],
+        ["xeyr", "yox", "yox əlbəttə", "xeyr əlbəttə", "lazım deyil", "istəmirəm", "ehtiyac yoxdur", "ehtiyacım yoxdur", "almıram", "almayacağam", "qalsın", "məndə var", "artıq var", "yox sağ olun", "lazım olmaz", "gərək deyil", "indi yox", "hələlik yox", "istəmərəm", "lazım deyil sağ olun", "kifayətdir", "bəsdir", "almayacam", "almaram", "götürmürəm", "götürməyəcəm", "götürməyəcəyəm", "ehtiyac görmürəm", "istəmirik", "bəs edər", "bəsdir", "kifayət edər", "özüm", "artıq sifariş", "sifariş vermişəm", "adi olsun", "lazım deyil"],
         ["əla", "gözəl", "super", "məmnun*", "çox yaxşı", "bəyəndim", "çox sağ olun", "çox təşəkkür*", "möhtəşəm", "xoşuma gəldi", "sevindim", "əladır", "qəşəng", "razı qaldım"],
         ["pis", "bahalı", "çox bahalı", "narazı*", "şikayət*", "problem*", "bəyənmədim", "xoşuma gəlmədi", "məyus*", "əsəbi*", "biabırçılıq", "dəhşət*", "qəzəbli", "keyfiyyətsiz", "bu çatmırdı", "razı deyiləm"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} cəmi|yalnız|sadəcə|ancaq ~ bahadır|artıqdır|fərqlə|fərqi_var .",
+            "təklifimiz|kampaniyamız|aksiyamız var {item}",
+            "{item} də|da *im|*um ??",
+            "yanına|yanında {item} ~ gedir|yaraşır|uyğun_gəlir .",
             "{item} ?də|da|həm ?almaq|əlavə_etmək|baxmaq|görmək|sınamaq|keçmək|götürmək istəyirsiniz|istərdiniz|istəmirsiniz|istəyərsiniz|istəyirsinizmi|istərdinizmi ?mi|mı",
             "{item} ?də|da alarsınız|götürərsiniz|götürürsünüz|baxarsınız|sınayarsınız|alırsınız|alarsınızmı|götürərsinizmi|əlavə_edərsiniz ?mı|mi|mu",
             "{item} ?də|da əlavə_edək|əlavə_edim|əlavə_edəkmi|əlavə_edimmi|göstərim|göstərək|baxaq|yazaq|quraşdıraq|qablaşdırım ?mi|mı",
@@ -59,7 +64,7 @@ internal static class BuiltInAzerbaijani
             "burdaykan|burada_ikan|gelmisken|yeri_gelmisken ~ {item}",
         ],
         CustomerCues: ["harada", "hardadır", "haradadır", "qaytar*", "dəyişmək istəyirəm", "dəyişdirmək istəyirəm", "dəyişə bilərəm", "dəyişdirə bilərəm", "dəyişmək olar", "dəyişdirmək olar", "dəyişdirin", "xarab", "işləmir", "sınıb", "sındı", "əhatə edir", "əhatə edirmi", "şamil olunur", "mənim", "aldım", "axtarıram", "istəyirəm", "mənə", "neçəyədir", "qiyməti nədir", "qiyməti neçə", "təmir"],
-        Hedges: ["bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
+        Hedges: ["baxaram", "baxacam", "bəlkə", "fikirləşərəm", "fikirləşim", "fikirləşməliyəm", "düşünərəm", "düşünüm", "sonra", "hələ bilmirəm", "bilmirəm", "əmin deyiləm", "baxarıq", "sonraya", "görərik", "qərar verməmişəm", "sonra gələrəm"],
         Neutral: ["problem deyil", "problem yoxdur", "eybi yoxdur", "dəyməz", "narahat olmayın", "xahiş edirəm"],
         // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
         Purchase: ["götürürəm", "götürək", "götürərəm", "alıram", "alaq", "alım", "alacam", "alaram", "bu olsun", "satın al*", "verin", "neçəyə", "neçəyədir", "neçə manat", "qiyməti", "qiymət", "nə qədərdir", "kartla", "nağd", "ödəyirəm", "ödəyəcəm", "ödəniş", "kartı yaxınlaşdır*", "buyurun çekiniz", "çekiniz paketdədir"]);
@@ -79,5 +84,12 @@ internal static class BuiltInAzerbaijani
         NegativeImperativeEndings: ["mayin", "meyin"],
         NotImperatives: ["olun", "buyurun", "ucun", "bugun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "menim", "uzun", "ayin", "sabahin", "qolun", "zehmetin"],
         Conditionals: ["əgər"],
-        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse", "dirsa", "dirse"]);
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse", "dirsa", "dirse"],
+        AnswerParticles: ["bəli", "hə", "yox", "xeyr"],
+        Acknowledgements: ["yaxşı", "oldu", "aydındır", "başa düşdüm"],
+        Restrictors: ["sadəcə", "yalnız", "təkcə", "hələlik"],
+        Interjections: ["aa", "ay", "hmm", "ee", "of", "o", "yəni", "vay"],
+        Thanks: ["təşəkkür", "təşəkkürlər", "edirəm", "sağ", "olun", "sağol", "çox"],
+        QuestionWords: ["nə", "nəyi", "necə", "hansı", "hansını", "harada", "haraya", "kim", "neçə"],
+        ChoiceMarkers: ["olsun"]);
 }

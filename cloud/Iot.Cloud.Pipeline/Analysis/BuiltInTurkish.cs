@@ -17,11 +17,15 @@ internal static class BuiltInTurkish
             service: ["abonelik*", "üyelik*", "sadakat kart*", "aylık paket*", "kurulum*", "montaj*", "teslimat*", "kargo*", "temizli*", "bakım*", "servis*", "hizmet*", "veri aktarım*", "paket*", "kart*", "tarife*"],
             premium: ["daha büyük*", "büyük*", "bir üst*", "üst model*", "pro", "max", "ultra", "plus", "premium", "yeni model*", "256*", "512*", "128*", "daha iyi*", "geniş*"]),
         ["evet", "tamam", "olur", "alayım", "alırım", "ekleyin", "ekle", "tabii", "tabi", "tabii ki", "kesinlikle", "neden olmasın", "peki", "olsun", "anlaştık", "memnuniyetle", "alalım", "evet lütfen", "tamamdır", "hay hay", "elbette", "ekleyelim", "ikna oldum", "alıyorum", "alacağım", "uygun", "iyi olur", "fena olmaz", "güzel olur", "harika olur", "olsun bakalım", "süper fikir", "iyi fikir", "güzel fikir", "harika fikir", "mantıklı", "yapın", "koyun", "verin", "kurun", "getirin", "gönderin", "ekleyin bakalım", "yapın bakalım", "alalım bakalım", "deneyelim", "alırız", "ekleyebilirsiniz", "yapalım", "koyalım"],
-        ["hayır", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter", "yeterli", "bana yeter", "kendim", "zaten sipariş", "normal olsun", "gerek yok", "kullanmıyorum", "kullanmam"],
+        ["hayır", "yok tabii", "yok tabii ki", "hayır tabii ki", "pek değil", "istemiyorum", "istemem", "gerek yok", "gerekmez", "almayayım", "almayacağım", "almıyorum", "ihtiyacım yok", "ihtiyaç yok", "kalsın", "yok", "zaten var", "bende var", "olmasın", "lazım değil", "olmaz", "istemiyoruz", "yeterli", "yeter", "gerek görmüyorum", "şimdilik değil", "şimdilik yok", "hiç gerek yok", "teşekkürler gerek yok", "sağ olun gerek yok", "almam", "eklemeyin", "sağ olun almayayım", "bu kadarı yeter", "yeterli", "bana yeter", "kendim", "zaten sipariş", "normal olsun", "gerek yok", "kullanmıyorum", "kullanmam"],
         ["harika", "mükemmel", "süper", "memnun*", "çok iyi", "beğendim", "çok teşekkürler", "çok teşekkür ederim", "çok sağ olun", "bayıldım", "şahane", "müthiş", "harikasınız", "sevindim", "mutlu*", "çok güzel hizmet", "güzel hizmet"],
         ["kötü", "berbat", "pahalı", "çok pahalı", "şikayet*", "sorun*", "yavaş", "rezalet", "memnun değil*", "beğenmedi*", "hayal kırıklı*", "sinir*", "kızgın*", "üzgün*", "kabul edilemez", "saçma*", "problem*", "bir bu eksikti", "memnun kalmadı*", "beğenmedi*", "sevmedi*", "hoşlanmadı*", "hoşuma gitmedi", "beklemekten", "hiç memnun"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} sadece|yalnızca|yalnız ~ fazla|pahalı|farkla|fark_ediyor .",
+            "teklifimiz|kampanyamız|fırsatımız var {item}",
+            "{item} ?ile|la|le ?çok|pek|gayet ?iyi|güzel|hoş gider|yakışır .",
             "{item} ?de|da ?almak|eklemek|denemek|bakmak|görmek|edinmek|yaptırmak|geçmek|olmak|incelemek ister|istemez misiniz|misin|miydiniz|mi|mısınız|musunuz",
             "{item} ?de|da istermisiniz|istermisin|istemezmisiniz",
             "{item} ?de|da alır|bakar|düşünür|dener|ekler|yaptırır|geçer|inceler|kullanır misiniz|musunuz|misin|musun",
@@ -63,13 +67,16 @@ internal static class BuiltInTurkish
             "{item} ?de|da *alim|*elim|*yalim|*yelim|*ayim|*eyim|*yayim|*yeyim mi|mi ??",
             // The seller can do it: "Kurulumu da yapabiliriz", "Büyük boy yapabilirim".
             "{item} ?de|da *abiliriz|*ebiliriz|*abilirim|*ebilirim .",
+            // With "de/da" (also) it is an add-on, never the exchange a customer cue (değiştir*) would make it.
+            "! {item} de|da *alim|*elim|*yalim|*yelim mi|mi ??",
+            "! {item} de|da *abiliriz|*ebiliriz .",
             "{item} ile|bununla|onunla ?çok|harika|güzel|çok_güzel ?gider|yakışır|uyar|uyumlu",
             "fark ~ {item} var|alabilirsiniz|olur .",
             "buradayken|hazır_gelmişken|gelmişken ~ {item}",
             "{item} *dan|*den ikinci|ikincisi yarı_fiyatına|bedava|hediye",
         ],
         CustomerCues: ["nerede", "nerde", "iade", "geri vermek", "geri almak", "değişim", "değiştir*", "bozul*", "bozuk", "çalışmıyor", "arızalı", "arıza", "kapsıyor mu", "kapsar mı", "karşılıyor mu", "kapsamında mı", "kapsamına", "benim", "aldım", "satın aldım", "arıyorum", "istiyorum", "ne kadar", "kaç para", "kaç lira", "bana lazım", "lazımdı", "lazım oldu", "bana", "tamir"],
-        Hedges: ["belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
+        Hedges: ["bakarım", "bakacağım", "belki", "düşüneyim", "düşüneceğim", "düşünürüm", "bakarız", "sonra", "daha sonra", "emin değilim", "bilmiyorum", "bir düşüneyim", "sonra bakarım", "karar veremedim", "bakalım", "göreceğiz", "bilemedim", "şimdilik bilmiyorum", "sonra gelirim", "sonraya"],
         Neutral: ["sorun değil", "sorun yok", "problem değil", "problem yok", "rica ederim", "önemli değil", "estağfurullah", "dert değil"],
         // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
         Purchase: ["alayım", "alalım", "alıyorum", "alacağım", "alırım", "satın al*", "bu olsun", "bunu istiyorum", "alabilir miyim", "verir misiniz", "paket yapar mısınız", "ne kadar", "kaç para", "kaç lira", "kaça", "fiyatı", "fiyatı ne", "ücreti ne", "kartla", "kredi kartı", "nakit", "öderim", "ödeyeceğim", "ödeme", "kartı yaklaştır*", "kartınızı", "fişiniz burada", "buyurun fişiniz", "kasaya"]);
@@ -89,5 +96,12 @@ internal static class BuiltInTurkish
         NegativeImperativeEndings: ["mayin", "meyin"],
         NotImperatives: ["olun", "buyurun", "icin", "bugun", "dun", "gun", "butun", "sizin", "onun", "bunun", "sunun", "kimin", "neyin", "benim", "urun", "uzun", "once", "sonun", "ayin", "yarin", "kolun", "lutfen", "hosun"],
         Conditionals: ["eğer", "şayet"],
-        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse"]);
+        ConditionalEndings: ["rsa", "rse", "ysa", "yse", "lsa", "lse", "ksa", "kse", "msa", "mse", "nsa", "nse"],
+        AnswerParticles: ["evet", "hayır", "yok"],
+        Acknowledgements: ["tamam", "peki", "anladım", "tamamdır"],
+        Restrictors: ["sadece", "yalnız", "yalnızca", "bir tek", "şimdilik"],
+        Interjections: ["aa", "ay", "hmm", "ıı", "şey", "ya", "of", "hah", "e", "o", "yani"],
+        Thanks: ["teşekkürler", "teşekkür", "ederim", "sağ", "olun", "sağol", "çok"],
+        QuestionWords: ["ne", "neyi", "nasıl", "hangi", "hangisi", "hangisini", "nerede", "nereye", "ne_zaman", "kim", "kaç"],
+        ChoiceMarkers: ["olsun"]);
 }

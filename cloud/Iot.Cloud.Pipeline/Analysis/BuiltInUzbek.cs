@@ -15,12 +15,16 @@ internal static class BuiltInUzbek
             insurance: ["sug'urta*", "суғурта*", "сугурта*"],
             service: ["obuna*", "a'zolik*", "bonus karta*", "o'rnatish*", "yetkazib berish*", "yetkazish*", "tozalash*", "xizmat*", "sozlash*", "paket*", "karta*", "обуна*", "аъзолик*", "бонус карта*", "ўрнатиш*", "урнатиш*", "етказиб бериш*", "тозалаш*", "хизмат*", "созлаш*", "пакет*", "карта*"],
             premium: ["kattaroq*", "katta*", "yangi model*", "pro", "max", "ultra", "plus", "premium", "yaxshiroq*", "kuchliroq*", "256*", "512*", "128*", "каттароқ*", "каттарок*", "катта*", "янги модел*", "яхшироқ*", "яхширок*", "про"]),
-        ["ha", "xo'p", "mayli", "albatta", "olaman", "qo'shing", "roziman", "bo'pti", "bo'ladi", "yaxshi", "kelishdik", "qo'shib qo'ying", "olamiz", "zo'r fikr", "yaxshi fikr", "зўр фикр", "яхши фикр", "ha albatta", "ha qo'shing", "ҳа", "ха", "хўп", "майли", "албатта", "оламан", "қўшинг", "розиман", "бўпти", "бўлади", "яхши", "келишдик", "қўшиб қўйинг", "oldim", "олдим", "qiling", "bering", "қилинг", "беринг", "оламиз"],
-        ["yo'q", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas", "o'zim", "ўзим", "oddiysi", "оддийси", "buyurtma berganman", "буюртма берганман", "ishlatmayman", "ишлатмайман"],
+        ["ha", "xo'p", "mayli", "albatta", "bo'lsin", "бўлсин", "shu bo'lsin", "шу бўлсин", "olaman", "qo'shing", "roziman", "bo'pti", "bo'ladi", "yaxshi", "kelishdik", "qo'shib qo'ying", "olamiz", "zo'r fikr", "yaxshi fikr", "зўр фикр", "яхши фикр", "ha albatta", "ha qo'shing", "ҳа", "ха", "хўп", "майли", "албатта", "оламан", "қўшинг", "розиман", "бўпти", "бўлади", "яхши", "келишдик", "қўшиб қўйинг", "oldim", "олдим", "qiling", "bering", "қилинг", "беринг", "оламиз"],
+        ["yo'q", "yo'q albatta", "йўқ албатта", "kerak emas", "shart emas", "olmayman", "kerakmas", "menda bor", "xohlamayman", "qolsin", "yo'q rahmat", "hojati yo'q", "keragi yo'q", "hozir emas", "hozircha yo'q", "йўқ", "керак эмас", "шарт эмас", "олмайман", "керакмас", "менда бор", "хоҳламайман", "қолсин", "ҳожати йўқ", "кераги йўқ", "ҳозир эмас", "ҳозирча йўқ", "yetarli", "етарли", "bo'lmaydi", "бўлмайди", "yetadi", "етади", "shuning o'zi yetadi", "шунинг ўзи етади", "кераkmas", "o'zim", "ўзим", "oddiysi", "оддийси", "buyurtma berganman", "буюртма берганман", "ishlatmayman", "ишлатмайман"],
         ["zo'r", "ajoyib", "a'lo", "yoqdi", "mamnun*", "juda yaxshi", "katta rahmat", "qoyil", "juda yoqdi", "xursand*", "зўр", "ажойиб", "аъло", "ёқди", "мамнун*", "жуда яхши", "катта раҳмат", "қойил", "хурсанд*"],
         ["yomon", "qimmat", "juda qimmat", "norozi*", "shikoyat*", "muammo*", "yoqmadi", "xafa*", "jahl*", "sifatsiz", "dahshat*", "shu yetmay turuvdi", "шу етмай турувди", "ёмон", "қиммат", "жуда қиммат", "норози*", "шикоят*", "муаммо*", "ёқмади", "хафа*", "сифатсиз", "даҳшат*"],
         OfferFrames:
         [
+            // rules/6: offer acts by grammar (see cloud/Iot.Cloud.Pipeline/README.md, rules/6).
+            "{item} atigi|faqat|bor_yo'g'i|атиги|фақат|бор_йўғи ~ qimmatroq|ko'proq|farq|қимматроқ|кўпроқ|фарқ .",
+            // rules/6: with "ham" (also) an optative is an add-on, never the exchange a customer cue (almashtir*) would make it.
+            "! {item} ham|ҳам|хам *aylikmi|*aymi|*ylikmi|*айликми|*айми|*йликми ??",
             "{item} ?ham|хам olasizmi|olmaysizmi|olasiz_mi|xohlaysizmi|xohlamaysizmi|qo'shaylikmi|qo'shamizmi|qo'shib_qo'yaymi|qo'shib_beraymi|ko'rasizmi|ko'rib_chiqasizmi|sinab_ko'rasizmi|kerakmi|kerak_emasmi|olib_ko'rasizmi|qilasizmi|qildirasizmi|o'rnataylikmi|o'rnatib_beraylikmi|qo'shaymi|olasizmi?",
             "{item} ?ham|хам оласизми|олмайсизми|хоҳлайсизми|хоҳламайсизми|қўшайликми|қўшамизми|қўшиб_қўяйми|қўшиб_берайми|кўрасизми|кўриб_чиқасизми|синаб_кўрасизми|керакми|керак_эмасми|олиб_кўрасизми|қиласизми|қилдирасизми|ўрнатайликми|қўшайми",
             "{item} ?ham|хам taklif_qilaman|taklif_qilamiz|taklif_qilardim|taklif_qila_olaman|taklif_etaman|tavsiya_qilaman|tavsiya_qilamiz|tavsiya_beraman|tavsiya_etaman|maslahat_beraman|maslahat_beramiz",
@@ -57,7 +61,7 @@ internal static class BuiltInUzbek
             "kelganingizda|кelganingizda|келганингизда|shu_yerda_ekansiz|шу_ерда_экансиз ~ {item}",
         ],
         CustomerCues: ["bersangiz", "берсангиз", "qayerda", "qaytar*", "almashtir*", "buzil*", "buzuq", "ishlamayapti", "ishlamaydi", "qoplaydimi", "qoplaydi", "kiradimi", "mening", "sotib oldim", "qidiryapman", "menga", "necha pul", "qancha turadi", "narxi qancha", "tuzat*", "қаерда", "қайтар*", "алмаштир*", "бузил*", "бузуқ", "ишламаяпти", "ишламайди", "қоплайдими", "қоплайди", "кирадими", "менинг", "сотиб олдим", "қидиряпман", "менга", "неча пул", "қанча туради", "нархи қанча", "тузат*"],
-        Hedges: ["so'ray", "сўрай", "maslahatlashay", "маслаҳатлашай", "balki", "o'ylab ko'raman", "o'ylab ko'ray", "keyinroq", "keyin", "bilmadim", "ishonchim yo'q", "hozircha bilmayman", "hali bilmayman", "qaror qilmadim", "ko'rarmiz", "балки", "ўйлаб кўраман", "ўйлаб кўрай", "кейинроқ", "кейин", "билмадим", "ишончим йўқ", "ҳозирча билмайман", "ҳали билмайман", "кўрармиз"],
+        Hedges: ["ko'raman", "qarab ko'raman", "кўраман", "қараб кўраман", "so'ray", "сўрай", "maslahatlashay", "маслаҳатлашай", "balki", "o'ylab ko'raman", "o'ylab ko'ray", "keyinroq", "keyin", "bilmadim", "ishonchim yo'q", "hozircha bilmayman", "hali bilmayman", "qaror qilmadim", "ko'rarmiz", "балки", "ўйлаб кўраман", "ўйлаб кўрай", "кейинроқ", "кейин", "билмадим", "ишончим йўқ", "ҳозирча билмайман", "ҳали билмайман", "кўрармиз"],
         Neutral: ["muammo yo'q", "muammo emas", "hechqisi yo'q", "arzimaydi", "муаммо йўқ", "муаммо эмас", "ҳечқиси йўқ", "арзимайди"],
         // Purchase cues (issue 19): the customer takes, orders, prices or pays for something; the till's side of it.
         Purchase: ["olaman", "olamiz", "sotib olaman", "sotib olmoqchiman", "shuni olaman", "shu bo'lsin", "bersangiz", "qancha turadi", "qanchaga", "necha pul", "narxi", "narxi qancha", "qancha bo'ladi", "karta bilan", "naqd", "to'layman", "to'lov", "mana chekingiz", "chekingiz paketda",
@@ -78,5 +82,12 @@ internal static class BuiltInUzbek
         NegativeImperativeEndings: ["mang", "манг"],
         NotImperatives: ["qoying", "куйинг", "turing", "туринг", "boling", "булинг", "mening", "sizning", "uning", "bizning", "ularning", "buning", "shuning", "менинг", "сизнинг", "унинг", "бизнинг", "уларнинг", "бунинг", "шунинг"],
         Conditionals: ["agar", "агар"],
-        ConditionalEndings: ["sa", "са"]);
+        ConditionalEndings: ["sa", "са"],
+        AnswerParticles: ["ha", "xo'p", "yo'q", "ҳа", "ха", "хўп", "йўқ"],
+        Acknowledgements: ["mayli", "yaxshi", "tushunarli", "майли", "яхши", "тушунарли"],
+        Restrictors: ["faqat", "faqatgina", "hozircha", "фақат", "фақатгина", "ҳозирча"],
+        Interjections: ["voy", "hmm", "e", "a", "o", "вой", "э", "а", "о", "ҳм"],
+        Thanks: ["rahmat", "katta", "раҳмат", "катта", "sizga", "сизга"],
+        QuestionWords: ["nima", "nimani", "qanday", "qaysi", "qayerda", "qachon", "kim", "qancha", "нима", "нимани", "қандай", "қайси", "қаерда", "қачон", "ким", "қанча"],
+        ChoiceMarkers: ["bo'lsin", "бўлсин"]);
 }

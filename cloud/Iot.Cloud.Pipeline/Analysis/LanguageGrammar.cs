@@ -19,6 +19,13 @@ namespace Iot.Cloud.Pipeline.Analysis;
 /// <param name="NotImperatives">Words with an imperative ending that are not one ("sağ olun" is thanks, "bugün" a day).</param>
 /// <param name="Conditionals">Words that make a reply conditional ("if", "если"); Turkic marks it by suffix, see <paramref name="ConditionalEndings"/>.</param>
 /// <param name="ConditionalEndings">Turkic conditional suffixes ("-sa", "-dırsa"): "lazımdırsa dəyişin" is a yes on a condition.</param>
+/// <param name="AnswerParticles">Bare yes/no words ("no", "нет", "yok"): an answer only where they open a clause ("места нет" is no answer).</param>
+/// <param name="Acknowledgements">"okay", "ладно", "tamam": take note rather than decide; beside a real decision they are not the answer.</param>
+/// <param name="Restrictors">"only", "just", "for now" ("только", "sadece", "hozircha"): after a no, a go-ahead behind one takes the customer's own choice, not the offer.</param>
+/// <param name="QuestionWords">"what", "что", "nə", "nima": a question with one outside the frame's own words deliberates, it offers nothing.</param>
+/// <param name="ChoiceMarkers">"olsun", "bo'lsin": after a no, "standart olsun" (let it be the standard one) names the customer's choice.</param>
+/// <param name="Thanks">"thanks", "спасибо", "rahmat": an "okay, thanks" holds no decision.</param>
+/// <param name="Interjections">"oh", "well", "ой", "hmm": may stand before an answer particle that still opens its clause.</param>
 public sealed record LanguageGrammar(
     IReadOnlyList<string> ItemStops,
     IReadOnlyList<string> ItemFillers,
@@ -34,7 +41,14 @@ public sealed record LanguageGrammar(
     IReadOnlyList<string>? NegativeImperativeEndings = null,
     IReadOnlyList<string>? NotImperatives = null,
     IReadOnlyList<string>? Conditionals = null,
-    IReadOnlyList<string>? ConditionalEndings = null)
+    IReadOnlyList<string>? ConditionalEndings = null,
+    IReadOnlyList<string>? AnswerParticles = null,
+    IReadOnlyList<string>? Acknowledgements = null,
+    IReadOnlyList<string>? Restrictors = null,
+    IReadOnlyList<string>? Interjections = null,
+    IReadOnlyList<string>? Thanks = null,
+    IReadOnlyList<string>? QuestionWords = null,
+    IReadOnlyList<string>? ChoiceMarkers = null)
 {
     public static LanguageGrammar Empty { get; } = new([], [], [], [], [], [], [], [], []);
 }

@@ -39,6 +39,13 @@ internal sealed class LanguageRules
         NotImperatives = Fold(Grammar.NotImperatives ?? []);
         Conditionals = Fold(Grammar.Conditionals ?? []);
         ConditionalEndings = Fold(Grammar.ConditionalEndings ?? []);
+        AnswerParticles = Fold(Grammar.AnswerParticles ?? []);
+        Acknowledgements = Fold(Grammar.Acknowledgements ?? []);
+        Restrictors = Fold(Grammar.Restrictors ?? []);
+        Interjections = Fold(Grammar.Interjections ?? []);
+        Thanks = Fold(Grammar.Thanks ?? []);
+        QuestionWords = Fold(Grammar.QuestionWords ?? []);
+        ChoiceMarkers = Fold(Grammar.ChoiceMarkers ?? []);
     }
 
     public string Language { get; }
@@ -78,6 +85,21 @@ internal sealed class LanguageRules
     public HashSet<string> Conditionals { get; }
 
     public HashSet<string> ConditionalEndings { get; }
+
+    public HashSet<string> AnswerParticles { get; }
+
+    public HashSet<string> Acknowledgements { get; }
+
+    /// <summary>Folded "only"/"for now" words (may be several words: "bir tek").</summary>
+    public HashSet<string> Restrictors { get; }
+
+    public HashSet<string> Interjections { get; }
+
+    public HashSet<string> Thanks { get; }
+
+    public HashSet<string> QuestionWords { get; }
+
+    public HashSet<string> ChoiceMarkers { get; }
 
     public bool IsDeterminer(string foldedWord) => _determiners.Contains(foldedWord);
 

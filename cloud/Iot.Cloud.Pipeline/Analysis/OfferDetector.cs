@@ -33,6 +33,13 @@ internal static class OfferDetector
         return offers;
     }
 
+    /// <summary>
+    /// True when a sentence is an offer as <see cref="Find"/> reads it: a frame, and with a customer cue only a frame that
+    /// overrides cues ("have you got a lint roller at home?" is the seller's, though "have you got" is a customer cue).
+    /// </summary>
+    public static bool IsOffer(SpokenSentence sentence, LanguageRules rules) =>
+        FirstOffer(-1, sentence, rules, overridersOnly: rules.CustomerCues.Matches(sentence.Value)) is not null;
+
     /// <summary>True when a sentence holds a seller frame (used to tell seller turns from customer turns).</summary>
     public static bool HasFrame(SpokenSentence sentence, LanguageRules rules) => FirstOffer(-1, sentence, rules, overridersOnly: false) is not null;
 
@@ -43,7 +50,8 @@ internal static class OfferDetector
 
     private static OfferAct? Anaphoric(int turn, SpokenSentence previous, LanguageRules rules)
     {
-        if (rules.CustomerCues.Matches(previous.Value))
+        // "Geçti. Fiş ister misiniz?": a one-word sentence before ("went through", "ready") names nothing on offer.
+        if (rules.CustomerCues.Matches(previous.Value) || LanguageRules.Words(previous.Value, 0, previous.Value.Length).Count(w => w.Text != "\u0001") < 2)
         {
             return null;
         }
@@ -68,9 +76,15 @@ internal static class OfferDetector
                 continue;
             }
 
-            foreach (var m in Matches(frame, sentence.Value))
+            foreach (var m in Matches(frame.Regex, sentence.Value).Concat(frame.ShortGap is { } shortGap ? Matches(shortGap, sentence.Value) : []))
             {
                 var (from, to) = ItemRange(sentence.Value, m, frame.Slot);
+                // An offer is a yes/no question or a statement; "Nə yem verək?", "What should we get him?" deliberate.
+                if (sentence.IsQuestion && AsksWh(sentence.Value, m, from, to, frame.Slot, rules))
+                {
+                    continue;
+                }
+
                 var item = rules.TrimItem(sentence.Value, from, to, frame.Slot);
                 if (item is not { } range)
                 {
@@ -91,15 +105,29 @@ internal static class OfferDetector
         return null;
     }
 
+    /// <summary>A question word in the sentence outside the frame's own words (the slot counts: "Nə yem" before "verək").</summary>
+    private static bool AsksWh(string value, System.Text.RegularExpressions.Match m, int from, int to, OfferFrame.SlotPlace slot, LanguageRules rules)
+    {
+        if (rules.QuestionWords.Count == 0)
+        {
+            return false;
+        }
+
+        var frameWords = LanguageRules.Words(value, m.Index, m.Index + m.Length)
+            .Where(w => slot != OfferFrame.SlotPlace.Inside || w.Start < from || w.Start >= to)
+            .Select(w => w.Start).ToHashSet();
+        return LanguageRules.Words(value, 0, value.Length).Any(w => !frameWords.Contains(w.Start) && rules.QuestionWords.Contains(w.Text));
+    }
+
     /// <summary>
     /// A frame's matches, or none when it runs past its time limit: frames are bounded (no nested open repeats), but a
     /// tenant can write one that is not, and one slow frame on one sentence must cost that frame, not the analysis.
     /// </summary>
-    private static List<System.Text.RegularExpressions.Match> Matches(OfferFrame frame, string value)
+    private static List<System.Text.RegularExpressions.Match> Matches(System.Text.RegularExpressions.Regex regex, string value)
     {
         try
         {
-            return frame.Regex.Matches(value).ToList();
+            return regex.Matches(value).ToList();
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {

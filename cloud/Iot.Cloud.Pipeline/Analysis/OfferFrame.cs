@@ -22,8 +22,12 @@ public sealed class OfferFrame
 {
     private const int MaxItemWords = 6;
 
-    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question, bool overridesCues, bool statement = false)
+    /// <summary>Placeholder for a <c>~</c> gap while a frame is compiled (no folded text holds it).</summary>
+    private const string GapMark = "\u0002";
+
+    private OfferFrame(string source, Regex regex, SlotPlace slot, bool question, bool overridesCues, bool statement = false, Regex? shortGap = null)
     {
+        ShortGap = shortGap;
         RequiresStatement = statement;
         Source = source;
         Regex = regex;
@@ -42,6 +46,13 @@ public sealed class OfferFrame
     public string Source { get; }
 
     internal Regex Regex { get; }
+
+    /// <summary>
+    /// For a frame with a <c>~</c> gap before an inside slot: the same pattern with the gap as short as it can be. The
+    /// gap is greedy first ("Hamı bunun yanına X götürür": the gap takes "bunun yanına"); when that leaves the slot no
+    /// product ("çoğu kişi boğaz spreyi de alıyor": the gap took the product, the slot only "de"), the short gap is tried.
+    /// </summary>
+    internal Regex? ShortGap { get; }
 
     internal SlotPlace Slot { get; }
 
@@ -119,7 +130,7 @@ public sealed class OfferFrame
 
             if (t == "~")
             {
-                sb.Append(@"(?:\S+ ){0,3}");
+                sb.Append(GapMark);
                 continue;
             }
 
@@ -153,7 +164,12 @@ public sealed class OfferFrame
             sb.Append(optional ? $"(?:{group})?" : group);
         }
 
-        frame = new OfferFrame(source!, new Regex(sb.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), place, question, overridesCues, statement);
+        var pattern = sb.ToString();
+        var greedy = new Regex(pattern.Replace(GapMark, @"(?:\S+ ){0,3}", StringComparison.Ordinal), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var shortGap = pattern.Contains(GapMark, StringComparison.Ordinal)
+            ? new Regex(pattern.Replace(GapMark, @"(?:\S+ ){0,3}?", StringComparison.Ordinal), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+            : null;
+        frame = new OfferFrame(source!, greedy, place, question, overridesCues, statement, shortGap);
         return true;
     }
 

@@ -14,6 +14,39 @@ internal static class OfferStructure
     public static List<OfferAct> DropRequested(List<OfferAct> offers, IReadOnlyList<SpokenTurn> turns, TurnRoles roles, LanguageRules rules) =>
         offers.Where(o => !RaisedByOther(o, turns, roles, rules)).ToList();
 
+    /// <summary>
+    /// One person makes the offers (rules/6). When frames fire on both sides of the floor ("Could I get the spring
+    /// bouquet?" then "would you like same-day delivery?"; "I said no" read as an elliptic offer), the side the turn
+    /// roles call the seller's keeps its offers; without known roles, the side with more offers; a tie keeps both.
+    /// </summary>
+    public static List<OfferAct> OneSide(List<OfferAct> offers, TurnRoles roles)
+    {
+        var sides = offers.GroupBy(o => roles.Block(o.Turn) % 2).ToList();
+        if (sides.Count < 2)
+        {
+            // All on one side: when the roles are known and call it the customer's ("And a game?" after the seller
+            // listed what is in the box), there is no seller offer.
+            return roles.Known ? offers.Where(o => roles.IsSeller(o.Turn)).ToList() : offers;
+        }
+
+        if (roles.Known)
+        {
+            return offers.Where(o => roles.IsSeller(o.Turn)).ToList();
+        }
+
+        var (a, b) = (sides[0].Count(), sides[1].Count());
+        if (a != b)
+        {
+            return [.. (a > b ? sides[0] : sides[1]).OrderBy(o => o.Turn)];
+        }
+
+        // A tie: a candidate inside the reply window of an earlier offer from the other side is the customer
+        // answering or asking back ("А это точно нужно?", "And the rest of the deal stays the same?").
+        return offers.Where(o => !offers.Any(e => e.Turn < o.Turn && InReplyWindow(roles.Block(o.Turn) - roles.Block(e.Turn)))).ToList();
+    }
+
+    private static bool InReplyWindow(int distance) => distance % 2 == 1 && distance <= (2 * ReplyWindow.ReplyBlocks) - 1;
+
     private static bool RaisedByOther(OfferAct offer, IReadOnlyList<SpokenTurn> turns, TurnRoles roles, LanguageRules rules)
     {
         var content = ContentStems(offer.Item, rules);

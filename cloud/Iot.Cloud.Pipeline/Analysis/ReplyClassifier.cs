@@ -26,17 +26,15 @@ internal static class ReplyClassifier
         };
         var hits = lists.SelectMany(l => PhraseMatcher.Find(turn.Folded, l.Phrases).Select(h => (Kind: l.Kind, Hit: h)))
             .Concat(ReplyMorphology.Imperatives(turn, rules).Select(h => (Kind: (ReplyKind?)h.Kind, h.Hit)))
+            .Where(h => ReplyGrammar.InOneSentence(turn, h.Hit))
             .ToList();
         var all = hits.Select(h => h.Hit).ToList();
         var kept = hits.Where(h => !all.Any(h.Hit.Within) && h.Kind is not null)
             .GroupBy(h => (h.Hit.Start, h.Hit.End)).Select(g => g.First())
+            .Where(h => ReplyGrammar.Answers(turn, h.Hit, rules))
             .OrderBy(h => h.Hit.Start)
-            .Select(h => new Reply(h.Kind!.Value, h.Hit))
+            .Select(h => new Reply(h.Kind == ReplyKind.Accept && ReplyGrammar.Negated(turn, h.Hit, rules) ? ReplyKind.Decline : h.Kind!.Value, h.Hit))
             .ToList();
-        if (kept.Count == 0)
-        {
-            return null;
-        }
 
         // "Yes... but not now": the part after the last contrast word is the answer.
         var words = LanguageRules.Words(turn.Folded.Value, 0, turn.Folded.Value.Length);
@@ -44,6 +42,29 @@ internal static class ReplyClassifier
         if (contrast.Text is not null && kept.Any(r => r.Hit.Start >= contrast.End))
         {
             kept = kept.Where(r => r.Hit.Start >= contrast.End).ToList();
+        }
+
+        // "Okay, no thanks", "Ладно, не надо": the acknowledgement takes note, the other answer decides.
+        if (kept.Any(r => r.Kind != ReplyKind.Hedge && !ReplyGrammar.IsAcknowledgement(r.Hit, rules)))
+        {
+            kept = kept.Where(r => !(r.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(r.Hit, rules))).ToList();
+        }
+
+        // After a no, a go-ahead is the customer's own choice, not a yes to the offer, when it stands in the no's
+        // clause ("the basic one is fine"), behind "only"/"for now" ("Yok, sadece fondöten alayım", "Yo'q, hozircha
+        // oylik olaman") or as a let-it-be with its own subject ("Standart olsun"). Otherwise it is a change of mind
+        // and stands ("yok ya, olur, verin", "Нет! Конечно хочу").
+        var no = kept.FirstOrDefault(r => r.Kind == ReplyKind.Decline);
+        if (no is not null)
+        {
+            kept = kept.Where(r => r.Kind != ReplyKind.Accept || r.Hit.Start < no.Hit.End
+                || !(ReplyGrammar.SameClause(turn, no.Hit, r.Hit) || ReplyGrammar.RestrictedBetween(turn, no.Hit.End, r.Hit.Start, rules)
+                    || ReplyGrammar.NamesAChoice(turn, r.Hit, rules))).ToList();
+        }
+
+        if (kept.Count == 0)
+        {
+            return null;
         }
 
         // Customers correct themselves as they go ("no... well, actually yes, go on"; "yes, I'm fine without it"):

@@ -18,17 +18,37 @@ internal static class ReplyWindow
         var nextOffer = offers.Where(o => o.Turn > offer.Turn).Select(o => o.Turn).DefaultIfEmpty(int.MaxValue).Min();
         var offerBlock = roles.Block(offer.Turn);
         Reply? provisional = null;
+        var askedBack = false;
+        var limit = (2 * ReplyBlocks) - 1;
         for (var j = offer.Turn + 1; j < turns.Count && j < nextOffer; j++)
         {
             var distance = roles.Block(j) - offerBlock;
-            if (distance > 2 * ReplyBlocks - 1)
+            if (distance > limit)
             {
                 break;
             }
 
             // Odd distance = the other speaker's block. Parity is counted from the offer, not from the dialogue-wide
             // role guess, so one misjudged pause earlier in the dialogue cannot turn the seller's answers into replies.
-            if (distance % 2 != 1 || ReplyClassifier.Classify(turns[j], rules) is not { } reply)
+            if (distance % 2 != 1)
+            {
+                continue;
+            }
+
+            if (ReplyClassifier.Classify(turns[j], rules) is not { } reply)
+            {
+                if (turns[j].Sentences.Any(s => s.IsQuestion))
+                {
+                    askedBack = true;
+                    limit = Stretch(limit, distance);
+                }
+
+                continue;
+            }
+
+            // Once the customer has asked back ("Where are they?", "Kahvaltı kaçta?"), "Okay, thanks" / "Tamam,
+            // teşekkürler" takes note of the seller's answer; it is no decision on the offer.
+            if (askedBack && reply.Kind == ReplyKind.Accept && ReplyGrammar.IsAcknowledgement(reply.Hit, rules) && ReplyGrammar.OnlyAcknowledges(turns[j], rules))
             {
                 continue;
             }
@@ -42,6 +62,9 @@ internal static class ReplyWindow
                 return reply;
             }
 
+            askedBack = true;
+            limit = Stretch(limit, distance);
+
             // A later hedge does not undo an earlier conditional yes or no; a later decision does.
             if (provisional is null || reply.Kind != ReplyKind.Hedge)
             {
@@ -51,4 +74,13 @@ internal static class ReplyWindow
 
         return provisional;
     }
+
+    /// <summary>
+    /// A customer still asking ("How much is the yearly?", "Nine instalments, you said?") has not answered yet: the
+    /// window runs on to the customer's next block, up to <see cref="MaxReplyBlocks"/> of them.
+    /// </summary>
+    private static int Stretch(int limit, int distance) => Math.Max(limit, Math.Min(distance + 2, (2 * MaxReplyBlocks) - 1));
+
+    /// <summary>Customer blocks searched at most when the customer keeps asking back.</summary>
+    public const int MaxReplyBlocks = 4;
 }

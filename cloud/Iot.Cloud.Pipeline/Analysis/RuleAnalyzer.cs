@@ -16,7 +16,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
     public const string EngineName = "rules";
 
     /// <summary>Stored with every result (the analyses.engine column) so a result can be traced to the rules that made it.</summary>
-    public const string EngineVersion = "rules/5";
+    public const string EngineVersion = "rules/6";
 
     /// <summary>Score at or beyond which sentiment is called positive or negative.</summary>
     public const double SentimentThreshold = SentimentScorer.Threshold;
@@ -48,7 +48,7 @@ internal sealed class RuleAnalyzer : IAnalyzer
 
         var rules = LanguageRules.For(language, profile.Languages[language]);
         var roles = TurnRoles.Infer(turns, rules);
-        var offers = OfferStructure.DropRequested(OfferDetector.Find(turns, rules), turns, roles, rules);
+        var offers = OfferStructure.OneSide(OfferStructure.DropRequested(OfferDetector.Find(turns, rules), turns, roles, rules), roles);
         var replies = offers.Select(o => ReplyWindow.ReplyTo(o, turns, offers, roles, rules)).ToList();
         foreach (var o in offers)
         {

@@ -89,7 +89,7 @@ internal sealed class TurnRoles
     /// <summary>+1 sounds like staff (an offer frame, "how can I help"), -1 like a customer (a customer cue, or a question that is no offer), 0 either.</summary>
     private static int Kind(SpokenTurn turn, LanguageRules rules)
     {
-        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || (!rules.CustomerCues.Matches(s.Value) && OfferDetector.HasFrame(s, rules)));
+        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || OfferDetector.IsOffer(s, rules));
         if (seller)
         {
             return 1;
@@ -100,8 +100,9 @@ internal sealed class TurnRoles
 
     private static int Vote(SpokenTurn turn, LanguageRules rules)
     {
-        var customer = turn.Sentences.Any(s => rules.CustomerCues.Matches(s.Value));
-        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || (!rules.CustomerCues.Matches(s.Value) && OfferDetector.HasFrame(s, rules)));
+        // A sentence that is an offer despite a customer cue (a frame that overrides cues) is the seller's.
+        var customer = turn.Sentences.Any(s => rules.CustomerCues.Matches(s.Value) && !OfferDetector.IsOffer(s, rules));
+        var seller = turn.Sentences.Any(s => rules.SellerService.Matches(s.Value) || OfferDetector.IsOffer(s, rules));
         return seller == customer ? 0 : seller ? 1 : -1;
     }
 }

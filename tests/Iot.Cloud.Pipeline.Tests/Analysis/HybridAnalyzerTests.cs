@@ -81,7 +81,7 @@ public sealed class HybridAnalyzerTests : IAsyncLifetime
         var row = await db.QueryAsync<(string Engine, bool Upsell, string Reaction, string Evidence, int Dropped)>(
             "SELECT engine, upsell_attempted, customer_reaction, evidence::text, dropped_quotes FROM analyses");
         var (storedEngine, upsell, reaction, evidence, dropped) = Assert.Single(row);
-        Assert.Equal(("hybrid/rules-5+test-model", true, "accepted", 0), (storedEngine, upsell, reaction, dropped));
+        Assert.Equal(("hybrid/rules-6+test-model", true, "accepted", 0), (storedEngine, upsell, reaction, dropped));
         var quotes = JsonSerializer.Deserialize<List<EvidenceQuote>>(evidence, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Contains(new EvidenceQuote("upsell", "screen protector"), quotes);
         Assert.Contains(new EvidenceQuote("reaction", "Yes please"), quotes);
@@ -106,7 +106,7 @@ public sealed class HybridAnalyzerTests : IAsyncLifetime
         Assert.DoesNotContain(result.Evidence, e => e.Claim is "upsell" or "reaction" or "checklist:offer");
         Assert.False(result.Checklist.Single(c => c.ItemId == "offer").Met);
         Assert.Equal(QualityScore.Compute(result.Checklist, false, result.SentimentScore), result.QualityScore);
-        Assert.Equal("hybrid/rules-5+test-model", result.EngineVersion);
+        Assert.Equal("hybrid/rules-6+test-model", result.EngineVersion);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class HybridAnalyzerTests : IAsyncLifetime
 
         Assert.Empty(_server.Requests);
         Assert.False(result.UpsellAttempted);
-        Assert.Equal("hybrid/rules-5+test-model", result.EngineVersion);
+        Assert.Equal("hybrid/rules-6+test-model", result.EngineVersion);
     }
 
     internal static async Task<Guid> TranscribedDialogueAsync(PipelineDatabase db, Handlers handlers, string[] lines)

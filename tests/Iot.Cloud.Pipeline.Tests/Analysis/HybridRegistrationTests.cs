@@ -22,7 +22,7 @@ public sealed class HybridRegistrationTests
 
         var analyzer = Assert.Single(provider.GetServices<IAnalyzer>());
         Assert.Equal("hybrid", analyzer.Engine);
-        Assert.Equal("hybrid/rules-5+m", Assert.IsType<Pipeline.Analysis.Hybrid.HybridAnalyzer>(analyzer).EngineVersion);
+        Assert.Equal("hybrid/rules-6+m", Assert.IsType<Pipeline.Analysis.Hybrid.HybridAnalyzer>(analyzer).EngineVersion);
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class OfferedItemsStoreTests
             SELECT a.engine, a.offered_items::text, a.purchase, a.evidence::text, t.text
             FROM analyses a JOIN transcripts t USING (dialogue_id)
             """));
-        Assert.Equal("rules/5", row.Engine);
+        Assert.Equal("rules/6", row.Engine);
         var items = RecordJson.DeserializeOfferedItems(row.Items);
         Assert.Equal([("accessories", "accepted"), ("warranty", "declined")], items.Select(i => (i.Category, i.Reaction)));
         Assert.Contains("leather case", items[0].Item, StringComparison.Ordinal);

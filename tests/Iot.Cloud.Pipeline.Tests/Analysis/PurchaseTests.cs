@@ -39,7 +39,7 @@ public sealed class PurchaseTests : IAsyncLifetime
         Assert.True(result.Purchase);
         Assert.False(result.UpsellAttempted);
         Assert.Contains(new EvidenceQuote("purchase", quote), result.Evidence);
-        Assert.Equal("rules/5", result.EngineVersion);
+        Assert.Equal("rules/6", result.EngineVersion);
     }
 
     [Theory]
@@ -165,7 +165,7 @@ public sealed class PurchaseTests : IAsyncLifetime
         Assert.DoesNotContain(rejected.Evidence, e => e.Claim == "purchase");
         Assert.True(confirmed.Purchase);
         Assert.Equal("Yes please", Assert.Single(confirmed.Evidence, e => e.Claim == "purchase").Quote);
-        Assert.Equal("hybrid/rules-5+test-model", confirmed.EngineVersion);
+        Assert.Equal("hybrid/rules-6+test-model", confirmed.EngineVersion);
     }
 
     private static AnalysisInput En(string[] lines) => new("t1", ScriptTranscripts.Of("en", lines), BuiltInProfiles.Default);

@@ -65,7 +65,7 @@ internal sealed partial class HybridAnalyzer : IAnalyzer, IDisposable
 
     public string Engine => EngineName;
 
-    /// <summary>Stored with a result the model took part in: <c>hybrid/rules-5+gpt-4o-mini</c>.</summary>
+    /// <summary>Stored with a result the model took part in: <c>hybrid/rules-6+gpt-4o-mini</c>.</summary>
     public string EngineVersion => $"{EngineName}/{RuleAnalyzer.EngineVersion.Replace('/', '-')}+{_model}";
 
     public async Task<AnalysisResult> AnalyzeAsync(AnalysisInput input, CancellationToken cancellationToken)
