@@ -15,7 +15,7 @@ public static class CorpusGenerator
 
     // Splits with no frame file: hand-written dialogues only (frames/{split}/{lang}.handwritten.jsonl), validated and
     // copied through in file order. "blind" was written by someone who never read the analyzer's rules (README).
-    public static readonly string[] HandwrittenOnlySplits = ["blind", "blind2"];
+    public static readonly string[] HandwrittenOnlySplits = ["blind", "blind2", "blind3"];
 
     private static readonly JsonSerializerOptions ReadOptions = new()
     {
@@ -200,8 +200,8 @@ public static class CorpusGenerator
             throw new InvalidDataException($"{path}: no dialogues");
         }
 
-        // blind: en-b-w001; blind2 (the set that measures rules/4): en-b2-w001.
-        var tag = split == "blind2" ? "b2" : split[..1];
+        // blind: en-b-w001; blind2 (the set that measures rules/4): en-b2-w001; blind3 (rules/6): en-b3-w001.
+        var tag = split switch { "blind2" => "b2", "blind3" => "b3", _ => split[..1] };
         var idPattern = new System.Text.RegularExpressions.Regex($"^{lang}-{tag}-w[0-9]{{3}}$");
         foreach (var d in dialogues)
         {
