@@ -96,7 +96,9 @@ internal static class ProfilePhrases
                     continue;
             }
 
-            if (token.StartsWith('?'))
+            // Optional words are left out, and so are punctuation tokens ("." marks a sentence end in a frame): the
+            // example ends with its own full stop or question mark.
+            if (token.StartsWith('?') || token.All(char.IsPunctuation))
             {
                 continue;
             }

@@ -42,7 +42,10 @@ public sealed class WhisperPromptTests
         Assert.Contains("гарант", ru, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("warranty", ru, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("warranty", en, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("extended warranty", en, StringComparison.Ordinal);
+        Assert.Contains("extended warranty", en, StringComparison.OrdinalIgnoreCase);
+        // A frame's own punctuation ("." marks a sentence end) is not written into the example sentences.
+        Assert.DoesNotContain(" .", en, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", en, StringComparison.Ordinal);
         Assert.DoesNotContain("{item}", en, StringComparison.Ordinal);
         Assert.DoesNotContain("*", en, StringComparison.Ordinal);
         Assert.DoesNotContain("|", en, StringComparison.Ordinal);
