@@ -27,30 +27,25 @@ public sealed class DashboardProcess : IAsyncDisposable
     public static async Task<DashboardProcess> StartAsync(string connectionString, string machineDirectory, IReadOnlyDictionary<string, string> extra)
     {
         var port = FreePort.Next();
-        var args = new Dictionary<string, string>
-        {
-            ["urls"] = $"http://127.0.0.1:{port}",
-            ["Database:ConnectionString"] = connectionString,
-            // Nothing of a bridge's disk is on this machine: a Local store here would find no audio at all.
-            ["Dashboard:StorageRoot"] = Path.Combine(machineDirectory, "no-bridge-disk"),
-            ["Dashboard:DataDirectory"] = Path.Combine(machineDirectory, "data"),
-            ["Dashboard:Auth:SigningKey"] = "scale-out-signing-key-0123456789abcdef0123456789",
-            ["Dashboard:Auth:SecureCookies"] = "false",
-            ["Dashboard:Seed:TenantId"] = "acme",
-            ["Dashboard:Seed:AdminEmail"] = AdminEmail,
-            ["Dashboard:Seed:AdminPassword"] = AdminPassword,
-            ["Serilog:MinimumLevel:Default"] = "Information",
-        };
-        foreach (var (key, value) in extra)
-        {
-            args[key] = value;
-        }
-
-        var child = ChildProcess.Start(
+        var child = MachineProcess.Start(
             "iot-dashboard.dll",
-            args.Select(a => $"--{a.Key}={a.Value}"),
-            Path.Combine(machineDirectory, "dashboard.log"),
-            new Dictionary<string, string> { ["TMPDIR"] = Directory.CreateDirectory(Path.Combine(machineDirectory, "tmp")).FullName });
+            new Dictionary<string, string>
+            {
+                ["urls"] = $"http://127.0.0.1:{port}",
+                ["Database:ConnectionString"] = connectionString,
+                // Nothing of a bridge's disk is on this machine: a Local store here would find no audio at all.
+                ["Dashboard:StorageRoot"] = Path.Combine(machineDirectory, "no-bridge-disk"),
+                ["Dashboard:DataDirectory"] = Path.Combine(machineDirectory, "data"),
+                ["Dashboard:Auth:SigningKey"] = "scale-out-signing-key-0123456789abcdef0123456789",
+                ["Dashboard:Auth:SecureCookies"] = "false",
+                ["Dashboard:Seed:TenantId"] = "acme",
+                ["Dashboard:Seed:AdminEmail"] = AdminEmail,
+                ["Dashboard:Seed:AdminPassword"] = AdminPassword,
+                ["Serilog:MinimumLevel:Default"] = "Information",
+            },
+            extra,
+            machineDirectory,
+            "dashboard.log");
         await child.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), StartTimeout, "the dashboard to listen");
         return new DashboardProcess(child, new Uri($"http://127.0.0.1:{port}"));
     }

@@ -25,26 +25,19 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public static async Task<WorkerProcess> StartAsync(string workerId, string connectionString, string machineDirectory, IReadOnlyDictionary<string, string> extra)
     {
-        var temp = Path.Combine(machineDirectory, "tmp");
-        Directory.CreateDirectory(temp);
-        var args = new Dictionary<string, string>
-        {
-            ["Database:ConnectionString"] = connectionString,
-            ["Pipeline:Workers:WorkerId"] = workerId,
-            ["Worker:Health:Port"] = "0",
-            ["Serilog:MinimumLevel:Default"] = "Information",
-            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
-        };
-        foreach (var (key, value) in extra)
-        {
-            args[key] = value;
-        }
-
-        var child = ChildProcess.Start(
+        var child = MachineProcess.Start(
             "iot-worker.dll",
-            args.Select(a => $"--{a.Key}={a.Value}"),
-            Path.Combine(machineDirectory, "worker.log"),
-            new Dictionary<string, string> { ["TMPDIR"] = temp });
+            new Dictionary<string, string>
+            {
+                ["Database:ConnectionString"] = connectionString,
+                ["Pipeline:Workers:WorkerId"] = workerId,
+                ["Worker:Health:Port"] = "0",
+                ["Serilog:MinimumLevel:Default"] = "Information",
+                ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
+            },
+            extra,
+            machineDirectory,
+            "worker.log");
         await child.WaitForLineAsync(line => line.Contains("Job worker", StringComparison.Ordinal) && line.Contains(workerId, StringComparison.Ordinal) && line.Contains("started", StringComparison.Ordinal), StartTimeout, $"{workerId} to start");
         return new WorkerProcess(workerId, child);
     }
