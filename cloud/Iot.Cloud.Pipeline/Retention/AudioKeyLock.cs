@@ -12,7 +12,7 @@ namespace Iot.Cloud.Pipeline.Retention;
 /// </summary>
 /// <remarks>
 /// A transaction-level advisory lock: released by commit, rollback or a dropped connection (a killed process holds
-/// nothing). The key is (a fixed class, the first 4 bytes of the chunk id); two ids sharing a key only wait for each
+/// nothing). The key is (a fixed class, the chunk id folded to 32 bits); two ids sharing a key only wait for each
 /// other. Ids are locked in sorted order, so two bridges' batches cannot deadlock on each other.
 /// </remarks>
 public static class AudioKeyLock
@@ -36,10 +36,15 @@ public static class AudioKeyLock
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <remarks>
+    /// All 16 bytes folded into one int: chunk ids are UUIDv7, whose first 4 bytes are the same for every chunk of a
+    /// ~65 s window, so a key from those alone would make a minute's chunks wait for each other.
+    /// </remarks>
     public static int KeyOf(Guid chunkId)
     {
         Span<byte> bytes = stackalloc byte[16];
         chunkId.TryWriteBytes(bytes);
-        return BitConverter.ToInt32(bytes[..4]);
+        var ints = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bytes);
+        return ints[0] ^ ints[1] ^ ints[2] ^ ints[3];
     }
 }
