@@ -68,9 +68,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("input[name=email]", email);
         await page.FillAsync("input[name=password]", SeedData.Password);
         await page.ClickAsync("#signin");
-        // Signed in once the redirect to the overview has its document; not its load event, which the first page of a
-        // cold run (CI) once did not see for 90 s although the network was idle. Each test waits for what it checks.
-        await page.WaitForURLAsync(BaseUrl + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // Signed in once the redirect to the overview has its document (see PageNavigation for why not WaitForURLAsync).
+        // Each test waits for what it checks.
+        await page.WaitForDocumentAsync(BaseUrl + "/");
         return page;
     }
 

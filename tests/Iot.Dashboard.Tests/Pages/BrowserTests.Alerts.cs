@@ -20,7 +20,7 @@ public sealed partial class BrowserTests
             Assert.Contains("critical", await page.GetAttributeAsync("#alert-bell", "class") ?? "", StringComparison.Ordinal);
 
             await page.ClickAsync("#alert-bell");
-            await page.WaitForURLAsync(fx.BaseUrl + "/alerts");
+            await page.WaitForPageAsync(fx.BaseUrl + "/alerts");
             Assert.Equal(3, await page.Locator("#alerts tbody tr").CountAsync());
             var south = page.Locator($"#alerts tr[data-alert='{alerts.AcmeSouth}'] .summary-text");
             Assert.Equal(SeedAlerts.SouthSummary, await south.InnerTextAsync());
@@ -49,7 +49,7 @@ public sealed partial class BrowserTests
             // The history: resolved alerts behind the state filter.
             await page.SelectOptionAsync("#state", "resolved");
             await page.ClickAsync("#apply");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("state=resolved"));
+            await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("state=resolved"));
             Assert.Equal(1, await page.Locator($"#alerts tr[data-alert='{alerts.AcmeNorthResolved}']").CountAsync());
             Assert.Equal(1, await page.Locator("#alerts tbody tr").CountAsync());
             await page.Context.DisposeAsync();
@@ -80,7 +80,7 @@ public sealed partial class BrowserTests
             var page = await fx.SignedInPageAsync(SeedData.AcmeAdmin);
             await page.GotoAsync("/settings");
             await page.ClickAsync("#alert-settings-link");
-            await page.WaitForURLAsync(fx.BaseUrl + "/settings/alerts");
+            await page.WaitForPageAsync(fx.BaseUrl + "/settings/alerts");
             Assert.Equal("60", await page.GetAttributeAsync("tr[data-rule='device-offline'] input.threshold", "placeholder"));
 
             await page.FillAsync("tr[data-rule='device-offline'] input.threshold", "20");

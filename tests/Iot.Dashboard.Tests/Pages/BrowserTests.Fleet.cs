@@ -23,7 +23,7 @@ public sealed partial class BrowserTests
             await page.SelectOptionAsync("#branch", "acme-north");
             await page.SelectOptionAsync("#state", "with-alerts");
             await page.ClickAsync("#apply");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("branch=acme-north.*state=with-alerts"));
+            await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("branch=acme-north.*state=with-alerts"));
             await page.WaitForSelectorAsync("#live:has-text('Live: updated')");
             var row = page.Locator("#fleet tbody tr");
             Assert.Equal(1, await row.CountAsync());
@@ -38,7 +38,7 @@ public sealed partial class BrowserTests
             await page.SelectOptionAsync("#branch", "");
             await page.SelectOptionAsync("#state", "mic-missing");
             await page.ClickAsync("#apply");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("state=mic-missing"));
+            await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("state=mic-missing"));
             await page.WaitForSelectorAsync("#live:has-text('Live: updated')");
             Assert.Equal(["acme-d2"], await page.Locator("#fleet tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.device)"));
             Assert.Equal("missing", (await page.Locator("#fleet tbody tr .mic").InnerTextAsync()).Trim());
@@ -46,7 +46,7 @@ public sealed partial class BrowserTests
 
             await page.GotoAsync("/fleet?branch=acme-north");
             await page.ClickAsync("tr[data-device='acme-d1'] a");
-            await page.WaitForURLAsync(fx.BaseUrl + "/fleet/acme-d1");
+            await page.WaitForPageAsync(fx.BaseUrl + "/fleet/acme-d1");
             Assert.Equal("streaming", await page.InnerTextAsync("#mic"));
             Assert.Equal(SeedHealth.NorthMic, await page.InnerTextAsync("#mic-name"));
             Assert.Equal("Schedule", await page.InnerTextAsync("#trigger"));

@@ -130,7 +130,7 @@ public sealed partial class BrowserTests
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "opportunities-missed-ru"));
 
         await page.ClickAsync("#tabs a[data-view='items']");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("view=items"));
+        await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("view=items"));
         Assert.Equal("Предложено ▼", (await page.InnerTextAsync("#items th a[data-sort='offered']")).Trim());
         var warranty = page.Locator("#items tbody tr[data-item='premium warranty']");
         Assert.Equal("гарантия", (await warranty.Locator("td").Nth(1).InnerTextAsync()).Trim());

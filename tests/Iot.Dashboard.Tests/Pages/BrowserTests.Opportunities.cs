@@ -28,13 +28,13 @@ public sealed partial class BrowserTests
         // The operator filter goes into the URL and keeps the tab.
         await page.FillAsync("input[name=operator]", "op-erin");
         await page.ClickAsync("#apply");
-        await page.WaitForURLAsync(new Regex("operator=op-erin"));
+        await page.WaitForPageAsync(new Regex("operator=op-erin"));
         Assert.Equal(1, await missed.CountAsync());
 
         // Declined: the tab link keeps the filters; each offer in the seller's words, and the reply.
         await page.GotoAsync("/opportunities?" + OpportunitySeed.Week);
         await page.ClickAsync("#tabs a[data-view='declined']");
-        await page.WaitForURLAsync(new Regex("view=declined.*|.*view=declined"));
+        await page.WaitForPageAsync(new Regex("view=declined.*|.*view=declined"));
         Assert.Contains("from=2026-11-09", page.Url, StringComparison.Ordinal);
         var north = page.Locator($"#declined tbody tr[data-id='{seed.DeclinedNorth}']");
         Assert.Equal(2, await north.Locator(".offer.declined").CountAsync());
@@ -43,17 +43,17 @@ public sealed partial class BrowserTests
 
         // Offered items: sorted by times offered; a click on the header sorts by acceptance, then the item opens its dialogues.
         await page.ClickAsync("#tabs a[data-view='items']");
-        await page.WaitForURLAsync(new Regex("view=items"));
+        await page.WaitForPageAsync(new Regex("view=items"));
         async Task<string[]> ItemsAsync() => [.. await page.Locator("#items tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.item)")];
         Assert.Equal(["premium warranty", "phone case", "screen protector"], await ItemsAsync());
         Assert.Equal("Offered ▼", (await page.InnerTextAsync("#items th a[data-sort='offered']")).Trim());
         Assert.Equal("75.0%", (await page.InnerTextAsync("#items tbody tr[data-item='premium warranty'] td[data-measure='acceptanceRate']")).Trim());
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "opportunities"));
         await page.ClickAsync("#items th a[data-sort='acceptanceRate']");
-        await page.WaitForURLAsync(new Regex("sort=-acceptanceRate"));
+        await page.WaitForPageAsync(new Regex("sort=-acceptanceRate"));
         Assert.Equal("premium warranty", (await ItemsAsync())[0]);
         await page.ClickAsync("#items tbody tr[data-item='premium warranty'] td a");
-        await page.WaitForURLAsync(new Regex("/dialogues\\?.*item=premium"));
+        await page.WaitForPageAsync(new Regex("/dialogues\\?.*item=premium"));
         Assert.Equal(3, await page.Locator("#dialogues tbody tr").CountAsync());
         Assert.Equal("premium warranty", await page.InputValueAsync("input[name=item]"));
 

@@ -25,24 +25,24 @@ public sealed partial class BrowserTests
 
         // Sorting by name: descending first, then ascending on a second click; the filters stay in the URL.
         await page.ClickAsync("#performance th a[data-sort='key']");
-        await page.WaitForURLAsync(new Regex("sort=-key"));
+        await page.WaitForPageAsync(new Regex("sort=-key"));
         Assert.Equal(["op-carl", "op-bob", "op-anna"], await KeysAsync());
         await page.ClickAsync("#performance th a[data-sort='key']");
-        await page.WaitForURLAsync(new Regex("sort=key"));
+        await page.WaitForPageAsync(new Regex("sort=key"));
         Assert.Contains("from=2026-11-14", page.Url, StringComparison.Ordinal);
         Assert.Equal(["op-anna", "op-bob", "op-carl"], await KeysAsync());
 
         // A branch filter goes into the URL and changes the figures.
         await page.FillAsync("input[name=branch]", "acme-south");
         await page.ClickAsync("#apply");
-        await page.WaitForURLAsync(new Regex("branch=acme-south"));
+        await page.WaitForPageAsync(new Regex("branch=acme-south"));
         Assert.Equal(["op-bob"], await KeysAsync());
         Assert.StartsWith("1", (await page.InnerTextAsync("#performance tfoot td[data-measure='dialogues']")).Trim(), StringComparison.Ordinal);
 
         // Drill-down: op-carl's attempt rate opens the list of his analysed dialogues with an attempt (20 of 40).
         await page.GotoAsync(PerformanceWeek);
         await carl.Locator("td[data-measure='attemptRate'] a").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/dialogues\\?.*operator=op-carl.*upsell=true"));
+        await page.WaitForPageAsync(new Regex("/dialogues\\?.*operator=op-carl.*upsell=true"));
         output.WriteLine(page.Url);
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "performance-drilldown"));
         Assert.Equal(20, await page.Locator("#dialogues tbody tr").CountAsync());
@@ -83,7 +83,7 @@ public sealed partial class BrowserTests
         // Weeks (Monday first): 14-15 Nov and 16-20 Nov.
         await page.SelectOptionAsync("select[name=interval]", "week");
         await page.ClickAsync("#apply");
-        await page.WaitForURLAsync(new Regex("interval=week"));
+        await page.WaitForPageAsync(new Regex("interval=week"));
         Assert.Equal(2, await page.Locator("#trend-table tbody tr").CountAsync());
         Assert.Equal(2, await page.Locator("#trend-chart circle.point").CountAsync());
         await page.Context.DisposeAsync();

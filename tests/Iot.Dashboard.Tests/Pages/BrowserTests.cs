@@ -28,7 +28,7 @@ public sealed partial class BrowserTests(BrowserFixture fx, ITestOutputHelper ou
 
         await page.FillAsync("input[name=password]", SeedData.Password);
         await page.ClickAsync("#signin");
-        await page.WaitForURLAsync(fx.BaseUrl + "/dialogues");
+        await page.WaitForPageAsync(fx.BaseUrl + "/dialogues");
 
         // The session lives in HttpOnly cookies that scripts cannot read.
         Assert.Equal("", await page.EvaluateAsync<string>("() => document.cookie"));
@@ -54,12 +54,12 @@ public sealed partial class BrowserTests(BrowserFixture fx, ITestOutputHelper ou
         await page.FillAsync("input[name=q]", "premium warranty");
         await page.SelectOptionAsync("select[name=upsell]", "true");
         await page.ClickAsync("#apply");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("q=premium"));
+        await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("q=premium"));
         Assert.Equal(1, await page.Locator("#dialogues tbody tr").CountAsync());
         output.WriteLine("screenshot: " + await fx.ScreenshotAsync(page, "dialogues"));
 
         await page.ClickAsync("#dialogues tbody tr a");
-        await page.WaitForURLAsync(fx.BaseUrl + "/dialogues/" + fx.Seed.AcmeDialogue);
+        await page.WaitForPageAsync(fx.BaseUrl + "/dialogues/" + fx.Seed.AcmeDialogue);
         Assert.Equal(SeedData.EvidenceQuote, await page.InnerTextAsync("mark.evidence"));
         Assert.Equal(2, await page.Locator(".checklist .met").CountAsync());
         Assert.Equal(1, await page.Locator(".checklist .missed").CountAsync());
@@ -236,7 +236,7 @@ public sealed partial class BrowserTests(BrowserFixture fx, ITestOutputHelper ou
         var page = await fx.SignedInPageAsync(SeedData.AcmeTechnician);
         await page.GotoAsync("/fleet");
         await page.ClickAsync("tr[data-device='acme-d1'] a");
-        await page.WaitForURLAsync(fx.BaseUrl + "/fleet/acme-d1");
+        await page.WaitForPageAsync(fx.BaseUrl + "/fleet/acme-d1");
         Assert.Contains("desired version 3", await page.InnerTextAsync("#config-versions"), StringComparison.Ordinal);
         Assert.Equal(["blink", "restart"], (await page.Locator("#commands tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray());
         Assert.Equal("done", await page.InnerTextAsync("#commands tbody tr:nth-child(2) .status"));
