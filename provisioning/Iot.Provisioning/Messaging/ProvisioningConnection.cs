@@ -71,6 +71,9 @@ public sealed partial class ProvisioningConnection : BackgroundService, IMessage
     /// <summary>Messages dropped because the inbox was full (<see cref="ProvisioningOptions.InboxCapacity"/>).</summary>
     public long DroppedMessages => Interlocked.Read(ref _dropped);
 
+    /// <summary>Messages waiting in the inbox for the worker.</summary>
+    public int InboxDepth => _inbox.Reader.Count;
+
     /// <summary>Completes once every subscription is granted.</summary>
     public Task Subscribed => _subscribed.Task;
 

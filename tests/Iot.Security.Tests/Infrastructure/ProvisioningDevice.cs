@@ -116,16 +116,16 @@ public sealed class ProvisioningDevice : IAsyncDisposable
         ResponseKey = CredentialSeal.PublicKey(ResponseKey),
     };
 
-    public Task<ProvisionResponse> AskAsync(string? nonce = null) => AskAsync(Request(nonce));
+    public Task<ProvisionResponse> AskAsync(string? nonce = null, TimeSpan? timeout = null) => AskAsync(Request(nonce), timeout);
 
-    public Task<ProvisionResponse> AskAsync(ProvisionRequest request) => AskRawAsync(ProtocolJson.Serialize(request), request.Nonce);
+    public Task<ProvisionResponse> AskAsync(ProvisionRequest request, TimeSpan? timeout = null) => AskRawAsync(ProtocolJson.Serialize(request), request.Nonce, timeout: timeout);
 
-    public async Task<ProvisionResponse> AskRawAsync(byte[] payload, string expectedNonce, string? serialInTopic = null)
+    public async Task<ProvisionResponse> AskRawAsync(byte[] payload, string expectedNonce, string? serialInTopic = null, TimeSpan? timeout = null)
     {
         Received.Clear();
         await PublishAsync(ProvisioningTopics.Request(serialInTopic ?? Serial), payload);
         var (_, body, _) = await WaitForAsync(m => m.Topic == ProvisioningTopics.Response(serialInTopic ?? Serial)
-                                                     && ProtocolJson.TryDeserialize<ProvisionResponse>(m.Payload, out _)?.Nonce == expectedNonce);
+                                                     && ProtocolJson.TryDeserialize<ProvisionResponse>(m.Payload, out _)?.Nonce == expectedNonce, timeout);
         var answer = ProtocolJson.TryDeserialize<ProvisionResponse>(body, out _)!;
         RawAnswers.Enqueue(answer);
         return answer.SealedCredentials is { } sealedCredentials
