@@ -13,12 +13,16 @@ internal static class Clients
             client.ApplicationMessageReceivedAsync += onMessage;
         }
 
-        var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
+        // The product's socket buffers (see MqttClientOptionsFactory.SocketBufferBytes), so the raw broker figure and the
+        // bridge are measured with the same clients.
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithReceiveMaximum(1000)
-            .Build());
+            .Build();
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = Iot.Mqtt.MqttClientOptionsFactory.SocketBufferBytes;
+        var result = await client.ConnectAsync(options);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"{clientId}: connect refused {result.ResultCode}");

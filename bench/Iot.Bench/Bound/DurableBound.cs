@@ -105,4 +105,8 @@ internal static class DurableBound
 }
 
 /// <summary>Chunks/s: files alone, inserts alone, and both in sequence per batch (the durable bound).</summary>
-internal sealed record BoundFigures(double FilesPerSecond, double InsertsPerSecond, double DurablePerSecond);
+internal sealed record BoundFigures(double FilesPerSecond, double InsertsPerSecond, double DurablePerSecond)
+{
+    public static BoundFigures Mean(BoundFigures a, BoundFigures b) =>
+        new((a.FilesPerSecond + b.FilesPerSecond) / 2, (a.InsertsPerSecond + b.InsertsPerSecond) / 2, (a.DurablePerSecond + b.DurablePerSecond) / 2);
+}

@@ -59,6 +59,21 @@ internal sealed class IngestStages : IDisposable
 
     public void Published(Guid id) => _published.TryAdd(id, DateTime.UtcNow);
 
+    /// <summary>Forgets what was seen so far (a warm-up) without printing it.</summary>
+    public void Forget()
+    {
+        _done.Clear();
+        Interlocked.Exchange(ref _batches, 0);
+        Interlocked.Exchange(ref _batchMessages, 0);
+        lock (_meters)
+        {
+            _batchSeconds = 0;
+        }
+
+        _published.Clear();
+        _receipts.Clear();
+    }
+
     public void Received(Guid id) => _receipts.TryAdd(id, DateTime.UtcNow);
 
     /// <summary>Prints the breakdown of what was seen since the last call, then forgets it.</summary>

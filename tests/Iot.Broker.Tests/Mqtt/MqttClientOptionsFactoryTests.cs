@@ -31,6 +31,16 @@ public sealed class MqttClientOptionsFactoryTests
     }
 
     [Fact]
+    public void Client_sockets_get_buffers_that_hold_whole_chunks_instead_of_mqttnets_8_kb()
+    {
+        // MQTTnet sets SO_SNDBUF/SO_RCVBUF to this value on connect; its 8 KB default caps the TCP window at 16 KB.
+        var tcp = Assert.IsType<MqttClientTcpOptions>(MqttClientOptionsFactory.Create(Plain).ChannelOptions);
+        Assert.Equal(MqttClientOptionsFactory.SocketBufferBytes, tcp.BufferSize);
+        Assert.True(tcp.BufferSize >= 4 * 64 * 1024, $"{tcp.BufferSize} bytes hold fewer than four 64 KB chunks");
+        Assert.True(new MqttClientTcpOptions().BufferSize < tcp.BufferSize, "MQTTnet's default is no longer smaller: drop the override");
+    }
+
+    [Fact]
     public void A_kept_session_asks_for_its_expiry_receive_maximum_credentials_and_last_will()
     {
         var will = "{\"state\":\"offline\"}"u8.ToArray();
