@@ -84,6 +84,20 @@ public sealed class ChildProcess : IDisposable
             return;
         }
 
+        if (done == exited)
+        {
+            // The exit can be seen before the last lines it printed are read (CI: a line naming the key, then exit 2,
+            // and the wait failed). The parameterless WaitForExit returns once the redirected output has reached its end.
+            _process.WaitForExit();
+            lock (_gate)
+            {
+                if (_tail.Any(match))
+                {
+                    return;
+                }
+            }
+        }
+
         var why = done == exited ? $"the process exited with {_process.ExitCode}" : $"nothing after {timeout.TotalSeconds:0} s";
         throw new TimeoutException($"waiting for {what}: {why}. Last output:\n{Tail(30)}");
     }

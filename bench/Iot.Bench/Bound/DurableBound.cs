@@ -27,10 +27,16 @@ internal static class DurableBound
     private const int FileParallelism = 8; // IngestPipeline's Parallel.ForEachAsync degree
     private const int Devices = 8;
 
-    public static async Task<BoundFigures> MeasureAsync(string admin, int bytes, BridgeOptions bridge, TimeSpan duration, CancellationToken ct)
+    /// <param name="keepFilesUnder">
+    /// Where to write, leaving the files for the caller to delete at the end of its run. Deleting thousands of files
+    /// right before a measured phase makes that phase slower on ext4 without a journal (this machine's disk): each new
+    /// inode then scans past the recently deleted ones (<c>recently_deleted</c> in the profile). Null: a temp directory
+    /// deleted on return.
+    /// </param>
+    public static async Task<BoundFigures> MeasureAsync(string admin, int bytes, BridgeOptions bridge, TimeSpan duration, CancellationToken ct, string? keepFilesUnder = null)
     {
         var (db, name) = await BenchDatabase.CreateAsync(admin, "iot_bound");
-        var root = Path.Combine(Path.GetTempPath(), "iot-bench-bound-" + Guid.NewGuid().ToString("n"));
+        var root = Path.Combine(keepFilesUnder ?? Path.GetTempPath(), "iot-bench-bound-" + Guid.NewGuid().ToString("n"));
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(db);
@@ -80,7 +86,7 @@ internal static class DurableBound
         finally
         {
             await BenchDatabase.DropAsync(admin, name);
-            if (Directory.Exists(root))
+            if (keepFilesUnder is null && Directory.Exists(root))
             {
                 Directory.Delete(root, recursive: true);
             }

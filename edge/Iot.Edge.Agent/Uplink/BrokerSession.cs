@@ -161,10 +161,16 @@ internal sealed partial class BrokerSession
     /// <summary>Says online on the retained status topic, with the time of this connection (see the will).</summary>
     public Task AnnounceOnlineAsync(CancellationToken ct) => PublishStatusAsync(DeviceState.Online, ReconnectReason, ct);
 
+    /// <summary>
+    /// The session exists: which broker and whether it is TLS are known from here on. Called before anything is
+    /// published on it, because telemetry goes out whenever the client is connected and must not name no broker.
+    /// </summary>
+    public void ReportSession(AgentIdentity identity, SessionStart start) =>
+        _status.OnBroker(start.Broker.ToString(), failover: start.FailedOver, tls: MqttTls.UsesTls(_mqtt, identity.CaCertificate));
+
     /// <summary>The session is up and announced: the health snapshot and the log say so.</summary>
     public void ReportConnected(AgentIdentity identity, SessionStart start)
     {
-        _status.OnBroker(start.Broker.ToString(), failover: start.FailedOver, tls: MqttTls.UsesTls(_mqtt, identity.CaCertificate));
         _status.OnConnected();
         LogConnected(identity.ClientId, start.Broker.Host, start.Broker.Port, start.SessionPresent, ReconnectReason);
     }

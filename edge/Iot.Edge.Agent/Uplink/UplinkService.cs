@@ -265,6 +265,7 @@ internal sealed partial class UplinkService : BackgroundService, ICommandSession
             return false;
         }
 
+        _broker.ReportSession(identity, start);
         if (start.ResendAll)
         {
             _uploader.OnSessionLost();

@@ -44,6 +44,12 @@ public sealed class BrokerSessionTests : IAsyncLifetime
         var start = await session.ConnectAsync(identity, session.NextBroker(identity), CancellationToken.None);
         Assert.NotNull(start);
         Assert.True(start.ResendAll, "a first session has nothing the broker kept for it");
+
+        // Broker and TLS are known as soon as the session exists (telemetry may go out before the announcement).
+        session.ReportSession(identity, start);
+        Assert.Equal("127.0.0.1:" + _cloud.Port, _status.Broker);
+        Assert.False(_status.Tls);
+        Assert.False(_status.IsConnected);
         _time.Advance(TimeSpan.FromSeconds(30));
         await session.AnnounceOnlineAsync(CancellationToken.None);
         session.ReportConnected(identity, start);
