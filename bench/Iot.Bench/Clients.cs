@@ -13,15 +13,17 @@ internal static class Clients
             client.ApplicationMessageReceivedAsync += onMessage;
         }
 
-        // The product's socket buffers (see MqttClientOptionsFactory.SocketBufferBytes), so the raw broker figure and the
-        // bridge are measured with the same clients.
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
-            .WithClientId(clientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithReceiveMaximum(1000)
-            .Build();
-        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = Iot.Mqtt.MqttClientOptionsFactory.SocketBufferBytes;
+        // Assembled by the product's factory (its socket buffers among the rest), so the raw broker figure and the bridge
+        // are measured with clients like the system's own. MQTTnet's default timeout stays: a saturated run can hold a
+        // PUBACK longer than the product's 10 s.
+        var options = Iot.Mqtt.MqttClientOptionsFactory.Create(new Iot.Mqtt.MqttConnectSettings
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            ClientId = clientId,
+            ReceiveMaximum = 1000,
+            Timeout = new MqttClientOptions().Timeout,
+        });
         var result = await client.ConnectAsync(options);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
